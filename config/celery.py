@@ -1,0 +1,103 @@
+"""The Celery app and the beat schedule (all times Asia/Shanghai).
+
+Broker: Redis when REDIS_URL is set; otherwise a folder on disk
+(``filesystem://``), which needs no server and which the worker and its
+embedded beat (``celery worker -B``) share — the embedded default of `make run`.
+
+Tasks are thin and idempotent: the database, not the broker, makes a job
+exactly-once (rows claimed with a conditional update). Publishing is bounded so
+that a user's request never hangs when Redis is down; see ``enqueue``.
+"""
+
+import logging
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+from django.conf import settings
+from django.db import transaction
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+logger = logging.getLogger(__name__)
+
+app = Celery("kefu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _configure(conf) -> None:
+    if conf.broker_url.startswith("filesystem://"):
+        folder = settings.CELERY_FILESYSTEM_DIR
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        conf.broker_transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        }
+    else:
+        # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#caveats
+        # Longer than any countdown we use, so delayed tasks are not redelivered twice.
+        conf.broker_transport_options = {
+            "visibility_timeout": 3600,
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        }
+    conf.broker_connection_timeout = 2
+    conf.broker_connection_retry_on_startup = True
+    conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+    conf.task_ignore_result = True
+    conf.result_backend = None
+    # Acknowledge after the task ran, so a worker that dies mid-task hands it back.
+    conf.task_acks_late = True
+    conf.task_reject_on_worker_lost = True
+    conf.worker_prefetch_multiplier = 1
+    conf.task_soft_time_limit = 300
+    conf.task_time_limit = 360
+    conf.timezone = settings.TIME_ZONE
+    conf.enable_utc = True
+    conf.beat_schedule_filename = str(settings.VAR_DIR / "celerybeat-schedule")
+    conf.beat_schedule = BEAT_SCHEDULE
+
+
+# One place for every periodic job. Each scan is idempotent: running it twice
+# (two beats, a retry) sends nothing twice.
+BEAT_SCHEDULE = {
+    # Every minute: e-mail / webhook deliveries that were not sent (broker was down, SMTP failed).
+    "deliver-pending-notifications": {
+        "task": "teams.tasks.deliver_pending",
+        "schedule": 60.0,
+    },
+    # 03:10 every day: forget notifications read more than 180 days ago.
+    "purge-old-notifications": {
+        "task": "teams.tasks.purge_old_notifications",
+        "schedule": crontab(hour=3, minute=10),
+    },
+}
+
+_configure(app.conf)
+app.autodiscover_tasks()
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send ``task`` to the broker; return False instead of raising when it is down.
+
+    Callers keep the work in the database, and a periodic scan picks up what
+    could not be queued, so a broken broker delays a message but loses nothing.
+    """
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except Exception:  # kombu raises several unrelated types for a dead broker
+        logger.warning("Broker unavailable; %s will be picked up by the periodic scan.", task.name, exc_info=True)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Queue ``task`` once the surrounding transaction has committed."""
+    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))

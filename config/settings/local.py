@@ -1,0 +1,8 @@
+"""Development: the default of manage.py and `make run`."""
+
+from config.env import env_bool, env_str
+from config.settings.base import *  # noqa: F403
+
+DEBUG = env_bool("DEBUG", True)
+# A fixed key for the local SQLite demo only; production requires SECRET_KEY.
+SECRET_KEY = env_str("SECRET_KEY", "") or "local-development-only-not-secret"

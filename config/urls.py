@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from teams.forms import LoginForm
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("teams.urls")),
+    path("clients/", include("clients.urls")),
+    path("projects/", include("projects.urls")),
+    path("reception/", include("reception.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("performance/", include("performance.urls")),
+]

@@ -1,0 +1,1 @@
+"""Target cards, appraisals, team targets and the monthly report (performance issue)."""

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from projects.models import Crew, CrewEvaluation, DrawingTask, Inspection, Project, SchedulePhase
+
+
+class PhaseInline(admin.TabularInline):
+    model = SchedulePhase
+    extra = 0
+    raw_id_fields = ["crew"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "client", "team", "phase", "project_manager", "planned_start", "planned_finish"]
+    list_filter = ["team", "phase"]
+    search_fields = ["name", "client__name", "address"]
+    raw_id_fields = ["client", "contract", "project_manager"]
+    filter_horizontal = ["designers", "assistants"]
+    inlines = [PhaseInline]
+
+
+@admin.register(DrawingTask)
+class DrawingTaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "kind", "assignee", "deadline", "delivered_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "project__name"]
+    raw_id_fields = ["project", "assignee"]
+
+
+@admin.register(Crew)
+class CrewAdmin(admin.ModelAdmin):
+    list_display = ["name", "leader", "phone", "trade", "is_active"]
+    list_filter = ["is_active", "trade"]
+    search_fields = ["name", "leader", "phone"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["phase", "inspected_on", "inspector", "result"]
+    list_filter = ["result"]
+    raw_id_fields = ["phase", "inspector"]
+
+
+@admin.register(CrewEvaluation)
+class CrewEvaluationAdmin(admin.ModelAdmin):
+    list_display = ["crew", "phase", "evaluated_on", "quality", "schedule", "tidiness", "safety", "cooperation"]
+    list_filter = ["crew"]
+    raw_id_fields = ["phase", "evaluated_by"]

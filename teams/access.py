@@ -1,0 +1,80 @@
+"""The one way to guard a view: login, role, and scoping to what the user may see.
+
+Every model with confidential rows has a queryset method ``visible_to(user)``.
+Views never build an unscoped queryset:
+
+- function views: ``@role_required(Role.CONSULTANT, ...)`` and
+  ``get_visible_or_404(Client, request.user, pk=pk)``;
+- class-based views: ``ScopedMixin`` with ``allowed_roles`` and ``model``.
+
+A row the user may not see answers 404, never 403, so ids do not leak.
+"""
+
+from collections.abc import Iterable
+from functools import wraps
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+
+from teams.roles import ALL_ROLES
+
+
+def has_any_role(user, roles: Iterable[str]) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in roles)
+
+
+def role_required(*roles: str):
+    """Require login, then one of ``roles`` (403 for a signed-in user without it)."""
+    if not roles:
+        raise ImproperlyConfigured("role_required needs at least one role (or ALL_ROLES).")
+    allowed = frozenset(r for group in roles for r in (group if isinstance(group, (set, frozenset)) else [group]))
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_any_role(request.user, allowed):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = allowed
+        return wrapper
+
+    return decorator
+
+
+def visible(model_or_qs, user) -> QuerySet:
+    """The rows of ``model_or_qs`` that ``user`` may see."""
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
+    return qs.visible_to(user)
+
+
+def get_visible_or_404(model_or_qs, user, **lookup) -> Model:
+    return get_object_or_404(visible(model_or_qs, user), **lookup)
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Login + role + ``model.objects.visible_to(user)`` for generic views.
+
+    ``allowed_roles`` is required: forgetting it is a configuration error,
+    not an open page.
+    """
+
+    allowed_roles: Iterable[str] | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.allowed_roles is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must set allowed_roles.")
+        if request.user.is_authenticated and not has_any_role(request.user, self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return visible(super().get_queryset(), self.request.user)
+
+
+__all__ = ["ALL_ROLES", "ScopedMixin", "get_visible_or_404", "has_any_role", "role_required", "visible"]

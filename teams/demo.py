@@ -1,0 +1,102 @@
+"""Demo staff and teams: the README's demo logins, and more staff at scale."""
+
+from django.contrib.auth.hashers import make_password
+
+from teams.models import Team, User
+from teams.roles import Role
+from teams.services import user_sync_role_group
+
+TEAM_NAMES = ["静安一组", "浦东二组", "徐汇三组"]
+
+# username, full name, role, team (index into TEAM_NAMES) — the README's table.
+DEMO_LOGINS = [
+    ("gm", "王建国", Role.DEPUTY_GM, None),
+    ("frontdesk", "李小红", Role.FRONT_DESK, None),
+    ("archive", "赵敏", Role.ADMIN_CLERK, None),
+    ("budget", "孙建华", Role.BUDGET_CLERK, None),
+    ("consultant1", "张伟", Role.CONSULTANT, 0),
+    ("designer1", "刘洋", Role.DESIGNER, 0),
+    ("assistant1", "陈静", Role.ASSISTANT_DESIGNER, 0),
+    ("pm1", "杨强", Role.PROJECT_MANAGER, 0),
+    ("consultant2", "周杰", Role.CONSULTANT, 1),
+    ("designer2", "吴芳", Role.DESIGNER, 1),
+    ("assistant2", "郑丽", Role.ASSISTANT_DESIGNER, 1),
+    ("pm2", "何军", Role.PROJECT_MANAGER, 1),
+    ("consultant3", "马丽娟", Role.CONSULTANT, 2),
+    ("designer3", "胡斌", Role.DESIGNER, 2),
+    ("assistant3", "林晓", Role.ASSISTANT_DESIGNER, 2),
+    ("pm3", "高峰", Role.PROJECT_MANAGER, 2),
+]
+# A second designer and PM in team 1, as in a typical team (DOMAIN.md).
+EXTRA_STAFF = [
+    ("designer1b", "罗敏", Role.DESIGNER, 0),
+    ("pm1b", "梁伟", Role.PROJECT_MANAGER, 0),
+]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玲飞鹏辉宇浩晨佳琳雪梅斌波峰亮"
+
+
+def person_name(rng) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def mobile(rng) -> str:
+    return (
+        rng.choice(["138", "139", "137", "136", "135", "150", "151", "158", "186", "188", "177", "199"])
+        + f"{rng.randrange(10**8):08d}"
+    )
+
+
+def seed(ctx) -> None:
+    teams = [Team.objects.get_or_create(name=name)[0] for name in TEAM_NAMES]
+    for username, full_name, role, team_index in DEMO_LOGINS + EXTRA_STAFF:
+        team = teams[team_index] if team_index is not None else None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username,
+                ctx.password,
+                full_name=full_name,
+                role=role,
+                team=team,
+                phone=mobile(ctx.rng),
+                email=f"{username}@example.com",
+            )
+            user_sync_role_group(user=user)
+        ctx.users[username] = user
+    for index, team in enumerate(teams):
+        if team.leader_id is None:
+            team.leader = ctx.users[f"consultant{index + 1}"]
+            team.save(update_fields=["leader"])
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", ctx.password, full_name="系统管理员", email="admin@example.com")
+    ctx.teams = teams
+
+
+def seed_scale(ctx) -> None:
+    """Teams up to 20 and about 15 staff each (300 in all at full scale)."""
+    wanted = min(20, max(3, ctx.scale // 5000))
+    have = Team.objects.count()
+    new_teams = Team.objects.bulk_create([Team(name=f"{n + 1}组") for n in range(have, wanted)])
+    users = []
+    layout = [Role.CONSULTANT] + [Role.DESIGNER] * 4 + [Role.ASSISTANT_DESIGNER] * 4 + [Role.PROJECT_MANAGER] * 6
+    for team in new_teams:
+        for i, role in enumerate(layout):
+            users.append(
+                User(
+                    username=f"t{team.pk}_{role}_{i}",
+                    full_name=person_name(ctx.rng),
+                    role=role,
+                    team=team,
+                    password=make_password(None),  # unusable: scale staff do not log in
+                )
+            )
+    User.objects.bulk_create(users)
+    for team in new_teams:
+        team.leader = User.objects.filter(team=team, role=Role.CONSULTANT).first()
+        team.save(update_fields=["leader"])
+    ctx.teams = list(Team.objects.order_by("pk"))

@@ -1,0 +1,103 @@
+"""Staff and teams."""
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from teams.roles import TEAM_ROLES, Role
+
+
+class Team(models.Model):
+    """A customer-service team (客户服务团队), led by its client consultant."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    leader = models.ForeignKey(
+        "teams.User",
+        verbose_name=_("leader (consultant)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+    )
+    # WeCom (企业微信) / DingTalk (钉钉) group-robot address; empty = no team channel.
+    webhook_url = models.URLField(_("group robot webhook"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **fields):
+        user = self.model(username=username, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("role", Role.DEPUTY_GM)
+        return self.create_user(username, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of staff. One full name: Chinese names do not split into first/last."""
+
+    username = models.CharField(_("username"), max_length=150, unique=True, validators=[UnicodeUsernameValidator()])
+    full_name = models.CharField(_("full name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("admin site access"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["full_name"]
+        constraints = [
+            # Team roles need a team; company-wide roles belong to none.
+            models.CheckConstraint(
+                condition=(models.Q(role__in=sorted(r.value for r in TEAM_ROLES)) & models.Q(team__isnull=False))
+                | (~models.Q(role__in=sorted(r.value for r in TEAM_ROLES)) & models.Q(team__isnull=True)),
+                name="user_team_matches_role",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name
+
+    @property
+    def sees_all(self) -> bool:
+        """The deputy GM (and a superuser) see every team's records."""
+        return self.is_superuser or self.role == Role.DEPUTY_GM
+
+    def has_role(self, *roles) -> bool:
+        return self.is_superuser or self.role in roles

@@ -1,0 +1,64 @@
+"""What each app contributes to the shell: navigation entries and home-page panels.
+
+Apps register in their ``AppConfig.ready()``, so the shell knows nothing of
+them and a new app cannot be left out of the navigation by accident.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from teams.access import has_any_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+    icon: str = "circle"
+    order: int = 100
+    # Other URL-name prefixes that highlight this entry (e.g. "complaints:").
+    active_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the role's home page ("my work today").
+
+    ``context(request)`` returns the template's context, or None to hide the
+    panel. It must run a fixed number of queries.
+    """
+
+    name: str
+    template: str
+    roles: frozenset
+    context: Callable = field(compare=False)
+    order: int = 100
+    # Columns on a wide screen (Bootstrap grid, out of 12).
+    width: int = 6
+
+
+NAV: list[NavItem] = []
+PANELS: list[HomePanel] = []
+
+
+def register_nav(label, url_name: str, roles: Iterable[str], *, icon="circle", order=100, active_prefix=""):
+    item = NavItem(label, url_name, frozenset(roles), icon, order, active_prefix or url_name.split(":")[0] + ":")
+    if item not in NAV:
+        NAV.append(item)
+        NAV.sort(key=lambda i: i.order)
+
+
+def register_panel(name: str, template: str, roles: Iterable[str], context: Callable, *, order=100, width=6):
+    if any(p.name == name for p in PANELS):
+        return
+    PANELS.append(HomePanel(name, template, frozenset(roles), context, order, width))
+    PANELS.sort(key=lambda p: p.order)
+
+
+def nav_for(user) -> list[NavItem]:
+    return [item for item in NAV if has_any_role(user, item.roles)]
+
+
+def panels_for(user) -> list[HomePanel]:
+    return [panel for panel in PANELS if has_any_role(user, panel.roles)]
