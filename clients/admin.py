@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from clients.models import Client, Contract, FollowUpVisit
+from clients.models import Client, Contract, FollowUpVisit, LostLeadReport
 
 
 @admin.register(Client)
@@ -27,3 +27,10 @@ class FollowUpVisitAdmin(admin.ModelAdmin):
     list_filter = ["team", "channel"]
     search_fields = ["client__name", "point"]
     raw_id_fields = ["client", "contract", "owner"]
+
+
+@admin.register(LostLeadReport)
+class LostLeadReportAdmin(admin.ModelAdmin):
+    list_display = ["team", "month", "written_by", "written_at"]
+    list_filter = ["team"]
+    raw_id_fields = ["written_by"]

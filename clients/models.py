@@ -188,3 +188,28 @@ class FollowUpVisit(models.Model):
         if self.done_at is None:
             return None
         return timezone.localdate(self.done_at) <= self.due_date
+
+
+class LostLeadReport(models.Model):
+    """The consultant's written analysis of a month's lost leads (单源丢失总结报告);
+    the monthly report to headquarters quotes it."""
+
+    team = models.ForeignKey(
+        "teams.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="lost_reports"
+    )  # spine
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))  # spine
+    conclusions = models.TextField(_("conclusions"))  # spine
+    actions = models.TextField(_("actions"), blank=True)  # spine
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lost-lead report")
+        verbose_name_plural = _("lost-lead reports")
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["team", "month"], name="one_lost_report_per_team_month")]
+
+    def __str__(self):
+        return f"{self.team} {self.month:%Y-%m}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.models import Crew, CrewEvaluation, DrawingTask, Inspection, Project, SchedulePhase
+from projects.models import Crew, CrewEvaluation, DrawingTask, Inspection, Project, SchedulePhase, SiteLog
 
 
 class PhaseInline(admin.TabularInline):
@@ -46,3 +46,11 @@ class CrewEvaluationAdmin(admin.ModelAdmin):
     list_display = ["crew", "phase", "evaluated_on", "quality", "schedule", "tidiness", "safety", "cooperation"]
     list_filter = ["crew"]
     raw_id_fields = ["phase", "evaluated_by"]
+
+
+@admin.register(SiteLog)
+class SiteLogAdmin(admin.ModelAdmin):
+    list_display = ["project", "date", "author", "weather", "workers_on_site"]
+    search_fields = ["project__name", "work_done", "problems"]
+    raw_id_fields = ["project", "author"]
+    date_hierarchy = "date"

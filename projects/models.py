@@ -226,3 +226,27 @@ class CrewEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.crew} · {self.phase}"
+
+
+class SiteLog(models.Model):
+    """工地日志: the PM's daily entry from the site."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="site_logs")  # spine
+    date = models.DateField(_("date"))  # spine
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="site_logs"
+    )  # spine
+    weather = models.CharField(_("weather"), max_length=40, blank=True)
+    workers_on_site = models.PositiveSmallIntegerField(_("workers on site"), default=0)
+    work_done = models.TextField(_("work done"))
+    problems = models.TextField(_("problems"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("site log")
+        verbose_name_plural = _("site logs")
+        ordering = ["-date", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "date"], name="one_site_log_per_project_day")]
+
+    def __str__(self):
+        return f"{self.project} {self.date}"

@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import Delivery, Meeting, MeetingAttendance, Notification, Team, Training, TrainingAttendance, User
+from teams.models import (
+    ActionItem,
+    Delivery,
+    Meeting,
+    MeetingAttendance,
+    Notification,
+    Team,
+    Training,
+    TrainingAttendance,
+    User,
+)
 from teams.services import user_sync_role_group
 
 
@@ -86,3 +96,11 @@ class TrainingAdmin(admin.ModelAdmin):
     list_filter = ["team"]
     search_fields = ["topic", "trainer"]
     inlines = [TrainingAttendanceInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "owner", "due_date", "done_at", "meeting"]
+    list_filter = ["meeting__team"]
+    search_fields = ["text", "owner__full_name"]
+    raw_id_fields = ["meeting", "owner"]

@@ -36,6 +36,8 @@ class HomePanel:
     order: int = 100
     # Columns on a wide screen (Bootstrap grid, out of 12).
     width: int = 6
+    # "home" (the role's home page) or "board" (the team board; context gets team=...).
+    page: str = "home"
 
 
 NAV: list[NavItem] = []
@@ -49,10 +51,12 @@ def register_nav(label, url_name: str, roles: Iterable[str], *, icon="circle", o
         NAV.sort(key=lambda i: i.order)
 
 
-def register_panel(name: str, template: str, roles: Iterable[str], context: Callable, *, order=100, width=6):
-    if any(p.name == name for p in PANELS):
+def register_panel(
+    name: str, template: str, roles: Iterable[str], context: Callable, *, order=100, width=6, page="home"
+):
+    if any(p.name == name and p.page == page for p in PANELS):
         return
-    PANELS.append(HomePanel(name, template, frozenset(roles), context, order, width))
+    PANELS.append(HomePanel(name, template, frozenset(roles), context, order, width, page))
     PANELS.sort(key=lambda p: p.order)
 
 
@@ -60,5 +64,5 @@ def nav_for(user) -> list[NavItem]:
     return [item for item in NAV if has_any_role(user, item.roles)]
 
 
-def panels_for(user) -> list[HomePanel]:
-    return [panel for panel in PANELS if has_any_role(user, panel.roles)]
+def panels_for(user, page: str = "home") -> list[HomePanel]:
+    return [panel for panel in PANELS if panel.page == page and has_any_role(user, panel.roles)]

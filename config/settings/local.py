@@ -6,3 +6,7 @@ from config.settings.base import *  # noqa: F403
 DEBUG = env_bool("DEBUG", True)
 # A fixed key for the local SQLite demo only; production requires SECRET_KEY.
 SECRET_KEY = env_str("SECRET_KEY", "") or "local-development-only-not-secret"
+
+# Serve static files straight from the source folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

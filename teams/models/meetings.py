@@ -70,6 +70,27 @@ class MeetingAttendance(models.Model):
         return f"{self.member} {self.get_status_display()}"
 
 
+class ActionItem(models.Model):
+    """An action decided at a meeting; open items carry over until done."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")  # spine
+    text = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="action_items"
+    )  # spine
+    due_date = models.DateField(_("due date"), null=True, blank=True)  # spine
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)  # spine
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["owner"], name="action_item_open", condition=models.Q(done_at__isnull=True))]
+
+    def __str__(self):
+        return self.text
+
+
 class TrainingQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.sees_all:

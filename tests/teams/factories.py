@@ -1,6 +1,18 @@
-import factory
+import datetime as dt
 
-from teams.models import Notification, Team, User
+import factory
+from django.utils import timezone
+
+from teams.models import (
+    ActionItem,
+    Meeting,
+    MeetingAttendance,
+    Notification,
+    Team,
+    Training,
+    TrainingAttendance,
+    User,
+)
 from teams.roles import Role
 
 
@@ -33,3 +45,47 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"通知{n}")
     url = "/"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    team = factory.SubFactory(TeamFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    starts_at = factory.LazyAttribute(lambda m: timezone.make_aware(dt.datetime.combine(m.date, dt.time(8, 30))))
+
+
+class MeetingAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingAttendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.LazyAttribute(lambda a: UserFactory(role=Role.DESIGNER, team=a.meeting.team))
+    status = MeetingAttendance.Status.PRESENT
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = factory.Sequence(lambda n: f"跟进事项{n}")
+    owner = factory.LazyAttribute(lambda a: UserFactory(role=Role.DESIGNER, team=a.meeting.team))
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    topic = factory.Sequence(lambda n: f"服务礼仪培训{n}")
+    trainer = "外聘顾问"
+    date = factory.LazyFunction(timezone.localdate)
+
+
+class TrainingAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingAttendance
+
+    training = factory.SubFactory(TrainingFactory)
+    member = factory.SubFactory(UserFactory)
