@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from teams import services
+from teams.access import get_visible_or_404
 from teams.models import Notification
 from teams.registry import panels_for
 
@@ -30,11 +31,13 @@ def notifications(request):
 @require_POST
 def notification_read(request, pk):
     """Mark one notification read, then follow its link (or refresh the row for htmx)."""
+    note = get_visible_or_404(Notification, request.user, pk=pk)
     services.notification_mark_read(user=request.user, notification_id=pk)
-    note = Notification.objects.visible_to(request.user).filter(pk=pk).first()
+    note.refresh_from_db(fields=["read_at"])
     if request.htmx:
         return render(request, "teams/partials/notification_row.html", {"note": note})
-    return redirect(note.url if note and note.url.startswith("/") else "teams:notifications")
+    # Only follow links inside the site (an in-app path), never an outside address.
+    return redirect(note.url if note.url.startswith("/") and not note.url.startswith("//") else "teams:notifications")
 
 
 @login_required

@@ -1,8 +1,10 @@
 """Shared fixtures. The usual cast (STYLE.md): a member of a team, its leader,
 and an outsider from another team; plus one user per company-wide role."""
 
+import contextlib
 import os
 
+import kombu.pools
 import pytest
 
 from teams.roles import Role
@@ -105,3 +107,42 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@contextlib.contextmanager
+def real_broker(url: str):
+    """Run Celery against a real broker URL (not eagerly) inside the block.
+
+    Connection pools are dropped before and after, so no connection to the
+    previous broker is reused (and none to this one leaks into other tests).
+    """
+    from config.celery import app as celery_app
+
+    def reset_pools():
+        # kombu keeps process-wide connection and producer pools keyed by URL.
+        kombu.pools.reset()
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+            celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    keys = ("task_always_eager", "broker_url", "broker_connection_timeout", "broker_connection_retry")
+    previous = {key: celery_app.conf[key] for key in keys}
+    celery_app.conf.update(task_always_eager=False, broker_url=url)
+    reset_pools()
+    try:
+        yield celery_app
+    finally:
+        celery_app.conf.update(previous)
+        reset_pools()
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis of CI; its absence fails in CI and skips only on a laptop without Redis."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("REDIS_URL must be set in CI: real-broker tests may not be skipped there.")
+        pytest.skip("REDIS_URL not set (CI always sets it)")
+    return url
