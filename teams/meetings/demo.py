@@ -161,11 +161,15 @@ def seed_meetings(ctx, team, index: int) -> None:
                 created_at=meeting.starts_at,
             )
     services.meetings_plan(today=ctx.today)
-    upcoming = Meeting.objects.filter(team=team, date__gte=ctx.today).order_by("date").first()
-    if upcoming is not None and upcoming.agenda_open(ctx.now):
-        AgendaItem.objects.get_or_create(
-            meeting=upcoming, text=TOPICS[index], defaults={"author": members[0], "created_at": ctx.now}
-        )
+    # Topics raised for today's and the next meeting (before their cut-off).
+    for n, upcoming in enumerate(Meeting.objects.filter(team=team, date__gte=ctx.today).order_by("date")[:2]):
+        for k in range(2 - n):
+            AgendaItem.objects.create(
+                meeting=upcoming,
+                author=members[(index + k + n) % len(members)],
+                text=TOPICS[(index * 3 + k + n * 5) % len(TOPICS)],
+                created_at=min(ctx.now, upcoming.agenda_cutoff_at - dt.timedelta(hours=2 + k)),
+            )
 
 
 def seed_leave(ctx) -> None:

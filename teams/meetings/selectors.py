@@ -63,10 +63,10 @@ def meeting_agenda(*, meeting: Meeting) -> Agenda:
 class MeetingFilter(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(label=_("team"), queryset=Team.objects.filter(is_active=True))
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("from"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date", lookup_expr="gte", label=_("Date from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("until"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date", lookup_expr="lte", label=_("Date until"), widget=forms.DateInput(attrs={"type": "date"})
     )
     held = django_filters.BooleanFilter(label=_("held"))
     ordering = django_filters.OrderingFilter(fields=(("date", "date"), ("team__name", "team")), label=_("sort"))

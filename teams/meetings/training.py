@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from teams.models import Team, Training, TrainingAttendance, User
 from teams.roles import TEAM_ROLES, Role
@@ -85,15 +85,21 @@ def training_give_feedback(
 
 
 class TrainingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_lazy("search"))
-    team = django_filters.ModelChoiceFilter(label=_lazy("team"), queryset=Team.objects.filter(is_active=True))
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("search"))
+    team = django_filters.ModelChoiceFilter(label=gettext_lazy("team"), queryset=Team.objects.filter(is_active=True))
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_lazy("from"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date",
+        lookup_expr="gte",
+        label=gettext_lazy("Date from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_lazy("until"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date",
+        lookup_expr="lte",
+        label=gettext_lazy("Date until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    ordering = django_filters.OrderingFilter(fields=(("date", "date"), ("topic", "topic")), label=_lazy("sort"))
+    ordering = django_filters.OrderingFilter(fields=(("date", "date"), ("topic", "topic")), label=gettext_lazy("sort"))
 
     class Meta:
         model = Training
