@@ -68,11 +68,38 @@ class LeaveForm(forms.Form):
         return data
 
 
+WEEKDAY_CHOICES = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("7", _("Sunday")),
+]
+
+
 class ScheduleForm(forms.ModelForm):
+    weekdays = forms.MultipleChoiceField(
+        label=_("Meeting days"),
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Public holidays and moved working days (调休) follow the company calendar."),
+    )
+    online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+
     class Meta:
         model = MeetingSchedule
         fields = ["time", "weekdays", "place", "online_link", "reminder_minutes", "agenda_cutoff", "is_active"]
         widgets = {"time": TIME_INPUT, "agenda_cutoff": TIME_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["weekdays"] = list(self.instance.weekdays)
+
+    def clean_weekdays(self) -> str:
+        return "".join(sorted(self.cleaned_data["weekdays"]))
 
 
 class TrainingForm(forms.ModelForm):

@@ -236,6 +236,18 @@ def test_list_runs_a_fixed_number_of_queries(login, team, consultant, designer, 
     assert response.status_code == 200
 
 
+def test_detail_runs_a_fixed_number_of_queries(login, meeting, consultant, designer, django_assert_max_num_queries):
+    monday = services.meeting_for_day(team=meeting.team, date=MONDAY)
+    for _n in range(20):
+        AgendaItemFactory(meeting=meeting, author=designer)
+        ActionItemFactory(meeting=monday, owner=designer)
+        ActionItemFactory(meeting=meeting, owner=consultant)
+    client = login(consultant)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("teams:meeting_detail", args=[meeting.pk]))
+    assert response.status_code == 200
+
+
 def test_list_exports_excel_scoped_to_the_user(login, meeting, designer):
     response = login(designer).get(reverse("teams:meeting_list") + "?export=xlsx")
     assert response.status_code == 200
@@ -250,14 +262,14 @@ def test_consultant_edits_the_schedule_others_cannot(login, team, consultant, de
         reverse("teams:meeting_schedule"),
         {
             "time": "09:00",
-            "weekdays": "123456",
+            "weekdays": ["1", "2", "3", "4", "5", "6"],
             "place": "2楼洽谈室",
             "reminder_minutes": 10,
             "agenda_cutoff": "17:30",
             "is_active": "on",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     team.meeting_schedule.refresh_from_db()
     assert team.meeting_schedule.weekdays == "123456" and team.meeting_schedule.time == dt.time(9, 0)
 
