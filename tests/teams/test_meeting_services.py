@@ -281,3 +281,26 @@ def test_schedule_change_moves_upcoming_meetings(crew):
     meeting.refresh_from_db()
     assert meeting.starts_at == at(2026, 9, 21, 9, 0)
     assert meeting.remind_at == at(2026, 9, 21, 8, 50)
+
+
+def test_concurrent_first_use_returns_the_meeting_the_other_request_created(crew, monkeypatch):
+    team, (zhang, *_rest) = crew
+    monday = dt.date(2026, 9, 21)
+    real_rotation = services._rotation_for
+    created = {}
+
+    def racing(*, team, date):
+        # Another request (or the planner) creates the meeting while this one picks the chair.
+        created["meeting"] = Meeting.objects.create(team=team, date=date, starts_at=at(2026, 9, 21, 8, 30), chair=zhang)
+        return real_rotation(team=team, date=date)
+
+    monkeypatch.setattr(services, "_rotation_for", racing)
+    meeting = services.meeting_for_day(team=team, date=monday)
+    assert meeting.pk == created["meeting"].pk
+    assert Meeting.objects.filter(team=team, date=monday).count() == 1
+
+
+def test_is_working_day_is_importable_for_other_apps():
+    from teams.meetings import is_working_day as public
+
+    assert public is is_working_day

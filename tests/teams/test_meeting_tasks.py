@@ -114,3 +114,13 @@ def test_worker_executes_the_reminder_task_over_redis(team):
     assert meeting.reminder_sent_at is not None
     # The worker sent it once: running the scan again here sends nothing.
     assert services.meeting_reminder_send(meeting_id=meeting.pk) is False
+
+
+def test_tasks_are_registered_for_the_beat_and_do_not_shadow_teams_tasks():
+    from config.celery import BEAT_SCHEDULE, app
+    from teams import tasks
+
+    app.loader.import_default_modules()
+    for entry in ("plan-meetings", "send-meeting-agendas", "send-meeting-reminders"):
+        assert BEAT_SCHEDULE[entry]["task"] in app.tasks
+    assert tasks.services.__name__ == "teams.services"  # the star import exports only the tasks

@@ -281,3 +281,11 @@ def test_leave_by_a_member_for_someone_else_is_refused(login, team, designer, pm
     )
     assert response.status_code == 302
     assert not pm.leaves.exists()
+
+
+def test_author_removes_their_agenda_item_before_the_cut_off(login, meeting, designer, pm):
+    item = AgendaItemFactory(meeting=meeting, author=designer)
+    assert login(pm).post(reverse("teams:meeting_agenda_delete", args=[item.pk])).status_code == 302
+    assert AgendaItem.objects.filter(pk=item.pk).exists()  # not theirs: refused with a message
+    assert login(designer).post(reverse("teams:meeting_agenda_delete", args=[item.pk])).status_code == 302
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()
