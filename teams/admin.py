@@ -4,9 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.models import (
     ActionItem,
+    AgendaItem,
+    CalendarDay,
+    ChairSwap,
     Delivery,
     Meeting,
     MeetingAttendance,
+    MeetingSchedule,
+    MemberLeave,
     Notification,
     Team,
     Training,
@@ -104,3 +109,45 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_filter = ["meeting__team"]
     search_fields = ["text", "owner__full_name"]
     raw_id_fields = ["meeting", "owner"]
+
+
+# --- Team life: the holiday calendar, meeting schedules, leave, agenda, chair swaps -------------------
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(MeetingSchedule)
+class MeetingScheduleAdmin(admin.ModelAdmin):
+    list_display = ["team", "time", "weekdays", "place", "reminder_minutes", "agenda_cutoff", "is_active"]
+    list_filter = ["is_active"]
+
+
+@admin.register(MemberLeave)
+class MemberLeaveAdmin(admin.ModelAdmin):
+    list_display = ["member", "start_date", "end_date", "reason", "recorded_by"]
+    list_filter = ["member__team"]
+    search_fields = ["member__full_name", "reason"]
+    raw_id_fields = ["member", "recorded_by"]
+    date_hierarchy = "start_date"
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(ChairSwap)
+class ChairSwapAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "from_chair", "to_chair", "other_meeting", "swapped_by", "created_at"]
+    list_filter = ["meeting__team"]
+    raw_id_fields = ["meeting", "other_meeting", "from_chair", "to_chair", "swapped_by"]
+
+
+MeetingAdmin.inlines = [*MeetingAdmin.inlines, AgendaItemInline]

@@ -11,3 +11,7 @@ class TeamsConfig(AppConfig):
         from teams.roles import ALL_ROLES
 
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
+
+        from teams.meetings.panels import register as register_team_life
+
+        register_team_life()

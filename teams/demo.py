@@ -76,6 +76,10 @@ def seed(ctx) -> None:
         User.objects.create_superuser("admin", ctx.password, full_name="系统管理员", email="admin@example.com")
     ctx.teams = teams
 
+    from teams.meetings.demo import seed as seed_team_life
+
+    seed_team_life(ctx)
+
 
 def seed_scale(ctx) -> None:
     """Teams up to 20 and about 15 staff each (300 in all at full scale)."""

@@ -1,9 +1,25 @@
-from teams.models.meetings import ActionItem, Meeting, MeetingAttendance, Training, TrainingAttendance
+from teams.models.meetings import (
+    ActionItem,
+    AgendaItem,
+    CalendarDay,
+    ChairSwap,
+    Meeting,
+    MeetingAttendance,
+    MeetingSchedule,
+    MemberLeave,
+    Training,
+    TrainingAttendance,
+)
 from teams.models.notifications import Delivery, Notification
 from teams.models.staff import Team, User
 
 __all__ = [
     "ActionItem",
+    "AgendaItem",
+    "CalendarDay",
+    "ChairSwap",
+    "MeetingSchedule",
+    "MemberLeave",
     "Delivery",
     "Meeting",
     "MeetingAttendance",

@@ -5,8 +5,12 @@ from django.utils import timezone
 
 from teams.models import (
     ActionItem,
+    AgendaItem,
+    CalendarDay,
     Meeting,
     MeetingAttendance,
+    MeetingSchedule,
+    MemberLeave,
     Notification,
     Team,
     Training,
@@ -89,3 +93,43 @@ class TrainingAttendanceFactory(factory.django.DjangoModelFactory):
 
     training = factory.SubFactory(TrainingFactory)
     member = factory.SubFactory(UserFactory)
+
+
+# --- Team life (meetings, training) ---------------------------------------------------------------
+
+
+class MeetingScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingSchedule
+        django_get_or_create = ("team",)
+
+    team = factory.SubFactory(TeamFactory)
+    place = "3楼会议室"
+
+
+class CalendarDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarDay
+        django_get_or_create = ("date",)
+
+    is_working_day = False
+    name = "国庆节"
+
+
+class MemberLeaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberLeave
+
+    member = factory.SubFactory(UserFactory)
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.SelfAttribute("start_date")
+    reason = "年假"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    author = factory.LazyAttribute(lambda a: UserFactory(role=Role.DESIGNER, team=a.meeting.team))
+    text = factory.Sequence(lambda n: f"议题{n}")
