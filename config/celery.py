@@ -78,6 +78,16 @@ BEAT_SCHEDULE = {
         "task": "teams.tasks.purge_old_notifications",
         "schedule": crontab(hour=3, minute=10),
     },
+    # 08:00 every day: remind owners of follow-up visits due today (clients).
+    "clients-remind-due-visits": {
+        "task": "clients.tasks.remind_due_visits",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # 09:00 every day: escalate visits overdue by CLIENT_VISIT_ESCALATE_DAYS to the deputy GM (clients).
+    "clients-escalate-overdue-visits": {
+        "task": "clients.tasks.escalate_overdue_visits",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 _configure(app.conf)
