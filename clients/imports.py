@@ -46,12 +46,31 @@ def template_rows():
     ]
 
 
+# What people write in the "source" column, besides the codes and the labels.
+SOURCE_ALIASES = {
+    "热线": "hotline",
+    "电话": "hotline",
+    "来电": "hotline",
+    "到店": "walk_in",
+    "来访": "walk_in",
+    "上门": "walk_in",
+    "转介绍": "referral",
+    "介绍": "referral",
+    "推荐": "referral",
+    "网络": "online",
+    "线上": "online",
+    "网上": "online",
+    "活动": "event",
+    "其他": "other",
+}
+
+
 def _source(value: str) -> str:
     value = (value or "").strip()
     for code, label in Client.Source.choices:
-        if value in (code, str(label)):
+        if value.lower() in (code, str(label).lower()):
             return code
-    return ""
+    return SOURCE_ALIASES.get(value, "")
 
 
 def parse_rows(upload) -> list[dict]:

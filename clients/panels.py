@@ -1,12 +1,10 @@
 """Home-page panels (teams.registry): each runs a fixed number of queries."""
 
-from django.utils import timezone
-
 from clients import selectors
 
 
 def visits_panel(request):
-    return {**selectors.visits_for_home(user=request.user), "today": timezone.localdate()}
+    return selectors.visits_for_home(user=request.user)
 
 
 def slipping_panel(request):

@@ -268,7 +268,7 @@ def archive_list(*, user, waiting_only=False):
     )
     if waiting_only:
         qs = qs.filter(received_at=None)
-    return qs.annotate(out=Count("loans", filter=Q(loans__returned_at=None)))
+    return qs.annotate(out=Count("loans", filter=Q(loans__returned_at=None))).order_by("-handed_on", "-pk")
 
 
 def contract_for_detail(*, user, pk):
