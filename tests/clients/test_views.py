@@ -178,6 +178,9 @@ def test_access_log_filters_by_action(login, gm, consultant, lead):
     assert "导出标记" in html and "10.0.0.1" not in html
 
 
+BASIC = {"property_type": "apartment", "intent": "medium", "source": "hotline"}
+
+
 # --- Actions ---------------------------------------------------------------------------------------------------------
 
 
@@ -193,9 +196,7 @@ def test_create_lead_via_form(login, consultant):
 
 
 def test_create_duplicate_keeps_input_and_explains(login, consultant, lead):
-    response = login(consultant).post(
-        reverse("clients:create"), {"name": "重复客户", "phone": "13812345678", "property_type": "apartment", "intent": "medium", "source": "hotline"}
-    )  # fmt: skip
+    response = login(consultant).post(reverse("clients:create"), {"name": "重复客户", "phone": "13812345678", **BASIC})
     html = response.content.decode()
     assert response.status_code == 200
     assert "重复客户" in html and lead.name in html
@@ -204,8 +205,8 @@ def test_create_duplicate_keeps_input_and_explains(login, consultant, lead):
 
 def test_referral_needs_referrer(login, consultant):
     response = login(consultant).post(
-        reverse("clients:create"), {"name": "甲", "phone": "13900001112", "property_type": "apartment", "intent": "medium", "source": "referral"}
-    )  # fmt: skip
+        reverse("clients:create"), {"name": "甲", "phone": "13900001112", **BASIC, "source": "referral"}
+    )
     assert response.status_code == 200 and not Client.objects.exists()
 
 
@@ -213,8 +214,8 @@ def test_stale_edit_keeps_what_was_typed(login, consultant, lead):
     Client.objects.filter(pk=lead.pk).update(version=5)
     response = login(consultant).post(
         reverse("clients:edit", args=[lead.pk]),
-        {"name": "我的修改", "phone": lead.phone, "property_type": "apartment", "intent": "medium", "source": "hotline", "version": 1},
-    )  # fmt: skip
+        {"name": "我的修改", "phone": lead.phone, **BASIC, "version": 1},
+    )
     assert response.status_code == 200
     assert "我的修改" in response.content.decode()
     lead.refresh_from_db()
@@ -254,9 +255,14 @@ def test_sign_contract_via_form(login, consultant, lead):
     today = timezone.localdate()
     response = login(consultant).post(
         reverse("clients:contract_sign", args=[lead.pk]),
-        {"signed_date": today, "design_fee": "8000", "construction_amount": "160000",
-         "planned_start": today + dt.timedelta(days=7), "planned_finish": today + dt.timedelta(days=90)},
-    )  # fmt: skip
+        {
+            "signed_date": today,
+            "design_fee": "8000",
+            "construction_amount": "160000",
+            "planned_start": today + dt.timedelta(days=7),
+            "planned_finish": today + dt.timedelta(days=90),
+        },
+    )
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.stage == "signed"
@@ -268,9 +274,14 @@ def test_sign_contract_with_finish_before_start_is_refused(login, consultant, le
     today = timezone.localdate()
     response = login(consultant).post(
         reverse("clients:contract_sign", args=[lead.pk]),
-        {"signed_date": today, "design_fee": "8000", "construction_amount": "160000",
-         "planned_start": today + dt.timedelta(days=7), "planned_finish": today},
-    )  # fmt: skip
+        {
+            "signed_date": today,
+            "design_fee": "8000",
+            "construction_amount": "160000",
+            "planned_start": today + dt.timedelta(days=7),
+            "planned_finish": today,
+        },
+    )
     assert response.status_code == 200
     assert not Project.objects.exists()
 
