@@ -341,6 +341,9 @@ def client_import(request):
 @role_required(SALES)
 def contract_sign(request, pk):
     client = get_visible_or_404(Client, request.user, pk=pk)
+    if client.stage not in (Client.Stage.MEASURED, Client.Stage.PROPOSAL, Client.Stage.QUOTED):
+        messages.error(request, _("Only a lead that has been measured, proposed or quoted can sign a contract."))
+        return redirect("clients:detail", pk=client.pk)
     initial = {"signed_date": timezone.localdate(), "address": client.address, "floor_area": client.floor_area}
     form = ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
