@@ -28,57 +28,28 @@ def seed(ctx) -> None:
         ctx.log("  clients: already seeded")
         return
     rng, now, today = ctx.rng, ctx.now, ctx.today
-    from teams.demo import mobile, person_name
 
     reasons = list(LostReason.objects.all())
     for index, team in enumerate(ctx.teams):
         consultant = ctx.users[f"consultant{index + 1}"]
         district = DISTRICTS[index % 3]
 
-        def new_client(stage_days_ago: int, **extra):
-            created = now - dt.timedelta(days=stage_days_ago + rng.randint(3, 20))
-            client = services.client_create(
-                created_by=consultant,
-                data={
-                    "name": person_name(rng) + rng.choice(["先生", "女士"]),
-                    "phone": mobile(rng),
-                    "team": team,
-                    "consultant": consultant,
-                    "source": rng.choice(list(Client.Source.values)),
-                    "district": district,
-                    "community": rng.choice(COMMUNITIES[district]),
-                    "building": f"{rng.randint(1, 20)}号楼{rng.randint(1, 30)}0{rng.randint(1, 4)}",
-                    "property_type": rng.choice(["apartment"] * 4 + ["villa", "townhouse", "old_house"]),
-                    "floor_area": Decimal(rng.randint(60, 260)),
-                    "budget": rng.choice(list(Client.Budget.values)),
-                    "intent": rng.choice(list(Client.Intent.values)),
-                    "created_at": created,
-                    **extra,
-                },
-            )
-            if client.source == Client.Source.REFERRAL:
-                Client.objects.filter(pk=client.pk).update(referrer=person_name(rng))
-            ClientEvent.objects.filter(client=client).update(at=created)
-            return client
-
-        def walk(client, target: str, days_ago: int):
-            for stage in ["contacted", "measured", "proposal", "quoted"]:
-                if client.stage == target:
-                    break
-                services.lead_move(client=client, stage=stage, by=consultant)
-            Client.objects.filter(pk=client.pk).update(stage_changed_at=now - dt.timedelta(days=days_ago))
-            client.events.filter(kind="stage").update(at=now - dt.timedelta(days=days_ago))
-
         for stage, count in OPEN:
             for _n in range(count):
-                client = new_client(0)
+                client = _new_client(ctx, team, consultant, district, 0)
                 # a few slip (no movement for three weeks)
-                walk(client, stage, rng.choice([1, 2, 4, 6, 21]))
+                _walk(ctx, client, consultant, stage, rng.choice([1, 2, 4, 6, 21]))
         # lost leads across the last six months
         for months_ago in range(6):
             for _n in range(rng.randint(1, 3)):
-                client = new_client(30 * months_ago + 20)
-                walk(client, rng.choice(["contacted", "measured", "proposal", "quoted"]), 30 * months_ago + 5)
+                client = _new_client(ctx, team, consultant, district, 30 * months_ago + 20)
+                _walk(
+                    ctx,
+                    client,
+                    consultant,
+                    rng.choice(["contacted", "measured", "proposal", "quoted"]),
+                    30 * months_ago + 5,
+                )
                 reason = rng.choice(reasons)
                 services.lead_mark_lost(
                     client=client,
@@ -90,8 +61,8 @@ def seed(ctx) -> None:
                 )
         # signed clients with contracts, the project and the visit plan
         for signed_ago in (400, 200, 120, 60, 25, 5):
-            client = new_client(signed_ago + 10)
-            walk(client, "quoted", signed_ago + 3)
+            client = _new_client(ctx, team, consultant, district, signed_ago + 10)
+            _walk(ctx, client, consultant, "quoted", signed_ago + 3)
             signed = today - dt.timedelta(days=signed_ago)
             contract = services.contract_sign(
                 client=client,
@@ -154,3 +125,43 @@ def seed(ctx) -> None:
             actions="1. 推出整装套餐；2. 量房后 48 小时内出方案；3. 每周复盘报价单。",
         )
     ctx.log(f"  clients: {Client.objects.count()} clients")
+
+
+def _new_client(ctx, team, consultant, district, stage_days_ago: int, **extra):
+    rng, now = ctx.rng, ctx.now
+    created = now - dt.timedelta(days=stage_days_ago + rng.randint(3, 20))
+    from teams.demo import mobile, person_name
+
+    client = services.client_create(
+        created_by=consultant,
+        data={
+            "name": person_name(rng) + rng.choice(["先生", "女士"]),
+            "phone": mobile(rng),
+            "team": team,
+            "consultant": consultant,
+            "source": rng.choice(list(Client.Source.values)),
+            "district": district,
+            "community": rng.choice(COMMUNITIES[district]),
+            "building": f"{rng.randint(1, 20)}号楼{rng.randint(1, 30)}0{rng.randint(1, 4)}",
+            "property_type": rng.choice(["apartment"] * 4 + ["villa", "townhouse", "old_house"]),
+            "floor_area": Decimal(rng.randint(60, 260)),
+            "budget": rng.choice(list(Client.Budget.values)),
+            "intent": rng.choice(list(Client.Intent.values)),
+            "created_at": created,
+            **extra,
+        },
+    )
+    if client.source == Client.Source.REFERRAL:
+        Client.objects.filter(pk=client.pk).update(referrer=person_name(rng))
+    ClientEvent.objects.filter(client=client).update(at=created)
+    return client
+
+
+def _walk(ctx, client, consultant, target: str, days_ago: int):
+    now = ctx.now
+    for stage in ["contacted", "measured", "proposal", "quoted"]:
+        if client.stage == target:
+            break
+        services.lead_move(client=client, stage=stage, by=consultant)
+    Client.objects.filter(pk=client.pk).update(stage_changed_at=now - dt.timedelta(days=days_ago))
+    client.events.filter(kind="stage").update(at=now - dt.timedelta(days=days_ago))
