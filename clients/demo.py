@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from clients import services
+from clients.defaults import ensure_defaults
 from clients.models import Client, ClientEvent, FollowUpVisit, LostReason
 
 COMMUNITIES = {
@@ -24,6 +25,7 @@ OPEN = [("new", 4), ("contacted", 4), ("measured", 3), ("proposal", 3), ("quoted
 
 
 def seed(ctx) -> None:
+    ensure_defaults()
     if Client.objects.filter(team__in=ctx.teams).exists():
         ctx.log("  clients: already seeded")
         return
