@@ -81,6 +81,9 @@ def seed(ctx) -> None:
                     "planned_finish": signed + dt.timedelta(days=14 + rng.randint(75, 120)),
                 },
             )
+            signed_at = timezone.make_aware(dt.datetime.combine(signed, dt.time(15)))
+            client.events.filter(kind="contract").update(at=signed_at)
+            Client.objects.filter(pk=client.pk).update(stage_changed_at=signed_at)
             project = contract.project
             project.designers.add(ctx.users[f"designer{index + 1}"])
             project.assistants.add(ctx.users[f"assistant{index + 1}"])
@@ -160,10 +163,16 @@ def _new_client(ctx, team, consultant, district, stage_days_ago: int, **extra):
 
 
 def _walk(ctx, client, consultant, target: str, days_ago: int):
-    now = ctx.now
+    """Move a lead forward to ``target``, one step every few days, the last ``days_ago`` days ago."""
+    steps = []
     for stage in ["contacted", "measured", "proposal", "quoted"]:
         if client.stage == target:
             break
-        services.lead_move(client=client, stage=stage, by=consultant)
-    Client.objects.filter(pk=client.pk).update(stage_changed_at=now - dt.timedelta(days=days_ago))
-    client.events.filter(kind="stage").update(at=now - dt.timedelta(days=days_ago))
+        steps.append(stage)
+    for position, stage in enumerate(steps):
+        at = ctx.now - dt.timedelta(days=days_ago + 4 * (len(steps) - 1 - position))
+        services.lead_move(client=client, stage=stage, by=consultant, measured_on=timezone.localdate(at))
+        client.events.filter(kind="stage", text__contains=client.get_stage_display()).filter(
+            at__gt=ctx.now - dt.timedelta(minutes=5)
+        ).update(at=at)
+        Client.objects.filter(pk=client.pk).update(stage_changed_at=at)
