@@ -57,3 +57,17 @@ def test_visit_overdue_days():
     visit = FollowUpVisitFactory(due_date=today - dt.timedelta(days=4))
     assert visit.is_overdue(today)
     assert visit.days_overdue(today) == 4
+
+
+def test_indexes_for_list_filters_and_reports_exist():
+    from clients.models import AccessLog, FollowUpVisit
+
+    names = {i.name for m in (Client, FollowUpVisit, AccessLog) for i in m._meta.indexes}
+    assert {
+        "client_team_stage",
+        "client_team_created",
+        "client_team_lost",
+        "visit_owner_due",
+        "visit_team_done",
+    } <= names
+    assert {"accesslog_at", "accesslog_user_at", "accesslog_action_at"} <= names

@@ -390,3 +390,29 @@ def test_home_panels_for_consultant_and_clerk(login, consultant, admin_clerk, le
     ArchiveHandover.objects.create(client=lead, handed_by=consultant, documents=["contract"])
     html = login(admin_clerk).get(reverse("teams:home")).content.decode()
     assert lead.name in html and 'data-testid="panel-client-archive"' in html
+
+
+def test_contract_edit_keeps_history_and_refuses_stale_version(login, consultant, lead):
+    contract = ContractFactory(client=lead)
+    data = {"number": contract.number, "signed_date": contract.signed_date, "design_fee": "8000",
+            "construction_amount": "175000", "version": 1}  # fmt: skip
+    c = login(consultant)
+    assert c.post(reverse("clients:contract_edit", args=[contract.pk]), data).status_code == 302
+    contract.refresh_from_db()
+    assert contract.construction_amount == Decimal("175000") and contract.changes.count() == 1
+    response = c.post(reverse("clients:contract_edit", args=[contract.pk]), {**data, "construction_amount": "1"})
+    assert response.status_code == 200
+    contract.refresh_from_db()
+    assert contract.construction_amount == Decimal("175000")
+
+
+def test_payment_paid_date_via_form(login, consultant, lead):
+    contract = ContractFactory(client=lead)
+    c = login(consultant)
+    response = c.post(
+        reverse("clients:payment_add", args=[contract.pk]),
+        {"name": "首期", "amount": "50000", "paid_date": "2026-11-20"},
+    )
+    assert response.status_code == 302
+    assert contract.payments.get().paid_date == dt.date(2026, 11, 20)
+    assert contract.changes.count() == 1
