@@ -75,3 +75,16 @@ def test_consultant_reads_the_lost_report_with_its_chart(page, live_server, cons
     page.click("[data-testid=save-conclusions]")
     page.get_by_text("分析结论已保存").wait_for()
     assert consultant.team.lost_reports.get().conclusions == "价格是主要原因。"
+
+
+def test_consultant_drags_a_card_to_another_column(page, live_server, consultant):
+    lead = ClientFactory(team=consultant.team, consultant=consultant, name="孙先生", stage="new")
+    _login(page, live_server, consultant)
+    page.goto(f"{live_server.url}/clients/pipeline/")
+    page.locator(f"[data-testid=card-{lead.pk}]").drag_to(
+        page.locator("[data-testid=column-contacted] .card-body").first
+    )
+    page.locator(f"[data-testid=column-contacted] [data-testid=card-{lead.pk}]").wait_for()
+    lead.refresh_from_db()
+    assert lead.stage == "contacted"
+    assert lead.events.filter(kind="stage").count() == 1
