@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from clients.models import Client, Contract, FollowUpVisit, LostLeadReport
+from clients.models import (
+    AccessLog,
+    ArchiveHandover,
+    Client,
+    Contract,
+    FollowUpVisit,
+    LostLeadReport,
+    LostReason,
+    VisitTemplate,
+    VisitTemplatePoint,
+)
 
 
 @admin.register(Client)
@@ -34,3 +44,39 @@ class LostLeadReportAdmin(admin.ModelAdmin):
     list_display = ["team", "month", "written_by", "written_at"]
     list_filter = ["team"]
     raw_id_fields = ["written_by"]
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+
+
+class VisitTemplatePointInline(admin.TabularInline):
+    model = VisitTemplatePoint
+    extra = 1
+
+
+@admin.register(VisitTemplate)
+class VisitTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default"]
+    inlines = [VisitTemplatePointInline]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "client", "ip_address"]
+    list_filter = ["action"]
+    raw_id_fields = ["user", "client"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ArchiveHandover)
+class ArchiveHandoverAdmin(admin.ModelAdmin):
+    list_display = ["client", "handed_on", "handed_by", "received_at", "received_by"]
+    raw_id_fields = ["client", "handed_by", "received_by"]

@@ -5,3 +5,81 @@ from django.utils.translation import gettext_lazy as _
 class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = _("Clients")
+
+    def ready(self):
+        from clients import panels
+        from teams.registry import register_nav, register_panel
+        from teams.roles import PROJECT_ROLES, Role
+
+        register_nav(
+            _("Clients"),
+            "clients:list",
+            {Role.CONSULTANT, Role.DEPUTY_GM, *PROJECT_ROLES},
+            icon="people",
+            order=10,
+            active_prefix="clients:list",
+        )
+        register_nav(
+            _("Pipeline"),
+            "clients:pipeline",
+            {Role.CONSULTANT},
+            icon="kanban",
+            order=11,
+            active_prefix="clients:pipeline",
+        )
+        register_nav(
+            _("Visits"),
+            "clients:visit_list",
+            {Role.CONSULTANT},
+            icon="telephone-outbound",
+            order=12,
+            active_prefix="clients:visit",
+        )
+        register_nav(
+            _("Lost leads"),
+            "clients:lost_report",
+            {Role.CONSULTANT},
+            icon="graph-down",
+            order=13,
+            active_prefix="clients:lost_report",
+        )
+        register_nav(
+            _("Access log"),
+            "clients:access_log",
+            {Role.DEPUTY_GM},
+            icon="shield-lock",
+            order=80,
+            active_prefix="clients:access_log",
+        )
+        register_nav(
+            _("Archive"),
+            "clients:archive",
+            {Role.ADMIN_CLERK},
+            icon="archive",
+            order=10,
+            active_prefix="clients:archive",
+        )
+        register_panel(
+            "client-visits",
+            "clients/partials/panel_visits.html",
+            {Role.CONSULTANT},
+            panels.visits_panel,
+            order=10,
+            width=6,
+        )
+        register_panel(
+            "client-slipping",
+            "clients/partials/panel_slipping.html",
+            {Role.CONSULTANT},
+            panels.slipping_panel,
+            order=11,
+            width=6,
+        )
+        register_panel(
+            "client-archive",
+            "clients/partials/panel_archive.html",
+            {Role.ADMIN_CLERK},
+            panels.archive_panel,
+            order=10,
+            width=6,
+        )

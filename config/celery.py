@@ -94,6 +94,16 @@ BEAT_SCHEDULE = {
         "task": "teams.meetings.tasks.send_meeting_reminders",
         "schedule": 60.0,
     },
+    # 08:00 every day: remind owners of follow-up visits due today (clients).
+    "clients-remind-due-visits": {
+        "task": "clients.tasks.remind_due_visits",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # 09:00 every day: escalate visits overdue by CLIENT_VISIT_ESCALATE_DAYS to the deputy GM (clients).
+    "clients-escalate-overdue-visits": {
+        "task": "clients.tasks.escalate_overdue_visits",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 _configure(app.conf)

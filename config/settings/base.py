@@ -181,3 +181,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Clients: a follow-up visit this many days overdue is escalated to the deputy GM (once).
+CLIENT_VISIT_ESCALATE_DAYS = env_int("CLIENT_VISIT_ESCALATE_DAYS", 3)

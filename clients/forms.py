@@ -1,0 +1,230 @@
+"""Forms: validation only; views pass cleaned_data to services."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import ARCHIVE_DOCUMENTS, Client, Contract, FollowUpVisit, LostReason, PaymentStage
+from teams.models import User
+from teams.phones import normalize_phone, validate_phone
+from teams.roles import Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ClientForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Client
+        fields = [
+            "name",
+            "phone",
+            "phone2",
+            "wechat",
+            "district",
+            "community",
+            "building",
+            "property_type",
+            "floor_area",
+            "budget",
+            "intent",
+            "source",
+            "referrer",
+            "consultant",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = User.objects.filter(role=Role.CONSULTANT, team=team, is_active=True)
+        self.fields["phone"].help_text = _("Mobile (11 digits) or landline with area code.")
+
+    def _clean_phone_value(self, value):
+        value = normalize_phone(value or "")
+        if value:
+            validate_phone(value)
+        return value
+
+    def clean_phone(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone"))
+
+    def clean_phone2(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone2"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == Client.Source.REFERRAL and not data.get("referrer"):
+            self.add_error("referrer", _("Who referred this client?"))
+        return data
+
+    def _post_clean(self):
+        # The service validates the model and checks duplicates; do not run model
+        # validation against the instance here (it would also lock in unsaved edits).
+        pass
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(choices=Client.Stage.choices)
+    measured_on = forms.DateField(label=_("Site measured on"), required=False, widget=DATE)
+
+
+class LostForm(forms.Form):
+    reason = forms.ModelChoiceField(label=_("Reason"), queryset=LostReason.objects.filter(is_active=True))
+    competitor = forms.CharField(label=_("Competitor"), max_length=80, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TierForm(forms.Form):
+    tier = forms.ChoiceField(
+        label=_("Value tier"), choices=[("", _("By the rule"))] + list(Client.Tier.choices), required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tier") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why you set the tier by hand."))
+        return data
+
+
+class ContractForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "number",
+            "signed_date",
+            "address",
+            "floor_area",
+            "style",
+            "package",
+            "design_fee",
+            "construction_amount",
+            "planned_start",
+            "planned_finish",
+        ]
+        widgets = {"signed_date": DATE, "planned_start": DATE, "planned_finish": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Leave empty for the next number (HT-yyyymm-nnnn).")
+
+    def clean(self):
+        data = super().clean()
+        start, finish = data.get("planned_start"), data.get("planned_finish")
+        if start and finish and finish < start:
+            self.add_error("planned_finish", _("The planned finish is before the planned start."))
+        return data
+
+    def _post_clean(self):
+        pass
+
+    def clean_number(self):
+        number = (self.cleaned_data.get("number") or "").strip()
+        qs = Contract.objects.filter(number=number)
+        if self.instance.pk:
+            qs = qs.exclude(pk=self.instance.pk)
+        if number and qs.exists():
+            raise forms.ValidationError(_("This contract number is already used."))
+        return number
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = PaymentStage
+        fields = ["name", "amount", "due_condition", "paid_date"]
+        widgets = {"paid_date": DATE}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Scanned contract (PDF or image)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        head = upload.read(5)
+        upload.seek(0)
+        if head == b"%PDF-":
+            self.content_type = "application/pdf"
+            return upload
+        from PIL import Image
+
+        try:
+            image = Image.open(upload)
+            image.verify()
+            self.content_type = Image.MIME.get(image.format, "image/jpeg")
+        except Exception:
+            raise forms.ValidationError(_("Upload a PDF or an image.")) from None
+        upload.seek(0)
+        return upload
+
+
+class VisitRecordForm(forms.ModelForm):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (1–5)"),
+        choices=[("", "-"), (5, "5 ★★★★★"), (4, "4 ★★★★"), (3, "3 ★★★"), (2, "2 ★★"), (1, "1 ★")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    class Meta:
+        model = FollowUpVisit
+        fields = ["channel", "outcome", "satisfaction", "opinions", "raised_complaint"]
+        widgets = {"outcome": forms.Textarea(attrs={"rows": 3}), "opinions": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_outcome(self):
+        outcome = self.cleaned_data["outcome"].strip()
+        if not outcome:
+            raise forms.ValidationError(_("Write what came out of the visit."))
+        return outcome
+
+    def _post_clean(self):
+        pass
+
+
+class VisitCreateForm(forms.Form):
+    point = forms.CharField(label=_("Visit point"), max_length=100)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    channel = forms.ChoiceField(label=_("Channel"), choices=FollowUpVisit.Channel.choices)
+
+
+class LostReportForm(forms.Form):
+    conclusions = forms.CharField(label=_("Conclusions"), widget=forms.Textarea(attrs={"rows": 4}))
+    actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class HandoverForm(forms.Form):
+    documents = forms.MultipleChoiceField(
+        label=_("Documents handed over"), choices=ARCHIVE_DOCUMENTS, widget=forms.CheckboxSelectMultiple
+    )
+    handed_on = forms.DateField(label=_("Handed over on"), widget=DATE)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReceiveForm(forms.Form):
+    shelf_mark = forms.CharField(label=_("Shelf mark"), max_length=40, required=False)
+
+
+class LoanForm(forms.Form):
+    borrower = forms.CharField(label=_("Borrowed by"), max_length=60)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+    due_back = forms.DateField(label=_("Due back"), required=False, widget=DATE)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        if upload.read(2) != b"PK":
+            raise forms.ValidationError(_("Upload the Excel template (.xlsx)."))
+        upload.seek(0)
+        return upload

@@ -1,0 +1,146 @@
+"""Excel import of existing clients: parse and check every row, save nothing until
+the consultant confirms, and then all rows or none."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+
+from clients.models import Client
+from teams.phones import normalize_phone, validate_phone
+
+# Column header (as in the template) → Client field.
+COLUMNS = [
+    (gettext_lazy("Name"), "name"),
+    (gettext_lazy("Phone"), "phone"),
+    (gettext_lazy("Second phone"), "phone2"),
+    (gettext_lazy("WeChat id"), "wechat"),
+    (gettext_lazy("District"), "district"),
+    (gettext_lazy("Community"), "community"),
+    (gettext_lazy("Building / unit / room"), "building"),
+    (gettext_lazy("Floor area (m²)"), "floor_area"),
+    (gettext_lazy("Source"), "source"),
+    (gettext_lazy("Notes"), "notes"),
+]
+MAX_ROWS = 2000
+
+
+def template_rows():
+    return [
+        [str(h) for h, _f in COLUMNS],
+        [
+            "王先生",
+            "13812345678",
+            "",
+            "wx_wang",
+            "静安区",
+            "静安花园",
+            "3号楼1201",
+            "120",
+            str(Client.Source.REFERRAL.label),
+            "",
+        ],
+    ]
+
+
+# What people write in the "source" column, besides the codes and the labels.
+SOURCE_ALIASES = {
+    "热线": "hotline",
+    "电话": "hotline",
+    "来电": "hotline",
+    "到店": "walk_in",
+    "来访": "walk_in",
+    "上门": "walk_in",
+    "转介绍": "referral",
+    "介绍": "referral",
+    "推荐": "referral",
+    "网络": "online",
+    "线上": "online",
+    "网上": "online",
+    "活动": "event",
+    "其他": "other",
+}
+
+
+def _source(value: str) -> str:
+    value = (value or "").strip()
+    for code, label in Client.Source.choices:
+        if value.lower() in (code, str(label).lower()):
+            return code
+    return SOURCE_ALIASES.get(value, "")
+
+
+def parse_rows(upload) -> list[dict]:
+    """Each row: {"row": n, "data": {...}, "errors": [...]}. Duplicates are checked
+    against existing clients and within the file."""
+    workbook = load_workbook(upload, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = []
+    seen = {}
+    for index, values in enumerate(sheet.iter_rows(min_row=2, max_row=MAX_ROWS + 1, values_only=True), start=2):
+        if not values or all(v in (None, "") for v in values):
+            continue
+        cells = {field: ("" if v is None else str(v).strip()) for (_h, field), v in zip(COLUMNS, values, strict=False)}
+        errors = []
+        if not cells.get("name"):
+            errors.append(_("Name is required."))
+        for key in ("phone", "phone2"):
+            cells[key] = normalize_phone(cells.get(key, ""))
+            if cells[key]:
+                try:
+                    validate_phone(cells[key])
+                except ValidationError as exc:
+                    errors.extend(exc.messages)
+        if not cells["phone"]:
+            errors.append(_("Phone is required."))
+        area = cells.get("floor_area", "")
+        if area:
+            try:
+                if Decimal(area) < 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors.append(_("Floor area must be a number."))
+        source = _source(cells.get("source", ""))
+        if cells.get("source") and not source:
+            errors.append(_("Unknown source: %(value)s") % {"value": cells["source"]})
+        cells["source"] = source or Client.Source.OTHER
+        for phone in (cells["phone"], cells.get("phone2")):
+            if phone and phone in seen:
+                errors.append(_("Same phone as row %(row)s.") % {"row": seen[phone]})
+            elif phone:
+                seen[phone] = index
+        rows.append({"row": index, "data": cells, "errors": errors})
+    phones = [p for r in rows for p in (r["data"]["phone"], r["data"].get("phone2")) if p]
+    existing = {}
+    for client in Client.objects.filter(phone__in=phones).only("name", "phone"):
+        existing[client.phone] = client.name
+    for client in Client.objects.filter(phone2__in=phones).only("name", "phone2"):
+        existing[client.phone2] = client.name
+    for row in rows:
+        for phone in (row["data"]["phone"], row["data"].get("phone2")):
+            if phone in existing:
+                row["errors"].append(_("Phone already belongs to client %(name)s.") % {"name": existing[phone]})
+    return rows
+
+
+@transaction.atomic
+def import_confirm(*, rows: list[dict], team, by) -> int:
+    """Save every row, or none if any row fails (a duplicate may have appeared since the preview)."""
+    from clients.services import client_create
+
+    if any(r["errors"] for r in rows):
+        raise ValidationError(_("Fix the rows with errors first."))
+    for row in rows:
+        data = dict(row["data"])
+        data["floor_area"] = Decimal(data["floor_area"]) if data.get("floor_area") else None
+        data["team"] = team
+        try:
+            client_create(created_by=by, data=data)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Row %(row)s: %(error)s") % {"row": row["row"], "error": "; ".join(exc.messages)}
+            ) from exc
+    return len(rows)

@@ -1,0 +1,70 @@
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from clients.imports import COLUMNS
+from clients.models import AccessLog, Client
+from tests.clients.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _xlsx(rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([str(h) for h, _f in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("clients.xlsx", buffer.getvalue())
+
+
+def test_template_downloads(login, consultant):
+    response = login(consultant).get(reverse("clients:import"), {"template": 1})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_import_with_bad_rows_saves_nothing_and_reports_each_error(login, consultant):
+    ClientFactory(team=consultant.team, phone="13900000009", name="老客户")
+    upload = _xlsx(
+        [
+            ["好客户", "13900000001", "", "", "静安区", "", "", "100", "转介绍"],
+            ["", "13900000002"],
+            ["坏号码", "12345"],
+            ["重复", "13900000009"],
+            ["文件内重复", "13900000001"],
+            ["面积", "13900000003", "", "", "", "", "", "很大"],
+        ]
+    )
+    response = login(consultant).post(reverse("clients:import"), {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [bool(r["errors"]) for r in rows] == [False, True, True, True, True, True]
+    assert "老客户" in html
+    assert Client.objects.count() == 1
+    # confirming a preview with errors saves nothing either
+    login(consultant).post(reverse("clients:import"), {"confirm": "1"})
+    assert Client.objects.count() == 1
+
+
+def test_import_confirmed_saves_all_rows(login, consultant):
+    c = login(consultant)
+    upload = _xlsx([["甲", "13900000011", "", "", "", "", "", "", "热线"], ["乙", "021-62345678"]])
+    response = c.post(reverse("clients:import"), {"file": upload})
+    assert not any(r["errors"] for r in response.context["rows"])
+    assert Client.objects.count() == 0
+    response = c.post(reverse("clients:import"), {"confirm": "1"})
+    assert response.status_code == 302
+    assert set(Client.objects.values_list("name", flat=True)) == {"甲", "乙"}
+    assert Client.objects.filter(team=consultant.team).count() == 2
+    assert AccessLog.objects.filter(action="import").count() == 1
+
+
+def test_import_rejects_a_non_excel_file(login, consultant):
+    response = login(consultant).post(reverse("clients:import"), {"file": SimpleUploadedFile("x.xlsx", b"hello")})
+    assert response.status_code == 200 and response.context["rows"] is None

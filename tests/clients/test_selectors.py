@@ -1,0 +1,91 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from clients import selectors
+from clients.models import Client, ClientEvent, LostReason
+from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
+from tests.complaints.factories import ComplaintFactory
+from tests.reception.factories import CallFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _lost(team, reason_code, *, when, stage="quoted", budget="20_40", competitor=""):
+    client = ClientFactory(team=team, stage="lost", budget=budget)
+    Client.objects.filter(pk=client.pk).update(
+        lost_reason=LostReason.objects.get(code=reason_code), lost_at=when, lost_stage=stage, competitor=competitor
+    )
+    return client
+
+
+def test_lost_report_counts_value_stage_competitor_and_trend(consultant, outsider):
+    team = consultant.team
+    nov = timezone.make_aware(dt.datetime(2026, 11, 10, 12))
+    _lost(team, "price", when=nov, budget="40_80", competitor="业之峰")
+    _lost(team, "price", when=nov, stage="measured")
+    _lost(team, "timing", when=nov, stage="measured")
+    _lost(team, "price", when=nov - dt.timedelta(days=40))  # October: trend only
+    _lost(outsider.team, "price", when=nov)  # another team: not counted
+    data = selectors.lost_report_data(user=consultant, start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 1))
+    assert data["total"] == 3
+    price = next(r for r in data["by_reason"] if r["lost_reason__name"] == "价格")
+    assert price["n"] == 2 and price["value"] == Decimal(600000 + 300000)
+    assert {r["lost_stage"]: r["n"] for r in data["by_stage"]} == {"measured": 2, "quoted": 1}
+    assert data["by_competitor"] == [{"competitor": "业之峰", "n": 1}]
+    assert data["trend"]["months"][-1] == "2026-11"
+    assert data["trend"]["counts"][-2:] == [1, 3]
+
+
+def test_gm_lost_report_covers_every_team_or_one(consultant, outsider, gm):
+    nov = timezone.make_aware(dt.datetime(2026, 11, 10, 12))
+    _lost(consultant.team, "price", when=nov)
+    _lost(outsider.team, "price", when=nov)
+    period = {"start": dt.date(2026, 11, 1), "end": dt.date(2026, 12, 1)}
+    assert selectors.lost_report_data(user=gm, **period)["total"] == 2
+    assert selectors.lost_report_data(user=gm, team_id=outsider.team_id, **period)["total"] == 1
+
+
+def test_satisfaction_by_team_and_month(consultant, outsider, gm):
+    done = timezone.make_aware(dt.datetime(2026, 10, 5, 10))
+    for score in (4, 5):
+        FollowUpVisitFactory(client=ClientFactory(team=consultant.team), done_at=done, satisfaction=score)
+    FollowUpVisitFactory(client=ClientFactory(team=outsider.team), done_at=done, satisfaction=2)
+    data = selectors.satisfaction_by_team_month(user=gm, today=dt.date(2026, 11, 20))
+    october = data["months"].index("2026-10")
+    assert data["series"][consultant.team.name][october] == 4.5
+    assert data["series"][outsider.team.name][october] == 2.0
+    mine = selectors.satisfaction_by_team_month(user=consultant, today=dt.date(2026, 11, 20))
+    assert list(mine["series"]) == [consultant.team.name]
+
+
+def test_timeline_merges_calls_complaints_and_events_newest_first(consultant):
+    client = ClientFactory(team=consultant.team)
+    now = timezone.now()
+    ClientEvent.objects.create(client=client, kind="created", text="创建", at=now - dt.timedelta(days=3))
+    CallFactory(client=client, purpose="询问报价", called_at=now - dt.timedelta(days=2))
+    ComplaintFactory(client=client, registered_at=now - dt.timedelta(days=1))
+    items = selectors.client_timeline(client=client, user=consultant)
+    assert [i["icon"] for i in items] == ["exclamation-triangle", "telephone", "clock-history"]
+    assert [i["text"] for i in items][1:] == ["询问报价", "创建"]
+
+
+def test_service_records_split_by_contract_and_completion(consultant):
+    client = ClientFactory(team=consultant.team)
+    ContractFactory(client=client, signed_date=dt.date(2026, 6, 1))
+    at = lambda d: timezone.make_aware(dt.datetime.combine(d, dt.time(10)))  # noqa: E731
+    timeline = [{"at": at(dt.date(2026, 5, 1))}, {"at": at(dt.date(2026, 7, 1))}]
+    phases = selectors.client_service_records(client=client, timeline=timeline)
+    assert len(phases["pre"]) == 1 and len(phases["in"]) == 1 and phases["after"] == []
+
+
+def test_home_visits_split_overdue_today_week(consultant):
+    today = dt.date(2026, 11, 25)  # a Wednesday
+    for days in (-2, 0, 3, 9):
+        FollowUpVisitFactory(
+            client=ClientFactory(team=consultant.team), owner=consultant, due_date=today + dt.timedelta(days)
+        )
+    data = selectors.visits_for_home(user=consultant, today=today)
+    assert [len(data[k]) for k in ("overdue", "today", "week")] == [1, 1, 1]
