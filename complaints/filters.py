@@ -20,7 +20,9 @@ class ComplaintFilter(django_filters.FilterSet):
     registered_to = django_filters.DateFilter(
         label=_("Registered to"), field_name="registered_at", lookup_expr="date__lte"
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"), choices=[("yes", _("Overdue only")), ("no", _("On time only"))], method="filter_overdue"
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Order by"),
         fields=[("registered_at", "registered_at"), ("resolve_due_at", "resolve_due_at"), ("severity", "severity")],
@@ -55,10 +57,10 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
+        if value not in ("yes", "no"):
             return queryset
         now = timezone.now()
         late = Q(state=Complaint.State.REGISTERED, ack_due_at__lt=now) | Q(
             state__in=OPEN_STATES, resolve_due_at__lt=now
         )
-        return queryset.filter(late) if value else queryset.exclude(late)
+        return queryset.filter(late) if value == "yes" else queryset.exclude(late)

@@ -87,7 +87,7 @@ class ComplaintRegisterForm(forms.Form):
     caller_name = forms.CharField(label=_("Caller name"), max_length=60)
     caller_phone = PhoneField(label=_("Caller phone"), max_length=20)
     channel = forms.ChoiceField(label=_("Channel"), choices=Complaint.Channel.choices)
-    category = forms.ChoiceField(label=_("Category"), choices=Complaint.Category.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Complaint.Category.choices])
     severity = forms.ChoiceField(
         label=_("Severity"),
         choices=Complaint.Severity.choices,

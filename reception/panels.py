@@ -1,7 +1,8 @@
 """Home-page panels of the front desk (teams.registry)."""
 
+from django.db.models import Q
+
 from reception import selectors
-from reception.models import Call
 
 
 def front_desk_today(request):
@@ -10,12 +11,13 @@ def front_desk_today(request):
 
 def forwards_for_me(request):
     """Calls forwarded to me (or my team) still waiting for acknowledgement; hidden when none."""
+    user = request.user
+    mine = Q(forward_to=user) | (Q(forward_team_id=user.team_id) if user.team_id else Q(pk__in=[]))
     calls = list(
-        selectors.call_list(user=request.user)
-        .filter(forwarded_at__isnull=False, acknowledged_at=None)
-        .exclude(logged_by=request.user)
+        selectors.call_list(user=user)
+        .filter(mine, forwarded_at__isnull=False, acknowledged_at=None)
         .order_by("ack_due_at")[:10]
     )
     if not calls:
         return None
-    return {"calls": [c for c in calls if isinstance(c, Call)]}
+    return {"calls": calls}

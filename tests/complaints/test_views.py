@@ -345,7 +345,7 @@ def test_export_is_scoped_and_writes_formulas_as_text(login, consultant, the_cli
 def test_filter_overdue_and_search(login, consultant, the_client):
     late = ComplaintFactory(client=the_client, ack_due_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), caller_name="迟到")
     ComplaintFactory(client=the_client, caller_name="准时")
-    html = login(consultant).get(reverse("complaints:list") + "?overdue=true").content.decode()
+    html = login(consultant).get(reverse("complaints:list") + "?overdue=yes").content.decode()
     assert "迟到" in html and "准时" not in html and 'class="overdue"' in html
     html = login(consultant).get(reverse("complaints:list") + f"?q=%23{late.pk}").content.decode()
     assert "迟到" in html and "准时" not in html

@@ -187,3 +187,12 @@ def test_forwards_panel_for_the_recipient(login, front_desk, designer):
     Call.objects.filter(pk=call.pk).update(forwarded_at=timezone.now(), ack_due_at=timezone.now())
     html = login(designer).get(reverse("teams:home")).content.decode()
     assert 'data-testid="panel-forwards_for_me"' in html and "找刘洋的客户" in html
+
+
+def test_forwards_panel_hides_other_peoples_forwards_from_the_gm(login, gm, designer):
+    from django.utils import timezone
+
+    call = CallFactory(forward_to=designer, caller_name="找刘洋的客户")
+    Call.objects.filter(pk=call.pk).update(forwarded_at=timezone.now(), ack_due_at=timezone.now())
+    html = login(gm).get(reverse("teams:home")).content.decode()
+    assert "找刘洋的客户" not in html
