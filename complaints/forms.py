@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -12,6 +13,20 @@ from complaints.services import EDITABLE_FIELDS
 from projects.models import Project
 from teams.models import Team, User
 from teams.phones import normalize_phone, validate_phone
+
+
+def lookup_as_you_type(field) -> None:
+    """Typing in this phone field searches the client lookup (reception/partials/lookup_widget.html)."""
+    field.widget.attrs.update(
+        {
+            "hx-get": reverse_lazy("reception:client_lookup"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#lookup-results",
+            "autocomplete": "off",
+            "inputmode": "tel",
+        }
+    )
+
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
@@ -113,6 +128,7 @@ class ComplaintRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.clients = clients  # the clients this user may find (reception.selectors)
         self.calls = calls
+        lookup_as_you_type(self.fields["caller_phone"])
         client_id = self.data.get("client") or self.initial.get("client")
         try:
             client_id = int(client_id) if client_id else None

@@ -15,7 +15,9 @@ class CallFilter(django_filters.FilterSet):
         label=_("Date"), field_name="called_at", lookup_expr="date", widget=forms.DateInput(attrs={"type": "date"})
     )
     caller_type = django_filters.ChoiceFilter(label=_("Caller type"), choices=Call.CallerType.choices)
-    important = django_filters.BooleanFilter(label=_("Important"))
+    important = django_filters.ChoiceFilter(
+        label=_("Important"), choices=[("yes", _("Important only"))], method="filter_important"
+    )
     forward = django_filters.ChoiceFilter(label=_("Forward"), choices=FORWARD_STATES, method="filter_forward")
 
     class Meta:
@@ -24,6 +26,9 @@ class CallFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(caller_name__icontains=value) | Q(phone__contains=value) | Q(purpose__icontains=value))
+
+    def filter_important(self, queryset, name, value):
+        return queryset.filter(important=True) if value == "yes" else queryset
 
     def filter_forward(self, queryset, name, value):
         now = timezone.now()

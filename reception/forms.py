@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.forms import PhoneField
+from complaints.forms import PhoneField, lookup_as_you_type
 from reception.models import Call
 from teams.models import Team, User
 from teams.roles import Role
@@ -43,6 +43,7 @@ class CallForm(forms.Form):
     def __init__(self, *args, clients=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.clients = clients
+        lookup_as_you_type(self.fields["phone"])
         self.fields["forward_to"].queryset = staff_to_forward()
         if not self.is_bound:
             self.initial.setdefault("called_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
@@ -75,6 +76,7 @@ class VisitForm(forms.Form):
     def __init__(self, *args, clients=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.clients = clients
+        lookup_as_you_type(self.fields["phone"])
         self.fields["host"].queryset = staff_to_forward()
         if not self.is_bound:
             self.initial.setdefault("arrived_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))

@@ -22,15 +22,21 @@ def findable_clients(user) -> QuerySet:
     return Client.objects.visible_to(user)
 
 
-def client_lookup(*, user, query: str, limit: int = 8) -> list[dict]:
-    """Find clients by part of the phone number (4+ digits) or of the name."""
+def lookup_condition(query: str) -> Q | None:
+    """Part of a phone number (4 digits or more) or of a name; None when too short to search."""
     query = (query or "").strip()
     digits = re.sub(r"\D", "", query)
-    if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "").replace("-", "")) - 1:
-        condition = Q(phone__contains=digits)
-    elif len(query) >= 1 and not digits:
-        condition = Q(name__icontains=query)
-    else:
+    if digits and len(digits) >= 4 and len(digits) >= len(re.sub(r"[\s+()-]", "", query)) - 1:
+        return Q(phone__contains=digits)
+    if query and not digits:
+        return Q(name__icontains=query)
+    return None
+
+
+def client_lookup(*, user, query: str, limit: int = 8) -> list[dict]:
+    """Find clients by part of the phone number (4+ digits) or of the name."""
+    condition = lookup_condition(query)
+    if condition is None:
         return []
     rows = (
         findable_clients(user)

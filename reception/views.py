@@ -141,9 +141,10 @@ def call_lead(request, pk):
 @role_required(ALL_ROLES)
 def client_lookup(request):
     """htmx: clients matching the typed phone or name (name, masked phone, team, open complaints)."""
-    query = request.GET.get("q", "") or request.GET.get("phone", "") or request.GET.get("caller_name", "")
+    query = next((request.GET[k] for k in ("q", "phone", "caller_phone") if request.GET.get(k)), "")
     results = selectors.client_lookup(user=request.user, query=query)
-    return render(request, "reception/partials/client_lookup.html", {"results": results, "query": query})
+    context = {"results": results, "query": query, "too_short": selectors.lookup_condition(query) is None}
+    return render(request, "reception/partials/client_lookup.html", context)
 
 
 @role_required(ALL_ROLES)

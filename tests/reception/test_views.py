@@ -196,3 +196,15 @@ def test_forwards_panel_hides_other_peoples_forwards_from_the_gm(login, gm, desi
     Call.objects.filter(pk=call.pk).update(forwarded_at=timezone.now(), ack_due_at=timezone.now())
     html = login(gm).get(reverse("teams:home")).content.decode()
     assert "找刘洋的客户" not in html
+
+
+def test_lookup_asks_for_more_digits(login, front_desk, the_client):
+    html = login(front_desk).get(reverse("reception:client_lookup") + "?q=138").content.decode()
+    assert "王美丽" not in html and "至少" in html
+
+
+def test_typing_the_phone_field_searches(login, front_desk, the_client):
+    html = login(front_desk).get(reverse("reception:call_create")).content.decode()
+    assert 'hx-get="/reception/lookup/"' in html and 'name="phone"' in html
+    html = login(front_desk).get(reverse("reception:client_lookup") + "?phone=138 1234 5678").content.decode()
+    assert "王美丽" in html
