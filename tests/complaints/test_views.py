@@ -409,3 +409,46 @@ def test_home_panels_for_consultant_and_gm(login, consultant, gm, the_client):
     assert 'data-testid="panel-complaints_mine"' in html and "重大客户" in html
     html = login(gm).get(reverse("teams:home")).content.decode()
     assert 'data-testid="panel-complaints_gm"' in html and "重大客户" in html
+
+
+EDIT_EXPECTED = {
+    "consultant": 200,
+    "gm": 200,
+    "designer": 404,
+    "assistant": 404,
+    "pm": 404,
+    "front_desk": 404,
+    "outsider": 404,
+    "admin_clerk": 403,
+    "budget_clerk": 403,
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_edit_permission_matrix(request, login, complaint, who):
+    user = request.getfixturevalue(who)
+    assert login(user).get(reverse("complaints:edit", args=[complaint.pk])).status_code == EDIT_EXPECTED[who]
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("name", ["complaints:assign", "complaints:comment", "complaints:attach"])
+def test_post_actions_are_post_only_and_hidden_from_other_teams(request, login, complaint, who, name):
+    user = request.getfixturevalue(who)
+    client = login(user)
+    url = reverse(name, args=[complaint.pk])
+    expected_get = 403 if who in ("admin_clerk", "budget_clerk") else 405
+    assert client.get(url).status_code == expected_get
+    if who == "outsider":
+        assert client.post(url, {"version": 1, "comment": "x"}).status_code == 404
+
+
+def test_front_desk_list_shows_what_it_registered(login, front_desk, complaint, the_client):
+    ComplaintFactory(client=the_client, caller_name="别人登记的")
+    html = login(front_desk).get(reverse("complaints:list")).content.decode()
+    assert f"#{complaint.pk}<" in html and "别人登记的" not in html
+
+
+def test_designer_sees_complaints_about_their_projects_in_another_team(login, designer, outsider):
+    project = ProjectFactory(client=ClientFactory(team=outsider.team), designers=[designer])
+    complaint = ComplaintFactory(client=project.client, project=project)
+    assert login(designer).get(reverse("complaints:detail", args=[complaint.pk])).status_code == 200

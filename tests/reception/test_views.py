@@ -208,3 +208,23 @@ def test_typing_the_phone_field_searches(login, front_desk, the_client):
     assert 'hx-get="/reception/lookup/"' in html and 'name="phone"' in html
     html = login(front_desk).get(reverse("reception:client_lookup") + "?phone=138 1234 5678").content.decode()
     assert "王美丽" in html
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("name", ["reception:call_list", "reception:visit_list", "reception:client_lookup"])
+def test_lists_answer_every_role_with_their_scope(request, login, who, name):
+    user = request.getfixturevalue(who)
+    assert login(user).get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("name", ["reception:visit_leave", "reception:visit_lead", "reception:call_lead"])
+def test_desk_actions_matrix(request, login, front_desk, team, who, name):
+    user = request.getfixturevalue(who)
+    obj = (
+        VisitFactory(logged_by=front_desk)
+        if "visit" in name
+        else CallFactory(logged_by=front_desk, phone="13700001234")
+    )
+    response = login(user).post(reverse(name, args=[obj.pk]), {"team": team.pk})
+    assert response.status_code == (302 if who in ("front_desk", "gm") else 403)
