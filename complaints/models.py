@@ -217,6 +217,10 @@ class Complaint(models.Model):
         """The team's consultant and the deputy GM assign handlers and edit the form."""
         return user.sees_all or (user.role == Role.CONSULTANT and user.team_id == self.team_id)
 
+    def may_contribute(self, user) -> bool:
+        """Comments and attachments: the managers, the people working on it, who registered it."""
+        return self.can_manage(user) or self.is_worker(user) or user.pk == self.registered_by_id
+
     def is_worker(self, user) -> bool:
         """Handler or helper (helpers must be prefetched on lists)."""
         return user.pk == self.handler_id or any(h.pk == user.pk for h in self.helpers.all())

@@ -333,9 +333,12 @@ def attachment_add(*, complaint: Complaint, user: User, upload, record_event: bo
 # --- Deadlines: remind, then escalate, each step exactly once -----------------------------
 
 
-def _escalate_after(complaint: Complaint, kind: str, due: dt.datetime) -> dt.datetime:
-    rule = deadline_rule(category=complaint.category, severity=complaint.severity)
-    return add_minutes(due, settings.COMPLAINT_ESCALATE_AFTER_MINUTES[kind], working_hours=rule["working_hours"])
+def _escalate_after(complaint: Complaint, kind: str, due: dt.datetime, rules: dict) -> dt.datetime:
+    key = (complaint.category, complaint.severity)
+    if key not in rules:
+        rules[key] = deadline_rule(category=complaint.category, severity=complaint.severity)
+    working_hours = rules[key]["working_hours"]
+    return add_minutes(due, settings.COMPLAINT_ESCALATE_AFTER_MINUTES[kind], working_hours=working_hours)
 
 
 def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
@@ -362,10 +365,11 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
         ),
     ]
     gms = None
+    rules: dict = {}
     for kind, step, queryset in steps:
         for complaint in queryset[:500]:
             due = complaint.ack_due_at if kind == "ack" else complaint.resolve_due_at
-            if step == "escalated" and _escalate_after(complaint, kind, due) > now:
+            if step == "escalated" and _escalate_after(complaint, kind, due, rules) > now:
                 continue
             field = f"{kind}_{step}_at"
             with transaction.atomic():
@@ -418,10 +422,10 @@ def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime |
     if week_start is None:
         week_start = week_start_of(timezone.localdate(now)) - dt.timedelta(days=7)
     end = week_start + dt.timedelta(days=6)
-    summary, _created = WeeklySummary.objects.get_or_create(
+    summary, created = WeeklySummary.objects.get_or_create(
         week_start=week_start, defaults={"data": summary_figures(start=week_start, end=end, now=now), "created_at": now}
     )
-    if summary.sent_at is None:
+    if summary.sent_at is None and not created:
         # Fresh figures until it is sent; fixed afterwards.
         summary.data = summary_figures(start=week_start, end=end, now=now)
         summary.save(update_fields=["data"])

@@ -199,7 +199,7 @@ def _detail_context(request, complaint, **forms):
         "actions": actions,
         "other_complaints": selectors.client_other_complaints(user=user, complaint=complaint),
         "can_manage": complaint.can_manage(user),
-        "can_comment": complaint.can_manage(user) or complaint.is_worker(user) or bool(actions),
+        "can_comment": complaint.may_contribute(user),
         "transition_form": TransitionForm(initial={"version": complaint.version}),
         "resolve_form": ResolveForm(initial={"version": complaint.version}),
         "comment_form": CommentForm(),
@@ -343,6 +343,8 @@ def _with_version(post, version):
 @require_POST
 def complaint_comment(request, pk):
     complaint = selectors.complaint_detail(user=request.user, pk=pk)
+    if not complaint.may_contribute(request.user):
+        raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
         services.complaint_comment(complaint=complaint, user=request.user, comment=form.cleaned_data["comment"])
@@ -355,6 +357,8 @@ def complaint_comment(request, pk):
 @require_POST
 def complaint_attach(request, pk):
     complaint = selectors.complaint_detail(user=request.user, pk=pk)
+    if not complaint.may_contribute(request.user):
+        raise Http404
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         for upload in form.cleaned_data["attachments"]:

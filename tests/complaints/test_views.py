@@ -452,3 +452,14 @@ def test_designer_sees_complaints_about_their_projects_in_another_team(login, de
     project = ProjectFactory(client=ClientFactory(team=outsider.team), designers=[designer])
     complaint = ComplaintFactory(client=project.client, project=project)
     assert login(designer).get(reverse("complaints:detail", args=[complaint.pk])).status_code == 200
+
+
+def test_team_member_not_working_on_it_cannot_comment(login, designer, complaint):
+    url = reverse("complaints:comment", args=[complaint.pk])
+    assert login(designer).post(url, {"comment": "路过"}).status_code == 404
+    assert not complaint.events.filter(action="comment").exists()
+
+
+def test_front_desk_who_registered_may_add_a_note(login, front_desk, complaint):
+    login(front_desk).post(reverse("complaints:comment", args=[complaint.pk]), {"comment": "客户再次来电催促"})
+    assert complaint.events.get(action="comment").actor == front_desk
