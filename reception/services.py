@@ -145,6 +145,8 @@ def call_make_lead(*, call: Call, user: User, team: Team) -> Client:
     """A prospect's call becomes a lead for ``team`` in one step."""
     if call.lead_id is not None:
         raise AlreadyDone
+    if call.client_id is not None:
+        raise ValidationError(_("The caller is already a client."))
     if not call.phone:
         raise ValidationError({"phone": _("A lead needs the caller's phone number.")})
     client = lead_create(
@@ -215,6 +217,8 @@ def visit_make_lead(*, visit: Visit, user: User, team: Team) -> Client:
     """A walk-in prospect becomes a lead for ``team`` in one step."""
     if visit.lead_id is not None:
         raise AlreadyDone
+    if visit.client_id is not None:
+        raise ValidationError(_("The caller is already a client."))
     if not visit.phone:
         raise ValidationError({"phone": _("A lead needs the caller's phone number.")})
     client = lead_create(

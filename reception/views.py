@@ -99,7 +99,7 @@ def call_detail(request, pk):
             "call": call,
             "complaints": complaints,
             "lead_form": lead_form,
-            "can_make_lead": request.user.has_role(*DESK) and call.lead_id is None,
+            "can_make_lead": request.user.has_role(*DESK) and call.lead_id is None and call.client_id is None,
             "can_acknowledge": call.may_acknowledge(request.user),
         },
     )

@@ -130,3 +130,12 @@ def test_visit_log_tells_the_host_and_leave_once(monday, front_desk, designer):
     services.visit_leave(visit=visit)
     with pytest.raises(services.AlreadyDone):
         services.visit_leave(visit=visit)
+
+
+def test_existing_client_does_not_become_a_lead(monday, front_desk, team, the_client):
+    from django.core.exceptions import ValidationError
+
+    call = CallFactory(client=the_client)
+    with pytest.raises(ValidationError):
+        services.call_make_lead(call=call, user=front_desk, team=team)
+    assert Client.objects.count() == 1
