@@ -5,3 +5,34 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from complaints import panels
+        from teams.registry import register_nav, register_panel
+        from teams.roles import TEAM_ROLES, Role
+
+        register_nav(
+            _("Register complaint"),
+            "complaints:register",
+            [Role.FRONT_DESK],
+            icon="clipboard-plus",
+            order=12,
+            active_prefix="complaints:register",
+        )
+        register_nav(
+            _("Complaints"), "complaints:list", [*TEAM_ROLES, Role.DEPUTY_GM], icon="exclamation-octagon", order=40
+        )
+        register_nav(
+            _("Complaint summary"),
+            "complaints:weekly_summary",
+            [Role.DEPUTY_GM, Role.FRONT_DESK],
+            icon="clipboard-data",
+            order=41,
+            active_prefix="complaints:weekly",
+        )
+        register_panel(
+            "complaints_mine", "complaints/panels/mine.html", TEAM_ROLES, panels.team_complaints, order=20, width=6
+        )
+        register_panel(
+            "complaints_gm", "complaints/panels/gm.html", [Role.DEPUTY_GM], panels.gm_complaints, order=20, width=12
+        )

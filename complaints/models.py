@@ -4,25 +4,48 @@ Fields marked "spine" are read by other apps (clients' file, performance
 metrics, the monthly report): keep their names and meaning.
 """
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from teams.roles import TEAM_ROLES, Role
+from teams.roles import PROJECT_ROLES, TEAM_ROLES, Role
+
+OPEN_STATES = ("registered", "acknowledged", "in_progress")
 
 
 class ComplaintQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The deputy GM all; team members their team's; the front desk what it registered."""
+        """The deputy GM all; team members their team's, plus where they are handler or
+        helper, plus (designers, PMs) complaints about their projects; the front desk
+        what it registered."""
         if user.sees_all:
             return self.all()
         if user.role in TEAM_ROLES:
-            return self.filter(Q(team_id=user.team_id) | Q(handler=user))
+            helper = Complaint.helpers.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk)
+            condition = Q(team_id=user.team_id) | Q(handler=user) | Q(Exists(helper))
+            if user.role in PROJECT_ROLES:
+                from projects.models import Project
+
+                condition |= Q(project__in=Project.objects.assigned_to(user).values("pk"))
+            return self.filter(condition)
         if user.role == Role.FRONT_DESK:
             return self.filter(registered_by=user)
         return self.none()
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, now=None):
+        """Open complaints past their acknowledgement or resolution deadline."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(state=Complaint.State.REGISTERED, ack_due_at__lt=now) | Q(state__in=OPEN_STATES, resolve_due_at__lt=now)
+        )
 
 
 class Complaint(models.Model):
@@ -46,6 +69,16 @@ class Complaint(models.Model):
     class Severity(models.TextChoices):
         NORMAL = "normal", _("Normal")
         MAJOR = "major", _("Major incident")
+
+    class Cause(models.TextChoices):
+        DESIGN_FLAW = "design_flaw", _("Design flaw")
+        WORKMANSHIP = "workmanship", _("Workmanship")
+        MATERIAL_DEFECT = "material_defect", _("Material defect")
+        SUPPLIER = "supplier", _("Supplier delay")
+        COMMUNICATION = "communication", _("Communication")
+        PROCESS = "process", _("Process or management")
+        CLIENT_EXPECTATION = "expectation", _("Client expectation")
+        OTHER = "other", _("Other")
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -105,6 +138,32 @@ class Complaint(models.Model):
     ack_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)  # spine
     resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)  # spine
 
+    helpers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("helpers"), blank=True, related_name="helped_complaints"
+    )
+    call = models.ForeignKey(
+        "reception.Call",
+        verbose_name=_("call"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    # Resolution and cause analysis (及时检讨和分析), required to resolve.
+    resolution = models.TextField(_("what was done"), blank=True)
+    cause_category = models.CharField(_("cause"), max_length=20, choices=Cause.choices, blank=True)
+    cause_analysis = models.TextField(_("cause analysis"), blank=True)
+    preventive_action = models.TextField(_("preventive action"), blank=True)
+    # Reminder and escalation steps, each claimed once by the deadline scan.
+    ack_reminded_at = models.DateTimeField(_("acknowledgement reminder sent"), null=True, blank=True)
+    ack_escalated_at = models.DateTimeField(_("acknowledgement escalated"), null=True, blank=True)
+    resolve_reminded_at = models.DateTimeField(_("resolution reminder sent"), null=True, blank=True)
+    resolve_escalated_at = models.DateTimeField(_("resolution escalated"), null=True, blank=True)
+    # Optimistic locking: every write checks and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # The registration form's one-time token: a double-clicked submit creates one complaint.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
+
     objects = ComplaintQuerySet.as_manager()
 
     class Meta:
@@ -115,6 +174,13 @@ class Complaint(models.Model):
             models.Index(fields=["team", "-registered_at"], name="complaint_team_registered"),
             models.Index(fields=["state", "-registered_at"], name="complaint_state_registered"),
             models.Index(fields=["-registered_at"], name="complaint_registered"),
+            models.Index(fields=["handler", "state"], name="complaint_handler_state"),
+            models.Index(fields=["ack_due_at"], name="complaint_ack_waiting", condition=Q(state="registered")),
+            models.Index(
+                fields=["resolve_due_at"],
+                name="complaint_resolve_waiting",
+                condition=Q(state__in=["registered", "acknowledged", "in_progress"]),
+            ),
         ]
 
     def __str__(self):
@@ -123,6 +189,144 @@ class Complaint(models.Model):
     @property
     def is_major(self) -> bool:
         return self.severity == self.Severity.MAJOR
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def ack_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.state == self.State.REGISTERED and self.ack_due_at is not None and self.ack_due_at < now
+
+    def resolve_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_open and self.resolve_due_at is not None and self.resolve_due_at < now
+
+    def is_overdue(self, now=None) -> bool:
+        return self.ack_overdue(now) or self.resolve_overdue(now)
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    def actions_for(self, user) -> list[str]:
+        """The transitions ``user`` may take now (buttons on the complaint page)."""
+        return [name for name, t in TRANSITIONS.items() if self.state in t.sources and t.allowed(self, user)]
+
+    def can_manage(self, user) -> bool:
+        """The team's consultant and the deputy GM assign handlers and edit the form."""
+        return user.sees_all or (user.role == Role.CONSULTANT and user.team_id == self.team_id)
+
+    def may_contribute(self, user) -> bool:
+        """Comments and attachments: the managers, the people working on it, who registered it."""
+        return self.can_manage(user) or self.is_worker(user) or user.pk == self.registered_by_id
+
+    def is_worker(self, user) -> bool:
+        """Handler or helper (helpers must be prefetched on lists)."""
+        return user.pk == self.handler_id or any(h.pk == user.pk for h in self.helpers.all())
+
+
+class Transition:
+    """One allowed step of the lifecycle: from which states, to which, by whom."""
+
+    def __init__(self, sources, target, label, *, who, button="primary"):
+        self.sources = frozenset(sources)
+        self.target = target
+        self.label = label
+        self.who = who  # "workers" (handler, helpers, consultant, GM) or "managers" (consultant, GM)
+        self.button = button
+
+    def allowed(self, complaint, user) -> bool:
+        if complaint.can_manage(user):
+            return True
+        return self.who == "workers" and complaint.is_worker(user)
+
+
+S = Complaint.State
+# The lifecycle (DOMAIN.md): registered → acknowledged → in progress → resolved →
+# confirmed by the client → closed; reopen from resolved or confirmed.
+TRANSITIONS = {
+    "acknowledge": Transition([S.REGISTERED], S.ACKNOWLEDGED, _("Acknowledge"), who="workers"),
+    "start": Transition([S.ACKNOWLEDGED], S.IN_PROGRESS, _("Start work"), who="workers"),
+    "resolve": Transition([S.ACKNOWLEDGED, S.IN_PROGRESS], S.RESOLVED, _("Resolve"), who="workers", button="success"),
+    "confirm": Transition([S.RESOLVED], S.CONFIRMED, _("Client confirmed"), who="managers", button="success"),
+    "close": Transition([S.CONFIRMED], S.CLOSED, _("Close"), who="managers", button="secondary"),
+    "reopen": Transition([S.RESOLVED, S.CONFIRMED], S.IN_PROGRESS, _("Reopen"), who="managers", button="warning"),
+}
+
+
+class DeadlinePolicy(models.Model):
+    """Deadlines per category and severity, editable in the admin.
+
+    The most specific row wins (category + severity, then severity alone);
+    without a row the defaults of ``settings.COMPLAINT_DEADLINES`` apply.
+    """
+
+    category = models.CharField(_("category"), max_length=20, choices=Complaint.Category.choices, blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Complaint.Severity.choices)
+    ack_minutes = models.PositiveIntegerField(_("acknowledge within (minutes)"))
+    resolve_minutes = models.PositiveIntegerField(
+        _("resolve within (minutes)"), help_text=_("One working day is 540 minutes (09:00–18:00).")
+    )
+    working_hours = models.BooleanField(
+        _("count working hours only"), default=True, help_text=_("Otherwise the clock runs day and night.")
+    )
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["severity", "category"]
+        constraints = [models.UniqueConstraint(fields=["category", "severity"], name="deadline_policy_unique")]
+
+    def __str__(self):
+        return f"{self.get_severity_display()} {self.get_category_display() or '*'}"
+
+
+def attachment_path(instance, filename):
+    """Generated names: nothing the uploader typed reaches the file system."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class WeeklySummary(models.Model):
+    """The complaint summary for one week (Monday to Sunday), sent to the deputy GM once."""
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    data = models.JSONField(_("figures"), default=dict)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly complaint summary")
+        verbose_name_plural = _("weekly complaint summaries")
+        ordering = ["-week_start"]
+
+    def __str__(self):
+        return f"{self.week_start:%Y-%m-%d}"
 
 
 class ComplaintEvent(models.Model):
@@ -151,3 +355,26 @@ class ComplaintEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        return EVENT_LABELS.get(self.action, self.action)
+
+
+EVENT_LABELS = {
+    "register": _("Registered"),
+    "acknowledge": _("Acknowledged"),
+    "start": _("Work started"),
+    "resolve": _("Resolved"),
+    "confirm": _("Client confirmed"),
+    "close": _("Closed"),
+    "reopen": _("Reopened"),
+    "assign": _("Handler and helpers set"),
+    "edit": _("Form corrected"),
+    "comment": _("Comment"),
+    "attach": _("Attachment added"),
+    "ack_remind": _("Reminder: not acknowledged"),
+    "ack_escalate": _("Escalated: not acknowledged"),
+    "resolve_remind": _("Reminder: not resolved"),
+    "resolve_escalate": _("Escalated: not resolved"),
+}

@@ -104,6 +104,21 @@ BEAT_SCHEDULE = {
         "task": "clients.tasks.escalate_overdue_visits",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Every minute: complaints past their acknowledgement / resolution deadline (remind, then escalate).
+    "complaint-deadlines": {
+        "task": "complaints.tasks.complaint_deadlines_scan",
+        "schedule": 60.0,
+    },
+    # Every minute: forwarded calls not acknowledged in time (remind, then escalate).
+    "call-forwards": {
+        "task": "reception.tasks.call_forwards_scan",
+        "schedule": 60.0,
+    },
+    # Mondays 08:00: last week's complaint summary to the deputy GM (sent once per week).
+    "complaint-weekly-summary": {
+        "task": "complaints.tasks.weekly_summary_send",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    },
 }
 
 _configure(app.conf)

@@ -5,3 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class ReceptionConfig(AppConfig):
     name = "reception"
     verbose_name = _("Front desk")
+
+    def ready(self):
+        from reception import panels
+        from teams.registry import register_nav, register_panel
+        from teams.roles import Role
+
+        desk = [Role.FRONT_DESK]
+        register_nav(
+            _("Calls"), "reception:call_list", desk, icon="telephone", order=10, active_prefix="reception:call"
+        )
+        register_nav(
+            _("Visits"), "reception:visit_list", desk, icon="door-open", order=11, active_prefix="reception:visit"
+        )
+        register_panel(
+            "front_desk_today", "reception/panels/today.html", desk, panels.front_desk_today, order=5, width=12
+        )
+        register_panel(
+            "forwards_for_me",
+            "reception/panels/forwards_for_me.html",
+            set(Role) - {Role.FRONT_DESK},
+            panels.forwards_for_me,
+            order=6,
+            width=6,
+        )

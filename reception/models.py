@@ -68,6 +68,25 @@ class Call(models.Model):
     forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)  # spine
     ack_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)  # spine
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)  # spine
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Reminder, then escalation to the deputy GM; each step claimed once by the scan.
+    forward_reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    forward_escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    lead = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("lead created"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -86,6 +105,33 @@ class Call(models.Model):
 
     def __str__(self):
         return f"{self.caller_name} {self.called_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_forwarded(self) -> bool:
+        return self.forwarded_at is not None
+
+    def forward_state(self, now=None) -> str:
+        """ "" (not forwarded), "acknowledged", "overdue" or "waiting"."""
+        if self.forwarded_at is None:
+            return ""
+        if self.acknowledged_at is not None:
+            return "acknowledged"
+        if self.ack_due_at is not None and self.ack_due_at < (now or timezone.now()):
+            return "overdue"
+        return "waiting"
+
+    @property
+    def forward_status(self) -> str:
+        return self.forward_state()
+
+    def may_acknowledge(self, user) -> bool:
+        if self.forwarded_at is None or self.acknowledged_at is not None:
+            return False
+        return (
+            user.pk == self.forward_to_id
+            or (self.forward_team_id is not None and user.team_id == self.forward_team_id)
+            or user.sees_all
+        )
 
 
 class VisitQuerySet(models.QuerySet):
@@ -120,6 +166,14 @@ class Visit(models.Model):
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("logged by"), on_delete=models.PROTECT, related_name="logged_visits"
+    )
+    lead = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("lead created"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = VisitQuerySet.as_manager()

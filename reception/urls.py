@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reception import views
 
 app_name = "reception"
 
-urlpatterns = []
+urlpatterns = [
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/new/", views.call_create, name="call_create"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/acknowledge/", views.call_acknowledge, name="call_acknowledge"),
+    path("calls/<int:pk>/lead/", views.call_lead, name="call_lead"),
+    path("lookup/", views.client_lookup, name="client_lookup"),
+    path("visits/", views.visit_list, name="visit_list"),
+    path("visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/leave/", views.visit_leave, name="visit_leave"),
+    path("visits/<int:pk>/lead/", views.visit_lead, name="visit_lead"),
+]

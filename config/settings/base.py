@@ -184,3 +184,19 @@ LOGGING = {
 
 # Clients: a follow-up visit this many days overdue is escalated to the deputy GM (once).
 CLIENT_VISIT_ESCALATE_DAYS = env_int("CLIENT_VISIT_ESCALATE_DAYS", 3)
+# Complaints and front desk (complaints/calendar.py, complaints/services.py, reception/services.py).
+# The working calendar for deadlines counted in working hours: local time (TIME_ZONE), weekdays 0=Monday.
+WORKING_DAY_START = env_str("WORKING_DAY_START", "09:00")
+WORKING_DAY_END = env_str("WORKING_DAY_END", "18:00")
+WORKING_WEEKDAYS = [int(d) for d in env_list("WORKING_WEEKDAYS", "0,1,2,3,4")]
+# Default complaint deadlines when no DeadlinePolicy row (admin) matches: minutes, and whether
+# they count working hours only. A major incident's clock runs day and night (24 hours).
+COMPLAINT_DEADLINES = {
+    "normal": {"ack_minutes": 30, "resolve_minutes": 3 * 540, "working_hours": True},
+    "major": {"ack_minutes": 30, "resolve_minutes": 24 * 60, "working_hours": False},
+}
+# After a missed deadline the handler is reminded; this much later (same clock) the deputy GM is told.
+COMPLAINT_ESCALATE_AFTER_MINUTES = {"ack": env_int("COMPLAINT_ACK_ESCALATE_MINUTES", 30), "resolve": 540}
+# An important call forwarded to someone must be acknowledged within this many working minutes;
+# the same again later it is escalated to the deputy GM.
+RECEPTION_FORWARD_ACK_MINUTES = env_int("RECEPTION_FORWARD_ACK_MINUTES", 10)

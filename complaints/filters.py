@@ -1,0 +1,66 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import OPEN_STATES, Complaint
+from teams.models import Team, User
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Complaint.State.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Complaint.Category.choices)
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Complaint.Severity.choices)
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.filter(is_active=True))
+    handler = django_filters.ModelChoiceFilter(label=_("Handler"), queryset=User.objects.none())
+    registered_from = django_filters.DateFilter(
+        label=_("Registered from"), field_name="registered_at", lookup_expr="date__gte"
+    )
+    registered_to = django_filters.DateFilter(
+        label=_("Registered to"), field_name="registered_at", lookup_expr="date__lte"
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"), choices=[("yes", _("Overdue only")), ("no", _("On time only"))], method="filter_overdue"
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Order by"),
+        fields=[("registered_at", "registered_at"), ("resolve_due_at", "resolve_due_at"), ("severity", "severity")],
+        field_labels={
+            "registered_at": _("Registered at"),
+            "resolve_due_at": _("Resolve by"),
+            "severity": _("Severity"),
+        },
+    )
+
+    class Meta:
+        model = Complaint
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django import forms
+
+        for name in ("registered_from", "registered_to"):
+            self.filters[name].field.widget = forms.DateInput(attrs={"type": "date"})
+        if user is not None and user.team_id:
+            self.filters["handler"].queryset = User.objects.filter(team_id=user.team_id)
+            del self.filters["team"]
+        elif user is not None:
+            self.filters["handler"].queryset = User.objects.exclude(team=None)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        condition = Q(caller_name__icontains=value) | Q(caller_phone__contains=value) | Q(description__icontains=value)
+        if value.lstrip("#").isdigit():
+            condition |= Q(pk=int(value.lstrip("#")))
+        return queryset.filter(condition)
+
+    def filter_overdue(self, queryset, name, value):
+        if value not in ("yes", "no"):
+            return queryset
+        now = timezone.now()
+        late = Q(state=Complaint.State.REGISTERED, ack_due_at__lt=now) | Q(
+            state__in=OPEN_STATES, resolve_due_at__lt=now
+        )
+        return queryset.filter(late) if value == "yes" else queryset.exclude(late)

@@ -1,0 +1,148 @@
+"""Reads: complaint lists scoped to the user, the complaint page, home panels, summaries."""
+
+import datetime as dt
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from complaints.models import OPEN_STATES, Complaint, ComplaintEvent
+from teams.roles import Role
+
+
+def complaint_list(*, user, scope: str = "") -> QuerySet:
+    """What ``user`` may see, narrowed to "mine" (handler or helper) or "team", with
+    what a list row shows."""
+    qs = Complaint.objects.visible_to(user)
+    if scope == "mine":
+        qs = qs.filter(Q(handler=user) | Q(helpers=user) | Q(registered_by=user)).distinct()
+    elif scope == "team" and user.team_id:
+        qs = qs.filter(team_id=user.team_id)
+    return qs.select_related("team", "handler", "registered_by", "client")
+
+
+def default_scope(user) -> str:
+    if user.sees_all:
+        return "all"
+    if user.role == Role.CONSULTANT:
+        return "team"
+    return "mine"
+
+
+def complaint_detail(*, user, pk: int) -> Complaint:
+    from teams.access import get_visible_or_404
+
+    qs = Complaint.objects.select_related(
+        "team", "team__leader", "handler", "registered_by", "client", "project", "call"
+    ).prefetch_related(
+        "helpers",
+        "attachments",
+        Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor")),
+    )
+    return get_visible_or_404(qs, user, pk=pk)
+
+
+def client_other_complaints(*, user, complaint: Complaint, limit: int = 10) -> list[Complaint]:
+    if complaint.client_id is None:
+        return []
+    return list(
+        Complaint.objects.visible_to(user)
+        .filter(client_id=complaint.client_id)
+        .exclude(pk=complaint.pk)
+        .select_related("team")[:limit]
+    )
+
+
+def summary_figures(*, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> dict:
+    """Counts of complaints registered from ``start`` to ``end`` (inclusive, local dates):
+    by category, team and state, overdue, major incidents, average times."""
+    now = now or timezone.now()
+    tz = timezone.get_default_timezone()
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    qs = Complaint.objects.filter(registered_at__gte=since, registered_at__lt=until)
+    categories = dict(Complaint.Category.choices)
+    states = dict(Complaint.State.choices)
+    by_category = qs.values("category").annotate(n=Count("pk")).order_by("-n", "category")
+    order = list(Complaint.State.values)
+    by_state = sorted(qs.values("state").annotate(n=Count("pk")).order_by(), key=lambda r: order.index(r["state"]))
+    by_team = qs.values("team__name").annotate(n=Count("pk")).order_by("-n", "team__name")
+    late_ack = Q(acknowledged_at__gt=F("ack_due_at")) | Q(acknowledged_at=None, ack_due_at__lt=now)
+    late_resolve = Q(resolved_at__gt=F("resolve_due_at")) | Q(resolved_at=None, resolve_due_at__lt=now)
+    totals = qs.aggregate(
+        total=Count("pk"),
+        major=Count("pk", filter=Q(severity=Complaint.Severity.MAJOR)),
+        overdue=Count("pk", filter=late_ack | late_resolve),
+        avg_ack=Avg(
+            ExpressionWrapper(F("acknowledged_at") - F("registered_at"), output_field=DurationField()),
+            filter=Q(acknowledged_at__isnull=False),
+        ),
+        avg_resolve=Avg(
+            ExpressionWrapper(F("resolved_at") - F("registered_at"), output_field=DurationField()),
+            filter=Q(resolved_at__isnull=False),
+        ),
+    )
+    majors = qs.filter(severity=Complaint.Severity.MAJOR).select_related("team")[:50]
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "total": totals["total"],
+        "major_count": totals["major"],
+        "overdue_count": totals["overdue"],
+        "avg_ack_minutes": round(totals["avg_ack"].total_seconds() / 60) if totals["avg_ack"] is not None else None,
+        "avg_resolve_hours": (
+            round(totals["avg_resolve"].total_seconds() / 3600, 1) if totals["avg_resolve"] is not None else None
+        ),
+        "by_category": [
+            {"key": r["category"], "label": str(categories.get(r["category"], r["category"])), "count": r["n"]}
+            for r in by_category
+        ],
+        "by_state": [
+            {"key": r["state"], "label": str(states.get(r["state"], r["state"])), "count": r["n"]} for r in by_state
+        ],
+        "by_team": [{"label": r["team__name"], "count": r["n"]} for r in by_team],
+        "majors": [
+            {
+                "pk": c.pk,
+                "caller_name": c.caller_name,
+                "team": c.team.name,
+                "category": c.category,
+                "state": c.state,
+                "registered_at": c.registered_at.isoformat(),
+            }
+            for c in majors
+        ],
+    }
+
+
+def relabel(figures: dict) -> dict:
+    """Category and state labels in the reader's language (stored figures keep the keys)."""
+    categories = dict(Complaint.Category.choices)
+    states = dict(Complaint.State.choices)
+    figures = dict(figures)
+    figures["by_category"] = [{**r, "label": categories.get(r["key"], r["label"])} for r in figures["by_category"]]
+    figures["by_state"] = [{**r, "label": states.get(r["key"], r["label"])} for r in figures["by_state"]]
+    figures["majors"] = [
+        {
+            **m,
+            "category_label": categories.get(m["category"], m["category"]),
+            "state_label": states.get(m["state"], m["state"]),
+            "registered_at": dt.datetime.fromisoformat(m["registered_at"]),
+        }
+        for m in figures["majors"]
+    ]
+    return figures
+
+
+def panel_counts(*, user, now=None) -> dict:
+    """Open and overdue complaints, mine and my team's (one query)."""
+    now = now or timezone.now()
+    qs = Complaint.objects.visible_to(user).filter(state__in=OPEN_STATES)
+    overdue = Q(state=Complaint.State.REGISTERED, ack_due_at__lt=now) | Q(resolve_due_at__lt=now)
+    mine = Q(handler=user)
+    team = Q(team_id=user.team_id) if user.team_id else Q(pk__in=[])
+    return qs.aggregate(
+        mine_open=Count("pk", filter=mine),
+        mine_overdue=Count("pk", filter=mine & overdue),
+        team_open=Count("pk", filter=team),
+        team_overdue=Count("pk", filter=team & overdue),
+    )

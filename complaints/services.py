@@ -1,0 +1,456 @@
+"""Complaint services: registration and routing, the lifecycle, deadlines and
+escalation, attachments, the weekly summary to the deputy GM."""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.calendar import add_minutes
+from complaints.models import (
+    TRANSITIONS,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    DeadlinePolicy,
+    WeeklySummary,
+)
+from teams.models import Team, User
+from teams.roles import Role
+from teams.services import notify
+
+
+class ConcurrentEditError(Exception):
+    """Someone else changed the complaint since the form was opened."""
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+def deputy_gms() -> list[User]:
+    return list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
+
+
+def deadline_rule(*, category: str, severity: str) -> dict:
+    """Minutes to acknowledge and resolve, and the clock, for a category and severity."""
+    policies = {(p.category, p.severity): p for p in DeadlinePolicy.objects.filter(severity=severity)}
+    policy = policies.get((category, severity)) or policies.get(("", severity))
+    if policy is not None:
+        return {
+            "ack_minutes": policy.ack_minutes,
+            "resolve_minutes": policy.resolve_minutes,
+            "working_hours": policy.working_hours,
+        }
+    return dict(settings.COMPLAINT_DEADLINES[severity])
+
+
+def _url(complaint: Complaint) -> str:
+    return reverse("complaints:detail", args=[complaint.pk])
+
+
+def _event(complaint, actor, action, *, from_state="", to_state="", comment="", now=None) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        created_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def complaint_register(
+    *,
+    registered_by: User,
+    caller_name: str,
+    caller_phone: str,
+    channel: str,
+    category: str,
+    severity: str,
+    description: str,
+    demand: str = "",
+    client=None,
+    team: Team | None = None,
+    project=None,
+    call=None,
+    attachments: Sequence = (),
+    submission_token: uuid.UUID | None = None,
+    now: dt.datetime | None = None,
+) -> Complaint:
+    """Register a complaint and route it: to the client's team (or ``team`` for a
+    caller who is not a client yet), handled by the team's consultant, who is told
+    at once in the app, by e-mail and in the team channel; a major incident also
+    tells the deputy GM at once.
+
+    ``submission_token`` makes a double-clicked submit return the first complaint.
+    """
+    if submission_token is not None:
+        existing = Complaint.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    now = now or timezone.now()
+    team = client.team if client is not None else team
+    if team is None:
+        raise ValidationError({"team": _("Choose the team for a caller who is not a client yet.")})
+    if project is not None and client is not None and project.client_id != client.pk:
+        raise ValidationError({"project": _("This project belongs to another client.")})
+    rule = deadline_rule(category=category, severity=severity)
+    complaint = Complaint(
+        client=client,
+        caller_name=caller_name,
+        caller_phone=caller_phone,
+        team=team,
+        project=project,
+        call=call,
+        registered_by=registered_by,
+        handler=team.leader,
+        channel=channel,
+        category=category,
+        severity=severity,
+        description=description,
+        demand=demand,
+        registered_at=now,
+        ack_due_at=add_minutes(now, rule["ack_minutes"], working_hours=rule["working_hours"]),
+        resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
+        submission_token=submission_token,
+    )
+    complaint.full_clean(exclude=["submission_token"])
+    try:
+        with transaction.atomic():
+            complaint.save()
+    except IntegrityError:
+        # The same form submitted twice at the same moment: the first one won.
+        return Complaint.objects.get(submission_token=submission_token)
+    _event(complaint, registered_by, "register", to_state=complaint.state, now=now)
+    for upload in attachments:
+        attachment_add(complaint=complaint, user=registered_by, upload=upload, record_event=False)
+
+    title = _("New complaint #%(pk)s: %(name)s (%(category)s)") % {
+        "pk": complaint.pk,
+        "name": complaint.caller_name,
+        "category": complaint.get_category_display(),
+    }
+    body = _("Team %(team)s. Acknowledge by %(due)s.\n%(text)s") % {
+        "team": team.name,
+        "due": timezone.localtime(complaint.ack_due_at).strftime("%Y-%m-%d %H:%M"),
+        "text": complaint.description[:300],
+    }
+    notify(recipients=[team.leader], title=title, body=body, url=_url(complaint), team_channel=team)
+    if complaint.is_major:
+        notify(
+            recipients=deputy_gms(),
+            title=_("Major incident: complaint #%(pk)s (%(team)s)") % {"pk": complaint.pk, "team": team.name},
+            body=body,
+            url=_url(complaint),
+        )
+    return complaint
+
+
+def _check_version(complaint: Complaint, version: int) -> None:
+    if complaint.version != version:
+        raise ConcurrentEditError
+
+
+def _save_versioned(complaint: Complaint, version: int, fields: dict, *, expect_state: str | None = None) -> None:
+    """Compare-and-set on ``version`` (and state): the loser of a race gets ConcurrentEditError."""
+    qs = Complaint.objects.filter(pk=complaint.pk, version=version)
+    if expect_state is not None:
+        qs = qs.filter(state=expect_state)
+    if qs.update(**fields, version=F("version") + 1) != 1:
+        raise ConcurrentEditError
+    for name, value in fields.items():
+        setattr(complaint, name, value)
+    complaint.version = version + 1
+
+
+@transaction.atomic
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    user: User,
+    action: str,
+    version: int,
+    comment: str = "",
+    resolution: str = "",
+    cause_category: str = "",
+    cause_analysis: str = "",
+    preventive_action: str = "",
+    now: dt.datetime | None = None,
+) -> Complaint:
+    """Move a complaint along its lifecycle, if ``action`` is allowed from its state
+    for ``user``; writes the timeline event in the same transaction."""
+    now = now or timezone.now()
+    transition = TRANSITIONS.get(action)
+    if transition is None or complaint.state not in transition.sources or not transition.allowed(complaint, user):
+        raise TransitionNotAllowed(action)
+    _check_version(complaint, version)
+    source = complaint.state
+    fields: dict = {"state": transition.target}
+    if action == "acknowledge":
+        fields["acknowledged_at"] = now
+    elif action == "resolve":
+        errors = {}
+        for name, value in [
+            ("resolution", resolution),
+            ("cause_category", cause_category),
+            ("cause_analysis", cause_analysis),
+        ]:
+            if not value.strip():
+                errors[name] = _("Required to resolve a complaint.")
+        if errors:
+            raise ValidationError(errors)
+        fields.update(
+            resolved_at=now,
+            resolution=resolution,
+            cause_category=cause_category,
+            cause_analysis=cause_analysis,
+            preventive_action=preventive_action,
+        )
+    elif action == "confirm":
+        fields["confirmed_at"] = now
+    elif action == "close":
+        fields["closed_at"] = now
+    elif action == "reopen":
+        rule = deadline_rule(category=complaint.category, severity=complaint.severity)
+        fields.update(
+            resolved_at=None,
+            confirmed_at=None,
+            resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
+            resolve_reminded_at=None,
+            resolve_escalated_at=None,
+        )
+    _save_versioned(complaint, version, fields, expect_state=source)
+    _event(complaint, user, action, from_state=source, to_state=transition.target, comment=comment, now=now)
+    if action in ("resolve", "reopen"):
+        title = (_("Complaint #%(pk)s resolved") if action == "resolve" else _("Complaint #%(pk)s reopened")) % {
+            "pk": complaint.pk
+        }
+        people = [complaint.team.leader, complaint.handler, *complaint.helpers.all()]
+        notify(recipients=[p for p in people if p and p.pk != user.pk], title=title, body=comment, url=_url(complaint))
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(
+    *, complaint: Complaint, user: User, handler: User | None, helpers: Iterable[User], version: int
+) -> Complaint:
+    """The consultant (or the deputy GM) sets the handler and helpers."""
+    if not complaint.can_manage(user):
+        raise TransitionNotAllowed("assign")
+    helpers = [h for h in helpers if handler is None or h.pk != handler.pk]
+    for person in [handler, *helpers]:
+        if person is not None and person.team_id != complaint.team_id and not person.sees_all:
+            raise ValidationError(
+                _("%(name)s is not a member of team %(team)s.") % {"name": person, "team": complaint.team}
+            )
+    before = set(complaint.helpers.values_list("pk", flat=True))
+    old_handler = complaint.handler_id
+    _save_versioned(complaint, version, {"handler": handler})
+    complaint.helpers.set(helpers)
+    names = ", ".join(h.full_name for h in helpers) or "—"
+    _event(
+        complaint,
+        user,
+        "assign",
+        comment=_("Handler: %(handler)s; helpers: %(helpers)s") % {"handler": handler or "—", "helpers": names},
+    )
+    newcomers = [h for h in helpers if h.pk not in before]
+    if handler is not None and handler.pk != old_handler:
+        newcomers.append(handler)
+    notify(
+        recipients=[p for p in newcomers if p.pk != user.pk],
+        title=_("You are working on complaint #%(pk)s") % {"pk": complaint.pk},
+        body=complaint.description[:300],
+        url=_url(complaint),
+    )
+    return complaint
+
+
+EDITABLE_FIELDS = ["caller_name", "caller_phone", "channel", "category", "severity", "description", "demand"]
+
+
+@transaction.atomic
+def complaint_update(*, complaint: Complaint, user: User, version: int, data: dict) -> Complaint:
+    """Correct the registration form. Two people editing at once: the second gets ConcurrentEditError."""
+    if not complaint.can_manage(user):
+        raise TransitionNotAllowed("edit")
+    changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS and getattr(complaint, k) != v}
+    if not changes:
+        _check_version(complaint, version)
+        return complaint
+    became_major = changes.get("severity") == Complaint.Severity.MAJOR
+    candidate = Complaint(**{f.attname: getattr(complaint, f.attname) for f in Complaint._meta.concrete_fields})
+    for key, value in changes.items():
+        setattr(candidate, key, value)
+    candidate.full_clean(exclude=["submission_token"], validate_unique=False)
+    _save_versioned(complaint, version, changes)
+    labels = ", ".join(str(Complaint._meta.get_field(k).verbose_name) for k in changes)
+    _event(complaint, user, "edit", comment=_("Changed: %(fields)s") % {"fields": labels})
+    if became_major:
+        notify(
+            recipients=deputy_gms(),
+            title=_("Major incident: complaint #%(pk)s (%(team)s)") % {"pk": complaint.pk, "team": complaint.team},
+            body=complaint.description[:300],
+            url=_url(complaint),
+        )
+    return complaint
+
+
+@transaction.atomic
+def complaint_comment(*, complaint: Complaint, user: User, comment: str) -> ComplaintEvent:
+    if not comment.strip():
+        raise ValidationError({"comment": _("Write a comment.")})
+    return _event(complaint, user, "comment", comment=comment)
+
+
+def attachment_add(*, complaint: Complaint, user: User, upload, record_event: bool = True) -> ComplaintAttachment:
+    """Store an upload that ``complaints.forms.validate_attachment`` accepted (its
+    ``checked_content_type`` attribute) under a generated name."""
+    attachment = ComplaintAttachment(
+        complaint=complaint,
+        original_name=upload.name[:200],
+        content_type=upload.checked_content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    if record_event:
+        _event(complaint, user, "attach", comment=attachment.original_name)
+    return attachment
+
+
+# --- Deadlines: remind, then escalate, each step exactly once -----------------------------
+
+
+def _escalate_after(complaint: Complaint, kind: str, due: dt.datetime, rules: dict) -> dt.datetime:
+    key = (complaint.category, complaint.severity)
+    if key not in rules:
+        rules[key] = deadline_rule(category=complaint.category, severity=complaint.severity)
+    working_hours = rules[key]["working_hours"]
+    return add_minutes(due, settings.COMPLAINT_ESCALATE_AFTER_MINUTES[kind], working_hours=working_hours)
+
+
+def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
+    """Remind the handler of each missed deadline, then escalate to the deputy GM.
+
+    Each step is claimed with a conditional update, so running the scan twice (two
+    beats, a retry) sends nothing twice.
+    """
+    now = now or timezone.now()
+    counts = {"ack_reminded": 0, "ack_escalated": 0, "resolve_reminded": 0, "resolve_escalated": 0}
+    base = Complaint.objects.select_related("team", "team__leader", "handler")
+    steps = [
+        ("ack", "reminded", base.filter(state=Complaint.State.REGISTERED, ack_due_at__lt=now, ack_reminded_at=None)),
+        (
+            "ack",
+            "escalated",
+            base.filter(state=Complaint.State.REGISTERED, ack_reminded_at__isnull=False, ack_escalated_at=None),
+        ),
+        ("resolve", "reminded", base.open().filter(resolve_due_at__lt=now, resolve_reminded_at=None)),
+        (
+            "resolve",
+            "escalated",
+            base.open().filter(resolve_reminded_at__isnull=False, resolve_escalated_at=None),
+        ),
+    ]
+    gms = None
+    rules: dict = {}
+    for kind, step, queryset in steps:
+        for complaint in queryset[:500]:
+            due = complaint.ack_due_at if kind == "ack" else complaint.resolve_due_at
+            if step == "escalated" and _escalate_after(complaint, kind, due, rules) > now:
+                continue
+            field = f"{kind}_{step}_at"
+            with transaction.atomic():
+                claimed = Complaint.objects.filter(pk=complaint.pk, **{field: None}).update(**{field: now})
+                if claimed != 1:
+                    continue
+                args = {
+                    "pk": complaint.pk,
+                    "name": complaint.caller_name,
+                    "team": complaint.team.name,
+                    "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+                }
+                if step == "reminded":
+                    title = (
+                        _("Complaint #%(pk)s (%(name)s) was due to be acknowledged at %(due)s")
+                        if kind == "ack"
+                        else _("Complaint #%(pk)s (%(name)s) was due to be resolved at %(due)s")
+                    ) % args
+                    recipients = [complaint.handler or complaint.team.leader]
+                else:
+                    if gms is None:
+                        gms = deputy_gms()
+                    title = (
+                        _("Escalated: complaint #%(pk)s of %(team)s not acknowledged (due %(due)s)")
+                        if kind == "ack"
+                        else _("Escalated: complaint #%(pk)s of %(team)s not resolved (due %(due)s)")
+                    ) % args
+                    recipients = gms
+                notify(recipients=recipients, title=title, body=complaint.description[:300], url=_url(complaint))
+                _event(complaint, None, f"{kind}_{'remind' if step == 'reminded' else 'escalate'}", comment=title)
+            counts[f"{kind}_{step}"] += 1
+    return counts
+
+
+# --- Weekly summary ------------------------------------------------------------------------
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime | None = None) -> WeeklySummary | None:
+    """Build last week's summary (or ``week_start``'s) and e-mail it to the deputy GM(s) once.
+
+    Returns the summary if this call sent it, None if it had been sent already.
+    """
+    from complaints.selectors import summary_figures
+
+    now = now or timezone.now()
+    if week_start is None:
+        week_start = week_start_of(timezone.localdate(now)) - dt.timedelta(days=7)
+    end = week_start + dt.timedelta(days=6)
+    summary, created = WeeklySummary.objects.get_or_create(
+        week_start=week_start, defaults={"data": summary_figures(start=week_start, end=end, now=now), "created_at": now}
+    )
+    if summary.sent_at is None and not created:
+        # Fresh figures until it is sent; fixed afterwards.
+        summary.data = summary_figures(start=week_start, end=end, now=now)
+        summary.save(update_fields=["data"])
+    with transaction.atomic():
+        if WeeklySummary.objects.filter(pk=summary.pk, sent_at=None).update(sent_at=now) != 1:
+            return None
+        data = summary.data
+        title = _("Complaint summary %(start)s – %(end)s") % {"start": week_start, "end": end}
+        lines = [
+            _("Complaints registered: %(n)s") % {"n": data["total"]},
+            _("Major incidents: %(n)s") % {"n": data["major_count"]},
+            _("Overdue: %(n)s") % {"n": data["overdue_count"]},
+            _("Average time to acknowledge: %(v)s minutes") % {"v": data["avg_ack_minutes"] or "—"},
+            _("Average time to resolve: %(v)s hours") % {"v": data["avg_resolve_hours"] or "—"},
+            "",
+            _("By team:"),
+            *[f"  {row['label']}: {row['count']}" for row in data["by_team"]],
+            _("By category:"),
+            *[f"  {row['label']}: {row['count']}" for row in data["by_category"]],
+        ]
+        notify(
+            recipients=deputy_gms(),
+            title=title,
+            body="\n".join(str(line) for line in lines),
+            url=reverse("complaints:weekly_summary_detail", args=[summary.pk]),
+        )
+    summary.sent_at = now
+    return summary

@@ -1,0 +1,58 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reception.models import Call, Visit
+
+FORWARD_STATES = [("waiting", _("Waiting")), ("overdue", _("Overdue")), ("acknowledged", _("Acknowledged"))]
+
+
+class CallFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    date = django_filters.DateFilter(
+        label=_("Date"), field_name="called_at", lookup_expr="date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    caller_type = django_filters.ChoiceFilter(label=_("Caller type"), choices=Call.CallerType.choices)
+    important = django_filters.ChoiceFilter(
+        label=_("Important"), choices=[("yes", _("Important only"))], method="filter_important"
+    )
+    forward = django_filters.ChoiceFilter(label=_("Forward"), choices=FORWARD_STATES, method="filter_forward")
+
+    class Meta:
+        model = Call
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(caller_name__icontains=value) | Q(phone__contains=value) | Q(purpose__icontains=value))
+
+    def filter_important(self, queryset, name, value):
+        return queryset.filter(important=True) if value == "yes" else queryset
+
+    def filter_forward(self, queryset, name, value):
+        now = timezone.now()
+        waiting = queryset.filter(forwarded_at__isnull=False, acknowledged_at=None)
+        if value == "waiting":
+            return waiting.filter(ack_due_at__gte=now)
+        if value == "overdue":
+            return waiting.filter(ack_due_at__lt=now)
+        if value == "acknowledged":
+            return queryset.filter(acknowledged_at__isnull=False)
+        return queryset
+
+
+class VisitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    date = django_filters.DateFilter(
+        label=_("Date"), field_name="arrived_at", lookup_expr="date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Visit
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(visitor_name__icontains=value) | Q(phone__contains=value) | Q(purpose__icontains=value)
+        )

@@ -1,0 +1,110 @@
+"""Reads for the front desk. The client lookup returns only what a clerk may see:
+name, masked phone, team and the number of open complaints (DOMAIN.md, Confidentiality)."""
+
+import datetime as dt
+import re
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from clients.models import Client
+from complaints.models import OPEN_STATES
+from reception.models import Call, Visit
+from teams.phones import mask_phone
+from teams.roles import Role
+
+
+def findable_clients(user) -> QuerySet:
+    """Clients the user may pick on a call or complaint: the front desk (by the
+    lookup) and the deputy GM any client, others those they may see."""
+    if user.sees_all or user.role == Role.FRONT_DESK:
+        return Client.objects.all()
+    return Client.objects.visible_to(user)
+
+
+def lookup_condition(query: str) -> Q | None:
+    """Part of a phone number (4 digits or more) or of a name; None when too short to search."""
+    query = (query or "").strip()
+    digits = re.sub(r"\D", "", query)
+    if digits and len(digits) >= 4 and len(digits) >= len(re.sub(r"[\s+()-]", "", query)) - 1:
+        return Q(phone__contains=digits)
+    if query and not digits:
+        return Q(name__icontains=query)
+    return None
+
+
+def client_lookup(*, user, query: str, limit: int = 8) -> list[dict]:
+    """Find clients by part of the phone number (4+ digits) or of the name."""
+    condition = lookup_condition(query)
+    if condition is None:
+        return []
+    rows = (
+        findable_clients(user)
+        .filter(condition)
+        .annotate(open_complaints=Count("complaints", filter=Q(complaints__state__in=OPEN_STATES)))
+        .values("pk", "name", "phone", "team__name", "team_id", "open_complaints")
+        .order_by("name", "pk")[:limit]
+    )
+    return [
+        {
+            "pk": r["pk"],
+            "name": r["name"],
+            "masked_phone": mask_phone(r["phone"]),
+            "team": r["team__name"],
+            "team_id": r["team_id"],
+            "open_complaints": r["open_complaints"],
+        }
+        for r in rows
+    ]
+
+
+def call_list(*, user) -> QuerySet:
+    return Call.objects.visible_to(user).select_related(
+        "logged_by", "forward_to", "forward_team", "client", "acknowledged_by"
+    )
+
+
+def visit_list(*, user) -> QuerySet:
+    return Visit.objects.visible_to(user).select_related("host", "logged_by", "client")
+
+
+def _today_bounds(now):
+    today = timezone.localdate(now)
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min), tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def front_desk_today(*, user, now=None) -> dict:
+    """The front desk's home: today's calls and visits, forwards waiting, today's complaints."""
+    from complaints.models import Complaint
+
+    now = now or timezone.now()
+    start, end = _today_bounds(now)
+    calls = list(call_list(user=user).filter(called_at__gte=start, called_at__lt=end)[:10])
+    visits = list(visit_list(user=user).filter(arrived_at__gte=start, arrived_at__lt=end)[:10])
+    waiting = list(
+        call_list(user=user)
+        .filter(forwarded_at__isnull=False, acknowledged_at__isnull=True)
+        .order_by("ack_due_at")[:10]
+    )
+    counts = Call.objects.visible_to(user).aggregate(
+        calls=Count("pk", filter=Q(called_at__gte=start, called_at__lt=end)),
+        waiting=Count("pk", filter=Q(forwarded_at__isnull=False, acknowledged_at__isnull=True)),
+    )
+    complaints = list(
+        Complaint.objects.visible_to(user)
+        .filter(registered_at__gte=start, registered_at__lt=end)
+        .select_related("team", "handler")[:10]
+    )
+    visit_count = Visit.objects.visible_to(user).filter(arrived_at__gte=start, arrived_at__lt=end).count()
+    return {
+        "calls": calls,
+        "visits": visits,
+        "waiting": waiting,
+        "complaints": complaints,
+        "call_count": counts["calls"],
+        "waiting_count": counts["waiting"],
+        "visit_count": visit_count,
+        "now": now,
+    }

@@ -1,0 +1,241 @@
+"""Front-desk services: log calls and visits, forward with acknowledgement, turn a
+prospect into a lead. Nothing lost, nothing late (不遗漏、延误)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from clients.services import lead_create
+from complaints.calendar import add_working_minutes
+from reception.models import Call, Visit
+from teams.models import Team, User
+from teams.roles import Role
+from teams.services import notify
+
+
+class AlreadyDone(Exception):
+    """Someone else acknowledged the forward (or made the lead) first."""
+
+
+def _forward_recipients(call: Call) -> list[User]:
+    if call.forward_to is not None:
+        return [call.forward_to]
+    if call.forward_team is not None and call.forward_team.leader is not None:
+        return [call.forward_team.leader]
+    return []
+
+
+def _call_url(call: Call) -> str:
+    return reverse("reception:call_detail", args=[call.pk])
+
+
+@transaction.atomic
+def call_log(
+    *,
+    logged_by: User,
+    caller_name: str,
+    phone: str,
+    caller_type: str,
+    purpose: str,
+    summary: str = "",
+    important: bool = False,
+    called_at: dt.datetime | None = None,
+    client: Client | None = None,
+    forward_to: User | None = None,
+    forward_team: Team | None = None,
+    now: dt.datetime | None = None,
+) -> Call:
+    """Log a call; a forwarded call notifies its recipient at once and must be
+    acknowledged within ``RECEPTION_FORWARD_ACK_MINUTES`` working minutes."""
+    now = now or timezone.now()
+    call = Call(
+        logged_by=logged_by,
+        caller_name=caller_name,
+        phone=phone,
+        caller_type=caller_type,
+        purpose=purpose,
+        summary=summary,
+        important=important,
+        called_at=called_at or now,
+        client=client,
+        forward_to=forward_to,
+        forward_team=forward_team,
+    )
+    if forward_to is not None or forward_team is not None:
+        call.forwarded_at = now
+        call.ack_due_at = add_working_minutes(now, settings.RECEPTION_FORWARD_ACK_MINUTES)
+    call.full_clean()
+    call.save()
+    if call.forwarded_at:
+        title = (_("Important call for you: %(name)s") if important else _("Call for you: %(name)s")) % {
+            "name": caller_name
+        }
+        body = _("%(purpose)s\n%(summary)s\nPlease acknowledge by %(due)s.") % {
+            "purpose": purpose,
+            "summary": summary,
+            "due": timezone.localtime(call.ack_due_at).strftime("%H:%M"),
+        }
+        notify(recipients=_forward_recipients(call), title=title, body=body, url=_call_url(call))
+    return call
+
+
+def call_acknowledge(*, call: Call, user: User, now: dt.datetime | None = None) -> Call:
+    """One click by the recipient (or a member of the team it was forwarded to)."""
+    now = now or timezone.now()
+    if not call.may_acknowledge(user):
+        raise AlreadyDone
+    updated = Call.objects.filter(pk=call.pk, acknowledged_at=None).update(acknowledged_at=now, acknowledged_by=user)
+    if updated != 1:
+        raise AlreadyDone
+    call.acknowledged_at, call.acknowledged_by = now, user
+    return call
+
+
+def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
+    """Remind the recipient of an unacknowledged forward when it is due, then
+    escalate to the deputy GM as long again later; each step once."""
+    now = now or timezone.now()
+    counts = {"reminded": 0, "escalated": 0}
+    waiting = Call.objects.filter(forwarded_at__isnull=False, acknowledged_at=None).select_related(
+        "forward_to", "forward_team", "forward_team__leader"
+    )
+    for call in waiting.filter(ack_due_at__lt=now, forward_reminded_at=None)[:500]:
+        with transaction.atomic():
+            if Call.objects.filter(pk=call.pk, forward_reminded_at=None).update(forward_reminded_at=now) != 1:
+                continue
+            notify(
+                recipients=_forward_recipients(call),
+                title=_("Reminder: acknowledge the call from %(name)s") % {"name": call.caller_name},
+                body=call.purpose,
+                url=_call_url(call),
+            )
+        counts["reminded"] += 1
+    gms = None
+    for call in waiting.filter(forward_reminded_at__isnull=False, forward_escalated_at=None)[:500]:
+        if add_working_minutes(call.ack_due_at, settings.RECEPTION_FORWARD_ACK_MINUTES) > now:
+            continue
+        with transaction.atomic():
+            if Call.objects.filter(pk=call.pk, forward_escalated_at=None).update(forward_escalated_at=now) != 1:
+                continue
+            if gms is None:
+                gms = list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
+            who = call.forward_to or call.forward_team
+            notify(
+                recipients=gms,
+                title=_("Escalated: call from %(name)s not acknowledged by %(who)s")
+                % {
+                    "name": call.caller_name,
+                    "who": who,
+                },
+                body=call.purpose,
+                url=_call_url(call),
+            )
+        counts["escalated"] += 1
+    return counts
+
+
+@transaction.atomic
+def call_make_lead(*, call: Call, user: User, team: Team) -> Client:
+    """A prospect's call becomes a lead for ``team`` in one step."""
+    if call.lead_id is not None:
+        raise AlreadyDone
+    if call.client_id is not None:
+        raise ValidationError(_("The caller is already a client."))
+    if not call.phone:
+        raise ValidationError({"phone": _("A lead needs the caller's phone number.")})
+    client = lead_create(
+        name=call.caller_name,
+        phone=call.phone,
+        team=team,
+        source=Client.Source.HOTLINE,
+        created_by=user,
+        notes=call.summary or call.purpose,
+    )
+    if Call.objects.filter(pk=call.pk, lead=None).update(lead=client, client=client) != 1:
+        raise AlreadyDone
+    call.lead = call.client = client
+    notify(
+        recipients=[client.consultant],
+        title=_("New lead from the hotline: %(name)s") % {"name": client.name},
+        body=call.purpose,
+        url="",
+    )
+    return client
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    logged_by: User,
+    visitor_name: str,
+    phone: str,
+    purpose: str,
+    party_size: int = 1,
+    host: User | None = None,
+    client: Client | None = None,
+    arrived_at: dt.datetime | None = None,
+) -> Visit:
+    visit = Visit(
+        logged_by=logged_by,
+        visitor_name=visitor_name,
+        phone=phone,
+        purpose=purpose,
+        party_size=party_size,
+        host=host,
+        client=client,
+        arrived_at=arrived_at or timezone.now(),
+    )
+    visit.full_clean()
+    visit.save()
+    if host is not None:
+        notify(
+            recipients=[host],
+            title=_("Visitor for you at the front desk: %(name)s") % {"name": visitor_name},
+            body=purpose,
+            url=reverse("reception:visit_list"),
+            email=False,
+        )
+    return visit
+
+
+def visit_leave(*, visit: Visit, now: dt.datetime | None = None) -> Visit:
+    now = now or timezone.now()
+    if Visit.objects.filter(pk=visit.pk, left_at=None).update(left_at=now) != 1:
+        raise AlreadyDone
+    visit.left_at = now
+    return visit
+
+
+@transaction.atomic
+def visit_make_lead(*, visit: Visit, user: User, team: Team) -> Client:
+    """A walk-in prospect becomes a lead for ``team`` in one step."""
+    if visit.lead_id is not None:
+        raise AlreadyDone
+    if visit.client_id is not None:
+        raise ValidationError(_("The caller is already a client."))
+    if not visit.phone:
+        raise ValidationError({"phone": _("A lead needs the caller's phone number.")})
+    client = lead_create(
+        name=visit.visitor_name,
+        phone=visit.phone,
+        team=team,
+        source=Client.Source.WALK_IN,
+        created_by=user,
+        notes=visit.purpose,
+    )
+    if Visit.objects.filter(pk=visit.pk, lead=None).update(lead=client, client=client) != 1:
+        raise AlreadyDone
+    visit.lead = visit.client = client
+    notify(
+        recipients=[client.consultant],
+        title=_("New walk-in lead: %(name)s") % {"name": client.name},
+        body=visit.purpose,
+        url="",
+    )
+    return visit.lead

@@ -1,0 +1,215 @@
+import contextlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints.models import Complaint
+from reception import selectors, services
+from reception.filters import CallFilter, VisitFilter
+from reception.forms import CallForm, LeadForm, VisitForm
+from reception.models import Call, Visit
+from teams.access import ALL_ROLES, get_visible_or_404, role_required
+from teams.exports import xlsx_response
+from teams.phones import mask_phone
+from teams.roles import Role
+
+DESK = (Role.FRONT_DESK, Role.DEPUTY_GM)
+
+
+@role_required(ALL_ROLES)
+def call_list(request):
+    filterset = CallFilter(request.GET, queryset=selectors.call_list(user=request.user))
+    calls = filterset.qs
+    if request.GET.get("export") == "xlsx":
+        headers = [_("Time"), _("Caller"), _("Phone"), _("Caller type"), _("Purpose"), _("Summary"), _("Important")]
+        headers += [_("Forwarded to"), _("Acknowledged at"), _("Logged by")]
+        rows = (
+            [
+                c.called_at,
+                c.caller_name,
+                mask_phone(c.phone),
+                c.get_caller_type_display(),
+                c.purpose,
+                c.summary,
+                _("Yes") if c.important else "",
+                str(c.forward_to or c.forward_team or ""),
+                c.acknowledged_at,
+                str(c.logged_by),
+            ]
+            for c in calls[:5000]
+        )
+        return xlsx_response(f"calls-{timezone.localdate():%Y%m%d}.xlsx", [(_("Calls"), headers, rows)])
+    page = Paginator(calls, 25).get_page(request.GET.get("page"))
+    return render(request, "reception/call_list.html", {"filter": filterset, "page": page, "now": timezone.now()})
+
+
+@role_required(*DESK)
+def call_create(request):
+    clients = selectors.findable_clients(request.user)
+    form = CallForm(request.POST or None, clients=clients)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        call = services.call_log(
+            logged_by=request.user,
+            caller_name=data["caller_name"],
+            phone=data["phone"],
+            caller_type=data["caller_type"],
+            purpose=data["purpose"],
+            summary=data["summary"],
+            important=data["important"],
+            called_at=data["called_at"],
+            client=data["client"],
+            forward_to=data["forward_to"],
+            forward_team=data["forward_team"],
+        )
+        messages.success(request, _("Call from %(name)s logged.") % {"name": call.caller_name})
+        if "complaint" in request.POST:
+            return redirect(reverse("complaints:register") + "?" + urlencode({"call": call.pk, "channel": "phone"}))
+        if "lead" in request.POST:
+            return redirect("reception:call_detail", pk=call.pk)
+        return redirect("reception:call_list")
+    chosen = _chosen_client(form, clients)
+    return render(request, "reception/call_form.html", {"form": form, "chosen": chosen})
+
+
+def _chosen_client(form, clients):
+    """The client picked in the lookup, shown again when the form comes back with errors."""
+    client_id = form.data.get("client") if form.is_bound else None
+    if not client_id or not str(client_id).isdigit():
+        return None
+    return clients.filter(pk=client_id).select_related("team").first()
+
+
+@role_required(ALL_ROLES)
+def call_detail(request, pk):
+    call = get_visible_or_404(selectors.call_list(user=request.user), request.user, pk=pk)
+    complaints = Complaint.objects.visible_to(request.user).filter(call=call).select_related("team")
+    lead_form = LeadForm(initial={"team": call.forward_team})
+    return render(
+        request,
+        "reception/call_detail.html",
+        {
+            "call": call,
+            "complaints": complaints,
+            "lead_form": lead_form,
+            "can_make_lead": request.user.has_role(*DESK) and call.lead_id is None and call.client_id is None,
+            "can_acknowledge": call.may_acknowledge(request.user),
+        },
+    )
+
+
+@role_required(ALL_ROLES)
+@require_POST
+def call_acknowledge(request, pk):
+    call = get_visible_or_404(Call, request.user, pk=pk)
+    try:
+        services.call_acknowledge(call=call, user=request.user)
+        messages.success(request, _("Acknowledged. The front desk can see it."))
+    except services.AlreadyDone:
+        messages.info(request, _("This call had already been acknowledged."))
+    if request.htmx:
+        call = selectors.call_list(user=request.user).get(pk=pk)
+        return render(request, "reception/partials/forward_state.html", {"call": call, "can_acknowledge": False})
+    return redirect("reception:call_detail", pk=pk)
+
+
+@role_required(*DESK)
+@require_POST
+def call_lead(request, pk):
+    call = get_visible_or_404(Call, request.user, pk=pk)
+    form = LeadForm(request.POST)
+    if form.is_valid():
+        try:
+            client = services.call_make_lead(call=call, user=request.user, team=form.cleaned_data["team"])
+            messages.success(request, _("Lead %(name)s created for %(team)s.") % {"name": client, "team": client.team})
+        except services.AlreadyDone:
+            messages.info(request, _("A lead was already created from this call."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a team."))
+    return redirect("reception:call_detail", pk=pk)
+
+
+@role_required(ALL_ROLES)
+def client_lookup(request):
+    """htmx: clients matching the typed phone or name (name, masked phone, team, open complaints)."""
+    query = next((request.GET[k] for k in ("q", "phone", "caller_phone") if request.GET.get(k)), "")
+    results = selectors.client_lookup(user=request.user, query=query)
+    context = {"results": results, "query": query, "too_short": selectors.lookup_condition(query) is None}
+    return render(request, "reception/partials/client_lookup.html", context)
+
+
+@role_required(ALL_ROLES)
+def visit_list(request):
+    filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reception/visit_list.html",
+        {"filter": filterset, "page": page, "lead_form": LeadForm(), "is_desk": request.user.has_role(*DESK)},
+    )
+
+
+@role_required(*DESK)
+def visit_create(request):
+    clients = selectors.findable_clients(request.user)
+    form = VisitForm(request.POST or None, clients=clients)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        visit = services.visit_log(
+            logged_by=request.user,
+            visitor_name=data["visitor_name"],
+            phone=data["phone"],
+            purpose=data["purpose"],
+            party_size=data["party_size"],
+            host=data["host"],
+            client=data["client"],
+            arrived_at=data["arrived_at"],
+        )
+        messages.success(request, _("Visit of %(name)s logged.") % {"name": visit.visitor_name})
+        if "complaint" in request.POST:
+            params = {"caller_name": visit.visitor_name, "phone": visit.phone, "channel": "visit"}
+            if visit.client_id:
+                params["client"] = visit.client_id
+            return redirect(reverse("complaints:register") + "?" + urlencode(params))
+        return redirect("reception:visit_list")
+    return render(request, "reception/visit_form.html", {"form": form, "chosen": _chosen_client(form, clients)})
+
+
+@role_required(*DESK)
+@require_POST
+def visit_leave(request, pk):
+    visit = get_visible_or_404(Visit, request.user, pk=pk)
+    with contextlib.suppress(services.AlreadyDone):
+        services.visit_leave(visit=visit)
+    return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else "reception:visit_list")
+
+
+@role_required(*DESK)
+@require_POST
+def visit_lead(request, pk):
+    visit = get_visible_or_404(Visit, request.user, pk=pk)
+    form = LeadForm(request.POST)
+    if form.is_valid():
+        try:
+            client = services.visit_make_lead(visit=visit, user=request.user, team=form.cleaned_data["team"])
+            messages.success(request, _("Lead %(name)s created for %(team)s.") % {"name": client, "team": client.team})
+        except services.AlreadyDone:
+            messages.info(request, _("A lead was already created from this visit."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a team."))
+    return redirect("reception:visit_list")
+
+
+def _safe(url) -> bool:
+    return bool(url) and url.startswith("/") and not url.startswith("//")

@@ -1,0 +1,1 @@
+from tests.complaints.conftest import monday, the_client  # noqa: F401
