@@ -485,7 +485,7 @@ def visit_record(request, pk):
             messages.success(request, _("Visit recorded."))
             if form.cleaned_data["raised_complaint"]:
                 # The complaint form, pre-filled (complaints:register; a plain path until that app lands here).
-                return redirect(f"/complaints/register/?client={visit.client_id}&channel=phone")
+                return redirect(f"{reverse('complaints:register')}?client={visit.client_id}&channel=phone")
             return redirect("clients:detail", pk=visit.client_id)
     return render(request, "clients/visit_form.html", {"form": form, "visit": visit})
 

@@ -22,7 +22,7 @@ from complaints.models import (
     DeadlinePolicy,
     WeeklySummary,
 )
-from teams.models import Team, User
+from teams.models import CalendarDay, Team, User
 from teams.roles import Role
 from teams.services import notify
 
@@ -338,7 +338,11 @@ def _escalate_after(complaint: Complaint, kind: str, due: dt.datetime, rules: di
     if key not in rules:
         rules[key] = deadline_rule(category=complaint.category, severity=complaint.severity)
     working_hours = rules[key]["working_hours"]
-    return add_minutes(due, settings.COMPLAINT_ESCALATE_AFTER_MINUTES[kind], working_hours=working_hours)
+    if "calendar" not in rules:  # the whole holiday calendar (a few rows a year), once per scan
+        rules["calendar"] = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+    return add_minutes(
+        due, settings.COMPLAINT_ESCALATE_AFTER_MINUTES[kind], working_hours=working_hours, exceptions=rules["calendar"]
+    )
 
 
 def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
@@ -355,13 +359,16 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
         (
             "ack",
             "escalated",
-            base.filter(state=Complaint.State.REGISTERED, ack_reminded_at__isnull=False, ack_escalated_at=None),
+            base.filter(
+                state=Complaint.State.REGISTERED, ack_reminded_at__isnull=False, ack_escalated_at=None
+            ).order_by("ack_due_at"),
         ),
         ("resolve", "reminded", base.open().filter(resolve_due_at__lt=now, resolve_reminded_at=None)),
         (
             "resolve",
             "escalated",
-            base.open().filter(resolve_reminded_at__isnull=False, resolve_escalated_at=None),
+            # Oldest deadline first, so the 500 looked at per run are the first to come due.
+            base.open().filter(resolve_reminded_at__isnull=False, resolve_escalated_at=None).order_by("resolve_due_at"),
         ),
     ]
     gms = None

@@ -30,7 +30,8 @@ def role_required(*roles: str):
     """Require login, then one of ``roles`` (403 for a signed-in user without it)."""
     if not roles:
         raise ImproperlyConfigured("role_required needs at least one role (or ALL_ROLES).")
-    allowed = frozenset(r for group in roles for r in (group if isinstance(group, (set, frozenset)) else [group]))
+    # Each argument is a role, or a collection of roles (set, tuple, list).
+    allowed = frozenset(r for group in roles for r in ([group] if isinstance(group, str) else group))
 
     def decorator(view):
         @wraps(view)

@@ -4,8 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints.calendar import add_minutes, add_working_minutes
+from teams.models import CalendarDay
 
 SH = ZoneInfo("Asia/Shanghai")
+
+# The holiday calendar (teams.CalendarDay) is read from the database.
+pytestmark = pytest.mark.django_db
 
 
 def at(*args):
@@ -42,3 +46,13 @@ def test_calendar_follows_settings(settings):
 
 def test_calendar_clock_runs_day_and_night_when_not_working_hours():
     assert add_minutes(at(2026, 11, 28, 23, 0), 24 * 60, working_hours=False) == at(2026, 11, 29, 23, 0)
+
+
+def test_public_holiday_is_skipped_and_a_moved_saturday_counts():
+    # 2026-10-01..07 National Day (Thursday to the next Wednesday); Saturday 10-10 is a make-up working day.
+    for day in range(1, 8):
+        CalendarDay.objects.create(date=dt.date(2026, 10, day), is_working_day=False, name="国庆节")
+    CalendarDay.objects.create(date=dt.date(2026, 10, 10), is_working_day=True, name="国庆调休上班")
+
+    assert add_working_minutes(at(2026, 9, 30, 17, 30), 60) == at(2026, 10, 8, 9, 30)
+    assert add_working_minutes(at(2026, 10, 9, 17, 30), 60) == at(2026, 10, 10, 9, 30)

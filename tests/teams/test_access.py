@@ -71,3 +71,18 @@ def test_client_visibility_per_role(consultant, designer, pm, outsider, gm, fron
     assert visible(front_desk) == set()  # the front desk uses the reception lookup, not client files
     assert visible(budget_clerk) == set()
     assert project.client == theirs
+
+
+@role_required((Role.DESIGNER, Role.PROJECT_MANAGER), Role.CONSULTANT)
+def mixed_roles(request):
+    return HttpResponse("ok")
+
+
+def test_role_required_accepts_tuples_and_single_roles(rf, designer, pm, consultant, front_desk):
+    request = rf.get("/x/")
+    for user in (designer, pm, consultant):
+        request.user = user
+        assert mixed_roles(request).status_code == 200
+    request.user = front_desk
+    with pytest.raises(PermissionDenied):
+        mixed_roles(request)
