@@ -78,6 +78,21 @@ BEAT_SCHEDULE = {
         "task": "teams.tasks.purge_old_notifications",
         "schedule": crontab(hour=3, minute=10),
     },
+    # 00:20 on the 1st of each month: this month's target cards (performance).
+    "performance-create-month-cards": {
+        "task": "performance.tasks.create_month_cards",
+        "schedule": crontab(day_of_month=1, hour=0, minute=20),
+    },
+    # 01:00 on the 1st of each month: last month's report draft per team (performance).
+    "performance-generate-monthly-reports": {
+        "task": "performance.tasks.generate_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
+    # Minute 5 of every hour: send approved reports, and drafts past the send day (default the 5th, 10:00).
+    "performance-send-due-reports": {
+        "task": "performance.tasks.send_due_reports",
+        "schedule": crontab(minute=5),
+    },
 }
 
 _configure(app.conf)
