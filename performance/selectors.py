@@ -234,7 +234,7 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
     categories = complaints_by_category(period, scope, now=now)
     data = {
         "period": period.key,
-        "computed_at": now.isoformat(),
+        "computed_at": timezone.localtime(now).isoformat(),
         "sections": sections,
         "trend": trend,
         "categories": categories,
@@ -321,7 +321,7 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
     return {
         "team": team.name,
         "month": period.key,
-        "computed_at": now.isoformat(),
+        "computed_at": timezone.localtime(now).isoformat(),
         "sections": [{"name": name, "keys": keys} for name, keys in REPORT_SECTIONS],
         "team_figures": {k: _serial(team_values[("c", k)]) for k in REPORT_KEYS},
         "company_figures": {k: _serial(company_values[("c", k)]) for k in REPORT_KEYS},
