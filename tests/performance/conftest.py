@@ -45,22 +45,31 @@ def seeded(frozen, team, other_team, consultant, designer, pm, outsider):
     days = [at(2026, 9, 30, 23, 59), at(2026, 10, 1, 0, 0), at(2026, 10, 31, 23, 59), at(2026, 11, 1, 0, 1)]
     for i in range(36):
         tm, leader = teams[i % 2]
-        created = days[i] if i < len(days) else at(2026, rng.choice([9, 10, 10, 11]), rng.randint(1, 28), rng.randint(0, 23))
+        created = (
+            days[i] if i < len(days) else at(2026, rng.choice([9, 10, 10, 11]), rng.randint(1, 28), rng.randint(0, 23))
+        )
         stage = rng.choice([Client.Stage.NEW, Client.Stage.SIGNED, Client.Stage.LOST, Client.Stage.QUOTED])
         client = ClientFactory(
-            team=tm, consultant=leader, stage=stage, created_at=created,
+            team=tm,
+            consultant=leader,
+            stage=stage,
+            created_at=created,
             lost_at=created + dt.timedelta(days=rng.randint(1, 20)) if stage == Client.Stage.LOST else None,
         )
         if stage == Client.Stage.SIGNED:
             ContractFactory(
-                client=client, signed_by=leader,
+                client=client,
+                signed_by=leader,
                 signed_date=dt.date(2026, rng.choice([9, 10, 10, 11]), rng.choice([1, 15, 30])),
-                design_fee=Decimal(rng.randint(0, 20000)), construction_amount=Decimal(rng.randint(50000, 400000)),
+                design_fee=Decimal(rng.randint(0, 20000)),
+                construction_amount=Decimal(rng.randint(50000, 400000)),
             )
         due = dt.date(2026, 10, rng.randint(1, 31))
         done = rng.choice([None, due - dt.timedelta(days=1), due, due + dt.timedelta(days=2)])
         FollowUpVisitFactory(
-            client=client, owner=leader, due_date=due,
+            client=client,
+            owner=leader,
+            due_date=due,
             done_at=at(done.year, done.month, done.day, 23, 30) if done else None,
             satisfaction=rng.choice([None, 3, 4, 5]) if done else None,
         )
@@ -68,7 +77,9 @@ def seeded(frozen, team, other_team, consultant, designer, pm, outsider):
         ack = rng.choice([None, 10, 45])
         resolved = rng.choice([None, 20, 100])
         ComplaintFactory(
-            client=client, team=tm, handler=leader,
+            client=client,
+            team=tm,
+            handler=leader,
             category=rng.choice(Complaint.Category.values),
             severity=rng.choice([Complaint.Severity.NORMAL, Complaint.Severity.NORMAL, Complaint.Severity.MAJOR]),
             registered_at=registered,
@@ -82,8 +93,11 @@ def seeded(frozen, team, other_team, consultant, designer, pm, outsider):
         if i % 3 == 0:
             planned = dt.date(2026, 10, rng.randint(1, 31))
             ProjectFactory(
-                client=client, team=tm, project_manager=pm if tm == team else None,
-                actual_start=dt.date(2026, rng.choice([9, 10]), 5), planned_finish=planned,
+                client=client,
+                team=tm,
+                project_manager=pm if tm == team else None,
+                actual_start=dt.date(2026, rng.choice([9, 10]), 5),
+                planned_finish=planned,
                 actual_finish=rng.choice([None, planned, planned + dt.timedelta(days=3)]),
             )
     for day in (1, 2, 3, 31):

@@ -25,18 +25,33 @@ def test_month_cards_created_from_role_templates_once(consultant, designer, pm, 
     assert {c.member for c in cards} == {consultant, designer, pm}  # the deputy GM has no template
     consultant_card = cards.get(member=consultant)
     assert list(consultant_card.items.values_list("metric", flat=True)) == [
-        "signings", "contract_value", "followups_on_time", "complaints_resolved_in_time",
+        "signings",
+        "contract_value",
+        "followups_on_time",
+        "complaints_resolved_in_time",
     ]
     assert consultant_card.team == consultant.team
 
 
 def test_progress_uses_the_metric_for_the_member(frozen, consultant, designer):
-    ContractFactory(client__team=consultant.team, client__consultant=consultant, signed_by=consultant,
-                    signed_date=dt.date(2026, 11, 3))
-    ContractFactory(client__team=consultant.team, client__consultant=consultant, signed_by=designer,
-                    signed_date=dt.date(2026, 11, 3))  # someone else's signing does not count
-    ContractFactory(client__team=consultant.team, client__consultant=consultant, signed_by=consultant,
-                    signed_date=dt.date(2026, 10, 31))  # last month
+    ContractFactory(
+        client__team=consultant.team,
+        client__consultant=consultant,
+        signed_by=consultant,
+        signed_date=dt.date(2026, 11, 3),
+    )
+    ContractFactory(
+        client__team=consultant.team,
+        client__consultant=consultant,
+        signed_by=designer,
+        signed_date=dt.date(2026, 11, 3),
+    )  # someone else's signing does not count
+    ContractFactory(
+        client__team=consultant.team,
+        client__consultant=consultant,
+        signed_by=consultant,
+        signed_date=dt.date(2026, 10, 31),
+    )  # last month
     card = make_card(consultant)
     rows = card_progress(card)
     assert rows[0]["actual"] == 1
@@ -56,17 +71,21 @@ def test_score_is_capped_at_120_percent_of_the_weight():
 def _walk_to_reviewed(card, member, leader):
     services.card_confirm(card=card, user=member, version=card.version)
     services.card_self_assess(card=card, user=member, version=card.version, text="本月完成良好", manual={})
-    return services.card_review(card=card, user=leader, version=card.version, comment="不错", adjustment=Decimal(2),
-                                reason="主动加班")
+    return services.card_review(
+        card=card, user=leader, version=card.version, comment="不错", adjustment=Decimal(2), reason="主动加班"
+    )
 
 
 def test_appraisal_flow_and_locking(frozen, consultant, designer, gm):
     card = make_card(designer, month=dt.date(2026, 10, 1))
     manual = card.items.get(metric="manual")
     services.card_confirm(card=card, user=designer, version=card.version)
-    services.card_self_assess(card=card, user=designer, version=card.version, text="十月总结", manual={manual.pk: Decimal(4)})
-    services.card_review(card=card, user=consultant, version=card.version, comment="好", adjustment=Decimal(-2),
-                         reason="回访记录不全")
+    services.card_self_assess(
+        card=card, user=designer, version=card.version, text="十月总结", manual={manual.pk: Decimal(4)}
+    )
+    services.card_review(
+        card=card, user=consultant, version=card.version, comment="好", adjustment=Decimal(-2), reason="回访记录不全"
+    )
     assert Notification.objects.filter(recipient=gm).exists()
     services.card_approve(card=card, user=gm, version=card.version)
     card.refresh_from_db()
@@ -74,9 +93,7 @@ def test_appraisal_flow_and_locking(frozen, consultant, designer, gm):
     # signings: actual 0 of 2 → 0; manual 4 of 4 → 40; adjustment −2.
     assert card.final_score == Decimal("38.00")
     assert CardItem.objects.get(card=card, metric="signings").actual == 0  # frozen
-    assert list(card.events.values_list("action", flat=True)) == [
-        "confirmed", "self_assessed", "reviewed", "approved"
-    ]
+    assert list(card.events.values_list("action", flat=True)) == ["confirmed", "self_assessed", "reviewed", "approved"]
     # Locked: later records do not change the approved card.
     ContractFactory(client__team=designer.team, signed_by=designer, signed_date=dt.date(2026, 10, 5))
     assert card_progress(card)[0]["actual"] == 0
@@ -113,8 +130,9 @@ def test_adjustment_needs_a_reason(designer, consultant):
     services.card_confirm(card=card, user=designer, version=card.version)
     services.card_self_assess(card=card, user=designer, version=card.version, text="总结", manual={})
     with pytest.raises(ValidationError):
-        services.card_review(card=card, user=consultant, version=card.version, comment="x", adjustment=Decimal(3),
-                             reason=" ")
+        services.card_review(
+            card=card, user=consultant, version=card.version, comment="x", adjustment=Decimal(3), reason=" "
+        )
 
 
 def test_only_the_deputy_gm_approves(designer, consultant):

@@ -166,9 +166,7 @@ def test_meeting_figures_equal_hand_counts(seeded, team):
     held = [m for m in Meeting.objects.filter(team=team) if m.held and in_oct(m.date)]
     rows = [a for a in MeetingAttendance.objects.select_related("meeting") if a.meeting in held]
     present = sum(a.status in ("present", "late") for a in rows)
-    got = figures(
-        [METRICS["meetings_held"], METRICS["meeting_attendance"]], {"c": OCT}, Scope(team_id=team.pk)
-    )
+    got = figures([METRICS["meetings_held"], METRICS["meeting_attendance"]], {"c": OCT}, Scope(team_id=team.pk))
     assert got[("c", "meetings_held")] == len(held) == 3
     assert got[("c", "meeting_attendance")] == pct(present, len(rows))
 
@@ -236,8 +234,14 @@ def test_report_figures_equal_hand_counts(seeded, team):
     team_want, company_want = expected(team_of(team)), expected(company)
     for key, value in team_want.items():
         if key in data["team_figures"]:
-            assert data["team_figures"][key] == (None if value is None else str(value) if isinstance(value, Decimal) else value), key
+            assert data["team_figures"][key] == (
+                None if value is None else str(value) if isinstance(value, Decimal) else value
+            ), key
             company_value = company_want[key]
             assert data["company_figures"][key] == (
-                None if company_value is None else str(company_value) if isinstance(company_value, Decimal) else company_value
+                None
+                if company_value is None
+                else str(company_value)
+                if isinstance(company_value, Decimal)
+                else company_value
             ), key

@@ -127,14 +127,17 @@ def test_smtp_failure_after_the_last_retry_alerts_the_deputy_gm_once(report, gm)
 
 
 def test_pdf_contains_the_chinese_text(report, tmp_path, team, consultant):
-    Highlight.objects.create(team=team, title="客户送来锦旗", story="业主专程致谢", given_by=consultant,
-                             created_at=at(2026, 11, 20))
+    Highlight.objects.create(
+        team=team, title="客户送来锦旗", story="业主专程致谢", given_by=consultant, created_at=at(2026, 11, 20)
+    )
     LostLeadReportFactory(team=team, month=NOV, conclusions="价格因素为主,竞争对手报价低。")
     report = services.report_generate(team=team, month=NOV, regenerate=True)
     report.narrative = "支持公司企业文化和网站建设"
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(rendering.report_pdf(report))
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
     compact = "".join(text.split())
     for phrase in ["月度报告", "静安一组", "客户送来锦旗", "价格因素为主", "支持公司企业文化和网站建设", "投诉"]:
         assert phrase in compact, phrase

@@ -106,14 +106,19 @@ def test_member_cannot_see_another_members_figures(login, designer, pm, consulta
     assert login(designer).get(reverse("performance:dashboard"), {"person": pm.pk}).status_code == 404
     assert login(consultant).get(reverse("performance:dashboard"), {"person": pm.pk}).status_code == 200
     assert login(outsider).get(reverse("performance:dashboard"), {"team": consultant.team_id}).status_code == 404
-    assert login(outsider).get(reverse("performance:drill", args=["leads_new"]), {"team": consultant.team_id}).status_code == 404
+    assert (
+        login(outsider).get(reverse("performance:drill", args=["leads_new"]), {"team": consultant.team_id}).status_code
+        == 404
+    )
 
 
 def test_drill_down_lists_the_counted_records(frozen, login, gm, team, other_team):
     late = ComplaintFactory(team=team, client__team=team, registered_at=at(2026, 11, 5))
     ComplaintFactory(team=team, client__team=team, registered_at=at(2026, 11, 15, 8))
     ComplaintFactory(team=other_team, client__team=other_team, registered_at=at(2026, 11, 5))
-    response = login(gm).get(reverse("performance:drill", args=["complaints_overdue"]), {"team": team.pk, "month": "2026-11"})
+    response = login(gm).get(
+        reverse("performance:drill", args=["complaints_overdue"]), {"team": team.pk, "month": "2026-11"}
+    )
     assert response.status_code == 200
     assert [c.pk for c in response.context["page"].object_list] == [late.pk]
     assert response.context["page"].paginator.count == 1 == response.context["value"]
@@ -122,7 +127,9 @@ def test_drill_down_lists_the_counted_records(frozen, login, gm, team, other_tea
 def test_dashboard_numbers_link_to_their_drill_down(frozen, login, gm, team):
     ComplaintFactory(team=team, client__team=team, registered_at=at(2026, 11, 5))
     html = login(gm).get(reverse("performance:dashboard"), {"month": "2026-11"}).content.decode()
-    link = re.search(r'href="([^"]*/figures/complaints_overdue/[^"]*)" data-testid="fig-complaints_overdue">(\d+)<', html)
+    link = re.search(
+        r'href="([^"]*/figures/complaints_overdue/[^"]*)" data-testid="fig-complaints_overdue">(\d+)<', html
+    )
     assert link and link.group(2) == "1"
     assert "数据截至" in html
 
@@ -142,8 +149,15 @@ def test_designer_does_not_see_contract_value(login, designer):
 
 def test_gm_sets_team_targets_consultant_reads_them(login, gm, consultant, team):
     url = reverse("performance:team_targets")
-    data = {"team": team.pk, "month": "2026-11", "signings": 8, "contract_value": "1500000",
-            "complaint_closure": "90", "satisfaction": "4.5", "version": ""}
+    data = {
+        "team": team.pk,
+        "month": "2026-11",
+        "signings": 8,
+        "contract_value": "1500000",
+        "complaint_closure": "90",
+        "satisfaction": "4.5",
+        "version": "",
+    }
     assert login(consultant).post(url, data).status_code == 403
     assert login(gm).post(url, data).status_code == 302
     target = TeamTarget.objects.get(team=team, month=dt.date(2026, 11, 1))
@@ -159,12 +173,15 @@ def test_consultant_gives_a_highlight_to_their_team(login, consultant, designer,
     highlight = Highlight.objects.get()
     assert highlight.team == consultant.team and highlight.given_by == consultant
     # A member of another team cannot be chosen.
-    response = login(consultant).post(reverse("performance:highlights"), {"member": outsider.pk, "title": "x", "story": "y"})
+    response = login(consultant).post(
+        reverse("performance:highlights"), {"member": outsider.pk, "title": "x", "story": "y"}
+    )
     assert response.status_code == 400
 
 
-def test_report_pages_scoped_and_approved_by_gm_only(login, consultant, outsider, gm, team, settings, tmp_path,
-                                                      django_capture_on_commit_callbacks):
+def test_report_pages_scoped_and_approved_by_gm_only(
+    login, consultant, outsider, gm, team, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     report = services.report_generate(team=team, month=dt.date(2026, 10, 1))
     detail = reverse("performance:report_detail", args=[report.pk])
@@ -197,5 +214,3 @@ def test_no_ranking_of_individuals_on_the_dashboard(frozen, login, gm, consultan
     make_card(designer)
     html = login(gm).get(reverse("performance:dashboard")).content.decode()
     assert designer.full_name not in html
-
-
