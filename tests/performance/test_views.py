@@ -1,6 +1,5 @@
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
