@@ -80,6 +80,8 @@ def _advance(ctx, card, target, gm):
     member = card.member
     leader = card.team.leader if card.team_id else None
     reviewer = leader if leader and leader.pk != member.pk else gm
+    if target == "draft":
+        return
     for item in CardItem.objects.filter(card=card, metric="manual"):
         CardItem.objects.filter(pk=item.pk).update(
             actual=(item.target * Decimal(ctx.rng.choice([80, 95, 100, 110])) / 100)

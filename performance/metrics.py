@@ -201,9 +201,18 @@ def _round(value: Decimal, places: str) -> Decimal:
 
 
 def figures(
-    metrics: Iterable[Metric], periods: dict[str, Period], scope: Scope = COMPANY, *, now: dt.datetime | None = None
+    metrics: Iterable[Metric],
+    periods: dict[str, Period],
+    scope: Scope = COMPANY,
+    *,
+    now: dt.datetime | None = None,
+    only: dict[str, set[str]] | None = None,
 ) -> dict:
-    """``{(period tag, metric key): value}`` with one aggregate query per model."""
+    """``{(period tag, metric key): value}`` with one aggregate query per model.
+
+    ``only`` limits some period tags to a few metric keys (a trend line needs
+    fewer figures than the current period)."""
+    only = only or {}
     now = now or timezone.now()
     by_model = defaultdict(list)
     for metric in metrics:
@@ -214,12 +223,18 @@ def figures(
         aggregates, wanted = {}, []
         for tag, period in periods.items():
             for metric in group:
+                if tag in only and metric.key not in only[tag]:
+                    continue
                 aggregates.update(metric.aggregates(tag, period, now))
                 wanted.append(metric.in_period(period, now))
+        if not aggregates:
+            continue
         scope_q = group[0].scope_q(scope)
         row = model._default_manager.filter(scope_q, reduce(or_, wanted)).aggregate(**aggregates)
         for tag in periods:
             for metric in group:
+                if tag in only and metric.key not in only[tag]:
+                    continue
                 result[(tag, metric.key)] = metric.finish(row, tag)
     return result
 

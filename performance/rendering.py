@@ -39,8 +39,7 @@ def report_context(report, data=None) -> dict:
             )
         sections.append({"name": section["name"], "label": section_label(section["name"]), "rows": rows})
     categories = [
-        {"value": value, "label": category_label(value), "count": count}
-        for value, count in data.get("categories", {}).items()
+        {"value": value, "label": category_label(value), "count": count} for value, count in data.get("categories", [])
     ]
     majors = [
         {**item, "category_label": category_label(item["category"]), "state_label": state_label(item["state"])}

@@ -204,7 +204,9 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
     for _i in range(TREND_MONTHS - 1):
         months.append(months[-1].previous())
     periods = {f"m{i}": p for i, p in enumerate(months)}
-    values = figures(metrics, periods, scope, now=now)
+    # The current and previous month for every figure, the older months for the trend lines only.
+    trend_only = {tag: set(TREND_KEYS) for tag in list(periods)[2:]}
+    values = figures(metrics, periods, scope, now=now, only=trend_only)
     sections = []
     for name, section_keys in DASHBOARD_SECTIONS:
         rows = []
@@ -325,7 +327,7 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
         "sections": [{"name": name, "keys": keys} for name, keys in REPORT_SECTIONS],
         "team_figures": {k: _serial(team_values[("c", k)]) for k in REPORT_KEYS},
         "company_figures": {k: _serial(company_values[("c", k)]) for k in REPORT_KEYS},
-        "categories": categories,
+        "categories": [[value, count] for value, count in categories.items()],
         "major_incidents": [
             {
                 "registered_at": timezone.localtime(c.registered_at).strftime("%Y-%m-%d %H:%M"),

@@ -13,8 +13,9 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from config.celery import enqueue_on_commit
 from performance import selectors
@@ -40,6 +41,13 @@ logger = logging.getLogger(__name__)
 
 # Someone working on a report longer than this has died: the claim may be taken over.
 SEND_CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+
+
+def _say(message: str, **params) -> str:
+    """A notification text in the site's language (zh-Hans): notifications are stored
+    text, and a beat task or management command has no request language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message) % params
 
 
 class StaleEdit(Exception):
@@ -198,7 +206,7 @@ def card_review(
     )
     notify(
         recipients=User.objects.filter(role=Role.DEPUTY_GM, is_active=True),
-        title=_("Appraisal to approve: %(card)s") % {"card": card},
+        title=_say(N_("Appraisal to approve: %(card)s"), card=card),
         url=card_url(card),
     )
     return card
@@ -224,7 +232,7 @@ def card_approve(*, card: TargetCard, user: User, version: int) -> TargetCard:
         )
     notify(
         recipients=[card.member],
-        title=_("Your appraisal for %(month)s is approved") % {"month": f"{card.month:%Y-%m}"},
+        title=_say(N_("Your appraisal for %(month)s is approved"), month=f"{card.month:%Y-%m}"),
         url=card_url(card),
     )
     return card
@@ -290,7 +298,9 @@ def highlight_give(*, team: Team, member: User | None, title: str, story: str, g
     highlight.full_clean()
     highlight.save()
     if member is not None:
-        notify(recipients=[member], title=_("Recognition: %(title)s") % {"title": title}, body=story, team_channel=team)
+        notify(
+            recipients=[member], title=_say(N_("Recognition: %(title)s"), title=title), body=story, team_channel=team
+        )
     return highlight
 
 
@@ -340,8 +350,10 @@ def report_generate_all(*, month: dt.date) -> list[MonthlyReport]:
         if not existed and team.leader is not None:
             notify(
                 recipients=[team.leader],
-                title=_("The monthly report draft for %(month)s is ready") % {"month": f"{report.month:%Y-%m}"},
-                body=_("Add the narrative before %(when)s.") % {"when": f"{narrative_deadline(report.month):%Y-%m-%d}"},
+                title=_say(N_("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"),
+                body=_say(
+                    N_("Add the narrative before %(when)s."), when=f"{narrative_deadline(report.month):%Y-%m-%d}"
+                ),
                 url=reverse("performance:report_detail", args=[report.pk]),
             )
     return reports
@@ -482,7 +494,7 @@ def report_send_failed(*, report_id: int) -> None:
 
     notify(
         recipients=User.objects.filter(role=Role.DEPUTY_GM, is_active=True),
-        title=_("The monthly report %(report)s could not be sent to headquarters") % {"report": report},
+        title=_say(N_("The monthly report %(report)s could not be sent to headquarters"), report=report),
         body=report.last_error,
         url=reverse("performance:report_detail", args=[report.pk]),
     )

@@ -80,3 +80,19 @@ def get_category(value):
     from performance.selectors import category_label
 
     return category_label(value)
+
+
+@register.filter
+def section_label(name):
+    from performance.selectors import section_label as label
+
+    return label(name)
+
+
+@register.filter
+def show_unit(item):
+    """The card item's unit, unless the metric's formatting already shows it (%, ¥)."""
+    metric = METRICS.get(item.metric)
+    if metric is not None and metric.unit in ("pct", "yuan", "minutes", "hours"):
+        return ""
+    return item.unit
