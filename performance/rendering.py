@@ -38,9 +38,10 @@ def report_context(report, data=None) -> dict:
                 }
             )
         sections.append({"name": section["name"], "label": section_label(section["name"]), "rows": rows})
-    categories = [
-        {"value": value, "label": category_label(value), "count": count} for value, count in data.get("categories", [])
-    ]
+    pairs = data.get("categories", [])
+    if isinstance(pairs, dict):  # snapshots stored before the list format
+        pairs = pairs.items()
+    categories = [{"value": value, "label": category_label(value), "count": count} for value, count in pairs]
     majors = [
         {**item, "category_label": category_label(item["category"]), "state_label": state_label(item["state"])}
         for item in data.get("major_incidents", [])
