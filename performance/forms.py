@@ -97,3 +97,30 @@ class NarrativeForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=MonthlyReport._meta.get_field("narrative").help_text,
     )
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("Photo"), help_text=_("JPEG or PNG."))
+    caption = forms.CharField(label=_("Caption"), max_length=200)
+
+    def clean_image(self):
+        """A real JPEG or PNG (checked by content, not by name) within the size limit."""
+        from django.conf import settings
+        from PIL import Image
+
+        upload = self.cleaned_data["image"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            )
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+                kind = image.format
+        except Exception as exc:
+            raise forms.ValidationError(_("This is not a JPEG or PNG image.")) from exc
+        if kind not in ("JPEG", "PNG"):
+            raise forms.ValidationError(_("This is not a JPEG or PNG image."))
+        upload.seek(0)
+        upload.name = "photo." + ("jpg" if kind == "JPEG" else "png")
+        return upload

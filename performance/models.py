@@ -351,6 +351,7 @@ REPORT_ACTIONS = {
     "generated": _("Draft generated"),
     "regenerated": _("Figures regenerated"),
     "narrative": _("Narrative edited"),
+    "photo": _("Photo added"),
     "approved": _("Approved by the deputy GM"),
     "sent": _("Sent to headquarters"),
     "sent_unapproved": _("Sent to headquarters without approval"),
@@ -376,3 +377,28 @@ class ReportEvent(models.Model):
     @property
     def action_label(self):
         return REPORT_ACTIONS.get(self.action, self.action)
+
+
+def photo_upload_to(instance, filename):
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"performance/photos/{uuid.uuid4().hex}.{extension}"
+
+
+class ReportPhoto(models.Model):
+    """A photo for the report's stories (corporate culture and website)."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    caption = models.CharField(_("caption"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.caption

@@ -55,6 +55,7 @@ def report_context(report, data=None) -> dict:
         "highlights": data.get("highlights", []),
         "trainings": data.get("trainings", []),
         "lost_leads": data.get("lost_leads"),
+        "photos": list(report.photos.all()) if report.pk else [],
     }
 
 
@@ -104,6 +105,8 @@ def report_xlsx(report) -> bytes:
         sheet = workbook.create_sheet(_("Narrative"))
         sheet.append([_("Narrative")])
         sheet.append([report.narrative])
+        for photo in context["photos"]:
+            sheet.append([_("Photo"), photo.caption])
         if context["lost_leads"]:
             sheet.append([_("Lost-lead analysis")])
             sheet.append([context["lost_leads"]["conclusions"]])

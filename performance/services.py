@@ -29,6 +29,7 @@ from performance.models import (
     Highlight,
     MonthlyReport,
     ReportEvent,
+    ReportPhoto,
     RoleTemplateItem,
     TargetCard,
     TeamTarget,
@@ -392,6 +393,22 @@ def report_save_narrative(*, report: MonthlyReport, user: User, version: int, na
         ReportEvent.objects.create(report=report, actor=user, action="narrative")
     report.refresh_from_db()
     return report
+
+
+def report_add_photo(*, report: MonthlyReport, user: User, image, caption: str) -> ReportPhoto:
+    """A photo for the report's stories, while the narrative may still be edited."""
+    if report.state == MonthlyReport.State.SENT:
+        raise ValidationError(_("The report has been sent."))
+    if not user.sees_all and timezone.now() >= narrative_deadline(report.month):
+        raise ValidationError(
+            _("The narrative could be edited until %(when)s.")
+            % {"when": f"{narrative_deadline(report.month):%Y-%m-%d}"}
+        )
+    photo = ReportPhoto(report=report, image=image, caption=caption, uploaded_by=user)
+    photo.full_clean()
+    photo.save()
+    ReportEvent.objects.create(report=report, actor=user, action="photo", comment=caption)
+    return photo
 
 
 def report_approve(*, report: MonthlyReport, user: User, version: int) -> MonthlyReport:

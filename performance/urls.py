@@ -26,4 +26,6 @@ urlpatterns = [
     path("reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("reports/<int:pk>/regenerate/", views.report_regenerate, name="report_regenerate"),
     path("reports/<int:pk>/file/<slug:kind>/", views.report_file, name="report_file"),
+    path("reports/<int:pk>/photos/", views.report_photo_add, name="report_photo_add"),
+    path("reports/<int:pk>/photos/<int:photo_pk>/", views.report_photo, name="report_photo"),
 ]

@@ -22,6 +22,7 @@ from performance.filters import CardFilter, ReportFilter
 from performance.forms import (
     HighlightForm,
     NarrativeForm,
+    PhotoForm,
     ReturnForm,
     ReviewForm,
     SelfAssessForm,
@@ -680,7 +681,7 @@ def _report_for(request, pk):
     return get_visible_or_404(MonthlyReport.objects.select_related("team", "approved_by"), request.user, pk=pk)
 
 
-def _report_page(request, report, narrative_form=None, status=200):
+def _report_page(request, report, narrative_form=None, status=200, photo_form=None):
     user = request.user
     can_edit = report.state != MonthlyReport.State.SENT and (
         user.sees_all or timezone.now() < services.narrative_deadline(report.month)
@@ -691,6 +692,7 @@ def _report_page(request, report, narrative_form=None, status=200):
         "can_edit": can_edit,
         "narrative_form": narrative_form
         or NarrativeForm(initial={"version": report.version, "narrative": report.narrative}),
+        "photo_form": photo_form or PhotoForm(),
         "version_form": VersionForm(initial={"version": report.version}),
         "can_approve": user.sees_all and report.state == MonthlyReport.State.DRAFT,
         "can_regenerate": report.state == MonthlyReport.State.DRAFT,
@@ -729,6 +731,33 @@ def report_narrative(request, pk):
         messages.success(request, _("Narrative saved."))
         return redirect("performance:report_detail", pk=report.pk)
     return _report_page(request, report, form, status=400)
+
+
+@role_required(*LEADERS)
+@require_POST
+def report_photo_add(request, pk):
+    report = _report_for(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.report_add_photo(
+                report=report, user=request.user, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect("performance:report_detail", pk=report.pk)
+    return _report_page(request, report, status=400, photo_form=form)
+
+
+@role_required(*LEADERS)
+def report_photo(request, pk, photo_pk):
+    """A report photo, shown inline (an image), for those who may see the report."""
+    report = _report_for(request, pk)
+    photo = get_object_or_404(report.photos.all(), pk=photo_pk)
+    return FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
 
 
 @role_required(Role.DEPUTY_GM)

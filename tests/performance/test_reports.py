@@ -181,3 +181,38 @@ def test_concurrent_narrative_edit_is_refused(report, consultant):
         services.report_save_narrative(report=report, user=consultant, version=stale, narrative="甲")
         with pytest.raises(services.StaleEdit):
             services.report_save_narrative(report=report, user=consultant, version=stale, narrative="乙")
+
+
+def _png_bytes():
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_photo_upload_is_checked_by_content_and_embedded_in_the_pdf(report, login, consultant, outsider, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("performance:report_photo_add", args=[report.pk])
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        fake = SimpleUploadedFile("photo.png", b"not an image", content_type="image/png")
+        response = login(consultant).post(url, {"image": fake, "caption": "假图片"})
+        assert response.status_code == 400 and report.photos.count() == 0
+        real = SimpleUploadedFile("锦旗.png", _png_bytes(), content_type="image/png")
+        assert login(outsider).post(url, {"image": real, "caption": "x"}).status_code == 404
+        real.seek(0)
+        assert login(consultant).post(url, {"image": real, "caption": "客户赠送锦旗"}).status_code == 302
+    photo = report.photos.get()
+    assert photo.image.name.startswith("performance/photos/") and "锦旗" not in photo.image.name
+    shown = login(consultant).get(reverse("performance:report_photo", args=[report.pk, photo.pk]))
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    assert login(outsider).get(reverse("performance:report_photo", args=[report.pk, photo.pk])).status_code == 404
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(rendering.report_pdf(report))
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True).stdout.decode()
+    assert len(images.strip().splitlines()) == 3  # header, rule, one image
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "客户赠送锦旗" in text
