@@ -34,6 +34,7 @@ from performance.metrics import METRICS, Period, Scope
 from performance.models import CardItem, Highlight, MonthlyReport, TargetCard, TeamTarget
 from performance.rendering import report_context
 from teams.access import ALL_ROLES, get_visible_or_404, role_required
+from teams.exports import xlsx_response
 from teams.models import Team, User
 from teams.roles import Role
 
@@ -382,6 +383,8 @@ def card_list(request):
         if not qs.exists() and history_of != request.user:
             raise Http404
     filterset = CardFilter(request.GET, queryset=qs)
+    if request.GET.get("format") == "xlsx":
+        return _cards_sheet(filterset.qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = _today()
     return render(
@@ -400,6 +403,23 @@ def card_list(request):
             else 0,
         },
     )
+
+
+def _cards_sheet(qs):
+    """The filtered cards as a sheet (only what the user may see)."""
+    rows = (
+        (
+            f"{c.month:%Y-%m}",
+            c.member.full_name,
+            c.team.name if c.team else "",
+            c.get_state_display(),
+            c.adjustment,
+            c.final_score,
+        )
+        for c in qs
+    )
+    headers = [_("Month"), _("Member"), _("Team"), _("State"), _("Score adjustment"), _("Final score")]
+    return xlsx_response("目标卡.xlsx", [(_("Target cards"), headers, rows)])
 
 
 def _states_waiting_for(user):

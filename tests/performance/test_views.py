@@ -213,3 +213,15 @@ def test_no_ranking_of_individuals_on_the_dashboard(frozen, login, gm, consultan
     make_card(designer)
     html = login(gm).get(reverse("performance:dashboard")).content.decode()
     assert designer.full_name not in html
+
+
+def test_card_export_holds_only_visible_cards(login, consultant, designer, outsider):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    make_card(designer)
+    make_card(outsider)
+    response = login(consultant).get(reverse("performance:card_list"), {"format": "xlsx"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [designer.full_name]
