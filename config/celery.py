@@ -78,10 +78,10 @@ BEAT_SCHEDULE = {
         "task": "teams.tasks.purge_old_notifications",
         "schedule": crontab(hour=3, minute=10),
     },
-    # 00:20 on the 1st of each month: this month's target cards (performance).
+    # 00:20 every day: this month's target cards for whoever has none yet (on the 1st: everyone) (performance).
     "performance-create-month-cards": {
         "task": "performance.tasks.create_month_cards",
-        "schedule": crontab(day_of_month=1, hour=0, minute=20),
+        "schedule": crontab(hour=0, minute=20),
     },
     # 01:00 on the 1st of each month: last month's report draft per team (performance).
     "performance-generate-monthly-reports": {

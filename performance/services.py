@@ -375,8 +375,9 @@ def send_due_at(month: dt.date) -> dt.datetime:
 
 
 def report_save_narrative(*, report: MonthlyReport, user: User, version: int, narrative: str) -> MonthlyReport:
-    if report.state == MonthlyReport.State.SENT:
-        raise ValidationError(_("The report has been sent."))
+    """The consultant's stories, until the configured day; the report is fixed once approved."""
+    if report.state != MonthlyReport.State.DRAFT:
+        raise ValidationError(_("The report is approved and can no longer change."))
     if not user.sees_all and timezone.now() >= narrative_deadline(report.month):
         raise ValidationError(
             _("The narrative could be edited until %(when)s.")
@@ -397,8 +398,8 @@ def report_save_narrative(*, report: MonthlyReport, user: User, version: int, na
 
 def report_add_photo(*, report: MonthlyReport, user: User, image, caption: str) -> ReportPhoto:
     """A photo for the report's stories, while the narrative may still be edited."""
-    if report.state == MonthlyReport.State.SENT:
-        raise ValidationError(_("The report has been sent."))
+    if report.state != MonthlyReport.State.DRAFT:
+        raise ValidationError(_("The report is approved and can no longer change."))
     if not user.sees_all and timezone.now() >= narrative_deadline(report.month):
         raise ValidationError(
             _("The narrative could be edited until %(when)s.")
@@ -460,10 +461,13 @@ def report_send(*, report_id: int) -> str:
         pdf_bytes = rendering.report_pdf(report)
         xlsx_bytes = rendering.report_xlsx(report)
         name = f"{report.team.name}-{report.month:%Y-%m}"
-        if not report.pdf:
-            report.pdf.save("report.pdf", ContentFile(pdf_bytes), save=False)
-            report.xlsx.save("report.xlsx", ContentFile(xlsx_bytes), save=False)
-            MonthlyReport.objects.filter(pk=report.pk).update(pdf=report.pdf.name, xlsx=report.xlsx.name)
+        # The archive holds exactly what is sent (a retry replaces an earlier attempt's files).
+        for field in (report.pdf, report.xlsx):
+            if field:
+                field.delete(save=False)
+        report.pdf.save("report.pdf", ContentFile(pdf_bytes), save=False)
+        report.xlsx.save("report.xlsx", ContentFile(xlsx_bytes), save=False)
+        MonthlyReport.objects.filter(pk=report.pk).update(pdf=report.pdf.name, xlsx=report.xlsx.name)
         unapproved = report.state == MonthlyReport.State.DRAFT
         subject = _("Monthly report %(month)s · %(team)s") % {
             "month": f"{report.month:%Y-%m}",

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from config.celery import enqueue
 from performance import services
 
 logger = logging.getLogger(__name__)
@@ -14,7 +15,7 @@ SEND_RETRIES = 4
 
 @shared_task
 def create_month_cards():
-    """1st of the month: this month's target cards from the role templates."""
+    """Daily: this month's target cards from the role templates (new staff get theirs the next day)."""
     return services.card_create_for_month(month=timezone.localdate())
 
 
@@ -29,7 +30,7 @@ def generate_monthly_reports():
 def send_due_reports():
     """Hourly: approved reports not yet sent, and drafts past the send day."""
     for report_id in services.reports_due_for_sending(now=timezone.now()):
-        send_report.delay(report_id)
+        enqueue(send_report, report_id)
 
 
 @shared_task(bind=True, max_retries=SEND_RETRIES)

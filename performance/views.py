@@ -703,7 +703,7 @@ def _report_for(request, pk):
 
 def _report_page(request, report, narrative_form=None, status=200, photo_form=None):
     user = request.user
-    can_edit = report.state != MonthlyReport.State.SENT and (
+    can_edit = report.state == MonthlyReport.State.DRAFT and (
         user.sees_all or timezone.now() < services.narrative_deadline(report.month)
     )
     context = {

@@ -216,3 +216,10 @@ def test_photo_upload_is_checked_by_content_and_embedded_in_the_pdf(report, logi
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
     ).stdout.decode()
     assert "客户赠送锦旗" in text
+
+
+def test_narrative_is_fixed_once_approved(report, gm):
+    services.report_approve(report=report, user=gm, version=report.version)
+    report.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.report_save_narrative(report=report, user=gm, version=report.version, narrative="改动")
