@@ -13,7 +13,16 @@ from django.db.models import F
 from django.test.utils import override_settings
 
 from performance import services
-from performance.models import CardItem, Highlight, MonthlyReport, ReportEvent, TargetCard, TeamTarget
+from performance.defaults import ensure_default_templates
+from performance.models import (
+    CardItem,
+    Highlight,
+    MonthlyReport,
+    ReportEvent,
+    RoleTemplateItem,
+    TargetCard,
+    TeamTarget,
+)
 from teams.models import User
 from teams.roles import Role
 
@@ -44,6 +53,7 @@ def _month(today: dt.date, back: int) -> dt.date:
 
 
 def seed(ctx) -> None:
+    ensure_default_templates(RoleTemplateItem)
     gm = ctx.users.get("gm") or User.objects.filter(role=Role.DEPUTY_GM).first()
     months = [_month(ctx.today, back) for back in (3, 2, 1, 0)]
     for month in months:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from config.celery import enqueue_on_commit
 from performance import selectors
@@ -207,7 +207,7 @@ def card_review(
     )
     notify(
         recipients=User.objects.filter(role=Role.DEPUTY_GM, is_active=True),
-        title=_say(N_("Appraisal to approve: %(card)s"), card=card),
+        title=_say(gettext_noop("Appraisal to approve: %(card)s"), card=card),
         url=card_url(card),
     )
     return card
@@ -233,7 +233,7 @@ def card_approve(*, card: TargetCard, user: User, version: int) -> TargetCard:
         )
     notify(
         recipients=[card.member],
-        title=_say(N_("Your appraisal for %(month)s is approved"), month=f"{card.month:%Y-%m}"),
+        title=_say(gettext_noop("Your appraisal for %(month)s is approved"), month=f"{card.month:%Y-%m}"),
         url=card_url(card),
     )
     return card
@@ -300,7 +300,10 @@ def highlight_give(*, team: Team, member: User | None, title: str, story: str, g
     highlight.save()
     if member is not None:
         notify(
-            recipients=[member], title=_say(N_("Recognition: %(title)s"), title=title), body=story, team_channel=team
+            recipients=[member],
+            title=_say(gettext_noop("Recognition: %(title)s"), title=title),
+            body=story,
+            team_channel=team,
         )
     return highlight
 
@@ -351,9 +354,12 @@ def report_generate_all(*, month: dt.date) -> list[MonthlyReport]:
         if not existed and team.leader is not None:
             notify(
                 recipients=[team.leader],
-                title=_say(N_("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"),
+                title=_say(
+                    gettext_noop("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"
+                ),
                 body=_say(
-                    N_("Add the narrative before %(when)s."), when=f"{narrative_deadline(report.month):%Y-%m-%d}"
+                    gettext_noop("Add the narrative before %(when)s."),
+                    when=f"{narrative_deadline(report.month):%Y-%m-%d}",
                 ),
                 url=reverse("performance:report_detail", args=[report.pk]),
             )
@@ -515,7 +521,7 @@ def report_send_failed(*, report_id: int) -> None:
 
     notify(
         recipients=User.objects.filter(role=Role.DEPUTY_GM, is_active=True),
-        title=_say(N_("The monthly report %(report)s could not be sent to headquarters"), report=report),
+        title=_say(gettext_noop("The monthly report %(report)s could not be sent to headquarters"), report=report),
         body=report.last_error,
         url=reverse("performance:report_detail", args=[report.pk]),
     )

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from performance import services, tasks
 from performance.models import CardEvent, CardItem, TargetCard
@@ -77,6 +78,7 @@ def _walk_to_reviewed(card, member, leader):
 
 
 def test_appraisal_flow_and_locking(frozen, consultant, designer, gm):
+    translation.activate("en")
     card = make_card(designer, month=dt.date(2026, 10, 1))
     manual = card.items.get(metric="manual")
     services.card_confirm(card=card, user=designer, version=card.version)
@@ -86,7 +88,8 @@ def test_appraisal_flow_and_locking(frozen, consultant, designer, gm):
     services.card_review(
         card=card, user=consultant, version=card.version, comment="好", adjustment=Decimal(-2), reason="回访记录不全"
     )
-    assert Notification.objects.filter(recipient=gm).exists()
+    # Stored in the site's language whatever the request's: "待审批绩效考核".
+    assert Notification.objects.get(recipient=gm).title.startswith("待审批绩效考核")
     services.card_approve(card=card, user=gm, version=card.version)
     card.refresh_from_db()
     assert card.state == TargetCard.State.APPROVED and card.is_locked
