@@ -77,8 +77,13 @@ def _walk_to_reviewed(card, member, leader):
     )
 
 
-def test_appraisal_flow_and_locking(frozen, consultant, designer, gm):
-    translation.activate("en")
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_appraisal_flow_and_locking(frozen, english, consultant, designer, gm):
     card = make_card(designer, month=dt.date(2026, 10, 1))
     manual = card.items.get(metric="manual")
     services.card_confirm(card=card, user=designer, version=card.version)
