@@ -344,6 +344,9 @@ def drill(request, key):
     qs = drill_queryset(user, metric, period, scope, category=category).select_related(*related).order_by("-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"cells": cells(obj), "hit": getattr(obj, "metric_hit", None)} for obj in page]
+    counted = metric.queryset(period, scope).filter(category=category).count() if category else None
+    if counted is None:
+        counted = metric.queryset(period, scope).count()
     return render(
         request,
         "performance/drill.html",
@@ -359,6 +362,7 @@ def drill(request, key):
             "rows": rows,
             "page": page,
             "is_ratio": metric.hit is not None,
+            "hidden": counted - page.paginator.count,
         },
     )
 

@@ -225,3 +225,13 @@ def test_card_export_holds_only_visible_cards(login, consultant, designer, outsi
     response = login(consultant).get(reverse("performance:card_list"), {"format": "xlsx"})
     sheet = load_workbook(BytesIO(response.content)).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [designer.full_name]
+
+
+def test_drill_down_says_how_many_records_are_hidden_by_confidentiality(frozen, login, designer, team):
+    from tests.clients.factories import ClientFactory
+
+    ClientFactory.create_batch(2, team=team, created_at=at(2026, 11, 3))
+    response = login(designer).get(reverse("performance:drill", args=["leads_new"]), {"month": "2026-11"})
+    assert response.status_code == 200
+    assert response.context["value"] == 2 and response.context["page"].paginator.count == 0
+    assert response.context["hidden"] == 2
