@@ -27,6 +27,7 @@ DASHBOARD_SECTIONS = [
         ["leads_new", "lead_conversion", "leads_lost", "signings", "contract_value"],
     ),
     ("projects", ["projects_started", "projects_completed", "projects_late"]),
+    ("delivery", ["drawings_on_time", "phases_on_schedule", "inspection_pass_rate"]),
     (
         "complaints",
         [
@@ -42,6 +43,7 @@ DASHBOARD_SECTIONS = [
     ),
     ("service", ["followups_done", "followups_on_time", "satisfaction"]),
     ("team_life", ["meetings_held", "meeting_attendance"]),
+    ("reception", ["calls_ack_in_time"]),
 ]
 DASHBOARD_KEYS = [key for _section, keys in DASHBOARD_SECTIONS for key in keys]
 TREND_KEYS = ["leads_new", "signings", "complaints_registered", "followups_on_time"]
@@ -98,6 +100,8 @@ def section_label(name: str) -> str:
     return {
         "business": _("Leads and signings"),
         "projects": _("Projects"),
+        "delivery": _("Design and construction"),
+        "reception": _("Forwarded calls"),
         "complaints": _("Complaints"),
         "service": _("Service"),
         "team_life": _("Team life"),

@@ -12,8 +12,9 @@ from complaints.models import Complaint
 from teams.models import MeetingAttendance
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
 from tests.complaints.factories import ComplaintFactory
-from tests.projects.factories import ProjectFactory
-from tests.teams.factories import MeetingAttendanceFactory, MeetingFactory
+from tests.projects.factories import DrawingTaskFactory, InspectionFactory, ProjectFactory, SchedulePhaseFactory
+from tests.reception.factories import CallFactory
+from tests.teams.factories import MeetingAttendanceFactory, MeetingFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # "Now" in most tests: the middle of November 2026; October is the closed month.
@@ -38,7 +39,7 @@ def frozen():
 
 
 @pytest.fixture
-def seeded(frozen, team, other_team, consultant, designer, pm, outsider):
+def seeded(frozen, team, other_team, consultant, designer, assistant, pm, outsider):
     """Varied records of two teams around October 2026, including the month boundaries."""
     rng = random.Random(7)
     teams = [(team, consultant), (other_team, outsider)]
@@ -100,6 +101,41 @@ def seeded(frozen, team, other_team, consultant, designer, pm, outsider):
                 planned_finish=planned,
                 actual_finish=rng.choice([None, planned, planned + dt.timedelta(days=3)]),
             )
+    for i in range(12):
+        tm = team if i % 2 else other_team
+        deadline = dt.date(2026, 10, rng.randint(1, 31))
+        delivered = rng.choice([None, deadline, deadline + dt.timedelta(days=1)])
+        DrawingTaskFactory(
+            project__client__team=tm,
+            project__team=tm,
+            deadline=deadline,
+            assignee=assistant if tm == team else UserFactory(role="assistant_designer", team=tm),
+            delivered_at=at(delivered.year, delivered.month, delivered.day, 23, 30) if delivered else None,
+        )
+        planned = dt.date(2026, 10, rng.randint(1, 31))
+        phase = SchedulePhaseFactory(
+            project__client__team=tm,
+            project__team=tm,
+            project__project_manager=pm if tm == team else None,
+            planned_start=planned - dt.timedelta(days=10),
+            planned_finish=planned,
+            actual_finish=rng.choice([None, planned, planned + dt.timedelta(days=2)]),
+        )
+        InspectionFactory(
+            phase=phase,
+            inspector=pm if tm == team else UserFactory(role="project_manager", team=tm),
+            inspected_on=dt.date(2026, rng.choice([9, 10, 11]), rng.randint(1, 28)),
+            result=rng.choice(["pass", "rectify"]),
+        )
+        forwarded = at(2026, 10, rng.randint(1, 31), rng.randint(8, 20))
+        ack = rng.choice([None, 10, 90])
+        CallFactory(
+            forward_team=tm,
+            forwarded_at=forwarded,
+            ack_due_at=forwarded + dt.timedelta(minutes=30),
+            acknowledged_at=forwarded + dt.timedelta(minutes=ack) if ack else None,
+            important=True,
+        )
     for day in (1, 2, 3, 31):
         meeting = MeetingFactory(team=team, date=dt.date(2026, 10, day), held=day != 3)
         MeetingAttendanceFactory(meeting=meeting, member=designer, status=rng.choice(MeetingAttendance.Status.values))
