@@ -95,6 +95,13 @@ def scope_params(scope: Scope) -> str:
     return ""
 
 
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
 def _today():
     return timezone.localdate()
 
@@ -617,7 +624,7 @@ def team_targets(request):
     if request.method == "POST":
         if not user.sees_all:
             raise PermissionDenied
-        form_team = get_object_or_404(teams, pk=request.POST.get("team"))
+        form_team = get_object_or_404(teams, pk=_int_or_404(request.POST.get("team")))
         form = TeamTargetForm(request.POST, instance=existing.get(form_team.pk))
         if form.is_valid():
             values = {f: form.cleaned_data[f] for f in TeamTargetForm.Meta.fields}
@@ -663,7 +670,7 @@ def highlights(request):
     if user.role == Role.CONSULTANT:
         team = user.team
     elif request.GET.get("team") or request.POST.get("team"):
-        team = get_object_or_404(Team, pk=request.GET.get("team") or request.POST.get("team"))
+        team = get_object_or_404(Team, pk=_int_or_404(request.GET.get("team") or request.POST.get("team")))
     members = User.objects.filter(team=team, is_active=True) if team else User.objects.none()
     form = HighlightForm(request.POST or None, members=members)
     if request.method == "POST":
@@ -834,7 +841,7 @@ def report_preview(request):
     user = request.user
     if user.sees_all:
         team = (
-            get_object_or_404(Team, pk=request.GET.get("team") or 0)
+            get_object_or_404(Team, pk=_int_or_404(request.GET["team"]))
             if request.GET.get("team")
             else Team.objects.filter(is_active=True).first()
         )

@@ -223,3 +223,17 @@ def test_narrative_is_fixed_once_approved(report, gm):
     report.refresh_from_db()
     with pytest.raises(ValidationError):
         services.report_save_narrative(report=report, user=gm, version=report.version, narrative="改动")
+
+
+def test_operator_commands_are_idempotent(team, other_team, consultant, outsider, media):
+    from django.core.management import call_command
+
+    with time_machine.travel(DEC_1, tick=False):
+        call_command("monthly_reports", "--month", "2026-11", "--no-send")
+        call_command("monthly_reports", "--month", "2026-11", "--no-send")
+        call_command("create_target_cards")
+        call_command("create_target_cards")
+    assert MonthlyReport.objects.filter(month=NOV).count() == 2
+    from performance.models import TargetCard
+
+    assert TargetCard.objects.filter(month=dt.date(2026, 12, 1)).count() == 2

@@ -235,3 +235,12 @@ def test_drill_down_says_how_many_records_are_hidden_by_confidentiality(frozen, 
     assert response.status_code == 200
     assert response.context["value"] == 2 and response.context["page"].paginator.count == 0
     assert response.context["hidden"] == 2
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["performance:dashboard", "performance:report_preview", "performance:highlights", "performance:card_list"],
+)
+def test_malformed_ids_answer_404_not_500(login, gm, url_name):
+    param = "member" if url_name == "performance:card_list" else "team"
+    assert login(gm).get(reverse(url_name), {param: "abc"}).status_code == 404
