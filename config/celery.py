@@ -119,6 +119,21 @@ BEAT_SCHEDULE = {
         "task": "complaints.tasks.weekly_summary_send",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
     },
+    # 00:20 every day: this month's target cards for whoever has none yet (on the 1st: everyone) (performance).
+    "performance-create-month-cards": {
+        "task": "performance.tasks.create_month_cards",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # 01:00 on the 1st of each month: last month's report draft per team (performance).
+    "performance-generate-monthly-reports": {
+        "task": "performance.tasks.generate_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
+    # Minute 5 of every hour: send approved reports, and drafts past the send day (default the 5th, 10:00).
+    "performance-send-due-reports": {
+        "task": "performance.tasks.send_due_reports",
+        "schedule": crontab(minute=5),
+    },
 }
 
 _configure(app.conf)

@@ -200,3 +200,11 @@ COMPLAINT_ESCALATE_AFTER_MINUTES = {"ack": env_int("COMPLAINT_ACK_ESCALATE_MINUT
 # An important call forwarded to someone must be acknowledged within this many working minutes;
 # the same again later it is escalated to the deputy GM.
 RECEPTION_FORWARD_ACK_MINUTES = env_int("RECEPTION_FORWARD_ACK_MINUTES", 10)
+# Performance app (monthly report to headquarters, dashboards).
+# The consultant may edit a report's narrative until the end of this day of the following month.
+PERFORMANCE_NARRATIVE_DAY = env_int("PERFORMANCE_NARRATIVE_DAY", 4)
+# A report not approved by this day and hour (Asia/Shanghai) of the following month is sent as it is.
+PERFORMANCE_REPORT_SEND_DAY = env_int("PERFORMANCE_REPORT_SEND_DAY", 5)
+PERFORMANCE_REPORT_SEND_HOUR = env_int("PERFORMANCE_REPORT_SEND_HOUR", 10)
+# Dashboard figures are cached this many seconds (the page shows how fresh they are); 0 = no cache.
+PERFORMANCE_DASHBOARD_CACHE_SECONDS = env_int("PERFORMANCE_DASHBOARD_CACHE_SECONDS", 300)

@@ -1,0 +1,358 @@
+"""Reads of the performance app: card progress, dashboards, report figures.
+
+Every number comes from ``performance.metrics``; these functions only choose
+which metrics, periods and scopes a page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import LostLeadReport
+from complaints.models import Complaint
+from performance.metrics import METRICS, Period, Scope, complaints_by_category, figures, figures_by_team
+from performance.models import Highlight, TargetCard, TeamTarget
+from teams.models import Team, Training
+from teams.roles import Role
+
+DASHBOARD_SECTIONS = [
+    (
+        "business",
+        ["leads_new", "lead_conversion", "leads_lost", "signings", "contract_value"],
+    ),
+    ("projects", ["projects_started", "projects_completed", "projects_late"]),
+    ("delivery", ["drawings_on_time", "phases_on_schedule", "inspection_pass_rate"]),
+    (
+        "complaints",
+        [
+            "complaints_registered",
+            "complaints_open",
+            "complaints_overdue",
+            "complaints_major",
+            "complaints_ack_in_time",
+            "complaints_resolved_in_time",
+            "complaint_ack_minutes",
+            "complaint_resolve_hours",
+        ],
+    ),
+    ("service", ["followups_done", "followups_on_time", "satisfaction"]),
+    ("team_life", ["meetings_held", "meeting_attendance"]),
+    ("reception", ["calls_ack_in_time"]),
+]
+DASHBOARD_KEYS = [key for _section, keys in DASHBOARD_SECTIONS for key in keys]
+TREND_KEYS = ["leads_new", "signings", "complaints_registered", "followups_on_time"]
+TREND_MONTHS = 6
+# Figures that are money: only for those who may see contracts.
+MONEY_KEYS = {"contract_value"}
+
+REPORT_SECTIONS = [
+    (
+        "management",
+        ["meetings_held", "meeting_attendance", "trainings_held", "trainings_attended", "action_items_closed"],
+    ),
+    (
+        "business",
+        [
+            "leads_new",
+            "lead_conversion",
+            "leads_lost",
+            "signings",
+            "contract_value",
+            "projects_started",
+            "projects_completed",
+            "projects_late",
+        ],
+    ),
+    (
+        "service",
+        [
+            "complaints_registered",
+            "complaints_major",
+            "complaints_closed",
+            "complaints_ack_in_time",
+            "complaints_resolved_in_time",
+            "complaint_ack_minutes",
+            "complaint_resolve_hours",
+            "followups_done",
+            "followups_on_time",
+            "satisfaction",
+        ],
+    ),
+]
+REPORT_KEYS = [key for _section, keys in REPORT_SECTIONS for key in keys]
+
+# Team targets and the metric each is measured by.
+TEAM_TARGET_METRICS = [
+    ("signings", "signings"),
+    ("contract_value", "contract_value"),
+    ("complaint_closure", "complaints_closed"),
+    ("satisfaction", "satisfaction"),
+]
+
+
+def section_label(name: str) -> str:
+    return {
+        "business": _("Leads and signings"),
+        "projects": _("Projects"),
+        "delivery": _("Design and construction"),
+        "reception": _("Forwarded calls"),
+        "complaints": _("Complaints"),
+        "service": _("Service"),
+        "team_life": _("Team life"),
+        "management": _("Management activities"),
+    }[name]
+
+
+def sees_money(user) -> bool:
+    return user.sees_all or user.role == Role.CONSULTANT
+
+
+def achievement(actual, target) -> Decimal | None:
+    """Actual as a percentage of target."""
+    if actual is None or not target:
+        return None
+    return (Decimal(actual) * 100 / Decimal(target)).quantize(Decimal("0.1"))
+
+
+# --- target cards -------------------------------------------------------------------
+
+
+def card_progress(card: TargetCard, *, now: dt.datetime | None = None) -> list[dict]:
+    """Each item of ``card`` with its actual, % of target and score.
+
+    Computed items take their actual from the metric (one query per model), until
+    the appraisal is approved: then the frozen value counts.
+    """
+    from performance.services import item_score
+
+    items = list(card.items.all())
+    period = Period.month_of(card.month)
+    live = {}
+    if not card.is_locked:
+        metrics = [METRICS[i.metric] for i in items if i.metric in METRICS]
+        live = figures(metrics, {"c": period}, Scope(person_id=card.member_id), now=now)
+    rows = []
+    for item in items:
+        actual = item.actual if item.is_manual or card.is_locked else live.get(("c", item.metric))
+        rows.append(
+            {
+                "item": item,
+                "metric": METRICS.get(item.metric),
+                "actual": actual,
+                "achievement": achievement(actual, item.target),
+                "score": item_score(actual, item.target, item.weight),
+            }
+        )
+    return rows
+
+
+def card_total(rows: list[dict], adjustment=Decimal(0)) -> Decimal:
+    """The sum of the item scores plus the consultant's adjustment.
+
+    An item with nothing to measure this month (no drawing due, no inspection)
+    has no score; the scored items then count in proportion to their weights,
+    so nobody loses points for work that did not exist.
+    """
+    scored = [row for row in rows if row["score"] is not None]
+    all_weights = sum(row["item"].weight for row in rows)
+    scored_weights = sum(row["item"].weight for row in scored)
+    total = Decimal(0)
+    if scored_weights:
+        total = sum((row["score"] for row in scored), Decimal(0)) * all_weights / scored_weights
+    return (total + (adjustment or 0)).quantize(Decimal("0.01"))
+
+
+def current_card(user, today: dt.date):
+    return TargetCard.objects.filter(member=user, month=today.replace(day=1)).prefetch_related("items").first()
+
+
+# --- dashboards ---------------------------------------------------------------------
+
+
+def _serial(value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def dashboard_data(*, period: Period, scope: Scope, money: bool, now: dt.datetime | None = None) -> dict:
+    """Everything a dashboard shows, computed with a fixed number of queries, cached.
+
+    ``computed_at`` tells the page how fresh the figures are.
+    """
+    seconds = settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS
+    key = f"performance:dashboard:v1:{scope.key}:{period.key}:{int(money)}"
+    if seconds and now is None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    data = _compute_dashboard(period=period, scope=scope, money=money, now=now)
+    if seconds and now is None:
+        cache.set(key, data, seconds)
+    return data
+
+
+def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -> dict:
+    now = now or timezone.now()
+    keys = [k for k in DASHBOARD_KEYS if money or k not in MONEY_KEYS]
+    metrics = [METRICS[k] for k in keys if METRICS[k].applies_to(scope)]
+    months = [period]
+    for _i in range(TREND_MONTHS - 1):
+        months.append(months[-1].previous())
+    periods = {f"m{i}": p for i, p in enumerate(months)}
+    # The current and previous month for every figure, the older months for the trend lines only.
+    trend_only = {tag: set(TREND_KEYS) for tag in list(periods)[2:]}
+    values = figures(metrics, periods, scope, now=now, only=trend_only)
+    sections = []
+    for name, section_keys in DASHBOARD_SECTIONS:
+        rows = []
+        for key in section_keys:
+            metric = METRICS[key]
+            if metric not in metrics:
+                continue
+            current, previous = values[("m0", key)], values[("m1", key)]
+            rows.append(
+                {
+                    "key": key,
+                    "current": _serial(current),
+                    "previous": _serial(previous),
+                    "change": _serial(current - previous) if current is not None and previous is not None else None,
+                }
+            )
+        if rows:
+            sections.append({"name": name, "rows": rows})
+    trend = {
+        "months": [p.key for p in reversed(months)],
+        "series": {
+            key: [_serial(values[(f"m{i}", key)]) for i in reversed(range(len(months)))]
+            for key in TREND_KEYS
+            if METRICS[key] in metrics
+        },
+    }
+    categories = complaints_by_category(period, scope, now=now)
+    data = {
+        "period": period.key,
+        "computed_at": timezone.localtime(now).isoformat(),
+        "sections": sections,
+        "trend": trend,
+        "categories": categories,
+        "teams": [],
+        "targets": [],
+    }
+    if scope.kind == "company":
+        by_team = figures_by_team(metrics, period, now=now)
+        data["teams"] = [
+            {
+                "id": team.pk,
+                "name": team.name,
+                "values": {key: _serial(by_team.get(team.pk, {}).get(key, _empty(METRICS[key]))) for key in keys},
+            }
+            for team in Team.objects.filter(is_active=True)
+        ]
+        team_values = by_team
+        targets = TeamTarget.objects.filter(month=period.start).select_related("team")
+    elif scope.kind == "team":
+        team_values = {scope.team_id: {k: values[("m0", k)] for k in keys if ("m0", k) in values}}
+        target_metrics = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
+        if target_metrics:
+            extra = figures(target_metrics, {"m0": period}, scope, now=now)
+            team_values[scope.team_id].update({k: v for (_t, k), v in extra.items()})
+        targets = TeamTarget.objects.filter(month=period.start, team_id=scope.team_id).select_related("team")
+    else:
+        targets, team_values = [], {}
+    if scope.kind == "company":
+        missing = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
+        if missing:
+            for team_id, vals in figures_by_team(missing, period, now=now).items():
+                team_values.setdefault(team_id, {}).update(vals)
+    for target in targets:
+        rows = []
+        for field, metric_key in TEAM_TARGET_METRICS:
+            if metric_key in MONEY_KEYS and not money:
+                continue
+            actual = team_values.get(target.team_id, {}).get(metric_key, _empty(METRICS[metric_key]))
+            goal = getattr(target, field)
+            rows.append(
+                {
+                    "key": metric_key,
+                    "target": _serial(Decimal(goal)),
+                    "actual": _serial(actual),
+                    "achievement": _serial(achievement(actual, goal)),
+                }
+            )
+        data["targets"].append({"team_id": target.team_id, "team": target.team.name, "rows": rows})
+    return data
+
+
+def _empty(metric):
+    if metric.kind == "count":
+        return 0
+    if metric.kind == "sum":
+        return Decimal(0)
+    return None
+
+
+# --- monthly report -------------------------------------------------------------------
+
+
+def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """The figures, lists and texts of a team's monthly report, as JSON-safe data."""
+    now = now or timezone.now()
+    metrics = [METRICS[k] for k in REPORT_KEYS]
+    team_scope = Scope(team_id=team.pk)
+    team_values = figures(metrics, {"c": period}, team_scope, now=now)
+    company_values = figures(metrics, {"c": period}, Scope(), now=now)
+    majors = (
+        METRICS["complaints_major"]
+        .queryset(period, team_scope, now=now)
+        .select_related("client")
+        .order_by("registered_at")[:20]
+    )
+    lost = LostLeadReport.objects.filter(team=team, month=period.start).first()
+    highlights = Highlight.objects.filter(
+        team=team, created_at__gte=period.start_dt, created_at__lt=period.end_dt
+    ).select_related("member")
+    trainings = Training.objects.filter(date__gte=period.start, date__lt=period.end).filter(
+        team__isnull=True
+    ) | Training.objects.filter(date__gte=period.start, date__lt=period.end, team=team)
+    categories = complaints_by_category(period, team_scope, now=now)
+    return {
+        "team": team.name,
+        "month": period.key,
+        "computed_at": timezone.localtime(now).isoformat(),
+        "sections": [{"name": name, "keys": keys} for name, keys in REPORT_SECTIONS],
+        "team_figures": {k: _serial(team_values[("c", k)]) for k in REPORT_KEYS},
+        "company_figures": {k: _serial(company_values[("c", k)]) for k in REPORT_KEYS},
+        "categories": [[value, count] for value, count in categories.items()],
+        "major_incidents": [
+            {
+                "registered_at": timezone.localtime(c.registered_at).strftime("%Y-%m-%d %H:%M"),
+                "category": c.category,
+                "client": c.client.name if c.client else c.caller_name,
+                "description": c.description[:200],
+                "state": c.state,
+            }
+            for c in majors
+        ],
+        "lost_leads": {"conclusions": lost.conclusions, "actions": lost.actions} if lost else None,
+        "highlights": [
+            {"title": h.title, "member": h.member.full_name if h.member else "", "story": h.story} for h in highlights
+        ],
+        "trainings": [{"topic": t.topic, "date": t.date.isoformat()} for t in trainings.order_by("date")],
+    }
+
+
+def category_label(value: str) -> str:
+    return str(Complaint.Category(value).label) if value in Complaint.Category.values else value
+
+
+def state_label(value: str) -> str:
+    return str(Complaint.State(value).label) if value in Complaint.State.values else value

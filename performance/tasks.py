@@ -1,0 +1,45 @@
+"""Thin periodic tasks; the services make them safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from config.celery import enqueue
+from performance import services
+
+logger = logging.getLogger(__name__)
+
+SEND_RETRIES = 4
+
+
+@shared_task
+def create_month_cards():
+    """Daily: this month's target cards from the role templates (new staff get theirs the next day)."""
+    return services.card_create_for_month(month=timezone.localdate())
+
+
+@shared_task
+def generate_monthly_reports():
+    """1st of the month: a draft per team for the previous month."""
+    previous = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    return len(services.report_generate_all(month=previous))
+
+
+@shared_task
+def send_due_reports():
+    """Hourly: approved reports not yet sent, and drafts past the send day."""
+    for report_id in services.reports_due_for_sending(now=timezone.now()):
+        enqueue(send_report, report_id)
+
+
+@shared_task(bind=True, max_retries=SEND_RETRIES)
+def send_report(self, report_id):
+    try:
+        return services.report_send(report_id=report_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            services.report_send_failed(report_id=report_id)
+            logger.exception("Monthly report %s could not be sent", report_id)
+            return "failed"
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
