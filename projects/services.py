@@ -437,20 +437,20 @@ def drawing_task_deliver(*, task: DrawingTask, by: User, files=(), notes: str = 
 def drawing_task_revise(
     *, task: DrawingTask, by: User, deadline: date, reason: str, review=None, design_change=None
 ) -> DrawingTask:
-    """Open a revision task for a drawing; the original counts one more revision."""
+    """Open a revision task for a drawing; the original drawing counts one more revision."""
+    original = task.revision_of or task
     with transaction.atomic():
-        DrawingTask.objects.filter(pk=task.pk).update(revision_count=F("revision_count") + 1)
-        task.refresh_from_db(fields=["revision_count"])
+        DrawingTask.objects.filter(pk=original.pk).update(revision_count=F("revision_count") + 1)
+        original.refresh_from_db(fields=["revision_count"])
         return drawing_task_create(
             project=task.project,
             by=by,
             kind=task.kind,
-            title=_("%(title)s (revision %(n)s)")
-            % {"title": task.revision_of.title if task.revision_of else task.title, "n": task.revision_count},
+            title=_("%(title)s (revision %(n)s)") % {"title": original.title, "n": original.revision_count},
             assignee=task.assignee,
             deadline=deadline,
             notes=reason,
-            revision_of=task.revision_of or task,
+            revision_of=original,
             review=review,
             design_change=design_change,
         )
