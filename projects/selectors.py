@@ -48,6 +48,8 @@ def project_list(*, user: User) -> QuerySet:
                 distinct=True,
             ),
         )
+        # Meta.ordering does not apply to GROUP BY queries: order explicitly (the filter may reorder).
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -210,7 +212,7 @@ def gantt_rows(project: Project, today: date | None = None) -> dict:
 
 
 def crew_list(*, active_only: bool = False) -> QuerySet:
-    qs = Crew.objects.annotate(
+    qs = Crew.objects.order_by("name", "pk").annotate(
         evaluation_count=Count("evaluations"),
         avg_quality=Avg("evaluations__quality"),
         avg_schedule=Avg("evaluations__schedule"),

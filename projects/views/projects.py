@@ -123,6 +123,7 @@ def project_create(request):
     holder = {}
 
     def save(data):
+        data = {**data, "name": data["name"] or data["client"].name}
         project = services.project_open(
             client=data["client"],
             team=team,
