@@ -10,6 +10,12 @@ from tests.projects.factories import ProjectFactory
 from tests.teams.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads of a test go to its own folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def project(team, consultant, designer, assistant, pm):
     """A project of ``team`` with its designer, assistant and PM assigned."""

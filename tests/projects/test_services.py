@@ -190,15 +190,15 @@ def test_plumbing_and_electrical_gates_the_next_phases(project, pm):
 
 def test_phase_update_refuses_a_stale_version(project, pm):
     phase = SchedulePhaseFactory(project=project)
-    kwargs = dict(
-        by=pm,
-        version=0,
-        planned_start=phase.planned_start,
-        planned_finish=phase.planned_finish,
-        actual_start=None,
-        actual_finish=None,
-        crew=None,
-    )
+    kwargs = {
+        "by": pm,
+        "version": 0,
+        "planned_start": phase.planned_start,
+        "planned_finish": phase.planned_finish,
+        "actual_start": None,
+        "actual_finish": None,
+        "crew": None,
+    }
     services.phase_update(phase=phase, **kwargs)
     with pytest.raises(services.StaleEdit):
         services.phase_update(phase=SchedulePhase.objects.get(pk=phase.pk), **kwargs)
@@ -349,7 +349,7 @@ def test_site_log_one_per_day_with_photos(project, pm):
 
 def test_crew_evaluation_once_per_crew_and_phase(project, pm):
     phase = SchedulePhaseFactory(project=project, crew=CrewFactory())
-    scores = dict(quality=5, schedule=4, tidiness=4, safety=5, cooperation=3)
+    scores = {"quality": 5, "schedule": 4, "tidiness": 4, "safety": 5, "cooperation": 3}
     evaluation = services.crew_evaluate(phase=phase, by=pm, evaluated_on=TODAY, scores=scores)
     assert evaluation.average == 4.2
     assert evaluation.evaluated_by == pm

@@ -247,7 +247,7 @@ def test_inspection_and_evaluation_by_the_pm(login, project, pm):
         {"phase": phase.pk, "inspected_on": TODAY.isoformat(), "result": "pass", "notes": "合格"},
     )
     assert Inspection.objects.get().inspector == pm
-    scores = {k: 4 for k in ("quality", "schedule", "tidiness", "safety", "cooperation")}
+    scores = dict.fromkeys(("quality", "schedule", "tidiness", "safety", "cooperation"), 4)
     response = web.post(
         reverse("projects:evaluation_add", args=[project.pk]),
         {"phase": phase.pk, "evaluated_on": TODAY.isoformat(), **scores},
