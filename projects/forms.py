@@ -25,7 +25,8 @@ from projects.uploads import process_upload
 from teams.models import User
 from teams.roles import Role
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO format: a browser's date picker ignores a localised value.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
