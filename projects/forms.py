@@ -195,6 +195,19 @@ class ReviseForm(forms.Form):
         self.fields["review"].queryset = project.reviews.all()
 
 
+class ReviewRevisionForm(forms.Form):
+    """Open a revision task from a design review's opinion."""
+
+    drawing = forms.ModelChoiceField(label=_("drawing to revise"), queryset=DrawingTask.objects.none())
+    reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drawing"].queryset = project.drawing_tasks.filter(revision_of=None).select_related("assignee")
+        self.fields["drawing"].label_from_instance = lambda d: f"{d.title} · {d.assignee}"
+
+
 class ReviewForm(forms.ModelForm):
     class Meta:
         model = DesignReview

@@ -76,7 +76,12 @@ def project_for_page(*, user: User, pk: int) -> Project:
             "drawing_tasks",
             queryset=DrawingTask.objects.select_related("assignee", "revision_of").prefetch_related("files"),
         ),
-        Prefetch("reviews", queryset=DesignReview.objects.select_related("recorded_by").prefetch_related("attendees")),
+        Prefetch(
+            "reviews",
+            queryset=DesignReview.objects.select_related("recorded_by").prefetch_related(
+                "attendees", Prefetch("drawingtask_set", queryset=DrawingTask.objects.select_related("assignee"))
+            ),
+        ),
         Prefetch(
             "budget_requests",
             queryset=BudgetRequest.objects.select_related("clerk", "requested_by", "plan").prefetch_related("files"),

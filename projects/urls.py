@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/drawings/<int:task_pk>/deliver/", records.drawing_deliver, name="drawing_deliver"),
     path("<int:pk>/drawings/<int:task_pk>/revise/", records.drawing_revise, name="drawing_revise"),
     path("<int:pk>/reviews/new/", records.review_add, name="review_add"),
+    path("<int:pk>/reviews/<int:review_pk>/revision/", records.review_revision, name="review_revision"),
     path("<int:pk>/budget/new/", records.budget_add, name="budget_add"),
     path("<int:pk>/disclosures/new/", records.disclosure_add, name="disclosure_add"),
     path("<int:pk>/disclosures/<int:disclosure_pk>/confirm/", records.disclosure_confirm, name="disclosure_confirm"),

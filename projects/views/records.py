@@ -26,12 +26,14 @@ from projects.forms import (
     PlanAnswerForm,
     PlanForm,
     ReviewForm,
+    ReviewRevisionForm,
     ReviseForm,
     SiteLogForm,
 )
 from projects.models import (
     DesignChange,
     DesignPlan,
+    DesignReview,
     DrawingTask,
     MaintenanceRequest,
     Project,
@@ -183,6 +185,25 @@ def review_add(request, pk):
         title=_("Design review"),
         tab="review",
         save=lambda d: services.review_record(project=project, by=request.user, **d),
+    )
+
+
+@role_required(DESIGN_ROLES)
+def review_revision(request, pk, review_pk):
+    """An opinion of the design review opens a revision task for one drawing."""
+    project = _project(request, pk)
+    require(project.can_design(request.user))
+    review = get_object_or_404(DesignReview, project=project, pk=review_pk)
+    form = ReviewRevisionForm(request.POST or None, project=project)
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title=_("Revision task from the design review of %(date)s") % {"date": review.date},
+        tab="review",
+        save=lambda d: services.drawing_task_revise(
+            task=d["drawing"], by=request.user, deadline=d["deadline"], reason=d["reason"], review=review
+        ),
     )
 
 
