@@ -200,6 +200,9 @@ def _project(ctx, team, client, name, phase, age, people, crews, budget_clerk, n
             client_notes="满意，按此方案出图",
         )
         _attach(project, designer, rng, "plan-v2", plan=v2)
+        ProjectEvent.objects.create(
+            project=project, actor=designer, at=_aware(signed + timedelta(days=10)), text="客户已确认设计方案 v2"
+        )
     DesignConsultation.objects.create(
         project=project,
         date=signed + timedelta(days=4),
@@ -287,6 +290,7 @@ def _project(ctx, team, client, name, phase, age, people, crews, budget_clerk, n
     project.safety_plan = "临时用电三级配电两级保护；动火作业审批；高处作业系安全带；每日收工断电、清理现场。"
     project.actual_start = building_start
     project.save(update_fields=["construction_method", "safety_plan", "actual_start"])
+    ProjectEvent.objects.create(project=project, actor=pm, at=_aware(building_start, 9), text="阶段：设计 → 施工")
     TechnicalDisclosure.objects.create(
         project=project,
         date=building_start - timedelta(days=2),
@@ -410,6 +414,11 @@ def _project(ctx, team, client, name, phase, age, people, crews, budget_clerk, n
     if stage == 4:
         project.warranty_until = today - timedelta(days=5)
     project.save(update_fields=fields)
+    ProjectEvent.objects.create(project=project, actor=pm, at=_aware(finish, 17), text="阶段：施工 → 已竣工")
+    if stage > 2:
+        ProjectEvent.objects.create(
+            project=project, actor=pm, at=_aware(finish + timedelta(days=3)), text=f"竣工资料已移交给 {consultant}"
+        )
     if stage >= 2:
         MaintenanceRequest.objects.create(
             project=project,

@@ -90,10 +90,8 @@ class ProjectForm(forms.ModelForm):
         self.fields["designers"].queryset = _team_members(team, Role.DESIGNER)
         self.fields["assistants"].queryset = _team_members(team, Role.ASSISTANT_DESIGNER)
         self.fields["project_manager"].queryset = _team_members(team, Role.PROJECT_MANAGER)
-        self.fields["designers"].widget = forms.CheckboxSelectMultiple()
-        self.fields["assistants"].widget = forms.CheckboxSelectMultiple()
-        self.fields["designers"].queryset = _team_members(team, Role.DESIGNER)
-        self.fields["assistants"].queryset = _team_members(team, Role.ASSISTANT_DESIGNER)
+        self.fields["designers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["designers"].choices)
+        self.fields["assistants"].widget = forms.CheckboxSelectMultiple(choices=self.fields["assistants"].choices)
         if self.instance.pk:
             del self.fields["client"]
             self.fields["version"].initial = self.instance.version
@@ -296,7 +294,7 @@ class SiteLogForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["photos"].widget.attrs["capture"] = "environment"
+        # No ``capture``: on a phone the picker then offers both the camera and the gallery.
         self.fields["weather"].widget.attrs["list"] = "weather-options"
 
 
