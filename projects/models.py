@@ -229,7 +229,11 @@ class DrawingTask(models.Model):
         verbose_name = _("drawing task")
         verbose_name_plural = _("drawing tasks")
         ordering = ["deadline", "pk"]
-        indexes = [models.Index(fields=["assignee", "deadline"], name="drawing_assignee_deadline")]
+        indexes = [
+            models.Index(fields=["assignee", "deadline"], name="drawing_assignee_deadline"),
+            # The reminder scan and "late" counts look at open tasks by deadline.
+            models.Index(fields=["deadline"], condition=Q(delivered_at=None), name="drawing_open_deadline"),
+        ]
 
     def __str__(self):
         return self.title

@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,25 +31,31 @@ from teams.models import User
 
 
 def project_list(*, user: User) -> QuerySet:
+    """Visible projects with how many drawings and phases are late (correlated counts, no row blow-up)."""
     today = timezone.localdate()
+    late_drawings = (
+        DrawingTask.objects.filter(project=OuterRef("pk"), delivered_at=None, deadline__lt=today)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    late_phases = (
+        SchedulePhase.objects.filter(project=OuterRef("pk"))
+        .filter(Q(actual_finish=None, planned_finish__lt=today) | Q(actual_finish__gt=F("planned_finish")))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Project.objects.visible_to(user)
         .select_related("client", "team", "project_manager")
         .prefetch_related("designers", "assistants")
         .annotate(
-            late_drawings=Count(
-                "drawing_tasks",
-                filter=Q(drawing_tasks__delivered_at=None, drawing_tasks__deadline__lt=today),
-                distinct=True,
-            ),
-            late_phases=Count(
-                "phases",
-                filter=Q(phases__actual_finish=None, phases__planned_finish__lt=today)
-                | Q(phases__actual_finish__gt=F("phases__planned_finish")),
-                distinct=True,
-            ),
+            late_drawings=Coalesce(Subquery(late_drawings), 0),
+            late_phases=Coalesce(Subquery(late_phases), 0),
         )
-        # Meta.ordering does not apply to GROUP BY queries: order explicitly (the filter may reorder).
         .order_by("-created_at", "-pk")
     )
 

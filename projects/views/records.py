@@ -1,6 +1,8 @@
 """The records in the project page's tabs: each view fetches the visible project,
 checks who may change it, validates a form and calls one service."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -394,7 +396,13 @@ def completion_hand_over(request, pk):
 def maintenance_add(request, pk):
     project = _project(request, pk)
     require(project.can_build(request.user))
-    form = MaintenanceForm(*_post_data(request), project=project, user=request.user)
+    # Other pages link here with ?source=complaint&complaint=<id> (or follow_up / call) to prefill the origin.
+    form = MaintenanceForm(
+        *_post_data(request),
+        project=project,
+        user=request.user,
+        initial={"promised_on": timezone.localdate() + timedelta(days=3), **request.GET.dict()},
+    )
     return form_page(
         request,
         project=project,
