@@ -298,6 +298,19 @@ class SiteLogForm(forms.ModelForm):
         self.fields["weather"].widget.attrs["list"] = "weather-options"
 
 
+class SiteLogEditForm(SiteLogForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta(SiteLogForm.Meta):
+        fields = ["weather", "workers_on_site", "work_done", "problems"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].label = _("more photos")
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+
 class InspectionForm(forms.ModelForm):
     phase = forms.ModelChoiceField(label=_("phase"), queryset=SchedulePhase.objects.none())
     photos = FilesField(label=_("photos"), photos_only=True)

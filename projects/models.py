@@ -408,6 +408,7 @@ class SiteLog(models.Model):
     work_done = models.TextField(_("work done"))
     problems = models.TextField(_("problems"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("site log")

@@ -674,6 +674,31 @@ def site_log_write(
 
 
 @transaction.atomic
+def site_log_update(
+    *,
+    log: SiteLog,
+    by: User,
+    version: int,
+    weather: str,
+    workers_on_site: int,
+    work_done: str,
+    problems: str = "",
+    photos=(),
+) -> SiteLog:
+    """Correct a site log or add photos to it later in the day (refusing a stale form)."""
+    if not log.project.can_build(by):
+        raise PermissionDenied
+    if SiteLog.objects.filter(pk=log.pk, version=version).update(version=F("version") + 1) != 1:
+        raise StaleEdit
+    log.weather, log.workers_on_site, log.work_done, log.problems = weather, workers_on_site, work_done, problems
+    log.version = version + 1
+    log.full_clean()
+    log.save(update_fields=["weather", "workers_on_site", "work_done", "problems"])
+    _attach(log.project, by, photos, site_log=log)
+    return log
+
+
+@transaction.atomic
 def inspection_record(
     *,
     phase: SchedulePhase,

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/changes/<int:change_pk>/decide/", records.change_decide, name="change_decide"),
     # Construction
     path("<int:pk>/logs/new/", records.site_log_add, name="site_log_add"),
+    path("<int:pk>/logs/<int:log_pk>/", records.site_log_edit, name="site_log_edit"),
     path("<int:pk>/inspections/new/", records.inspection_add, name="inspection_add"),
     path("<int:pk>/evaluations/new/", records.evaluation_add, name="evaluation_add"),
     path("<int:pk>/completion/new/", records.completion_add, name="completion_add"),

@@ -30,6 +30,7 @@ from projects.forms import (
     ReviewForm,
     ReviewRevisionForm,
     ReviseForm,
+    SiteLogEditForm,
     SiteLogForm,
 )
 from projects.models import (
@@ -39,6 +40,7 @@ from projects.models import (
     DrawingTask,
     MaintenanceRequest,
     Project,
+    SiteLog,
     TechnicalDisclosure,
 )
 from projects.views.common import BUILD_ROLES, DESIGN_ROLES, TEAM_ROLES, form_page, require, stale_message
@@ -303,6 +305,33 @@ def site_log_add(request, pk):
             project=project,
             by=request.user,
             date=d["date"],
+            weather=d["weather"],
+            workers_on_site=d["workers_on_site"],
+            work_done=d["work_done"],
+            problems=d["problems"],
+            photos=d["photos"],
+        ),
+        extra={"weather_options": [_("Sunny"), _("Cloudy"), _("Overcast"), _("Light rain"), _("Rain"), _("Snow")]},
+    )
+
+
+@role_required(BUILD_ROLES)
+def site_log_edit(request, pk, log_pk):
+    project = _project(request, pk)
+    require(project.can_build(request.user))
+    log = get_object_or_404(SiteLog, project=project, pk=log_pk)
+    original = SiteLog.objects.select_related("project__team").get(pk=log.pk)
+    form = SiteLogEditForm(*_post_data(request), instance=log)
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title=_("Site log of %(date)s") % {"date": original.date},
+        tab="logs",
+        save=lambda d: services.site_log_update(
+            log=original,
+            by=request.user,
+            version=d["version"],
             weather=d["weather"],
             workers_on_site=d["workers_on_site"],
             work_done=d["work_done"],

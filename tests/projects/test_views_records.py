@@ -192,3 +192,22 @@ def test_outsider_cannot_post_records(login, project, outsider, assistant):
     assert _post(web, "consultation_add", project, {"date": TODAY, "question": "x"}).status_code == 404
     assert _post(web, "drawing_deliver", project, {}, drawing.pk).status_code == 404
     assert not DesignConsultation.objects.exists()
+
+
+def test_pm_corrects_a_site_log_and_adds_photos(login, project, pm, other_pm):
+    from tests.projects.conftest import make_image
+    from tests.projects.factories import SiteLogFactory
+
+    log = SiteLogFactory(project=project, author=pm)
+    url = reverse("projects:site_log_edit", args=[project.pk, log.pk])
+    assert login(other_pm).get(url).status_code == 403
+    web = login(pm)
+    data = {"version": 0, "weather": "小雨", "workers_on_site": 6, "work_done": "水电开槽完成", "problems": ""}
+    response = web.post(url, {**data, "photos": [make_image()]})
+    assert response.status_code == 302
+    log.refresh_from_db()
+    assert (log.weather, log.work_done, log.photos.count(), log.version) == ("小雨", "水电开槽完成", 1, 1)
+    response = web.post(url, {**data, "work_done": "过时的表单"})
+    assert response.status_code == 200 and "过时的表单" in response.content.decode()
+    log.refresh_from_db()
+    assert log.work_done == "水电开槽完成"
