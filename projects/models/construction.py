@@ -1,0 +1,177 @@
+"""Construction: crews, the schedule (施工进度), inspections, crew evaluations, site logs."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models.project import Project
+
+
+class Crew(models.Model):
+    """施工队: a construction crew, evaluated on each project phase."""
+
+    name = models.CharField(_("name"), max_length=60)
+    leader = models.CharField(_("crew leader"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    trade = models.CharField(_("trade"), max_length=60, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("crew")
+        verbose_name_plural = _("crews")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchedulePhase(models.Model):
+    """One phase of the construction schedule (施工进度), planned vs actual."""
+
+    class Kind(models.TextChoices):
+        DEMOLITION = "demolition", _("Demolition")
+        PLUMBING_ELECTRICAL = "plumbing_electrical", _("Plumbing & electrical")
+        MASONRY_TILING = "masonry_tiling", _("Masonry & tiling")
+        CARPENTRY = "carpentry", _("Carpentry")
+        PAINTING = "painting", _("Painting")
+        INSTALLATION = "installation", _("Installation")
+        CLEANING = "cleaning", _("Cleaning")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")  # spine
+    kind = models.CharField(_("phase"), max_length=30, choices=Kind.choices)  # spine
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    crew = models.ForeignKey(Crew, verbose_name=_("crew"), on_delete=models.SET_NULL, null=True, blank=True)
+    planned_start = models.DateField(_("planned start"))  # spine
+    planned_finish = models.DateField(_("planned finish"))  # spine
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)  # spine
+    actual_finish = models.DateField(_("actual finish"), null=True, blank=True)  # spine
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("schedule phase")
+        verbose_name_plural = _("schedule phases")
+        ordering = ["project", "order"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="one_phase_kind_per_project")]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def on_schedule(self) -> bool | None:
+        if self.actual_finish is None:
+            return None
+        return self.actual_finish <= self.planned_finish
+
+    def is_late(self, today=None) -> bool:
+        """Not finished after its planned finish, or finished after it."""
+        today = today or timezone.localdate()
+        if self.actual_finish is None:
+            return self.planned_finish < today
+        return self.actual_finish > self.planned_finish
+
+    def latest_inspection(self):
+        """The newest inspection (from prefetched ``inspections``, newest first)."""
+        rows = list(self.inspections.all())
+        return rows[0] if rows else None
+
+    @property
+    def passed(self) -> bool:
+        latest = self.latest_inspection()
+        return latest is not None and latest.result == Inspection.Result.PASS
+
+
+class Inspection(models.Model):
+    """验收 of a phase: pass, or rectify and inspect again."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass")
+        RECTIFY = "rectify", _("Rectify")
+
+    phase = models.ForeignKey(SchedulePhase, on_delete=models.CASCADE, related_name="inspections")  # spine
+    inspected_on = models.DateField(_("inspected on"))  # spine
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspector"), on_delete=models.PROTECT, related_name="inspections"
+    )  # spine
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)  # spine
+    notes = models.TextField(_("notes"), blank=True)
+    rectify_items = models.TextField(_("items to rectify"), blank=True, help_text=_("One item per line."))
+    reinspect_by = models.DateField(_("re-inspect by"), null=True, blank=True)
+    reinspection_of = models.ForeignKey(
+        "self", verbose_name=_("re-inspection of"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.phase} {self.inspected_on} {self.get_result_display()}"
+
+    @property
+    def rectify_list(self) -> list[str]:
+        return [line.strip() for line in self.rectify_items.splitlines() if line.strip()]
+
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class CrewEvaluation(models.Model):
+    """施工队考核: a score card per crew and project phase (each score 1–5)."""
+
+    crew = models.ForeignKey(Crew, on_delete=models.PROTECT, related_name="evaluations")  # spine
+    phase = models.ForeignKey(SchedulePhase, on_delete=models.CASCADE, related_name="evaluations")  # spine
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluated by"),
+        on_delete=models.PROTECT,
+        related_name="crew_evaluations",
+    )  # spine
+    evaluated_on = models.DateField(_("evaluated on"))  # spine
+    quality = models.PositiveSmallIntegerField(_("quality"), validators=SCORE)
+    schedule = models.PositiveSmallIntegerField(_("schedule"), validators=SCORE)
+    tidiness = models.PositiveSmallIntegerField(_("site tidiness"), validators=SCORE)
+    safety = models.PositiveSmallIntegerField(_("safety"), validators=SCORE)
+    cooperation = models.PositiveSmallIntegerField(_("cooperation"), validators=SCORE)
+    comments = models.TextField(_("comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("crew evaluation")
+        verbose_name_plural = _("crew evaluations")
+        ordering = ["-evaluated_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["crew", "phase"], name="one_evaluation_per_crew_phase")]
+
+    def __str__(self):
+        return f"{self.crew} · {self.phase}"
+
+    @property
+    def average(self) -> float:
+        return round((self.quality + self.schedule + self.tidiness + self.safety + self.cooperation) / 5, 1)
+
+
+class SiteLog(models.Model):
+    """工地日志: the PM's daily entry from the site."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="site_logs")  # spine
+    date = models.DateField(_("date"))  # spine
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="site_logs"
+    )  # spine
+    weather = models.CharField(_("weather"), max_length=40, blank=True)
+    workers_on_site = models.PositiveSmallIntegerField(_("workers on site"), default=0)
+    work_done = models.TextField(_("work done"))
+    problems = models.TextField(_("problems"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("site log")
+        verbose_name_plural = _("site logs")
+        ordering = ["-date", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "date"], name="one_site_log_per_project_day")]
+
+    def __str__(self):
+        return f"{self.project} {self.date}"
