@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -252,6 +252,9 @@ def disclosure_confirm(request, pk, disclosure_pk):
     project = _project(request, pk)
     disclosure = get_object_or_404(TechnicalDisclosure, project=project, pk=disclosure_pk)
     services.disclosure_confirm(disclosure=disclosure, by=request.user, crew_leader=request.POST.get("crew") == "1")
+    if request.htmx:
+        context = {"d": disclosure, "project": project, "can": {"manage": project.can_manage(request.user)}}
+        return render(request, "projects/partials/disclosure_card.html", context)
     messages.success(request, _("Confirmation recorded."))
     return redirect(f"{project.get_absolute_url()}#disclosure")
 

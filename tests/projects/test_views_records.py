@@ -211,3 +211,25 @@ def test_pm_corrects_a_site_log_and_adds_photos(login, project, pm, other_pm):
     assert response.status_code == 200 and "过时的表单" in response.content.decode()
     log.refresh_from_db()
     assert log.work_done == "水电开槽完成"
+
+
+def test_disclosure_confirmed_with_htmx_returns_the_card(login, project, designer, pm):
+    from projects import services
+
+    disclosure = services.disclosure_record(
+        project=project,
+        by=pm,
+        date=timezone.localdate(),
+        designer=designer,
+        project_manager=pm,
+        crew=None,
+        crew_leader="老李",
+        points="防水上翻1.8米",
+    )
+    response = login(designer).post(
+        reverse("projects:disclosure_confirm", args=[project.pk, disclosure.pk]), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and f'id="disclosure-{disclosure.pk}"' in html and "<html" not in html
+    disclosure.refresh_from_db()
+    assert disclosure.designer_confirmed_at is not None
