@@ -134,6 +134,16 @@ BEAT_SCHEDULE = {
         "task": "performance.tasks.send_due_reports",
         "schedule": crontab(minute=5),
     },
+    # 08:00 every day: drawing tasks due tomorrow or today remind their assistant designer (once each).
+    "projects-remind-drawing-deadlines": {
+        "task": "projects.tasks.remind_drawing_deadlines",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Every hour at :20: overdue maintenance reminds the PM and consultant, a day later the deputy GM (once each).
+    "projects-escalate-overdue-maintenance": {
+        "task": "projects.tasks.escalate_overdue_maintenance",
+        "schedule": crontab(minute=20),
+    },
 }
 
 _configure(app.conf)

@@ -1,6 +1,24 @@
 from django.contrib import admin
 
-from projects.models import Crew, CrewEvaluation, DrawingTask, Inspection, Project, SchedulePhase, SiteLog
+from projects.models import (
+    Attachment,
+    BudgetRequest,
+    CompletionItem,
+    Crew,
+    CrewEvaluation,
+    DesignChange,
+    DesignConsultation,
+    DesignPlan,
+    DesignReview,
+    DrawingTask,
+    Inspection,
+    MaintenanceRequest,
+    Project,
+    ProjectEvent,
+    SchedulePhase,
+    SiteLog,
+    TechnicalDisclosure,
+)
 
 
 class PhaseInline(admin.TabularInline):
@@ -54,3 +72,51 @@ class SiteLogAdmin(admin.ModelAdmin):
     search_fields = ["project__name", "work_done", "problems"]
     raw_id_fields = ["project", "author"]
     date_hierarchy = "date"
+
+
+@admin.register(DesignPlan)
+class DesignPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "number", "project", "status", "submitted_at", "confirmed_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["project", "created_by"]
+
+
+@admin.register(BudgetRequest)
+class BudgetRequestAdmin(admin.ModelAdmin):
+    list_display = ["project", "requested_by", "clerk", "due_on", "status", "amount"]
+    list_filter = ["status"]
+    raw_id_fields = ["project", "requested_by", "clerk", "plan"]
+
+
+@admin.register(DesignChange)
+class DesignChangeAdmin(admin.ModelAdmin):
+    list_display = ["project", "status", "cost_impact", "schedule_impact_days", "decided_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["project", "requested_by"]
+    filter_horizontal = ["affected_drawings"]
+
+
+@admin.register(MaintenanceRequest)
+class MaintenanceRequestAdmin(admin.ModelAdmin):
+    list_display = ["project", "source", "promised_on", "status", "done_on", "escalated_at"]
+    list_filter = ["status", "source"]
+    raw_id_fields = ["project", "crew", "complaint", "follow_up", "call", "created_by"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "project", "content_type", "size", "uploaded_by", "uploaded_at"]
+    raw_id_fields = [
+        "project",
+        "uploaded_by",
+        "plan",
+        "drawing",
+        "site_log",
+        "inspection",
+        "budget",
+        "completion_item",
+        "maintenance",
+    ]
+
+
+admin.site.register([DesignConsultation, DesignReview, TechnicalDisclosure, CompletionItem, ProjectEvent])

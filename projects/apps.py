@@ -5,3 +5,38 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        from projects import panels
+        from teams.registry import register_nav, register_panel
+        from teams.roles import Role
+
+        project_roles = {Role.CONSULTANT, Role.DESIGNER, Role.ASSISTANT_DESIGNER, Role.PROJECT_MANAGER, Role.DEPUTY_GM}
+        register_nav(
+            _("Projects"), "projects:list", project_roles, icon="building", order=30, active_prefix="projects:"
+        )
+        register_nav(_("Budget"), "projects:budget_list", {Role.BUDGET_CLERK}, icon="calculator", order=30)
+        register_nav(
+            _("Crews"),
+            "projects:crew_list",
+            {Role.PROJECT_MANAGER, Role.CONSULTANT, Role.DEPUTY_GM},
+            icon="people",
+            order=35,
+            active_prefix="projects:crew",
+        )
+        register_panel(
+            "projects-drawings",
+            "projects/panels/drawings.html",
+            {Role.ASSISTANT_DESIGNER, Role.DESIGNER},
+            panels.drawings_due,
+            order=20,
+        )
+        register_panel(
+            "projects-designer", "projects/panels/designer.html", {Role.DESIGNER}, panels.designer_work, order=21
+        )
+        register_panel(
+            "projects-pm", "projects/panels/pm.html", {Role.PROJECT_MANAGER}, panels.pm_work, order=20, width=12
+        )
+        register_panel(
+            "projects-budget", "projects/panels/budget.html", {Role.BUDGET_CLERK}, panels.budget_waiting, order=20
+        )

@@ -3,7 +3,18 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from projects.models import Crew, CrewEvaluation, DrawingTask, Inspection, Project, SchedulePhase, SiteLog
+from projects.models import (
+    BudgetRequest,
+    Crew,
+    CrewEvaluation,
+    DesignPlan,
+    DrawingTask,
+    Inspection,
+    MaintenanceRequest,
+    Project,
+    SchedulePhase,
+    SiteLog,
+)
 from teams.roles import Role
 from tests.clients.factories import ClientFactory
 from tests.teams.factories import UserFactory
@@ -100,3 +111,35 @@ class SiteLogFactory(factory.django.DjangoModelFactory):
     weather = "晴"
     workers_on_site = 4
     work_done = "水电开槽"
+
+
+class DesignPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DesignPlan
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = "现代简约方案"
+    summary = "客厅开放式，主卧增加衣帽间"
+    created_by = factory.LazyAttribute(lambda p: UserFactory(role=Role.DESIGNER, team=p.project.team))
+
+
+class BudgetRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetRequest
+
+    project = factory.SubFactory(ProjectFactory)
+    requested_by = factory.LazyAttribute(lambda b: UserFactory(role=Role.DESIGNER, team=b.project.team))
+    clerk = factory.LazyAttribute(lambda b: UserFactory(role=Role.BUDGET_CLERK, team=None))
+    quantities = "客厅 30㎡ 地砖；卫生间 2 间"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=3))
+
+
+class MaintenanceRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaintenanceRequest
+
+    project = factory.SubFactory(ProjectFactory, phase=Project.Phase.WARRANTY)
+    description = "卫生间漏水"
+    promised_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=2))
+    created_by = factory.LazyAttribute(lambda m: UserFactory(role=Role.PROJECT_MANAGER, team=m.project.team))

@@ -1,123 +1,12 @@
-"""Projects opened by a signed contract: design, drawing tasks, schedule, inspections, crews.
-
-Fields marked "spine" are read by other apps (clients, complaints, performance
-metrics and the monthly report): keep their names and meaning.
-"""
+"""Construction: crews, the schedule (施工进度), inspections, crew evaluations, site logs."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from teams.roles import Role
-
-
-class ProjectQuerySet(models.QuerySet):
-    def assigned_to(self, user):
-        return self.filter(Q(designers=user) | Q(assistants=user) | Q(project_manager=user)).distinct()
-
-    def visible_to(self, user):
-        """The team, the people assigned, the deputy GM (DOMAIN.md)."""
-        if user.sees_all:
-            return self.all()
-        if user.team_id is not None and user.role == Role.CONSULTANT:
-            return self.filter(team_id=user.team_id)
-        if user.team_id is not None:
-            assigned = self.model.objects.assigned_to(user).values("pk")
-            return self.filter(Q(team_id=user.team_id) | Q(pk__in=assigned))
-        return self.none()
-
-
-class Project(models.Model):
-    class Phase(models.TextChoices):
-        DESIGN = "design", _("Design")
-        CONSTRUCTION = "construction", _("Construction")
-        COMPLETED = "completed", _("Completed")
-        WARRANTY = "warranty", _("Warranty")
-        CLOSED = "closed", _("Closed")
-
-    name = models.CharField(_("name"), max_length=120)
-    client = models.ForeignKey(
-        "clients.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="projects"
-    )  # spine
-    contract = models.OneToOneField(
-        "clients.Contract",
-        verbose_name=_("contract"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="project",
-    )  # spine
-    team = models.ForeignKey(
-        "teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="projects"
-    )  # spine
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    designers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("designers"), blank=True, related_name="designed_projects"
-    )  # spine
-    assistants = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("assistant designers"), blank=True, related_name="assisted_projects"
-    )  # spine
-    project_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("project manager"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="managed_projects",
-    )  # spine
-    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.DESIGN)  # spine
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)  # spine
-    planned_finish = models.DateField(_("planned finish"), null=True, blank=True)  # spine
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)  # spine
-    actual_finish = models.DateField(_("actual finish"), null=True, blank=True)  # spine
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    objects = ProjectQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("project")
-        verbose_name_plural = _("projects")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["team", "phase"], name="project_team_phase")]
-
-    def __str__(self):
-        return self.name
-
-
-class DrawingTask(models.Model):
-    """出图: a rendering (效果图) or construction drawing (施工图) with a deadline."""
-
-    class Kind(models.TextChoices):
-        RENDERING = "rendering", _("Rendering")
-        CONSTRUCTION = "construction", _("Construction drawing")
-        OTHER = "other", _("Other")
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="drawing_tasks")  # spine
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=120)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="drawing_tasks"
-    )  # spine
-    deadline = models.DateField(_("deadline"))  # spine
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)  # spine
-    revision_count = models.PositiveSmallIntegerField(_("revisions"), default=0)
-
-    class Meta:
-        verbose_name = _("drawing task")
-        verbose_name_plural = _("drawing tasks")
-        ordering = ["deadline", "pk"]
-        indexes = [models.Index(fields=["assignee", "deadline"], name="drawing_assignee_deadline")]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def on_time(self) -> bool | None:
-        if self.delivered_at is None:
-            return None
-        return timezone.localdate(self.delivered_at) <= self.deadline
+from projects.models.project import Project
 
 
 class Crew(models.Model):
@@ -128,6 +17,7 @@ class Crew(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     trade = models.CharField(_("trade"), max_length=60, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("crew")
@@ -158,6 +48,7 @@ class SchedulePhase(models.Model):
     planned_finish = models.DateField(_("planned finish"))  # spine
     actual_start = models.DateField(_("actual start"), null=True, blank=True)  # spine
     actual_finish = models.DateField(_("actual finish"), null=True, blank=True)  # spine
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("schedule phase")
@@ -174,6 +65,23 @@ class SchedulePhase(models.Model):
             return None
         return self.actual_finish <= self.planned_finish
 
+    def is_late(self, today=None) -> bool:
+        """Not finished after its planned finish, or finished after it."""
+        today = today or timezone.localdate()
+        if self.actual_finish is None:
+            return self.planned_finish < today
+        return self.actual_finish > self.planned_finish
+
+    def latest_inspection(self):
+        """The newest inspection (from prefetched ``inspections``, newest first)."""
+        rows = list(self.inspections.all())
+        return rows[0] if rows else None
+
+    @property
+    def passed(self) -> bool:
+        latest = self.latest_inspection()
+        return latest is not None and latest.result == Inspection.Result.PASS
+
 
 class Inspection(models.Model):
     """验收 of a phase: pass, or rectify and inspect again."""
@@ -189,6 +97,11 @@ class Inspection(models.Model):
     )  # spine
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)  # spine
     notes = models.TextField(_("notes"), blank=True)
+    rectify_items = models.TextField(_("items to rectify"), blank=True, help_text=_("One item per line."))
+    reinspect_by = models.DateField(_("re-inspect by"), null=True, blank=True)
+    reinspection_of = models.ForeignKey(
+        "self", verbose_name=_("re-inspection of"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("inspection")
@@ -197,6 +110,13 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.phase} {self.inspected_on} {self.get_result_display()}"
+
+    @property
+    def rectify_list(self) -> list[str]:
+        return [line.strip() for line in self.rectify_items.splitlines() if line.strip()]
+
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class CrewEvaluation(models.Model):
@@ -211,11 +131,11 @@ class CrewEvaluation(models.Model):
         related_name="crew_evaluations",
     )  # spine
     evaluated_on = models.DateField(_("evaluated on"))  # spine
-    quality = models.PositiveSmallIntegerField(_("quality"))
-    schedule = models.PositiveSmallIntegerField(_("schedule"))
-    tidiness = models.PositiveSmallIntegerField(_("site tidiness"))
-    safety = models.PositiveSmallIntegerField(_("safety"))
-    cooperation = models.PositiveSmallIntegerField(_("cooperation"))
+    quality = models.PositiveSmallIntegerField(_("quality"), validators=SCORE)
+    schedule = models.PositiveSmallIntegerField(_("schedule"), validators=SCORE)
+    tidiness = models.PositiveSmallIntegerField(_("site tidiness"), validators=SCORE)
+    safety = models.PositiveSmallIntegerField(_("safety"), validators=SCORE)
+    cooperation = models.PositiveSmallIntegerField(_("cooperation"), validators=SCORE)
     comments = models.TextField(_("comments"), blank=True)
 
     class Meta:
@@ -226,6 +146,10 @@ class CrewEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.crew} · {self.phase}"
+
+    @property
+    def average(self) -> float:
+        return round((self.quality + self.schedule + self.tidiness + self.safety + self.cooperation) / 5, 1)
 
 
 class SiteLog(models.Model):
@@ -241,6 +165,7 @@ class SiteLog(models.Model):
     work_done = models.TextField(_("work done"))
     problems = models.TextField(_("problems"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("site log")

@@ -1,0 +1,410 @@
+"""Forms of the projects app. They clean input into domain values; services do the writing."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+from projects.models import (
+    BudgetRequest,
+    CompletionItem,
+    Crew,
+    DesignChange,
+    DesignConsultation,
+    DesignPlan,
+    DesignReview,
+    DrawingTask,
+    Inspection,
+    MaintenanceRequest,
+    Project,
+    SchedulePhase,
+    SiteLog,
+    TechnicalDisclosure,
+)
+from projects.uploads import process_upload
+from teams.models import User
+from teams.roles import Role
+
+# ISO format: a browser's date picker ignores a localised value.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several photos (and PDFs unless ``photos_only``), each checked by content; cleans to ProcessedFile list."""
+
+    def __init__(self, *args, photos_only=False, **kwargs):
+        self.photos_only = photos_only
+        accept = "image/*" if photos_only else "image/*,application/pdf"
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if self.required and not uploads:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        errors, files = [], []
+        for upload in uploads:
+            try:
+                files.append(process_upload(upload, allow_pdf=not self.photos_only))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
+def _team_members(team, *roles):
+    return User.objects.filter(team=team, is_active=True, role__in=roles).order_by("full_name")
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProjectForm(forms.ModelForm):
+    """The consultant's form: name, address, dates and the people assigned."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "client",
+            "name",
+            "address",
+            "planned_start",
+            "planned_finish",
+            "designers",
+            "assistants",
+            "project_manager",
+        ]
+        widgets = {"planned_start": DATE, "planned_finish": DATE}
+
+    def __init__(self, *args, team, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["designers"].queryset = _team_members(team, Role.DESIGNER)
+        self.fields["assistants"].queryset = _team_members(team, Role.ASSISTANT_DESIGNER)
+        self.fields["project_manager"].queryset = _team_members(team, Role.PROJECT_MANAGER)
+        self.fields["designers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["designers"].choices)
+        self.fields["assistants"].widget = forms.CheckboxSelectMultiple(choices=self.fields["assistants"].choices)
+        if self.instance.pk:
+            del self.fields["client"]
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["client"].queryset = Client.objects.visible_to(user).filter(team=team).order_by("name")
+            self.fields["name"].required = False
+
+    def clean(self):
+        data = super().clean()
+        start, finish = data.get("planned_start"), data.get("planned_finish")
+        if start and finish and finish < start:
+            self.add_error("planned_finish", _("The planned finish is before the planned start."))
+        return data
+
+
+class ConstructionPlanForm(VersionedForm):
+    construction_method = forms.CharField(label=_("construction method"), widget=forms.Textarea, required=False)
+    safety_plan = forms.CharField(
+        label=_("safety plan"),
+        widget=forms.Textarea,
+        help_text=_("Mandatory: electricity, fire, heights, dust and noise, site security."),
+    )
+
+
+class ScheduleTemplateForm(forms.Form):
+    start = forms.DateField(label=_("construction starts on"), widget=DATE)
+
+
+class PhaseForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = SchedulePhase
+        fields = ["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"]
+        widgets = dict.fromkeys(["planned_start", "planned_finish", "actual_start", "actual_finish"], DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+
+class PlanForm(forms.ModelForm):
+    files = FilesField(label=_("files (photos or PDF)"))
+
+    class Meta:
+        model = DesignPlan
+        fields = ["title", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+
+class PlanAnswerForm(forms.Form):
+    confirmed = forms.TypedChoiceField(
+        label=_("client's answer"),
+        choices=[("yes", _("Confirmed")), ("no", _("Changes wanted"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    client_name = forms.CharField(label=_("confirmed by (client)"), max_length=60)
+    notes = forms.CharField(label=_("client's notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = DesignConsultation
+        fields = ["date", "question", "answer"]
+        widgets = {
+            "date": DATE,
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "answer": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DrawingTaskForm(forms.ModelForm):
+    class Meta:
+        model = DrawingTask
+        fields = ["kind", "title", "assignee", "deadline", "notes"]
+        widgets = {"deadline": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _team_members(project.team, Role.ASSISTANT_DESIGNER, Role.DESIGNER)
+
+
+class DeliverForm(forms.Form):
+    files = FilesField(label=_("drawing files (photos or PDF)"), required=True)
+    notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReviseForm(forms.Form):
+    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
+    review = forms.ModelChoiceField(label=_("from design review"), queryset=DesignReview.objects.none(), required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review"].queryset = project.reviews.all()
+
+
+class ReviewRevisionForm(forms.Form):
+    """Open a revision task from a design review's opinion."""
+
+    drawing = forms.ModelChoiceField(label=_("drawing to revise"), queryset=DrawingTask.objects.none())
+    reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drawing"].queryset = project.drawing_tasks.filter(revision_of=None).select_related("assignee")
+        self.fields["drawing"].label_from_instance = lambda d: f"{d.title} · {d.assignee}"
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = DesignReview
+        fields = ["date", "attendees", "other_attendees", "opinions", "decisions"]
+        widgets = {
+            "date": DATE,
+            "attendees": forms.CheckboxSelectMultiple,
+            "opinions": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = User.objects.filter(team=project.team, is_active=True)
+
+
+class BudgetRequestForm(forms.ModelForm):
+    class Meta:
+        model = BudgetRequest
+        fields = ["clerk", "plan", "quantities", "due_on"]
+        widgets = {"due_on": DATE, "quantities": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clerk"].queryset = User.objects.filter(role=Role.BUDGET_CLERK, is_active=True)
+        self.fields["plan"].queryset = project.plans.all()
+
+
+class BudgetReturnForm(forms.Form):
+    amount = forms.DecimalField(label=_("budget amount (yuan)"), max_digits=12, decimal_places=2, min_value=0)
+    notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    files = FilesField(label=_("budget file (PDF or photo)"))
+
+
+class DisclosureForm(forms.ModelForm):
+    class Meta:
+        model = TechnicalDisclosure
+        fields = ["date", "designer", "project_manager", "crew", "crew_leader", "points"]
+        widgets = {"date": DATE, "points": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["designer"].queryset = _team_members(project.team, Role.DESIGNER)
+        self.fields["project_manager"].queryset = _team_members(project.team, Role.PROJECT_MANAGER)
+        self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
+
+
+class ChangeForm(forms.ModelForm):
+    class Meta:
+        model = DesignChange
+        fields = ["reason", "content", "cost_impact", "schedule_impact_days", "affected_drawings"]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "affected_drawings": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["affected_drawings"].queryset = project.drawing_tasks.filter(revision_of=None)
+
+
+class ChangeDecisionForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("client's decision"),
+        choices=[("yes", _("Approved")), ("no", _("Rejected"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    client_name = forms.CharField(label=_("client signed by"), max_length=60)
+    revision_deadline = forms.DateField(label=_("deadline of the revision tasks"), widget=DATE, required=False)
+
+
+class SiteLogForm(forms.ModelForm):
+    photos = FilesField(label=_("photos"), photos_only=True)
+
+    class Meta:
+        model = SiteLog
+        fields = ["date", "weather", "workers_on_site", "work_done", "problems"]
+        widgets = {
+            "date": DATE,
+            "work_done": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No ``capture``: on a phone the picker then offers both the camera and the gallery.
+        self.fields["weather"].widget.attrs["list"] = "weather-options"
+
+
+class SiteLogEditForm(SiteLogForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta(SiteLogForm.Meta):
+        fields = ["weather", "workers_on_site", "work_done", "problems"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].label = _("more photos")
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+
+class InspectionForm(forms.ModelForm):
+    phase = forms.ModelChoiceField(label=_("phase"), queryset=SchedulePhase.objects.none())
+    photos = FilesField(label=_("photos"), photos_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["inspected_on", "result", "notes", "rectify_items", "reinspect_by"]
+        widgets = {
+            "inspected_on": DATE,
+            "reinspect_by": DATE,
+            "result": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "rectify_items": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = project.phases.order_by("order")
+        self.order_fields(["phase"])
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class EvaluationForm(forms.Form):
+    phase = forms.ModelChoiceField(label=_("phase"), queryset=SchedulePhase.objects.none())
+    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE, initial=timezone.localdate)
+    quality = forms.TypedChoiceField(label=_("quality"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
+    schedule = forms.TypedChoiceField(label=_("schedule"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
+    tidiness = forms.TypedChoiceField(
+        label=_("site tidiness"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    safety = forms.TypedChoiceField(label=_("safety"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
+    cooperation = forms.TypedChoiceField(
+        label=_("cooperation"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comments = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = project.phases.filter(crew__isnull=False).select_related("crew")
+        self.fields["phase"].label_from_instance = lambda p: f"{p} · {p.crew}"
+
+    @property
+    def scores(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("quality", "schedule", "tidiness", "safety", "cooperation")}
+
+
+class CrewForm(forms.ModelForm):
+    class Meta:
+        model = Crew
+        fields = ["name", "leader", "phone", "trade", "is_active", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class CompletionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("document"), choices=CompletionItem.Kind.choices)
+    notes = forms.CharField(label=_("notes"), max_length=200, required=False)
+    files = FilesField(label=_("files (photos or PDF)"))
+
+
+class MaintenanceForm(forms.ModelForm):
+    photos = FilesField(label=_("photos"), photos_only=True)
+
+    class Meta:
+        model = MaintenanceRequest
+        fields = ["source", "complaint", "follow_up", "call", "description", "crew", "promised_on"]
+        widgets = {"promised_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, project, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from clients.models import FollowUpVisit
+        from complaints.models import Complaint
+        from reception.models import Call
+
+        # Only the project's client's records that the user may see.
+        self.fields["complaint"].queryset = Complaint.objects.visible_to(user).filter(client_id=project.client_id)
+        self.fields["follow_up"].queryset = FollowUpVisit.objects.visible_to(user).filter(client_id=project.client_id)
+        self.fields["call"].queryset = Call.objects.visible_to(user).filter(client_id=project.client_id)
+        self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
+
+
+class MaintenanceDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("done on"), widget=DATE, initial=timezone.localdate)
+    work_notes = forms.CharField(label=_("work done"), widget=forms.Textarea(attrs={"rows": 3}))
+    photos = FilesField(label=_("photos"), photos_only=True)
+
+
+class MaintenanceConfirmForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        label=_("client's answer"),
+        choices=[("yes", _("Satisfied: close it")), ("no", _("Not satisfied: reopen"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    feedback = forms.CharField(label=_("client's feedback"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

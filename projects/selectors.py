@@ -1,0 +1,320 @@
+"""Reads of the projects app: always scoped to what the user may see first."""
+
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import (
+    Attachment,
+    BudgetRequest,
+    CompletionItem,
+    Crew,
+    CrewEvaluation,
+    DesignChange,
+    DesignConsultation,
+    DesignPlan,
+    DesignReview,
+    DrawingTask,
+    Inspection,
+    MaintenanceRequest,
+    Project,
+    ProjectEvent,
+    SchedulePhase,
+    SiteLog,
+    TechnicalDisclosure,
+)
+from teams.models import User
+
+
+def project_list(*, user: User) -> QuerySet:
+    """Visible projects with how many drawings and phases are late (correlated counts, no row blow-up)."""
+    today = timezone.localdate()
+    late_drawings = (
+        DrawingTask.objects.filter(project=OuterRef("pk"), delivered_at=None, deadline__lt=today)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    late_phases = (
+        SchedulePhase.objects.filter(project=OuterRef("pk"))
+        .filter(Q(actual_finish=None, planned_finish__lt=today) | Q(actual_finish__gt=F("planned_finish")))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Project.objects.visible_to(user)
+        .select_related("client", "team", "project_manager")
+        .prefetch_related("designers", "assistants")
+        .annotate(
+            late_drawings=Coalesce(Subquery(late_drawings), 0),
+            late_phases=Coalesce(Subquery(late_phases), 0),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def project_for_page(*, user: User, pk: int) -> Project:
+    """One project with every record of its tabs, in a fixed number of queries."""
+    inspections = Inspection.objects.select_related("inspector").prefetch_related("photos")
+    phases = (
+        SchedulePhase.objects.select_related("crew")
+        .prefetch_related(
+            Prefetch("inspections", queryset=inspections), "evaluations__crew", "evaluations__evaluated_by"
+        )
+        .order_by("order", "pk")
+    )
+    qs = Project.objects.visible_to(user).select_related(
+        "client", "team__leader", "project_manager", "contract", "completion_handed_to"
+    )
+    qs = qs.prefetch_related(
+        "designers",
+        "assistants",
+        Prefetch("phases", queryset=phases),
+        Prefetch("plans", queryset=DesignPlan.objects.select_related("created_by").prefetch_related("files")),
+        Prefetch("consultations", queryset=DesignConsultation.objects.select_related("recorded_by")),
+        Prefetch(
+            "drawing_tasks",
+            queryset=DrawingTask.objects.select_related("assignee", "revision_of").prefetch_related("files"),
+        ),
+        Prefetch(
+            "reviews",
+            queryset=DesignReview.objects.select_related("recorded_by").prefetch_related(
+                "attendees", Prefetch("drawingtask_set", queryset=DrawingTask.objects.select_related("assignee"))
+            ),
+        ),
+        Prefetch(
+            "budget_requests",
+            queryset=BudgetRequest.objects.select_related("clerk", "requested_by", "plan").prefetch_related("files"),
+        ),
+        Prefetch("disclosures", queryset=_disclosures()),
+        Prefetch(
+            "design_changes",
+            queryset=DesignChange.objects.select_related("requested_by").prefetch_related("affected_drawings"),
+        ),
+        Prefetch("site_logs", queryset=SiteLog.objects.select_related("author").prefetch_related("photos")),
+        Prefetch("completion_items", queryset=_completion_items()),
+        Prefetch(
+            "maintenance_requests",
+            queryset=MaintenanceRequest.objects.select_related("crew").prefetch_related("photos"),
+        ),
+        Prefetch("events", queryset=_events()),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _disclosures():
+    return TechnicalDisclosure.objects.select_related("designer", "project_manager", "crew")
+
+
+def _completion_items():
+    return CompletionItem.objects.select_related("collected_by").prefetch_related("files")
+
+
+def _events():
+    return ProjectEvent.objects.select_related("actor")
+
+
+def late_items(project: Project, today: date | None = None) -> list[dict]:
+    """What is late on the project (from its prefetched records): drawings, phases, budgets, maintenance."""
+    today = today or timezone.localdate()
+    late = []
+    for task in project.drawing_tasks.all():
+        if task.is_overdue(today):
+            late.append(
+                {
+                    "what": _("Drawing: %(title)s") % {"title": task.title},
+                    "due": task.deadline,
+                    "who": task.assignee,
+                    "tab": "drawings",
+                }
+            )
+    for phase in project.phases.all():
+        if phase.actual_finish is None and phase.planned_finish < today:
+            late.append(
+                {
+                    "what": _("Phase not finished: %(phase)s") % {"phase": phase},
+                    "due": phase.planned_finish,
+                    "who": project.project_manager,
+                    "tab": "schedule",
+                }
+            )
+        latest = phase.latest_inspection()
+        if (
+            latest
+            and latest.result == Inspection.Result.RECTIFY
+            and latest.reinspect_by
+            and latest.reinspect_by < today
+        ):
+            late.append(
+                {
+                    "what": _("Re-inspection: %(phase)s") % {"phase": phase},
+                    "due": latest.reinspect_by,
+                    "who": project.project_manager,
+                    "tab": "inspections",
+                }
+            )
+    for request in project.budget_requests.all():
+        if request.is_overdue(today):
+            late.append(
+                {"what": _("Budget not returned"), "due": request.due_on, "who": request.clerk, "tab": "budget"}
+            )
+    for request in project.maintenance_requests.all():
+        if request.is_overdue(today):
+            late.append(
+                {
+                    "what": _("Maintenance: %(text)s") % {"text": str(request)},
+                    "due": request.promised_on,
+                    "who": project.project_manager,
+                    "tab": "maintenance",
+                }
+            )
+    return sorted(late, key=lambda item: item["due"])
+
+
+def gantt_rows(project: Project, today: date | None = None) -> dict:
+    """Bars for the schedule: planned and actual, as percentages of the project's time span."""
+    today = today or timezone.localdate()
+    phases = list(project.phases.all())
+    dates = [today]
+    for phase in phases:
+        dates += [phase.planned_start, phase.planned_finish]
+        dates += [d for d in (phase.actual_start, phase.actual_finish) if d]
+    start, end = min(dates), max(dates) + timedelta(days=1)
+    span = max((end - start).days, 1)
+
+    def bar(first, last):
+        if first is None:
+            return None
+        last = last or max(today, first)
+        left = (first - start).days / span * 100
+        width = max(((last - first).days + 1) / span * 100, 0.8)
+        return {"left": round(left, 2), "width": round(width, 2)}
+
+    rows = []
+    for phase in phases:
+        rows.append(
+            {
+                "phase": phase,
+                "planned": bar(phase.planned_start, phase.planned_finish),
+                "actual": bar(phase.actual_start, phase.actual_finish),
+                "running": phase.actual_start is not None and phase.actual_finish is None,
+                "late": phase.is_late(today),
+            }
+        )
+    weeks = []
+    cursor = start - timedelta(days=start.weekday())
+    while cursor < end:
+        if cursor >= start:
+            weeks.append({"date": cursor, "left": round((cursor - start).days / span * 100, 2)})
+        cursor += timedelta(days=7)
+    return {
+        "rows": rows,
+        "start": start,
+        "end": end - timedelta(days=1),
+        "today_left": round((today - start).days / span * 100, 2),
+        "weeks": weeks,
+    }
+
+
+def crew_list(*, active_only: bool = False) -> QuerySet:
+    qs = Crew.objects.order_by("name", "pk").annotate(
+        evaluation_count=Count("evaluations"),
+        avg_quality=Avg("evaluations__quality"),
+        avg_schedule=Avg("evaluations__schedule"),
+        avg_tidiness=Avg("evaluations__tidiness"),
+        avg_safety=Avg("evaluations__safety"),
+        avg_cooperation=Avg("evaluations__cooperation"),
+        avg_total=(
+            Avg("evaluations__quality")
+            + Avg("evaluations__schedule")
+            + Avg("evaluations__tidiness")
+            + Avg("evaluations__safety")
+            + Avg("evaluations__cooperation")
+        )
+        / 5,
+    )
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def crew_history(*, crew: Crew, user: User) -> QuerySet:
+    """The crew's score cards on projects ``user`` may see."""
+    visible = Project.objects.visible_to(user).values("pk")
+    return (
+        CrewEvaluation.objects.filter(crew=crew, phase__project__in=visible)
+        .select_related("phase__project", "evaluated_by")
+        .order_by("-evaluated_on", "-pk")
+    )
+
+
+def attachment_for(*, user: User, token: str) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.filter(project__in=Project.objects.visible_to(user).values("pk")), token=token
+    )
+
+
+# --- Home panels -------------------------------------------------------------------------------------
+
+
+def drawings_due_for(*, user: User, today: date, days: int = 3) -> QuerySet:
+    return (
+        DrawingTask.objects.filter(assignee=user, delivered_at=None, deadline__lte=today + timedelta(days=days))
+        .select_related("project")
+        .order_by("deadline", "pk")
+    )
+
+
+def plans_awaiting_confirmation(*, user: User) -> QuerySet:
+    return (
+        DesignPlan.objects.filter(status=DesignPlan.Status.SUBMITTED, project__designers=user)
+        .select_related("project")
+        .order_by("submitted_at")
+    )
+
+
+def budget_requests_of_designer(*, user: User) -> QuerySet:
+    since = timezone.now() - timedelta(days=7)
+    return (
+        BudgetRequest.objects.filter(requested_by=user)
+        .filter(Q(status=BudgetRequest.Status.REQUESTED) | Q(returned_at__gte=since))
+        .select_related("project", "clerk")
+        .order_by("status", "due_on")
+    )
+
+
+def budget_requests_waiting(*, clerk: User) -> QuerySet:
+    qs = BudgetRequest.objects.filter(status=BudgetRequest.Status.REQUESTED)
+    if not clerk.sees_all:
+        qs = qs.filter(clerk=clerk)
+    return qs.select_related("project", "requested_by").order_by("due_on", "pk")
+
+
+def pm_today(*, user: User, today: date) -> dict:
+    """The PM's day: projects under construction without today's log, inspections due, maintenance overdue."""
+    building = Project.objects.filter(project_manager=user, phase=Project.Phase.CONSTRUCTION)
+    logs_missing = building.exclude(site_logs__date=today).order_by("name")
+    phases_due = (
+        SchedulePhase.objects.filter(project__project_manager=user, project__phase=Project.Phase.CONSTRUCTION)
+        .filter(actual_start__isnull=False, planned_finish__lte=today + timedelta(days=2))
+        .exclude(inspections__result=Inspection.Result.PASS)
+        .select_related("project")
+        .order_by("planned_finish")
+        .distinct()
+    )
+    maintenance = (
+        MaintenanceRequest.objects.filter(project__project_manager=user, status=MaintenanceRequest.Status.OPEN)
+        .filter(promised_on__lte=today)
+        .select_related("project")
+        .order_by("promised_on")
+    )
+    return {
+        "logs_missing": list(logs_missing[:10]),
+        "inspections_due": list(phases_due[:10]),
+        "maintenance": list(maintenance[:10]),
+    }

@@ -1,0 +1,51 @@
+"""Every write of the projects app (services), one module per area; import them from here.
+
+``project_open`` is what the clients app calls when a contract is signed: keep its signature.
+"""
+
+from projects.services.common import (  # noqa: F401
+    StaleEdit,
+)
+from projects.services.construction import (  # noqa: F401
+    completion_collect,
+    completion_hand_over,
+    crew_evaluate,
+    crew_save,
+    inspection_record,
+    maintenance_confirm,
+    maintenance_create,
+    maintenance_done,
+    site_log_update,
+    site_log_write,
+)
+from projects.services.design import (  # noqa: F401
+    budget_request_create,
+    budget_return,
+    change_decide,
+    change_propose,
+    consultation_record,
+    disclosure_confirm,
+    disclosure_record,
+    drawing_task_create,
+    drawing_task_deliver,
+    drawing_task_revise,
+    plan_create,
+    plan_record_answer,
+    plan_submit,
+    review_record,
+)
+from projects.services.project import (  # noqa: F401
+    SCHEDULE_TEMPLATE,
+    WARRANTY_YEARS,
+    construction_plan_save,
+    phase_update,
+    project_advance,
+    project_blockers,
+    project_open,
+    project_update,
+    schedule_apply_template,
+)
+from projects.services.scans import (  # noqa: F401
+    drawing_reminders_send,
+    maintenance_escalate,
+)

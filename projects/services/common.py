@@ -1,0 +1,49 @@
+"""Helpers shared by the project services: stale edits, timeline events, stored files."""
+
+import secrets
+from collections.abc import Iterable
+
+from django.core.files.base import ContentFile
+
+from projects.models import (
+    Attachment,
+    Project,
+    ProjectEvent,
+)
+from projects.uploads import ProcessedFile
+from teams.models import User
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record since the form was opened (optimistic locking)."""
+
+
+def _event(project: Project, actor: User | None, text: str) -> None:
+    ProjectEvent.objects.create(project=project, actor=actor, text=text[:300])
+
+
+def _team_people(project: Project) -> list[User]:
+    people = list(project.designers.all()) + list(project.assistants.all())
+    if project.project_manager_id:
+        people.append(project.project_manager)
+    return people
+
+
+def _attach(project: Project, by: User, files: Iterable[ProcessedFile], **owner) -> list[Attachment]:
+    saved = []
+    for item in files or []:
+        token = secrets.token_hex(16)
+        attachment = Attachment(
+            project=project,
+            token=token,
+            extension=item.extension,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=len(item.content),
+            uploaded_by=by,
+            **owner,
+        )
+        attachment.file.save(f"{token}{item.extension}", ContentFile(item.content), save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved

@@ -1,0 +1,80 @@
+"""Scheduled scans: each item is claimed with a conditional update, so running twice sends once."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import (
+    DrawingTask,
+    MaintenanceRequest,
+)
+from teams.models import User
+from teams.roles import Role
+from teams.services import notify
+
+
+def drawing_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind assignees the day before a drawing's deadline and on the day; each once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = 0
+    plans = [
+        ("reminded_before_at", today + timedelta(days=1), _("Drawing due tomorrow: %(title)s")),
+        ("reminded_due_at", today, _("Drawing due today: %(title)s")),
+    ]
+    for field, deadline, title in plans:
+        due = DrawingTask.objects.filter(deadline=deadline, delivered_at=None, **{field: None}).select_related(
+            "assignee", "project"
+        )
+        for task in due:
+            with transaction.atomic():
+                claimed = DrawingTask.objects.filter(pk=task.pk, **{field: None}).update(**{field: now})
+                if claimed != 1:
+                    continue
+                notify(
+                    recipients=[task.assignee],
+                    title=title % {"title": task.title},
+                    body=str(task.project),
+                    url=task.project.get_absolute_url() + "#drawings",
+                )
+                sent += 1
+    return sent
+
+
+def maintenance_escalate(*, now: datetime | None = None) -> int:
+    """Overdue maintenance: remind the PM and consultant, then a day later the deputy GM; each once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = 0
+    overdue = MaintenanceRequest.objects.filter(status=MaintenanceRequest.Status.OPEN, promised_on__lt=today)
+    for request in overdue.filter(reminded_at=None).select_related("project__team__leader", "project__project_manager"):
+        with transaction.atomic():
+            if MaintenanceRequest.objects.filter(pk=request.pk, reminded_at=None).update(reminded_at=now) != 1:
+                continue
+            project = request.project
+            notify(
+                recipients=[project.project_manager, project.team.leader],
+                title=_("Maintenance overdue at %(name)s (promised %(date)s)")
+                % {"name": project.name, "date": request.promised_on},
+                body=request.description,
+                url=project.get_absolute_url() + "#maintenance",
+                team_channel=project.team,
+            )
+            sent += 1
+    escalate = overdue.filter(escalated_at=None, promised_on__lt=today - timedelta(days=1))
+    gms = list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
+    for request in escalate.select_related("project"):
+        with transaction.atomic():
+            if MaintenanceRequest.objects.filter(pk=request.pk, escalated_at=None).update(escalated_at=now) != 1:
+                continue
+            notify(
+                recipients=gms,
+                title=_("Escalation: maintenance overdue at %(name)s (promised %(date)s)")
+                % {"name": request.project.name, "date": request.promised_on},
+                body=request.description,
+                url=request.project.get_absolute_url() + "#maintenance",
+            )
+            sent += 1
+    return sent
