@@ -72,7 +72,7 @@ def report_xlsx(report) -> bytes:
         context = report_context(report)
         workbook = Workbook()
         summary = workbook.active
-        summary.title = _("Summary")
+        summary.title = _("Overview")
         summary.append([_("Monthly report"), report.team.name, f"{report.month:%Y-%m}"])
         summary.append([_("Item"), report.team.name, _("Company")])
         for section in context["sections"]:

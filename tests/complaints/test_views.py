@@ -463,3 +463,19 @@ def test_team_member_not_working_on_it_cannot_comment(login, designer, complaint
 def test_front_desk_who_registered_may_add_a_note(login, front_desk, complaint):
     login(front_desk).post(reverse("complaints:comment", args=[complaint.pk]), {"comment": "客户再次来电催促"})
     assert complaint.events.get(action="comment").actor == front_desk
+
+
+def test_complaint_page_links_its_project_and_a_prefilled_maintenance_request(login, consultant):
+    from tests.clients.factories import ClientFactory
+    from tests.complaints.factories import ComplaintFactory
+    from tests.projects.factories import ProjectFactory
+
+    client_record = ClientFactory(team=consultant.team)
+    project = ProjectFactory(client=client_record)
+    complaint = ComplaintFactory(client=client_record, project=project)
+    html = login(consultant).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert reverse("projects:detail", args=[project.pk]) in html
+    assert (
+        f"{reverse('projects:maintenance_add', args=[project.pk])}?source=complaint&amp;complaint={complaint.pk}"
+        in html
+    )

@@ -33,6 +33,7 @@ def test_seed_demo_builds_every_role_and_is_idempotent():
         assert User.objects.get(username=username).check_password("demo1234")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_seed_demo_is_deterministic():
     call_command("seed_demo", seed=7, stdout=io.StringIO())
     phones = list(User.objects.order_by("username").values_list("phone", flat=True))
