@@ -166,6 +166,7 @@ def measure_pages(pages, *, n=30, warmup=5, capture=3, explain=False, log=None):
             "target_p95_ms": page.target_p95_ms,
             "load": page.load,
             "peer": page.peer,
+            "peer_target_ratio": page.peer_target_ratio,
         }
         results[page.key] = entry
         urls, reason = resolve(page)

@@ -218,8 +218,9 @@ def targets(doc):
             )
     seed = doc["seed"]
     if seed and "total" in seed:
-        total = seed["total"]["seconds"] + seed.get("demo_seconds", 0)
-        row("Seeding at scale < 5 min (brief)", f"{total:.0f} s", total < 300, f"+{total - 300:.0f} s")
+        total = seed.get("command_seconds") or seed["total"]["seconds"]
+        gap = f"+{total - 300:.0f} s"
+        row("Seeding at scale (seed_demo --scale) < 5 min (brief)", f"{total:.0f} s", total < 300, gap)
     return rows
 
 
@@ -417,6 +418,9 @@ def markdown(doc, run):
         for k, v in seed.items():
             if isinstance(v, dict):
                 w(f"| {k} | {fmt(v.get('rows'))} | {fmt(v.get('seconds'), 1)} |")
+        if seed.get("command_seconds"):
+            whole = "whole `seed_demo --scale` command (demo data, staff, bulk load, ANALYZE)"
+            w(f"| {whole} | | {seed['command_seconds']} |")
         w("")
     w("## Rerun")
     w("")

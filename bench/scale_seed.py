@@ -1088,9 +1088,24 @@ def _load_postgresql(model, columns, rows, extras, fast):
     quoted = ", ".join(connection.ops.quote_name(c) for c in db_columns)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN"
     with transaction.atomic(), connection.cursor() as cursor:
+        dropped = []
         if fast:
             cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            # Plain secondary indexes are built once after the load rather than maintained row by row
+            # (primary keys and unique constraints stay: they guard the data).
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique",
+                [model._meta.db_table],
+            )
+            dropped = cursor.fetchall()
+            for name, _definition in dropped:
+                cursor.execute(f"DROP INDEX {name}")
         cursor.copy_expert(sql, stream, 1 << 20)
+        for _name, definition in dropped:
+            cursor.execute(definition)
         for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(statement)
     return stream.count

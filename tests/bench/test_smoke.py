@@ -20,7 +20,7 @@ def seeded():
     return True
 
 
-def test_scale_seed_loads_every_table_with_consistent_keys(seeded):
+def test_scale_seed_loads_every_table_with_consistent_keys_and_states_by_age(seeded):
     from clients.models import Client
     from complaints.models import Complaint, ComplaintEvent
     from reception.models import Call
@@ -33,11 +33,6 @@ def test_scale_seed_loads_every_table_with_consistent_keys(seeded):
     assert Meeting.objects.exists()
     # Every foreign key points at a row (on PostgreSQL this fires the deferred FK checks now).
     connection.check_constraints()
-
-
-def test_scale_seed_states_follow_age(seeded):
-    from complaints.models import Complaint
-
     closed = Complaint.objects.filter(state="closed")
     assert closed.exists()
     assert not closed.filter(closed_at__isnull=True).exists()
@@ -70,3 +65,5 @@ def test_measurement_of_every_resolving_page_writes_the_json(seeded, tmp_path):
             assert entry["n"] == 2 and entry["queries"], key
             crashes = [code for code in entry["status_codes"] if int(code) >= 500]
             assert not crashes, f"{key} answered {entry['status_codes']}"
+    # The foundation's home page exists from the start: logging in as the page's role works end to end.
+    assert doc["results"]["frontdesk_home"]["status_codes"] == {"200": 2}
