@@ -5,7 +5,7 @@
 # wait for a quieter machine → in-process pages (+ EXPLAIN) → gunicorn + wrk → the peer (django-helpdesk,
 # bench/peer, seeded with as many tickets / follow-ups as we have complaints / timeline events) → jobs →
 # report in bench/results/<date>.md + .json.
-# Env knobs: N=30 WORKERS="2 4" DURATION=15 SMALL=1000 PEER=1 PEER_ROUNDS=1 QUIET_MAX=180 SKIP_SEED=1
+# Env knobs: N=30 WORKERS="2 4" DURATION=15 SMALL=1000 PEER=1 PEER_ROUNDS=1 PEER_N=$N QUIET_MAX=180 SKIP_SEED=1
 #            PEER_SKIP_SEED=1 (reuse the peer's last data set) KEFU_PG=postgres://postgres@127.0.0.1:5432
 #            KEFU_DB=kefu_bench_run KEFU_DB_SMALL=kefu_bench_small KEFU_RUN_DIR=<raw output dir>
 #            (default $TMPDIR/kefu-bench/runs/<stamp>)
@@ -93,7 +93,7 @@ PYEOF
 )
   log "peer: django-helpdesk with $COMPLAINTS tickets and $EVENTS follow-ups"
   env -u DJANGO_SETTINGS_MODULE -u DATABASE_URL -u REDIS_URL -u BENCH_DB SKIP_SEED="${PEER_SKIP_SEED:-0}" \
-    ROUNDS=$PEER_ROUNDS N=$N WORKERS="$WORKERS" DURATION=$DURATION QUIET_MAX=$QUIET_MAX \
+    ROUNDS=$PEER_ROUNDS N=${PEER_N:-$N} WORKERS="$WORKERS" DURATION=$DURATION QUIET_MAX=$QUIET_MAX \
     RESULTS="$RUN/peer" BENCH_RUN_DIR="$RUN/peer/raw" bash "$HERE/peer/run.sh" "$COMPLAINTS" "$EVENTS"
 fi
 
