@@ -217,6 +217,11 @@ def versions(connection):
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             out["postgresql"] = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
+                "('shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'port')"
+            )
+            out["postgresql_settings"] = dict(cursor.fetchall())
     else:
         out["database"] = connection.vendor
     return out

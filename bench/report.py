@@ -243,6 +243,13 @@ def markdown(doc, run):
         f"PostgreSQL {v.get('postgresql', v.get('database'))}, gunicorn {v.get('gunicorn')}, "
         f"{meta.get('wrk_version', 'wrk')}."
     )
+    pg = v.get("postgresql_settings")
+    if pg:
+        w(
+            "- Our PostgreSQL: "
+            + ", ".join(f"{k} {val}" for k, val in sorted(pg.items()))
+            + " (bench/pg.sh: a private cluster on 127.0.0.1 configured like the peer's, unless KEFU_PG was set)."
+        )
     q = doc["quiet"]
     if q:
         w(

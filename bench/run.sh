@@ -6,11 +6,14 @@
 # bench/peer, seeded with as many tickets / follow-ups as we have complaints / timeline events) → jobs →
 # report in bench/results/<date>.md + .json.
 # Env knobs: N=30 WORKERS="2 4" DURATION=15 SMALL=1000 PEER=1 PEER_ROUNDS=1 PEER_N=$N QUIET_MAX=180 SKIP_SEED=1
-#            PEER_SKIP_SEED=1 (reuse the peer's last data set) KEFU_PG=postgres://postgres@127.0.0.1:5432
+#            PEER_SKIP_SEED=1 (reuse the peer's last data set) KEEP_PG=1 (leave our cluster running)
+#            KEFU_PG=postgres://user@host:port (use that server instead of our private cluster)
 #            KEFU_DB=kefu_bench_run KEFU_DB_SMALL=kefu_bench_small KEFU_RUN_DIR=<raw output dir>
 #            (default $TMPDIR/kefu-bench/runs/<stamp>)
-# Our databases live on the PostgreSQL at KEFU_PG (dropped and recreated); the peer uses its own private
-# cluster on 127.0.0.1:5447 (bench/peer/pg.sh), stopped at its end. All servers listen on 127.0.0.1 only.
+# Our databases live on a private PostgreSQL 15 cluster "kefubench" on 127.0.0.1:5448 (bench/pg.sh, data in
+# $TMPDIR/kefu-bench/pgdata, same configuration as the peer's), dropped and recreated each run and stopped at
+# the end; the peer uses its own cluster "hdpeer" on 127.0.0.1:5447 (bench/peer/pg.sh). Everything listens on
+# 127.0.0.1 only.
 set -euo pipefail
 SCALE=${1:-100000}
 SMALL=${SMALL:-1000}
@@ -23,7 +26,9 @@ QUIET_MAX=${QUIET_MAX:-180}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 PY=${PY:-$ROOT/.venv/bin/python}
-PG=${KEFU_PG:-postgres://postgres@127.0.0.1:5432}
+# Our PostgreSQL: a private cluster configured like the peer's (bench/pg.sh), unless KEFU_PG names a server.
+export BENCH_PG_CLUSTER=kefubench BENCH_PGPORT=${KEFU_PGPORT:-5448} BENCH_ROOT=${KEFU_ROOT:-${TMPDIR:-/tmp}/kefu-bench}
+PG=${KEFU_PG:-postgres://kefubench:kefubench@127.0.0.1:$BENCH_PGPORT}
 DB=${KEFU_DB:-kefu_bench_run}
 DB_SMALL=${KEFU_DB_SMALL:-kefu_bench_small}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -38,6 +43,15 @@ T_ALL=$(date +%s)
 
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 "$PY" manage.py collectstatic --noinput -v0  # into var/bench-static (bench.settings), as in production
+
+if [ -z "${KEFU_PG:-}" ]; then
+  "$HERE/pg.sh" up
+  if [ "${KEEP_PG:-0}" != 1 ]; then trap '"$HERE/pg.sh" down' EXIT; fi
+  (cd /tmp && su postgres -c "psql -p $BENCH_PGPORT -v ON_ERROR_STOP=1 -q") <<'SQL'
+DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='kefubench')
+  THEN CREATE ROLE kefubench LOGIN SUPERUSER PASSWORD 'kefubench'; END IF; END$$;
+SQL
+fi
 
 recreate_db() {  # $1 = database name
   "$PY" - "$PG" "$1" <<'PYEOF'
@@ -92,7 +106,8 @@ print(Complaint.objects.count(), ComplaintEvent.objects.count())
 PYEOF
 )
   log "peer: django-helpdesk with $COMPLAINTS tickets and $EVENTS follow-ups"
-  env -u DJANGO_SETTINGS_MODULE -u DATABASE_URL -u REDIS_URL -u BENCH_DB SKIP_SEED="${PEER_SKIP_SEED:-0}" \
+  env -u DJANGO_SETTINGS_MODULE -u DATABASE_URL -u REDIS_URL -u BENCH_DB -u BENCH_PG_CLUSTER -u BENCH_PGPORT -u BENCH_ROOT \
+    SKIP_SEED="${PEER_SKIP_SEED:-0}" \
     ROUNDS=$PEER_ROUNDS N=${PEER_N:-$N} WORKERS="$WORKERS" DURATION=$DURATION QUIET_MAX=$QUIET_MAX \
     RESULTS="$RUN/peer" BENCH_RUN_DIR="$RUN/peer/raw" bash "$HERE/peer/run.sh" "$COMPLAINTS" "$EVENTS"
 fi

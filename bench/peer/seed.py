@@ -133,6 +133,8 @@ def main():
     t_tickets_s = 0.0
     t_followups_s = 0.0
     remaining = scale
+    fu_left = wanted_fu  # follow-ups still to place: the total comes out exactly as asked
+    tickets_left = scale
     while remaining > 0:
         n = min(BATCH, remaining)
         remaining -= n
@@ -148,7 +150,13 @@ def main():
             assignee = None if RNG.random() < unassigned_p else RNG.choices(
                 staff, weights=staff_weights)[0]
             queue = RNG.choices(queues, weights=queue_weights)[0]
-            n_fu = max(1, min(fu_max, int(round(RNG.gauss(fu_mean, 1)))))
+            if tickets_left == 1:
+                n_fu = max(1, fu_left)
+            else:
+                mean_rest = fu_left / tickets_left
+                n_fu = max(1, min(fu_max, int(round(RNG.gauss(mean_rest, 1)))))
+            fu_left -= n_fu
+            tickets_left -= 1
             gaps = sorted(RNG.random() for _ in range(n_fu))
             life = timedelta(days=min(age_days, RNG.randint(1, 30)) or 0,
                              hours=RNG.randint(1, 23))
