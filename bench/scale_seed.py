@@ -500,8 +500,9 @@ def gen_complaints(s):
         if age > 30:
             state = "closed" if x < 0.97 else "confirmed" if x < 0.99 else "resolved"
         elif age > 3:
+            # A few stay open past their deadline (the overdue ones in red).
             state = ["closed", "confirmed", "resolved", "in_progress", "acknowledged"][
-                0 if x < 0.6 else 1 if x < 0.75 else 2 if x < 0.87 else 3 if x < 0.97 else 4
+                0 if x < 0.75 else 1 if x < 0.87 else 2 if x < 0.97 else 3 if x < 0.995 else 4
             ]
         else:
             state = ["registered", "acknowledged", "in_progress", "resolved"][
@@ -593,7 +594,8 @@ def gen_followup_visits(s):
     def visit(client_index, contract_pk, team, point, due):
         nonlocal pk, made
         done = None
-        if due < today and r.random() < 0.96:
+        # Long-past visits were all done; a few of the last two months are overdue.
+        if due < today and (today - due > 60 * DAY or r.random() < 0.9):
             done = s.capped(r, due - 2 * DAY, 0, (12 if r.random() < 0.1 else 2) * DAY)
         row = (
             pk,
