@@ -192,7 +192,7 @@ class Seeder:
     def n(self, key):
         return max(1, round(self.scale * PER_CLIENT[key]))
 
-    def past(self, r, k=1.4):
+    def past(self, r, k=1.25):
         """A moment in the last five years, volume rising towards today."""
         return self.now - int(self.span * r.random() ** k)
 
@@ -486,7 +486,11 @@ def gen_complaints(s):
         if signed and r.random() < 0.9:
             _cpk, index, team, since = signed[r.randrange(len(signed))]
             client = s.clients[index]
-            reg = s.work_time(r, since + int((s.now - since) * r.random() ** 0.8))
+            # Most complaints come during construction, a few months after signing.
+            delay = int(r.expovariate(1 / (120 * DAY)))
+            if since + delay >= s.now:
+                delay = int((s.now - since) * r.random())
+            reg = s.work_time(r, since + delay)
             project = s.projects[s.project_of_client[index]]
         else:
             index, client, project = None, None, None
