@@ -1029,7 +1029,15 @@ def _fill_missing(model, columns, now):
     """Constants for NOT NULL fields the generator does not yield (a default, or '' for blank text)."""
     extras = {}
     for f in model._meta.concrete_fields:
-        if f.attname in columns or f.primary_key or f.null:
+        if f.attname in columns or f.primary_key:
+            continue
+        if f.unique:
+            # One constant for every row would break the constraint (e.g. a generated reference number).
+            raise Skip(
+                f"{model._meta.label}.{f.attname} is unique: add it to TABLES[{model._meta.label!r}].columns and "
+                "yield a distinct value per row in its generator (bench/scale_seed.py)"
+            )
+        if f.null:
             continue
         if f.has_default():
             extras[f.attname] = f.get_default()
