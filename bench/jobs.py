@@ -1,0 +1,186 @@
+"""Time and peak memory of the periodic jobs at scale, each in its own process.
+
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.jobs OUT.json
+
+Jobs = ``JOBS`` below (the monthly report and the weekly summary, by task name) plus every task of
+``config.celery.BEAT_SCHEDULE`` (the scans and reminders), with the schedule's args. Each runs twice in a fresh
+``python -m bench.jobs --one TASK`` process: the first run does the work due at this scale (at a freshly
+seeded company-scale database, that can be a lot), the second finds nothing due — the issue's "≤ 2 s when
+there is nothing due". The child reports the wall time of the task call and its peak RSS (getrusage: the
+whole process, Django included; ``rss_before_mb`` is the level before the call). Tasks that do not
+exist yet are reported as "not built".
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Job:
+    key: str
+    title: str
+    task: str  # dotted path of the Celery task (or plain function)
+    args: tuple | object = ()  # or a function returning them (JSON-serialisable), e.g. last month's year and month
+    kwargs: dict | object = None
+    target_s: float | None = None  # on the second run ("nothing due") unless first_run_target
+    target_mb: float | None = None
+    first_run_target: bool = False  # the target applies to the first run (a report generated from scratch)
+
+
+# THE JOB LIST: task names the other engineers define (fill in / correct after the merge). Every task of
+# BEAT_SCHEDULE is added automatically with a 2 s target on its second run.
+JOBS = [
+    Job(
+        "monthly_report",
+        "Monthly report, all 20 teams",
+        "performance.tasks.generate_monthly_reports",
+        target_s=30,
+        target_mb=300,
+        first_run_target=True,
+    ),
+    # No target in the issue for the weekly summary: time and memory are reported.
+    Job("weekly_summary", "Weekly complaint summary", "complaints.tasks.send_weekly_summary"),
+    Job("complaint_escalation", "Complaint escalation scan", "complaints.tasks.escalate_overdue", target_s=2),
+]
+SCAN_TARGET_S = 2.0
+
+
+def _import(dotted):
+    module, _, attr = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return None
+
+
+def all_jobs():
+    from config.celery import BEAT_SCHEDULE
+
+    jobs = list(JOBS)
+    known = {j.task for j in jobs}
+    for name, entry in BEAT_SCHEDULE.items():
+        task = entry["task"]
+        if task in known:
+            continue
+        known.add(task)
+        jobs.append(
+            Job(
+                f"beat:{name}",
+                f"{name} (beat)",
+                task,
+                tuple(entry.get("args", ())),
+                dict(entry.get("kwargs", {})),
+                target_s=SCAN_TARGET_S,
+            )
+        )
+    return jobs
+
+
+def run_one(task, args, kwargs):
+    """In the child: call the task synchronously, print {"seconds": …}."""
+    import django
+
+    django.setup()
+    fn = _import(task)
+    if fn is None:
+        print(json.dumps({"status": "not built"}))
+        return
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    result = fn(*args, **kwargs)  # a Celery task called directly runs in this process
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        json.dumps(
+            {
+                "status": "ok",
+                "seconds": round(seconds, 3),
+                "peak_rss_mb": round(peak, 1),
+                "rss_before_mb": round(before, 1),
+                "result": repr(result)[:200],
+            }
+        )
+    )
+
+
+def spawn(job):
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.jobs",
+        "--one",
+        job.task,
+        json.dumps(list(job.args() if callable(job.args) else job.args)),
+        json.dumps((job.kwargs() if callable(job.kwargs) else job.kwargs) or {}),
+    ]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+    out, err = proc.communicate(timeout=1800)
+    wall = time.perf_counter() - t0
+    line = out.strip().splitlines()[-1] if out.strip() else "{}"
+    try:
+        doc = json.loads(line)
+    except json.JSONDecodeError:
+        doc = {"status": "error"}
+    if proc.returncode:
+        doc = {"status": "error", "stderr": err[-1500:]}
+    doc["process_wall_s"] = round(wall, 2)
+    return doc
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?")
+    ap.add_argument("--one", nargs=3, metavar=("TASK", "ARGS", "KWARGS"))
+    ap.add_argument("--only", nargs="*")
+    args = ap.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    sys.path.insert(0, str(ROOT))
+    if args.one:
+        task, a, k = args.one
+        run_one(task, json.loads(a), json.loads(k))
+        return
+    import django
+
+    django.setup()
+    results = {}
+    for job in all_jobs():
+        if args.only and job.key not in args.only:
+            continue
+        entry = {
+            "title": job.title,
+            "task": job.task,
+            "target_s": job.target_s,
+            "target_mb": job.target_mb,
+            "first_run_target": job.first_run_target,
+        }
+        if _import(job.task) is None:
+            entry["status"] = "not built"
+        else:
+            entry["status"] = "measured"
+            entry["runs"] = [spawn(job), spawn(job)]
+        results[job.key] = entry
+        runs = entry.get("runs", [])
+        print(
+            f"  {job.key:28s} {entry['status']:10s} "
+            + "  ".join(f"{r.get('seconds', r.get('status'))}s/{r.get('peak_rss_mb')}MB" for r in runs),
+            file=sys.stderr,
+            flush=True,
+        )
+    Path(args.out).write_text(json.dumps({"kind": "jobs", "results": results}, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

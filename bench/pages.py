@@ -1,0 +1,189 @@
+"""THE PAGE LIST of the benchmark: what is measured, as whom, with which records.
+
+Each ``Page``: a key, a title, the URL name (``app:name``), who is logged in, and optionally
+- ``args``: a function returning a list of argument tuples (rotated over the timed requests, as the peer
+  rotates its ticket ids), or ``None`` for a URL without arguments;
+- ``query``: GET parameters (a dict) — the list filters and dashboard periods live in the constants below;
+- ``target_p95_ms``: the issue's server-time target (None: only the query-count and EXPLAIN targets apply);
+- ``load``: measured under gunicorn + wrk too (with the peer page it is compared to).
+
+A page whose URL name does not resolve yet is reported as "not built"; one whose ``args`` finds no record
+as "no data". After the merge, check the user names, filters and periods against the real views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# --- one obvious place for the query parameters the views define (fill in after the merge) -------------------
+COMPLAINT_LIST_FILTER = {"state": "in_progress"}  # complaint list "filtered": open complaints in progress
+DASHBOARD_MONTH = {"period": "month"}  # deputy GM dashboard, this month
+DASHBOARD_YEAR = {"period": "year"}  # deputy GM dashboard, this year
+
+# --- who is logged in (demo logins of teams/demo.py; team 1 = 静安一组 holds ~1/20 of the data at scale) --
+GM = "gm"
+FRONT_DESK = "frontdesk"
+CONSULTANT = "consultant1"
+PM = "pm1"
+
+ROTATE = 30  # distinct records per detail page (rotated), as the peer does with 30 ticket ids
+
+
+@dataclass
+class Page:
+    key: str
+    title: str
+    url_name: str
+    user: str
+    args: Callable[[], list[tuple]] | None = None
+    query: dict = field(default_factory=dict)
+    target_p95_ms: float | None = None
+    load: bool = False
+    peer: str | None = None  # the peer page it is compared with (bench/peer keys)
+    peer_target_ratio: float | None = None  # ours ÷ peer req/s at least this
+
+
+# --- record finders (run at measurement time; import lazily so missing apps only skip their pages) ----------
+def _user(username):
+    from teams.models import User
+
+    return User.objects.get(username=username)
+
+
+def complaint_ids():
+    """Open and closed complaints of team 1 with a typical timeline (3–5 events)."""
+    from django.db.models import Count
+
+    from complaints.models import Complaint
+
+    team = _user(CONSULTANT).team_id
+    ids = list(
+        Complaint.objects.filter(team_id=team)
+        .annotate(n=Count("events"))
+        .filter(n__gte=3, n__lte=5)
+        .order_by("-registered_at")
+        .values_list("pk", flat=True)[:ROTATE]
+    )
+    return [(pk,) for pk in ids]
+
+
+def client_ids():
+    """Signed clients of team 1 (their file shows contract, project, visits, complaints and calls)."""
+    from clients.models import Client
+
+    team = _user(CONSULTANT).team_id
+    qs = Client.objects.filter(team_id=team, stage="signed").order_by("-created_at")
+    return [(pk,) for pk in qs.values_list("pk", flat=True)[:ROTATE]]
+
+
+def project_ids():
+    """Projects under construction or completed that pm1 manages."""
+    from projects.models import Project
+
+    qs = Project.objects.filter(project_manager=_user(PM), phase__in=["construction", "completed"])
+    return [(pk,) for pk in qs.order_by("-created_at").values_list("pk", flat=True)[:ROTATE]]
+
+
+def meeting_ids():
+    """Team 1's most recent held meetings."""
+    from teams.models import Meeting
+
+    qs = Meeting.objects.filter(team_id=_user(CONSULTANT).team_id, held=True).order_by("-date")
+    return [(pk,) for pk in qs.values_list("pk", flat=True)[:ROTATE]]
+
+
+def target_card_ids():
+    """Target cards of team 1 (performance app; the model name is a guess until the merge)."""
+    from django.apps import apps
+
+    try:
+        card = apps.get_model("performance", "TargetCard")
+    except LookupError:
+        return []
+    team = _user(CONSULTANT).team_id
+    field_names = {f.name for f in card._meta.get_fields()}
+    qs = card.objects.filter(team_id=team) if "team" in field_names else card.objects.all()
+    return [(pk,) for pk in qs.order_by("-pk").values_list("pk", flat=True)[:ROTATE]]
+
+
+# --- THE LIST --------------------------------------------------------------------------------------------------
+PAGES = [
+    Page("frontdesk_home", "Front-desk home (my work today)", "teams:home", FRONT_DESK),
+    Page("call_list", "Call log", "reception:call_list", FRONT_DESK),
+    Page("call_create", "Log a call (form)", "reception:call_create", FRONT_DESK),
+    Page("visit_list", "Visitor log", "reception:visit_list", FRONT_DESK),
+    Page("complaint_register", "Complaint registration form", "complaints:register", FRONT_DESK),
+    Page(
+        "complaint_list",
+        "Complaint list, all teams (deputy GM)",
+        "complaints:list",
+        GM,
+        target_p95_ms=100,
+        load=True,
+        peer="ticket_list_data",
+        peer_target_ratio=30,
+    ),
+    Page(
+        "complaint_list_team", "Complaint list, one team (consultant)", "complaints:list", CONSULTANT, target_p95_ms=100
+    ),
+    Page(
+        "complaint_list_filtered",
+        "Complaint list filtered (in progress)",
+        "complaints:list",
+        GM,
+        query=COMPLAINT_LIST_FILTER,
+        target_p95_ms=100,
+    ),
+    Page(
+        "complaint_detail",
+        "Complaint detail (30 complaints, 3–5 events, rotated)",
+        "complaints:detail",
+        CONSULTANT,
+        args=complaint_ids,
+        target_p95_ms=100,
+        load=True,
+        peer="ticket_detail",
+        peer_target_ratio=5,
+    ),
+    Page("weekly_summary", "Weekly complaint summary", "complaints:weekly_summary", GM),
+    Page("client_list", "Client list", "clients:list", CONSULTANT),
+    Page(
+        "client_detail",
+        "Client file (30 signed clients, rotated)",
+        "clients:detail",
+        CONSULTANT,
+        args=client_ids,
+        target_p95_ms=100,
+    ),
+    Page("pipeline", "Lead pipeline", "clients:pipeline", CONSULTANT),
+    Page("lost_report", "Lost-lead report", "clients:lost_report", CONSULTANT),
+    Page("project_detail", "Project detail", "projects:detail", PM, args=project_ids),
+    Page("project_schedule", "Project schedule", "projects:schedule", PM, args=project_ids),
+    Page("meeting_detail", "Daily meeting page", "teams:meeting_detail", CONSULTANT, args=meeting_ids),
+    Page("team_board", "Team board", "teams:board", CONSULTANT),
+    Page("target_card", "Target card", "performance:card_detail", CONSULTANT, args=target_card_ids),
+    Page(
+        "dashboard_month",
+        "Deputy GM dashboard, month",
+        "performance:dashboard",
+        GM,
+        query=DASHBOARD_MONTH,
+        target_p95_ms=300,
+        load=True,
+        peer="dashboard",
+        peer_target_ratio=100,
+    ),
+    Page(
+        "dashboard_year",
+        "Deputy GM dashboard, year",
+        "performance:dashboard",
+        GM,
+        query=DASHBOARD_YEAR,
+        target_p95_ms=1000,
+    ),
+    Page("report_list", "Monthly report (list / preview)", "performance:report_list", GM),
+]
+
+QUERY_LIMIT = 15  # the issue: a constant number of queries (≤ 15) on every page
+BIG_TABLE_ROWS = 10_000  # EXPLAIN: a sequential scan over a table with more rows than this is flagged

@@ -1,0 +1,69 @@
+"""The benchmark suite at a tiny scale, so that it cannot rot: seeding (COPY on PostgreSQL, bulk_create on
+SQLite), every page of bench/pages.py that resolves measured twice, the JSON written. No timing assertions."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from bench.measure import run
+from bench.pages import PAGES
+from bench.scale_seed import TABLES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", scale=200, verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return True
+
+
+def test_scale_seed_loads_every_table_with_consistent_keys_and_states_by_age(seeded):
+    from clients.models import Client
+    from complaints.models import Complaint, ComplaintEvent
+    from reception.models import Call
+    from teams.models import Meeting
+
+    assert Client.objects.count() >= 200
+    assert Complaint.objects.count() >= 600
+    assert ComplaintEvent.objects.count() >= 2000
+    assert Call.objects.count() >= 2000
+    assert Meeting.objects.exists()
+    # Every foreign key points at a row (on PostgreSQL this fires the deferred FK checks now).
+    connection.check_constraints()
+    closed = Complaint.objects.filter(state="closed")
+    assert closed.exists()
+    assert not closed.filter(closed_at__isnull=True).exists()
+    assert not Complaint.objects.filter(state="registered", acknowledged_at__isnull=False).exists()
+
+
+def test_every_table_entry_names_real_columns():
+    from django.apps import apps
+
+    for label, table in TABLES.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            assert table.optional, f"{label} is not optional but its model does not exist"
+            continue
+        names = {f.attname for f in model._meta.concrete_fields}
+        assert set(table.columns) <= names or table.optional, f"{label}: {set(table.columns) - names}"
+
+
+def test_measurement_of_every_resolving_page_writes_the_json(seeded, tmp_path):
+    out = tmp_path / "inprocess.json"
+    run(out, n=2, warmup=0, capture=1, explain=connection.vendor == "postgresql", log=lambda msg: None)
+
+    doc = json.loads(out.read_text())
+    assert set(doc["results"]) == {p.key for p in PAGES}
+    assert doc["data"]["complaints.Complaint"] >= 600
+    for key, entry in doc["results"].items():
+        assert entry["status"] in ("measured", "not built") or entry["status"].startswith("no data"), key
+        if entry["status"] == "measured":
+            assert entry["n"] == 2 and entry["queries"], key
+            crashes = [code for code in entry["status_codes"] if int(code) >= 500]
+            assert not crashes, f"{key} answered {entry['status_codes']}"
+    # The foundation's home page exists from the start: logging in as the page's role works end to end.
+    assert doc["results"]["frontdesk_home"]["status_codes"] == {"200": 2}
