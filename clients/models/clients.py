@@ -134,6 +134,9 @@ class Client(models.Model):
             models.Index(fields=["team", "-created_at"], name="client_team_created"),
             models.Index(fields=["team", "lost_at"], name="client_team_lost", condition=Q(stage="lost")),
             models.Index(fields=["phone2"], name="client_phone2"),
+            # Company-wide dashboards and reports count leads created or lost in a period.
+            models.Index(fields=["created_at"], name="client_created"),
+            models.Index(fields=["lost_at"], name="client_lost_at", condition=Q(lost_at__isnull=False)),
         ]
 
     def __str__(self):

@@ -62,6 +62,9 @@ class FollowUpVisit(models.Model):
             models.Index(fields=["owner", "due_date"], name="visit_owner_due", condition=Q(done_at__isnull=True)),
             models.Index(fields=["team", "due_date"], name="visit_team_due"),
             models.Index(fields=["team", "done_at"], name="visit_team_done", condition=Q(done_at__isnull=False)),
+            # Company-wide dashboards and reports count visits due or done in a period.
+            models.Index(fields=["due_date"], name="visit_due"),
+            models.Index(fields=["done_at"], name="visit_done_at", condition=Q(done_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
