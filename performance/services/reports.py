@@ -1,314 +1,35 @@
-"""Writes of the performance app: cards and appraisals, team targets,
-highlights, and the monthly report's generation, approval and sending."""
+"""The monthly report to headquarters: generation, narrative and photos, approval, and sending
+(claimed once, retried on failure)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from config.celery import enqueue_on_commit
 from performance import selectors
 from performance.metrics import Period
-from performance.models import (
-    CARD_TRANSITIONS,
-    REPORT_TRANSITIONS,
-    SCORE_CAP,
-    CardEvent,
-    CardItem,
-    Highlight,
-    MonthlyReport,
-    ReportEvent,
-    ReportPhoto,
-    RoleTemplateItem,
-    TargetCard,
-    TeamTarget,
-)
+from performance.models import REPORT_TRANSITIONS, MonthlyReport, ReportEvent, ReportPhoto
+from performance.services.common import StaleEdit, _say
 from teams.models import Team, User
 from teams.roles import Role
 from teams.services import notify
 
-logger = logging.getLogger(__name__)
+# The logger keeps the name it had before the services became a package.
+logger = logging.getLogger("performance.services")
 
 # Someone working on a report longer than this has died: the claim may be taken over.
 SEND_CLAIM_TIMEOUT = dt.timedelta(minutes=15)
-
-
-def _say(message: str, **params) -> str:
-    """A notification text in the site's language (zh-Hans): notifications are stored
-    text, and a beat task or management command has no request language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _(message) % params
-
-
-class StaleEdit(Exception):
-    """Somebody else changed the record first (optimistic locking)."""
-
-
-# --- target cards ----------------------------------------------------------------
-
-
-def card_create_for_month(*, month: dt.date) -> int:
-    """Create this month's card for every active member whose role has a template.
-
-    Idempotent: the unique (member, month) constraint makes a second run add nothing.
-    """
-    month = month.replace(day=1)
-    templates = {}
-    for item in RoleTemplateItem.objects.all():
-        templates.setdefault(item.role, []).append(item)
-    created = 0
-    members = User.objects.filter(is_active=True, role__in=list(templates)).exclude(target_cards__month=month)
-    for member in members:
-        try:
-            with transaction.atomic():
-                card = TargetCard.objects.create(member=member, team_id=member.team_id, month=month)
-                CardItem.objects.bulk_create(
-                    CardItem(
-                        card=card,
-                        label=item.label,
-                        metric=item.metric,
-                        unit=item.unit,
-                        target=item.default_target,
-                        weight=item.weight,
-                        order=item.order,
-                    )
-                    for item in templates[member.role]
-                )
-                CardEvent.objects.create(card=card, action="created", to_state=card.state)
-        except IntegrityError:  # created meanwhile by a second run
-            continue
-        created += 1
-    return created
-
-
-def _check_transition(card: TargetCard, to_state: str, user: User) -> None:
-    allowed = CARD_TRANSITIONS.get(card.state, {})
-    if to_state not in allowed:
-        raise ValidationError(
-            _("This card cannot go from “%(from)s” to that state.") % {"from": card.get_state_display()}
-        )
-    who = allowed[to_state]
-    if who == "member":
-        if card.member_id != user.pk:
-            raise PermissionDenied
-    elif who == Role.CONSULTANT:
-        # The team's consultant reviews the members' cards; the deputy GM reviews the consultant's own.
-        if user.sees_all:
-            return
-        if not (user.role == Role.CONSULTANT and user.team_id and user.team_id == card.team_id):
-            raise PermissionDenied
-        if card.member_id == user.pk:
-            raise ValidationError(_("A consultant's own card is reviewed by the deputy GM."))
-    elif not user.has_role(who):
-        raise PermissionDenied
-
-
-def _card_move(*, card: TargetCard, user: User, to_state: str, version: int, action: str, comment="", **fields):
-    """Compare-and-set on state and version, then the timeline event, in one transaction."""
-    _check_transition(card, to_state, user)
-    with transaction.atomic():
-        updated = TargetCard.objects.filter(pk=card.pk, state=card.state, version=version).update(
-            state=to_state, version=F("version") + 1, **fields
-        )
-        if updated != 1:
-            raise StaleEdit
-        CardEvent.objects.create(
-            card=card, actor=user, action=action, from_state=card.state, to_state=to_state, comment=comment
-        )
-    card.refresh_from_db()
-    return card
-
-
-def card_set_targets(*, card: TargetCard, user: User, version: int, targets: dict[int, Decimal]) -> TargetCard:
-    """The consultant adjusts targets with the member while the card is a draft (tip 88)."""
-    if card.state != TargetCard.State.DRAFT:
-        raise ValidationError(_("Targets can only change before the member confirms the card."))
-    if not (user.sees_all or (user.role == Role.CONSULTANT and user.team_id == card.team_id)):
-        raise PermissionDenied
-    with transaction.atomic():
-        if TargetCard.objects.filter(pk=card.pk, version=version).update(version=F("version") + 1) != 1:
-            raise StaleEdit
-        for item in card.items.all():
-            if item.pk in targets and targets[item.pk] != item.target:
-                item.target = targets[item.pk]
-                item.full_clean()
-                item.save(update_fields=["target"])
-        CardEvent.objects.create(card=card, actor=user, action="targets_set")
-    card.refresh_from_db()
-    return card
-
-
-def card_confirm(*, card: TargetCard, user: User, version: int) -> TargetCard:
-    """The member agrees with the card's targets."""
-    card = _card_move(
-        card=card,
-        user=user,
-        to_state=TargetCard.State.CONFIRMED,
-        version=version,
-        action="confirmed",
-        confirmed_at=timezone.now(),
-    )
-    return card
-
-
-def card_self_assess(
-    *, card: TargetCard, user: User, version: int, text: str, manual: dict[int, Decimal]
-) -> TargetCard:
-    """The member's self-assessment (and the actuals of manual items)."""
-    if not text.strip():
-        raise ValidationError(_("Write a few words about your month."))
-    with transaction.atomic():
-        for item in card.items.filter(metric="manual"):
-            if item.pk in manual:
-                item.actual = manual[item.pk]
-                item.save(update_fields=["actual"])
-        return _card_move(
-            card=card,
-            user=user,
-            to_state=TargetCard.State.SELF_ASSESSED,
-            version=version,
-            action="self_assessed",
-            self_assessment=text,
-            self_assessed_at=timezone.now(),
-        )
-
-
-def card_review(
-    *, card: TargetCard, user: User, version: int, comment: str, adjustment: Decimal, reason: str
-) -> TargetCard:
-    """The consultant's comment and score adjustment (a reason is required for any adjustment)."""
-    if adjustment and not reason.strip():
-        raise ValidationError(_("Give a reason for the score adjustment."))
-    if abs(adjustment) > 20:
-        raise ValidationError(_("An adjustment is at most 20 points either way."))
-    card = _card_move(
-        card=card,
-        user=user,
-        to_state=TargetCard.State.REVIEWED,
-        version=version,
-        action="reviewed",
-        comment=comment,
-        consultant_comment=comment,
-        adjustment=adjustment,
-        adjustment_reason=reason,
-        reviewed_by=user,
-        reviewed_at=timezone.now(),
-    )
-    notify(
-        recipients=User.objects.filter(role=Role.DEPUTY_GM, is_active=True),
-        title=_say(gettext_noop("Appraisal to approve: %(card)s"), card=card),
-        url=card_url(card),
-    )
-    return card
-
-
-def card_approve(*, card: TargetCard, user: User, version: int) -> TargetCard:
-    """The deputy GM approves: actuals and the score are frozen, the card is locked."""
-    rows = selectors.card_progress(card)
-    with transaction.atomic():
-        for row in rows:
-            if not row["item"].is_manual:
-                CardItem.objects.filter(pk=row["item"].pk).update(actual=row["actual"])
-        total = selectors.card_total(rows, card.adjustment)
-        card = _card_move(
-            card=card,
-            user=user,
-            to_state=TargetCard.State.APPROVED,
-            version=version,
-            action="approved",
-            approved_by=user,
-            approved_at=timezone.now(),
-            final_score=total,
-        )
-    notify(
-        recipients=[card.member],
-        title=_say(gettext_noop("Your appraisal for %(month)s is approved"), month=f"{card.month:%Y-%m}"),
-        url=card_url(card),
-    )
-    return card
-
-
-def card_return(*, card: TargetCard, user: User, version: int, comment: str) -> TargetCard:
-    """The deputy GM sends a reviewed card back to the consultant."""
-    return _card_move(
-        card=card,
-        user=user,
-        to_state=TargetCard.State.SELF_ASSESSED,
-        version=version,
-        action="returned",
-        comment=comment,
-    )
-
-
-def card_url(card: TargetCard) -> str:
-    from django.urls import reverse
-
-    return reverse("performance:card_detail", args=[card.pk])
-
-
-def item_score(actual, target, weight) -> Decimal | None:
-    """min(actual / target, SCORE_CAP) × weight; None without an actual."""
-    if actual is None:
-        return None
-    if not target:
-        return Decimal(weight) if actual else Decimal(0)
-    ratio = min(Decimal(actual) / Decimal(target), SCORE_CAP)
-    return (max(ratio, Decimal(0)) * weight).quantize(Decimal("0.01"))
-
-
-# --- team targets and highlights ------------------------------------------------------
-
-
-def team_target_save(*, team: Team, month: dt.date, user: User, version: int | None, **values) -> TeamTarget:
-    """Set (or change) a team's targets for a month; a stale version is refused."""
-    month = month.replace(day=1)
-    with transaction.atomic():
-        target = TeamTarget.objects.select_for_update().filter(team=team, month=month).first()
-        if target is None:
-            target = TeamTarget(team=team, month=month, set_by=user, **values)
-            target.full_clean()
-            target.save()
-            return target
-        if version is not None and version != target.version:
-            raise StaleEdit
-        for name, value in values.items():
-            setattr(target, name, value)
-        target.set_by = user
-        target.updated_at = timezone.now()
-        target.version += 1
-        target.full_clean()
-        target.save(update_fields=[*values, "set_by", "updated_at", "version"])
-    return target
-
-
-def highlight_give(*, team: Team, member: User | None, title: str, story: str, given_by: User) -> Highlight:
-    if member is not None and member.team_id != team.pk:
-        raise ValidationError(_("The member must belong to the team."))
-    highlight = Highlight(team=team, member=member, title=title, story=story, given_by=given_by)
-    highlight.full_clean()
-    highlight.save()
-    if member is not None:
-        notify(
-            recipients=[member],
-            title=_say(gettext_noop("Recognition: %(title)s"), title=title),
-            body=story,
-            team_channel=team,
-        )
-    return highlight
-
-
-# --- monthly report ----------------------------------------------------------------
 
 
 def report_snapshot(*, team: Team, month: dt.date, now: dt.datetime | None = None) -> dict:

@@ -1,0 +1,136 @@
+"""Contracts (工程合同) and what hangs off them: payment stages, the change history and
+scanned attachments."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models.clients import Client
+from teams.roles import Role
+
+
+class ContractQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Contracts and amounts: the team's consultant and the deputy GM only."""
+        if user.sees_all:
+            return self.all()
+        if user.role == Role.CONSULTANT:
+            return self.filter(team_id=user.team_id)
+        return self.none()
+
+
+class Contract(models.Model):
+    number = models.CharField(_("contract number"), max_length=40, unique=True)  # spine
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="contracts"
+    )  # spine
+    team = models.ForeignKey(
+        "teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="contracts"
+    )  # spine
+    signed_date = models.DateField(_("signed on"))  # spine
+    design_fee = models.DecimalField(_("design fee (yuan)"), max_digits=12, decimal_places=2, default=0)  # spine
+    construction_amount = models.DecimalField(_("construction amount (yuan)"), max_digits=12, decimal_places=2)  # spine
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="signed_contracts"
+    )  # spine
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    address = models.CharField(_("project address"), max_length=200, blank=True)
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    style = models.CharField(_("style"), max_length=40, blank=True)
+    package = models.CharField(_("package"), max_length=60, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-signed_date", "-pk"]
+        indexes = [models.Index(fields=["team", "signed_date"], name="contract_team_signed")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def total_amount(self):
+        return self.design_fee + self.construction_amount
+
+    def clean(self):
+        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
+            raise ValidationError({"planned_finish": _("The planned finish is before the planned start.")})
+
+
+class PaymentStage(models.Model):
+    """A payment stage of a contract (首期 / 中期 / 尾款)."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="payments"
+    )
+    name = models.CharField(_("stage"), max_length=40)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    due_condition = models.CharField(_("due when"), max_length=120, blank=True)
+    paid_date = models.DateField(_("paid on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("payment stage")
+        verbose_name_plural = _("payment stages")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContractChange(models.Model):
+    """History of amounts and payments: who changed what, when."""
+
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    field = models.CharField(_("field"), max_length=80)
+    old_value = models.CharField(_("old value"), max_length=200, blank=True)
+    new_value = models.CharField(_("new value"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("contract change")
+        verbose_name_plural = _("contract changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.contract} {self.field}"
+
+
+class ContractAttachment(models.Model):
+    """A scanned contract page (PDF or image), stored under a generated name."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to="contracts/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contract attachment")
+        verbose_name_plural = _("contract attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

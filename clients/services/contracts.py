@@ -1,0 +1,202 @@
+"""Contract writes: signing (opens the project and the visit plan), edits with their history,
+payment stages and scanned attachments."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import (
+    Client,
+    ClientEvent,
+    Contract,
+    ContractAttachment,
+    ContractChange,
+    FollowUpVisit,
+    PaymentStage,
+    VisitTemplate,
+    VisitTemplatePoint,
+)
+from clients.services.common import StaleEdit, _event
+from teams.models import User
+
+DEFAULT_PAYMENTS = [
+    ("首期", Decimal("0.30"), "开工前"),
+    ("中期", Decimal("0.60"), "水电验收后"),
+    ("尾款", Decimal("0.10"), "竣工验收后"),
+]
+
+
+def contract_next_number(*, signed_date: dt.date) -> str:
+    """The documented pattern: ``HT-<yyyymm>-<nnnn>``, a company-wide running number
+    within the month of signing (HT-202611-0007)."""
+    prefix = f"HT-{signed_date:%Y%m}-"
+    numbers = Contract.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    used = [int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()]
+    return f"{prefix}{max(used, default=0) + 1:04d}"
+
+
+def _plan_date(point: VisitTemplatePoint, contract: Contract) -> dt.date:
+    if point.anchor == VisitTemplatePoint.Anchor.START and contract.planned_start:
+        base = contract.planned_start
+    elif point.anchor == VisitTemplatePoint.Anchor.FINISH and contract.planned_finish:
+        base = contract.planned_finish
+    else:
+        base = contract.signed_date
+    return base + dt.timedelta(days=point.offset_days)
+
+
+@transaction.atomic
+def contract_sign(*, client: Client, by: User, data: dict, template: VisitTemplate | None = None) -> Contract:
+    """Sign a contract: the lead becomes signed, the project opens
+    (``projects.services.project_open``) and the visit plan is created from the
+    template — all or nothing."""
+    from projects.services import project_open
+
+    if client.stage not in (Client.Stage.QUOTED, Client.Stage.PROPOSAL, Client.Stage.MEASURED):
+        raise ValidationError(_("Only a lead that has been measured, proposed or quoted can sign a contract."))
+    data = dict(data)
+    signed_date = data.get("signed_date") or timezone.localdate()
+    contract = Contract(client=client, team=client.team, signed_by=by, **data)
+    contract.signed_date = signed_date
+    if not contract.number:
+        contract.number = contract_next_number(signed_date=signed_date)
+    contract.full_clean()
+    contract.save()
+    for order, (name, share, condition) in enumerate(DEFAULT_PAYMENTS):
+        PaymentStage.objects.create(
+            contract=contract,
+            name=name,
+            amount=(contract.construction_amount * share).quantize(Decimal("0.01")),
+            due_condition=condition,
+            order=order,
+        )
+    old = client.stage
+    if (
+        Client.objects.filter(pk=client.pk, stage=old).update(
+            stage=Client.Stage.SIGNED, stage_changed_at=timezone.now(), version=client.version + 1
+        )
+        != 1
+    ):
+        raise StaleEdit(_("Someone else moved this lead just now. Reload the page."))
+    client.stage, client.version = Client.Stage.SIGNED, client.version + 1
+    project_open(
+        client=client,
+        team=client.team,
+        contract=contract,
+        name=_("%(client)s's home") % {"client": client.name},
+        address=contract.address or client.address,
+        planned_start=contract.planned_start,
+        planned_finish=contract.planned_finish,
+    )
+    template = template or VisitTemplate.objects.filter(is_default=True).first()
+    if template is not None:
+        owner = client.consultant or by
+        FollowUpVisit.objects.bulk_create(
+            [
+                FollowUpVisit(
+                    client=client,
+                    contract=contract,
+                    team=client.team,
+                    owner=owner,
+                    point=point.point,
+                    channel=point.channel,
+                    due_date=_plan_date(point, contract),
+                )
+                for point in template.points.all()
+            ]
+        )
+    _event(
+        client,
+        ClientEvent.Kind.CONTRACT,
+        _("Contract %(number)s signed: %(amount)s yuan") % {"number": contract.number, "amount": contract.total_amount},
+        by,
+    )
+    return contract
+
+
+# Contract fields whose changes are kept in the history.
+TRACKED_CONTRACT_FIELDS = [
+    "number",
+    "address",
+    "floor_area",
+    "style",
+    "package",
+    "design_fee",
+    "construction_amount",
+    "signed_date",
+    "planned_start",
+    "planned_finish",
+]
+
+
+@transaction.atomic
+def contract_update(*, contract: Contract, by: User, version: int, data: dict) -> Contract:
+    changes = []
+    for field in TRACKED_CONTRACT_FIELDS:
+        if field in data and getattr(contract, field) != data[field]:
+            changes.append((field, getattr(contract, field), data[field]))
+            setattr(contract, field, data[field])
+    contract.full_clean()
+    updated = Contract.objects.filter(pk=contract.pk, version=version).update(
+        **{f: getattr(contract, f) for f, _old, _new in changes}, version=version + 1
+    )
+    if updated != 1:
+        raise StaleEdit(_("Someone else changed this contract while you were editing. Reload to see their changes."))
+    contract.version = version + 1
+    ContractChange.objects.bulk_create(
+        [
+            ContractChange(
+                contract=contract,
+                changed_by=by,
+                field=str(Contract._meta.get_field(f).verbose_name),
+                old_value="" if old is None else str(old),
+                new_value="" if new is None else str(new),
+            )
+            for f, old, new in changes
+        ]
+    )
+    return contract
+
+
+@transaction.atomic
+def payment_save(
+    *,
+    contract: Contract,
+    by: User,
+    name: str,
+    amount: Decimal,
+    due_condition: str = "",
+    paid_date: dt.date | None = None,
+    payment: PaymentStage | None = None,
+) -> PaymentStage:
+    """Add or edit a payment stage; every change goes into the contract's history."""
+    label = _("payment %(name)s") % {"name": name}
+    if payment is None:
+        payment = PaymentStage(contract=contract, order=contract.payments.count())
+        old = ""
+    else:
+        old = f"{payment.amount} / {payment.paid_date or '-'}"
+    payment.name, payment.amount, payment.due_condition, payment.paid_date = name, amount, due_condition, paid_date
+    payment.full_clean()
+    payment.save()
+    new = f"{payment.amount} / {payment.paid_date or '-'}"
+    if old != new:
+        ContractChange.objects.create(contract=contract, changed_by=by, field=label, old_value=old, new_value=new)
+    return payment
+
+
+def contract_attach(*, contract: Contract, by: User, upload, content_type: str) -> ContractAttachment:
+    """Store a checked upload under a generated name (the form checks type and size)."""
+    import uuid
+    from pathlib import Path
+
+    suffix = Path(upload.name).suffix.lower()[:8]
+    original = upload.name[:200]
+    upload.name = f"{uuid.uuid4().hex}{suffix}"
+    return ContractAttachment.objects.create(
+        contract=contract, file=upload, original_name=original, content_type=content_type, uploaded_by=by
+    )

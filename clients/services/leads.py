@@ -1,0 +1,210 @@
+"""Lead and client writes: create (also from the front desk), edit, move through the pipeline,
+mark lost, set the value tier, and the monthly lost-lead report."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Client, ClientEvent, LostLeadReport, LostReason
+from clients.services.common import StaleEdit, _event
+from teams.models import Team, User
+from teams.phones import normalize_phone
+
+
+def client_find_duplicates(*, phones: list[str], exclude_pk: int | None = None):
+    """Clients (any team) already registered with one of ``phones``."""
+    phones = [p for p in phones if p]
+    if not phones:
+        return Client.objects.none()
+    qs = Client.objects.filter(Q(phone__in=phones) | Q(phone2__in=phones)).select_related("team")
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+def _check_duplicates(phones: list[str], exclude_pk: int | None = None) -> None:
+    existing = client_find_duplicates(phones=phones, exclude_pk=exclude_pk).first()
+    if existing is not None:
+        message = _("This phone number already belongs to client %(name)s (%(team)s).") % {
+            "name": existing.name,
+            "team": existing.team,
+        }
+        raise ValidationError({"phone": ValidationError(message, code="duplicate_phone")})
+
+
+@transaction.atomic
+def lead_create(
+    *, name: str, phone: str, team: Team, source: str, created_by: User, consultant: User | None = None, notes: str = ""
+) -> Client:
+    """A new lead (单源). Raises ValidationError (code "duplicate_phone") when the
+    phone is already a client's."""
+    return client_create(
+        created_by=created_by,
+        data={"name": name, "phone": phone, "team": team, "source": source, "consultant": consultant, "notes": notes},
+    )
+
+
+@transaction.atomic
+def client_create(*, created_by: User, data: dict) -> Client:
+    """Create a client from form data (any Client field); the tier follows the value rule."""
+    data = dict(data)
+    data["phone"] = normalize_phone(data.get("phone", ""))
+    data["phone2"] = normalize_phone(data.get("phone2", "") or "")
+    team = data["team"]
+    if not data.get("consultant"):
+        data["consultant"] = team.leader
+    client = Client(**data)
+    client.value_tier = client.computed_tier()
+    client.full_clean()
+    _check_duplicates([client.phone, client.phone2])
+    client.save()
+    _event(
+        client,
+        ClientEvent.Kind.CREATED,
+        _("Lead created (%(source)s)") % {"source": client.get_source_display()},
+        created_by,
+    )
+    return client
+
+
+# Fields a consultant edits on the client form.
+EDITABLE_FIELDS = [
+    "name",
+    "phone",
+    "phone2",
+    "wechat",
+    "district",
+    "community",
+    "building",
+    "property_type",
+    "floor_area",
+    "budget",
+    "intent",
+    "source",
+    "referrer",
+    "consultant",
+    "notes",
+]
+
+
+@transaction.atomic
+def client_update(*, client: Client, by: User, version: int, data: dict) -> Client:
+    """Save edited details if nobody saved in between (``version``); re-rate the tier
+    unless the consultant set it by hand."""
+    for field in ("phone", "phone2"):
+        if field in data:
+            data[field] = normalize_phone(data[field] or "")
+    changed = [f for f in EDITABLE_FIELDS if f in data and getattr(client, f) != data[f]]
+    for field in changed:
+        setattr(client, field, data[field])
+    if not client.tier_overridden:
+        client.value_tier = client.computed_tier()
+    client.full_clean()
+    _check_duplicates([client.phone, client.phone2], exclude_pk=client.pk)
+    client.version = version + 1
+    updated = Client.objects.filter(pk=client.pk, version=version).update(
+        **{f: getattr(client, f) for f in [*changed, "value_tier"]}, version=version + 1
+    )
+    if updated != 1:
+        raise StaleEdit(_("Someone else changed this client while you were editing. Reload to see their changes."))
+    if changed:
+        labels = ", ".join(str(Client._meta.get_field(f).verbose_name) for f in changed)
+        _event(client, ClientEvent.Kind.EDIT, _("Edited: %(fields)s") % {"fields": labels}, by)
+    return client
+
+
+@transaction.atomic
+def lead_move(*, client: Client, stage: str, by: User, measured_on: dt.date | None = None) -> Client:
+    """Move a lead to another open stage (STAGE_TRANSITIONS); compare-and-set on the
+    stage so two people moving the same card do not both win."""
+    if stage in (Client.Stage.LOST, Client.Stage.SIGNED):
+        raise ValidationError(_("Use the lost form or sign a contract for this step."))
+    if not client.can_move_to(stage):
+        raise ValidationError(
+            _("A lead cannot go from %(from)s to %(to)s.")
+            % {"from": client.get_stage_display(), "to": Client.Stage(stage).label}
+        )
+    if stage == Client.Stage.MEASURED and measured_on is None:
+        measured_on = client.measured_on or timezone.localdate()
+    old = client.stage
+    now = timezone.now()
+    fields = {"stage": stage, "stage_changed_at": now, "version": client.version + 1}
+    if stage == Client.Stage.MEASURED:
+        fields["measured_on"] = measured_on
+    if old == Client.Stage.LOST:
+        fields.update(lost_at=None, lost_reason=None, lost_stage="", competitor="", lost_notes="")
+    if Client.objects.filter(pk=client.pk, stage=old).update(**fields) != 1:
+        raise StaleEdit(_("Someone else moved this lead just now. Reload the board."))
+    for key, value in fields.items():
+        setattr(client, key, value)
+    text = _("%(from)s → %(to)s") % {"from": Client.Stage(old).label, "to": client.get_stage_display()}
+    if stage == Client.Stage.MEASURED:
+        text += " · " + _("measured on %(date)s") % {"date": measured_on.isoformat()}
+    _event(client, ClientEvent.Kind.STAGE, text, by, at=now)
+    return client
+
+
+@transaction.atomic
+def lead_mark_lost(
+    *, client: Client, by: User, reason: LostReason, competitor: str = "", notes: str = "", lost_at=None
+) -> Client:
+    """Lost needs a reason; the stage at which it was lost is kept for the report."""
+    if reason is None:
+        raise ValidationError({"reason": _("Give the reason the lead was lost.")})
+    if not client.can_move_to(Client.Stage.LOST):
+        raise ValidationError(_("Only an open lead can be marked lost."))
+    old = client.stage
+    lost_at = lost_at or timezone.now()
+    fields = {
+        "stage": Client.Stage.LOST,
+        "lost_at": lost_at,
+        "lost_reason": reason,
+        "lost_stage": old,
+        "competitor": competitor,
+        "lost_notes": notes,
+        "stage_changed_at": lost_at,
+        "version": client.version + 1,
+    }
+    if Client.objects.filter(pk=client.pk, stage=old).update(**fields) != 1:
+        raise StaleEdit(_("Someone else moved this lead just now. Reload the board."))
+    for key, value in fields.items():
+        setattr(client, key, value)
+    text = _("Lost at %(stage)s: %(reason)s") % {"stage": Client.Stage(old).label, "reason": reason.name}
+    if competitor:
+        text += " · " + _("competitor %(name)s") % {"name": competitor}
+    _event(client, ClientEvent.Kind.LOST, text, by, at=lost_at)
+    return client
+
+
+@transaction.atomic
+def client_set_tier(*, client: Client, by: User, tier: str, reason: str) -> Client:
+    """The consultant overrides the computed tier (a reason is required); an empty
+    tier goes back to the rule."""
+    if tier:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why you set the tier by hand.")})
+        client.value_tier, client.tier_overridden, client.tier_reason = tier, True, reason.strip()
+        text = _("Tier set to %(tier)s by hand: %(reason)s") % {"tier": tier, "reason": client.tier_reason}
+    else:
+        client.value_tier, client.tier_overridden, client.tier_reason = client.computed_tier(), False, ""
+        text = _("Tier back to the rule: %(tier)s") % {"tier": client.value_tier}
+    client.full_clean()
+    client.save(update_fields=["value_tier", "tier_overridden", "tier_reason"])
+    _event(client, ClientEvent.Kind.TIER, text, by)
+    return client
+
+
+@transaction.atomic
+def lost_report_save(*, team: Team, month: dt.date, by: User, conclusions: str, actions: str = "") -> LostLeadReport:
+    """The consultant's conclusions and actions for a team's month (one per month; saving again updates it)."""
+    report, _created = LostLeadReport.objects.select_for_update().get_or_create(
+        team=team,
+        month=month.replace(day=1),
+        defaults={"conclusions": conclusions, "actions": actions, "written_by": by},
+    )
+    report.conclusions, report.actions, report.written_by, report.written_at = conclusions, actions, by, timezone.now()
+    report.full_clean()
+    report.save(update_fields=["conclusions", "actions", "written_by", "written_at"])
+    return report

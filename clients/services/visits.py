@@ -1,0 +1,133 @@
+"""Follow-up visit writes: plan, record, and the periodic reminders and escalations."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Client, ClientEvent, FollowUpVisit
+from clients.services.common import StaleEdit, _event
+from teams.models import User
+from teams.roles import Role
+
+
+@transaction.atomic
+def visit_create(
+    *, client: Client, by: User, point: str, due_date: dt.date, channel: str, owner: User | None = None
+) -> FollowUpVisit:
+    """An ad-hoc follow-up visit."""
+    visit = FollowUpVisit(
+        client=client,
+        team=client.team,
+        owner=owner or client.consultant or by,
+        point=point,
+        due_date=due_date,
+        channel=channel,
+        contract=client.contracts.first(),
+    )
+    visit.full_clean()
+    visit.save()
+    _event(
+        client,
+        ClientEvent.Kind.VISIT,
+        _("Visit planned: %(point)s on %(date)s") % {"point": point, "date": due_date},
+        by,
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    visit: FollowUpVisit,
+    by: User,
+    channel: str,
+    outcome: str,
+    satisfaction: int | None,
+    opinions: str = "",
+    raised_complaint: bool = False,
+    done_at=None,
+) -> FollowUpVisit:
+    """Record a visit as done (once: a second save of the same visit is refused)."""
+    done_at = done_at or timezone.now()
+    visit.channel, visit.outcome, visit.satisfaction = channel, outcome, satisfaction
+    visit.opinions, visit.raised_complaint, visit.done_at = opinions, raised_complaint, done_at
+    visit.full_clean()
+    updated = FollowUpVisit.objects.filter(pk=visit.pk, done_at=None).update(
+        channel=channel,
+        outcome=outcome,
+        satisfaction=satisfaction,
+        opinions=opinions,
+        raised_complaint=raised_complaint,
+        done_at=done_at,
+    )
+    if updated != 1:
+        raise StaleEdit(_("This visit has already been recorded."))
+    text = _("Visit done: %(point)s") % {"point": visit.point}
+    if satisfaction:
+        text += " · " + _("satisfaction %(n)s/5") % {"n": satisfaction}
+    if raised_complaint:
+        text += " · " + _("raised a complaint")
+    _event(visit.client, ClientEvent.Kind.VISIT, text, by, at=done_at)
+    return visit
+
+
+def _visit_url(visit: FollowUpVisit) -> str:
+    return reverse("clients:visit_record", args=[visit.pk])
+
+
+def visits_remind_due(*, now=None) -> int:
+    """The morning a visit is due: remind its owner, once (claimed by ``reminded_at``)."""
+    from teams.services import notify
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = 0
+    due = FollowUpVisit.objects.filter(done_at=None, reminded_at=None, due_date__lte=today).select_related(
+        "client", "owner"
+    )
+    for visit in due:
+        with transaction.atomic():
+            if FollowUpVisit.objects.filter(pk=visit.pk, reminded_at=None).update(reminded_at=now) != 1:
+                continue
+            notify(
+                recipients=[visit.owner],
+                title=_("Follow-up visit due today: %(client)s · %(point)s")
+                % {"client": visit.client, "point": visit.point},
+                body=_("Due %(date)s.") % {"date": visit.due_date},
+                url=_visit_url(visit),
+            )
+            sent += 1
+    return sent
+
+
+def visits_escalate_overdue(*, now=None, days: int | None = None) -> int:
+    """A visit overdue by ``CLIENT_VISIT_ESCALATE_DAYS`` days goes to the deputy GM, once."""
+    from django.conf import settings
+
+    from teams.services import notify
+
+    now = now or timezone.now()
+    days = settings.CLIENT_VISIT_ESCALATE_DAYS if days is None else days
+    limit = timezone.localdate(now) - dt.timedelta(days=days)
+    gms = list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
+    sent = 0
+    overdue = FollowUpVisit.objects.filter(done_at=None, escalated_at=None, due_date__lte=limit).select_related(
+        "client", "owner", "team"
+    )
+    for visit in overdue:
+        with transaction.atomic():
+            if FollowUpVisit.objects.filter(pk=visit.pk, escalated_at=None).update(escalated_at=now) != 1:
+                continue
+            notify(
+                recipients=[*gms, visit.owner],
+                title=_("Follow-up visit overdue %(days)s days: %(client)s · %(point)s")
+                % {"days": visit.days_overdue(timezone.localdate(now)), "client": visit.client, "point": visit.point},
+                body=_("Owner: %(owner)s, team %(team)s, due %(date)s.")
+                % {"owner": visit.owner, "team": visit.team, "date": visit.due_date},
+                url=_visit_url(visit),
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,234 @@
+"""Client pages: list and export, create, edit, the client file, phone reveal, stage moves,
+lost and tier forms, and the pipeline board."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients import selectors, services
+from clients.filters import ClientFilter
+from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
+from clients.models import AccessLog, ArchiveHandover, Client, Contract, FollowUpVisit
+from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _apply_errors, _can_export, _log
+from teams.access import get_visible_or_404, role_required
+from teams.exports import xlsx_response
+from teams.models import Team
+
+
+@role_required(READERS)
+def client_list(request):
+    qs = Client.objects.visible_to(request.user).select_related("team", "consultant", "archive")
+    filterset = ClientFilter(request.GET, queryset=qs)
+    if not request.user.sees_all:
+        filterset.form.fields.pop("team")
+    if request.GET.get("export") == "xlsx":
+        if not _can_export(request.user):
+            raise Http404
+        rows = list(filterset.qs[:5000])
+        _log(
+            request,
+            AccessLog.Action.EXPORT,
+            detail=_("%(n)s clients; filter: %(q)s") % {"n": len(rows), "q": request.GET.urlencode()},
+        )
+        headers = [
+            _("Name"),
+            _("Phone"),
+            _("Team"),
+            _("Consultant"),
+            _("Stage"),
+            _("Value tier"),
+            _("Source"),
+            _("Address"),
+            _("Created"),
+        ]
+        data = [
+            [
+                c.name,
+                c.masked_phone,
+                str(c.team),
+                str(c.consultant or ""),
+                c.get_stage_display(),
+                c.value_tier,
+                c.get_source_display(),
+                c.address,
+                c.created_at,
+            ]
+            for c in rows
+        ]
+        return xlsx_response(f"clients-{timezone.localdate():%Y%m%d}.xlsx", [(_("Clients"), headers, data)])
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_export": _can_export(request.user),
+            "can_create": request.user.role in SALES,
+        },
+    )
+
+
+@role_required(SALES)
+def client_create(request):
+    form = ClientForm(request.POST or None, team=request.user.team, initial={"consultant": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            client = services.client_create(created_by=request.user, data={**data, "team": request.user.team})
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Lead %(name)s created.") % {"name": client.name})
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form})
+
+
+@role_required(SALES)
+def client_edit(request, pk):
+    client = get_visible_or_404(Client, request.user, pk=pk)
+    form = ClientForm(request.POST or None, instance=client, team=client.team, initial={"version": client.version})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.client_update(client=client, by=request.user, version=form.cleaned_data["version"] or 0, data=data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@role_required(READERS)
+def client_detail(request, pk):
+    client = get_visible_or_404(
+        Client.objects.select_related(
+            "team", "consultant", "lost_reason", "archive", "archive__handed_by", "archive__received_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+    _log(request, AccessLog.Action.OPEN, client=client)
+    timeline = selectors.client_timeline(client=client, user=request.user)
+    contracts = list(Contract.objects.visible_to(request.user).filter(client=client))
+    visits = list(FollowUpVisit.objects.visible_to(request.user).filter(client=client).select_related("owner"))
+    from complaints.models import Complaint
+
+    complaints = list(Complaint.objects.visible_to(request.user).filter(client=client)[:50])
+    archive = getattr(client, "archive", None) if ArchiveHandover.objects.filter(client=client).exists() else None
+    is_sales = request.user.role in SALES
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "timeline": timeline,
+            "phases": selectors.client_service_records(client=client, timeline=timeline),
+            "contracts": contracts,
+            "visits": visits,
+            "complaints": complaints,
+            "archive": archive,
+            "loans": list(archive.loans.all()) if archive else [],
+            "is_sales": is_sales,
+            "move_targets": [
+                s for s in Client.Stage if client.can_move_to(s) and s not in (Client.Stage.LOST, Client.Stage.SIGNED)
+            ],
+            "tier_form": TierForm(
+                initial={"tier": client.value_tier if client.tier_overridden else "", "reason": client.tier_reason}
+            ),
+            "visit_form": VisitCreateForm(initial={"due_date": timezone.localdate() + dt.timedelta(days=7)}),
+            "handover_form": HandoverForm(initial={"handed_on": timezone.localdate()}),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(READERS)
+@require_POST
+def client_reveal_phone(request, pk):
+    client = get_visible_or_404(Client, request.user, pk=pk)
+    _log(request, AccessLog.Action.REVEAL, client=client)
+    return render(request, "clients/partials/phone.html", {"client": client, "revealed": True})
+
+
+@role_required(SALES)
+@require_POST
+def client_move(request, pk):
+    client = get_visible_or_404(Client, request.user, pk=pk)
+    form = MoveForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.lead_move(
+                client=client,
+                stage=form.cleaned_data["stage"],
+                by=request.user,
+                measured_on=form.cleaned_data["measured_on"],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Choose a stage.")
+    if request.htmx:
+        response = render(
+            request,
+            "clients/partials/board.html",
+            {"columns": selectors.pipeline_columns(user=request.user), "error": error},
+        )
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request, _("%(name)s is now: %(stage)s") % {"name": client.name, "stage": client.get_stage_display()}
+        )
+    return redirect(request.POST.get("next") or reverse("clients:detail", args=[client.pk]))
+
+
+@role_required(SALES)
+def client_lost(request, pk):
+    client = get_visible_or_404(Client, request.user, pk=pk)
+    form = LostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lead_mark_lost(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s marked lost.") % {"name": client.name})
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/lost_form.html", {"form": form, "client": client})
+
+
+@role_required(SALES)
+@require_POST
+def client_tier(request, pk):
+    client = get_visible_or_404(Client, request.user, pk=pk)
+    form = TierForm(request.POST)
+    if form.is_valid():
+        services.client_set_tier(
+            client=client, by=request.user, tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Value tier saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("clients:detail", pk=client.pk)
+
+
+@role_required(MANAGERS)
+def pipeline(request):
+    team_id = request.GET.get("team") if request.user.sees_all else None
+    columns = selectors.pipeline_columns(user=request.user, team_id=team_id if (team_id or "").isdigit() else None)
+    teams = Team.objects.filter(is_active=True) if request.user.sees_all else []
+    return render(
+        request, "clients/pipeline.html", {"columns": columns, "teams": teams, "is_sales": request.user.role in SALES}
+    )

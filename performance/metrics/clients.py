@@ -1,0 +1,115 @@
+"""Metrics over clients: leads and signings (with contract amounts) and follow-up visits."""
+
+from __future__ import annotations
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client, Contract, FollowUpVisit
+from performance.metrics.base import Metric
+from performance.metrics.conditions import _and, _const, _dates, _times
+
+
+def _amount():
+    return ExpressionWrapper(F("design_fee") + F("construction_amount"), output_field=DecimalField())
+
+
+_DUE_OR_DONE_VISIT = lambda p, now: Q(done_at__isnull=False) | Q(due_date__lt=p.cutoff_date(now))  # noqa: E731
+
+CLIENT_METRICS = [
+    # Leads and signings
+    Metric(
+        "leads_new",
+        _("New leads"),
+        "count",
+        Client,
+        "count",
+        _times("created_at"),
+        "team",
+        "consultant",
+        _("Leads (单源) created in the period."),
+    ),
+    Metric(
+        "lead_conversion",
+        _("Lead conversion"),
+        "pct",
+        Client,
+        "ratio",
+        _times("created_at"),
+        "team",
+        "consultant",
+        _("Of the leads created in the period, the share now signed."),
+        hit=_const(stage=Client.Stage.SIGNED),
+    ),
+    Metric(
+        "leads_lost",
+        _("Leads lost"),
+        "count",
+        Client,
+        "count",
+        _times("lost_at"),
+        "team",
+        "consultant",
+        _("Leads marked lost in the period."),
+        higher_is_better=False,
+    ),
+    Metric(
+        "signings",
+        _("Contracts signed"),
+        "count",
+        Contract,
+        "count",
+        _dates("signed_date"),
+        "team",
+        "signed_by",
+        _("Contracts whose signing date is in the period."),
+    ),
+    Metric(
+        "contract_value",
+        _("Contract value"),
+        "yuan",
+        Contract,
+        "sum",
+        _dates("signed_date"),
+        "team",
+        "signed_by",
+        _("Design fee plus construction amount of the contracts signed in the period."),
+        expr=_amount,
+    ),
+    # Follow-up visits
+    Metric(
+        "followups_done",
+        _("Follow-up visits done"),
+        "count",
+        FollowUpVisit,
+        "count",
+        _times("done_at"),
+        "team",
+        "owner",
+        _("Visits done in the period."),
+    ),
+    Metric(
+        "followups_on_time",
+        _("Follow-ups done on time"),
+        "pct",
+        FollowUpVisit,
+        "ratio",
+        _and(_dates("due_date"), _DUE_OR_DONE_VISIT),
+        "team",
+        "owner",
+        _("Of the visits due in the period (done, or already past due), the share done on or before the due date."),
+        hit=lambda p, now: Q(done_at__date__lte=F("due_date")),
+    ),
+    Metric(
+        "satisfaction",
+        _("Client satisfaction"),
+        "avg",
+        FollowUpVisit,
+        "avg",
+        _and(_times("done_at"), _const(satisfaction__isnull=False)),
+        "team",
+        "owner",
+        _("Average satisfaction (1–5) given at the visits done in the period."),
+        expr=lambda: F("satisfaction"),
+    ),
+]

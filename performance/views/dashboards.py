@@ -1,0 +1,281 @@
+"""The dashboard and its drill-downs: the records behind each figure, as a page or a spreadsheet."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from complaints.models import Complaint
+from performance import selectors
+from performance.metrics import METRICS, Period
+from performance.views.common import PAGE_SIZE, _today, resolve_scope, scope_params, scope_title
+from teams.access import ALL_ROLES, role_required
+from teams.models import Team
+
+
+@role_required(ALL_ROLES)
+def dashboard(request):
+    user = request.user
+    scope = resolve_scope(user, team_id=request.GET.get("team"), person_id=request.GET.get("person"))
+    period = Period.parse(request.GET.get("month"), _today())
+    data = selectors.dashboard_data(period=period, scope=scope, money=selectors.sees_money(user))
+    labels = {key: str(metric.label) for key, metric in METRICS.items()}
+    trend_chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [labels[k] for k in data["trend"]["series"]]},
+        "xAxis": {"type": "category", "data": data["trend"]["months"]},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": labels[k], "type": "line", "data": [float(v) if v is not None else None for v in values]}
+            for k, values in data["trend"]["series"].items()
+        ],
+    }
+    category_chart = {
+        "tooltip": {},
+        "xAxis": {"type": "category", "data": [selectors.category_label(c) for c in data["categories"]]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "data": list(data["categories"].values()), "name": _("Complaints")}],
+    }
+    team_chart = None
+    if data["teams"]:
+        team_chart = {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"data": [labels["signings"], labels["complaints_registered"]]},
+            "xAxis": {"type": "category", "data": [t["name"] for t in data["teams"]]},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": [
+                {"name": labels[k], "type": "bar", "data": [t["values"].get(k) or 0 for t in data["teams"]]}
+                for k in ("signings", "complaints_registered")
+            ],
+        }
+    months = [Period.month_of(_today())]
+    for _i in range(11):
+        months.append(months[-1].previous())
+    context = {
+        "data": data,
+        "scope": scope,
+        "scope_title": scope_title(scope),
+        "scope_params": scope_params(scope),
+        "period": period,
+        "previous": period.previous(),
+        "months": months,
+        "computed_at": parse_datetime(data["computed_at"]),
+        "trend_chart": trend_chart,
+        "category_chart": category_chart,
+        "team_chart": team_chart,
+        "teams": Team.objects.filter(is_active=True) if user.sees_all else Team.objects.none(),
+        "team_keys": [k for k in selectors.DASHBOARD_KEYS if not data["teams"] or k in data["teams"][0]["values"]],
+    }
+    return render(request, "performance/dashboard.html", context)
+
+
+# Columns of the drill-down list per model: (header, function of the row).
+def _link(url_name, pk, text):
+    try:
+        return {"url": reverse(url_name, args=[pk]), "text": text}
+    except NoReverseMatch:
+        return text
+
+
+def _dt(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+DRILL_COLUMNS = {
+    "Client": (
+        ["team", "consultant"],
+        lambda: [_("Client"), _("Team"), _("Consultant"), _("Stage"), _("Created"), _("Lost at")],
+        lambda o: [
+            _link("clients:detail", o.pk, o.name),
+            o.team.name,
+            str(o.consultant or "—"),
+            o.get_stage_display(),
+            _dt(o.created_at),
+            _dt(o.lost_at),
+        ],
+    ),
+    "Contract": (
+        ["team", "client", "signed_by"],
+        lambda: [_("Contract"), _("Client"), _("Team"), _("Signed on"), _("Signed by"), _("Amount (yuan)")],
+        lambda o: [
+            o.number,
+            o.client.name,
+            o.team.name,
+            str(o.signed_date),
+            str(o.signed_by),
+            f"{o.total_amount:,.2f}",
+        ],
+    ),
+    "FollowUpVisit": (
+        ["client", "team", "owner"],
+        lambda: [_("Client"), _("Visit point"), _("Owner"), _("Due date"), _("Done at"), _("Satisfaction")],
+        lambda o: [o.client.name, o.point, str(o.owner), str(o.due_date), _dt(o.done_at), o.satisfaction or "—"],
+    ),
+    "Complaint": (
+        ["team", "handler", "client"],
+        lambda: [
+            _("Complaint"),
+            _("Team"),
+            _("Category"),
+            _("Severity"),
+            _("State"),
+            _("Registered"),
+            _("Resolve by"),
+            _("Resolved at"),
+        ],
+        lambda o: [
+            _link("complaints:detail", o.pk, f"#{o.pk} {o.caller_name}"),
+            o.team.name,
+            o.get_category_display(),
+            o.get_severity_display(),
+            o.get_state_display(),
+            _dt(o.registered_at),
+            _dt(o.resolve_due_at),
+            _dt(o.resolved_at),
+        ],
+    ),
+    "Project": (
+        ["team", "project_manager"],
+        lambda: [
+            _("Project"),
+            _("Team"),
+            _("Project manager"),
+            _("Planned finish"),
+            _("Actual start"),
+            _("Actual finish"),
+        ],
+        lambda o: [
+            _link("projects:detail", o.pk, o.name),
+            o.team.name,
+            str(o.project_manager or "—"),
+            str(o.planned_finish or "—"),
+            str(o.actual_start or "—"),
+            str(o.actual_finish or "—"),
+        ],
+    ),
+    "DrawingTask": (
+        ["project", "assignee"],
+        lambda: [_("Drawing"), _("Project"), _("Assigned to"), _("Deadline"), _("Delivered at")],
+        lambda o: [o.title, o.project.name, str(o.assignee), str(o.deadline), _dt(o.delivered_at)],
+    ),
+    "SchedulePhase": (
+        ["project"],
+        lambda: [_("Phase"), _("Project"), _("Planned finish"), _("Actual finish")],
+        lambda o: [o.get_kind_display(), o.project.name, str(o.planned_finish), str(o.actual_finish or "—")],
+    ),
+    "Inspection": (
+        ["phase__project", "inspector"],
+        lambda: [_("Project"), _("Phase"), _("Inspector"), _("Inspected on"), _("Result")],
+        lambda o: [
+            o.phase.project.name,
+            o.phase.get_kind_display(),
+            str(o.inspector),
+            str(o.inspected_on),
+            o.get_result_display(),
+        ],
+    ),
+    "CrewEvaluation": (
+        ["crew", "phase__project", "evaluated_by"],
+        lambda: [_("Crew"), _("Project"), _("Evaluated by"), _("Evaluated on")],
+        lambda o: [o.crew.name, o.phase.project.name, str(o.evaluated_by), str(o.evaluated_on)],
+    ),
+    "Call": (
+        ["logged_by", "forward_to", "forward_team"],
+        lambda: [
+            _("Caller"),
+            _("Purpose"),
+            _("Forwarded to"),
+            _("Forwarded at"),
+            _("Acknowledge by"),
+            _("Acknowledged at"),
+        ],
+        lambda o: [
+            o.caller_name,
+            o.purpose,
+            str(o.forward_to or o.forward_team or "—"),
+            _dt(o.forwarded_at),
+            _dt(o.ack_due_at),
+            _dt(o.acknowledged_at),
+        ],
+    ),
+    "Meeting": (
+        ["team", "chair"],
+        lambda: [_("Team"), _("Date"), _("Chair")],
+        lambda o: [o.team.name, str(o.date), str(o.chair or "—")],
+    ),
+    "MeetingAttendance": (
+        ["meeting__team", "member"],
+        lambda: [_("Team"), _("Date"), _("Member"), _("Status"), _("Reason")],
+        lambda o: [o.meeting.team.name, str(o.meeting.date), str(o.member), o.get_status_display(), o.reason],
+    ),
+    "ActionItem": (
+        ["meeting__team", "owner"],
+        lambda: [_("Action"), _("Team"), _("Owner"), _("Due date"), _("Done at")],
+        lambda o: [o.text, o.meeting.team.name, str(o.owner), str(o.due_date or "—"), _dt(o.done_at)],
+    ),
+    "Training": (
+        ["team"],
+        lambda: [_("Topic"), _("Trainer"), _("Date"), _("Team")],
+        lambda o: [o.topic, o.trainer, str(o.date), str(o.team or _("Company-wide"))],
+    ),
+    "TrainingAttendance": (
+        ["training", "member"],
+        lambda: [_("Topic"), _("Date"), _("Member")],
+        lambda o: [o.training.topic, str(o.training.date), str(o.member)],
+    ),
+}
+
+
+def drill_queryset(user, metric, period, scope, *, category=None, now=None):
+    """Exactly the metric's records (same function, same filter), limited to what ``user`` may see."""
+    qs = metric.queryset(period, scope, now=now)
+    if category:
+        if metric.model is not Complaint or category not in Complaint.Category.values:
+            raise Http404
+        qs = qs.filter(category=category)
+    if hasattr(qs, "visible_to"):
+        qs = qs.visible_to(user)
+    return qs
+
+
+@role_required(ALL_ROLES)
+def drill(request, key):
+    metric = METRICS.get(key)
+    if metric is None:
+        raise Http404
+    user = request.user
+    if metric.key in selectors.MONEY_KEYS and not selectors.sees_money(user):
+        raise Http404
+    scope = resolve_scope(user, team_id=request.GET.get("team"), person_id=request.GET.get("person"))
+    if not metric.applies_to(scope):
+        raise Http404
+    period = Period.parse(request.GET.get("month"), _today())
+    category = request.GET.get("category") or None
+    related, headers, cells = DRILL_COLUMNS[metric.model.__name__]
+    qs = drill_queryset(user, metric, period, scope, category=category).select_related(*related).order_by("-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"cells": cells(obj), "hit": getattr(obj, "metric_hit", None)} for obj in page]
+    counted = metric.queryset(period, scope).filter(category=category).count() if category else None
+    if counted is None:
+        counted = metric.queryset(period, scope).count()
+    return render(
+        request,
+        "performance/drill.html",
+        {
+            "metric": metric,
+            "value": metric.value(period, scope) if not category else None,
+            "period": period,
+            "scope": scope,
+            "scope_title": scope_title(scope),
+            "scope_params": scope_params(scope),
+            "category": selectors.category_label(category) if category else "",
+            "headers": headers(),
+            "rows": rows,
+            "page": page,
+            "is_ratio": metric.hit is not None,
+            "hidden": counted - page.paginator.count,
+        },
+    )
