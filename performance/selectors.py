@@ -186,10 +186,11 @@ def _serial(value):
 def dashboard_data(*, period: Period, scope: Scope, money: bool, now: dt.datetime | None = None) -> dict:
     """Everything a dashboard shows, computed with a fixed number of queries, cached.
 
-    ``computed_at`` tells the page how fresh the figures are.
+    ``computed_at`` tells the page how fresh the figures are (at most
+    ``PERFORMANCE_DASHBOARD_CACHE_SECONDS`` old, whatever the period kind).
     """
     seconds = settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS
-    key = f"performance:dashboard:v1:{scope.key}:{period.key}:{int(money)}"
+    key = f"performance:dashboard:v2:{scope.key}:{period.kind}:{period.key}:{int(money)}"
     if seconds and now is None:
         cached = cache.get(key)
         if cached is not None:
@@ -200,16 +201,41 @@ def dashboard_data(*, period: Period, scope: Scope, money: bool, now: dt.datetim
     return data
 
 
-def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -> dict:
-    now = now or timezone.now()
-    keys = [k for k in DASHBOARD_KEYS if money or k not in MONEY_KEYS]
-    metrics = [METRICS[k] for k in keys if METRICS[k].applies_to(scope)]
-    months = [period]
+def trend_months(period: Period, today: dt.date) -> list[Period]:
+    """The months of the trend line, oldest first.
+
+    A year: its twelve months. Otherwise the ``TREND_MONTHS`` months ending with
+    the period's last month (or the current month, while the period is running).
+    """
+    if period.kind == "year":
+        return period.months()
+    last = Period.month_of(min(period.last_day, max(today, period.start)))
+    months = [last]
     for _i in range(TREND_MONTHS - 1):
         months.append(months[-1].previous())
-    periods = {f"m{i}": p for i, p in enumerate(months)}
-    # The current and previous month for every figure, the older months for the trend lines only.
-    trend_only = {tag: set(TREND_KEYS) for tag in list(periods)[2:]}
+    return list(reversed(months))
+
+
+def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -> dict:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    keys = [k for k in DASHBOARD_KEYS if money or k not in MONEY_KEYS]
+    metrics = [METRICS[k] for k in keys if METRICS[k].applies_to(scope)]
+    previous = period.previous()
+    # The period and the previous one for every figure; the trend months for the trend
+    # lines only, all in the same conditional-aggregation query per model. A trend month
+    # that is the period (or the previous one) reuses its figures; a month not begun yet
+    # has no point.
+    periods = {"cur": period, "prev": previous}
+    months = trend_months(period, today)
+    month_tags = []
+    for i, month in enumerate(months):
+        tag = next((t for t, p in (("cur", period), ("prev", previous)) if p == month), None)
+        if tag is None and month.start <= today:
+            tag = f"t{i}"
+            periods[tag] = month
+        month_tags.append(tag)
+    trend_only = {tag: set(TREND_KEYS) for tag in periods if tag not in ("cur", "prev")}
     values = figures(metrics, periods, scope, now=now, only=trend_only)
     sections = []
     for name, section_keys in DASHBOARD_SECTIONS:
@@ -218,21 +244,21 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
             metric = METRICS[key]
             if metric not in metrics:
                 continue
-            current, previous = values[("m0", key)], values[("m1", key)]
+            current, before = values[("cur", key)], values[("prev", key)]
             rows.append(
                 {
                     "key": key,
                     "current": _serial(current),
-                    "previous": _serial(previous),
-                    "change": _serial(current - previous) if current is not None and previous is not None else None,
+                    "previous": _serial(before),
+                    "change": _serial(current - before) if current is not None and before is not None else None,
                 }
             )
         if rows:
             sections.append({"name": name, "rows": rows})
     trend = {
-        "months": [p.key for p in reversed(months)],
+        "months": [p.key for p in months],
         "series": {
-            key: [_serial(values[(f"m{i}", key)]) for i in reversed(range(len(months)))]
+            key: [_serial(values[(tag, key)]) if tag else None for tag in month_tags]
             for key in TREND_KEYS
             if METRICS[key] in metrics
         },
@@ -240,6 +266,7 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
     categories = complaints_by_category(period, scope, now=now)
     data = {
         "period": period.key,
+        "kind": period.kind,
         "computed_at": timezone.localtime(now).isoformat(),
         "sections": sections,
         "trend": trend,
@@ -247,6 +274,8 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         "teams": [],
         "targets": [],
     }
+    # Team targets are set per month: they are compared on a month's dashboard only.
+    monthly = period.kind == "month"
     if scope.kind == "company":
         by_team = figures_by_team(metrics, period, now=now)
         data["teams"] = [
@@ -258,9 +287,9 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
             for team in Team.objects.filter(is_active=True)
         ]
         team_values = by_team
-        targets = TeamTarget.objects.filter(month=period.start).select_related("team")
-    elif scope.kind == "team":
-        team_values = {scope.team_id: {k: values[("m0", k)] for k in keys if ("m0", k) in values}}
+        targets = TeamTarget.objects.filter(month=period.start).select_related("team") if monthly else []
+    elif scope.kind == "team" and monthly:
+        team_values = {scope.team_id: {k: values[("cur", k)] for k in keys if ("cur", k) in values}}
         target_metrics = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
         if target_metrics:
             extra = figures(target_metrics, {"m0": period}, scope, now=now)
@@ -268,7 +297,7 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         targets = TeamTarget.objects.filter(month=period.start, team_id=scope.team_id).select_related("team")
     else:
         targets, team_values = [], {}
-    if scope.kind == "company":
+    if scope.kind == "company" and monthly:
         missing = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
         if missing:
             for team_id, vals in figures_by_team(missing, period, now=now).items():

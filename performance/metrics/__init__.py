@@ -24,7 +24,17 @@ building blocks), one module of definitions per domain (``clients``,
 (``METRICS`` in display order). Everything is re-exported here.
 """
 
-from performance.metrics.base import COMPANY, Metric, Period, QFn, Scope, figures, figures_by_team
+from performance.metrics.base import (
+    COMPANY,
+    MAX_RANGE_DAYS,
+    Metric,
+    Period,
+    PeriodError,
+    QFn,
+    Scope,
+    figures,
+    figures_by_team,
+)
 from performance.metrics.clients import CLIENT_METRICS
 from performance.metrics.complaints import COMPLAINT_METRICS, complaints_by_category
 from performance.metrics.projects import PROJECT_METRICS
@@ -37,7 +47,9 @@ __all__ = [
     "METRICS",
     "QFn",
     "Metric",
+    "MAX_RANGE_DAYS",
     "Period",
+    "PeriodError",
     "Scope",
     "complaints_by_category",
     "figures",

@@ -13,39 +13,200 @@ from operator import or_
 
 from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# Years a period may fall in: keeps the previous period and the trend inside what dates can hold.
+MIN_YEAR, MAX_YEAR = 2000, 2099
+# The longest custom range, in days (about three years).
+MAX_RANGE_DAYS = 3 * 366
+
+
+class PeriodError(ValueError):
+    """Period parameters that cannot be read; the message says why (in the user's language)."""
+
+
+def _month_start(day: dt.date, months: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
 class Period:
-    """A calendar month ``[start, end)``."""
+    """A span of days ``[start, end)``: a calendar month (the default), a quarter, a
+    year, or a custom range. Each kind knows its previous period of the same length
+    and the URL parameters that select it (``query``)."""
 
     start: dt.date
     end: dt.date
+    kind: str = "month"  # "month", "quarter", "year", "range"
+
+    KINDS = ("month", "quarter", "year", "range")
 
     @classmethod
     def month_of(cls, day: dt.date) -> Period:
         start = day.replace(day=1)
-        end = (start + dt.timedelta(days=32)).replace(day=1)
-        return cls(start, end)
+        return cls(start, _month_start(start, 1))
+
+    @classmethod
+    def quarter_of(cls, day: dt.date) -> Period:
+        start = dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+        return cls(start, _month_start(start, 3), "quarter")
+
+    @classmethod
+    def year_of(cls, day: dt.date) -> Period:
+        return cls(dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1), "year")
+
+    @classmethod
+    def between(cls, first: dt.date, last: dt.date) -> Period:
+        """The custom range from ``first`` to ``last``, both days included."""
+        return cls(first, last + dt.timedelta(days=1), "range")
+
+    @classmethod
+    def of_kind(cls, kind: str, day: dt.date) -> Period:
+        """The month, quarter or year holding ``day`` (a range defaults to that month's days)."""
+        if kind == "quarter":
+            return cls.quarter_of(day)
+        if kind == "year":
+            return cls.year_of(day)
+        month = cls.month_of(day)
+        return cls(month.start, month.end, "range") if kind == "range" else month
 
     @classmethod
     def parse(cls, text: str | None, default: dt.date) -> Period:
         """``"2026-10"`` → October 2026; anything else → the month of ``default``."""
         try:
-            year, month = (int(part) for part in (text or "").split("-"))
-            return cls.month_of(dt.date(year, month, 1))
-        except (TypeError, ValueError):
+            return cls._parse_month(text)
+        except PeriodError:
             return cls.month_of(default)
 
+    @classmethod
+    def from_params(cls, params, default: dt.date) -> Period:
+        """The period that URL parameters select; without any, the month of ``default``.
+
+        - ``month=2026-10`` — a calendar month;
+        - ``quarter=2026-Q4`` — a quarter;
+        - ``year=2026`` — a year;
+        - ``from=2026-01-05&to=2026-03-10`` — a range, both days included, at most ~3 years.
+
+        Raises ``PeriodError`` (with a message for the user) when the parameters cannot be read."""
+        first, last = (params.get("from") or "").strip(), (params.get("to") or "").strip()
+        if first or last:
+            return cls._parse_range(first, last)
+        if params.get("year"):
+            return cls._parse_year(params["year"])
+        if params.get("quarter"):
+            return cls._parse_quarter(params["quarter"])
+        if params.get("month"):
+            return cls._parse_month(params["month"])
+        return cls.month_of(default)
+
+    @staticmethod
+    def _year(text: str) -> int:
+        try:
+            year = int(text)
+        except (TypeError, ValueError):
+            raise PeriodError(_("The year is not a number.")) from None
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise PeriodError(_("Choose a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+        return year
+
+    @classmethod
+    def _parse_month(cls, text: str | None) -> Period:
+        parts = (text or "").strip().split("-")
+        if len(parts) != 2 or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 12:
+            raise PeriodError(_("The month must look like 2026-10."))
+        return cls.month_of(dt.date(cls._year(parts[0]), int(parts[1]), 1))
+
+    @classmethod
+    def _parse_quarter(cls, text: str) -> Period:
+        parts = text.strip().upper().split("-Q")
+        if len(parts) != 2 or parts[1] not in {"1", "2", "3", "4"}:
+            raise PeriodError(_("The quarter must look like 2026-Q4."))
+        return cls.quarter_of(dt.date(cls._year(parts[0]), int(parts[1]) * 3 - 2, 1))
+
+    @classmethod
+    def _parse_year(cls, text: str) -> Period:
+        return cls.year_of(dt.date(cls._year(text.strip()), 1, 1))
+
+    @classmethod
+    def _parse_range(cls, first_text: str, last_text: str) -> Period:
+        if not (first_text and last_text):
+            raise PeriodError(_("Choose both the first and the last day of the range."))
+        try:
+            first, last = dt.date.fromisoformat(first_text), dt.date.fromisoformat(last_text)
+        except ValueError:
+            raise PeriodError(_("The dates must look like 2026-01-31.")) from None
+        cls._year(str(first.year)), cls._year(str(last.year))
+        if last < first:
+            raise PeriodError(_("The last day comes before the first day."))
+        if (last - first).days + 1 > MAX_RANGE_DAYS:
+            raise PeriodError(_("A range can be at most three years long."))
+        return cls.between(first, last)
+
     def previous(self) -> Period:
+        """The period of the same length just before: previous month, quarter, year, or range."""
+        if self.kind == "quarter":
+            return Period.quarter_of(_month_start(self.start, -3))
+        if self.kind == "year":
+            return Period.year_of(dt.date(self.start.year - 1, 1, 1))
+        if self.kind == "range":
+            return Period(self.start - (self.end - self.start), self.start, "range")
         return Period.month_of(self.start - dt.timedelta(days=1))
 
     def next(self) -> Period:
+        if self.kind == "quarter":
+            return Period.quarter_of(self.end)
+        if self.kind == "year":
+            return Period.year_of(self.end)
+        if self.kind == "range":
+            return Period(self.end, self.end + (self.end - self.start), "range")
         return Period.month_of(self.end)
 
     @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    def months(self) -> list[Period]:
+        """The calendar months the period touches, in order."""
+        months = [Period.month_of(self.start)]
+        while months[-1].end < self.end:
+            months.append(Period.month_of(months[-1].end))
+        return months
+
+    @property
     def key(self) -> str:
+        """Short and unique: ``2026-10``, ``2026-Q4``, ``2026``, ``2026-01-05~2026-03-10``."""
+        if self.kind == "quarter":
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == "year":
+            return f"{self.start.year}"
+        if self.kind == "range":
+            return f"{self.start:%Y-%m-%d}~{self.last_day:%Y-%m-%d}"
         return f"{self.start:%Y-%m}"
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The URL parameters that select this period (see ``from_params``)."""
+        if self.kind == "range":
+            return {"from": self.start.isoformat(), "to": self.last_day.isoformat()}
+        return {self.kind: self.key}
+
+    @property
+    def query(self) -> str:
+        """``params`` as a query string, e.g. ``quarter=2026-Q4``."""
+        return "&".join(f"{name}={value}" for name, value in self.params.items())
+
+    @property
+    def label(self) -> str:
+        """How the period reads on a page, in the user's language."""
+
+        if self.kind == "quarter":
+            return _("%(year)s Q%(quarter)s") % {"year": self.start.year, "quarter": (self.start.month - 1) // 3 + 1}
+        if self.kind == "year":
+            return _("Year %(year)s") % {"year": self.start.year}
+        if self.kind == "range":
+            return f"{self.start:%Y-%m-%d} – {self.last_day:%Y-%m-%d}"
+        return self.key
 
     @property
     def start_dt(self) -> dt.datetime:

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from performance.metrics import Scope
+from performance.metrics import Period, PeriodError, Scope
 from teams.models import Team, User
 from teams.roles import Role
 
@@ -71,3 +71,32 @@ def _int_or_404(value) -> int:
 
 def _today():
     return timezone.localdate()
+
+
+def resolve_period(params) -> tuple[Period, str]:
+    """The period the URL parameters select (see ``Period.from_params``), and an error message.
+
+    Parameters that cannot be read fall back to the current month, and the message
+    says why, so the page never fails on a hand-edited link."""
+    try:
+        return Period.from_params(params, _today()), ""
+    except PeriodError as error:
+        return Period.month_of(_today()), _("%(reason)s Showing this month instead.") % {"reason": error}
+
+
+def period_choices(today) -> dict:
+    """What the period picker offers: recent months, quarters and years, newest first."""
+    months, quarters, years = [Period.month_of(today)], [Period.quarter_of(today)], [Period.year_of(today)]
+    for _i in range(11):
+        months.append(months[-1].previous())
+    for _i in range(7):
+        quarters.append(quarters[-1].previous())
+    for _i in range(4):
+        years.append(years[-1].previous())
+    return {"months": months, "quarters": quarters, "years": years}
+
+
+def period_kinds(today) -> list[dict]:
+    """The picker's tabs: each kind's label and its default period (the one holding today)."""
+    labels = {"month": _("Month"), "quarter": _("Quarter"), "year": _("Year"), "range": _("Date range")}
+    return [{"kind": kind, "label": labels[kind], "period": Period.of_kind(kind, today)} for kind in Period.KINDS]

@@ -10,8 +10,17 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from performance import selectors
-from performance.metrics import METRICS, Period
-from performance.views.common import PAGE_SIZE, _today, resolve_scope, scope_params, scope_title
+from performance.metrics import METRICS
+from performance.views.common import (
+    PAGE_SIZE,
+    _today,
+    period_choices,
+    period_kinds,
+    resolve_period,
+    resolve_scope,
+    scope_params,
+    scope_title,
+)
 from teams.access import ALL_ROLES, role_required
 from teams.models import Team
 
@@ -20,7 +29,7 @@ from teams.models import Team
 def dashboard(request):
     user = request.user
     scope = resolve_scope(user, team_id=request.GET.get("team"), person_id=request.GET.get("person"))
-    period = Period.parse(request.GET.get("month"), _today())
+    period, period_error = resolve_period(request.GET)
     data = selectors.dashboard_data(period=period, scope=scope, money=selectors.sees_money(user))
     labels = {key: str(metric.label) for key, metric in METRICS.items()}
     trend_chart = {
@@ -51,9 +60,7 @@ def dashboard(request):
                 for k in ("signings", "complaints_registered")
             ],
         }
-    months = [Period.month_of(_today())]
-    for _i in range(11):
-        months.append(months[-1].previous())
+    today = _today()
     context = {
         "data": data,
         "scope": scope,
@@ -61,7 +68,10 @@ def dashboard(request):
         "scope_params": scope_params(scope),
         "period": period,
         "previous": period.previous(),
-        "months": months,
+        "period_error": period_error,
+        "kinds": period_kinds(today),
+        "next_period": period.next() if period.end <= today else None,
+        **period_choices(today),
         "computed_at": parse_datetime(data["computed_at"]),
         "trend_chart": trend_chart,
         "category_chart": category_chart,
@@ -252,7 +262,7 @@ def drill(request, key):
     scope = resolve_scope(user, team_id=request.GET.get("team"), person_id=request.GET.get("person"))
     if not metric.applies_to(scope):
         raise Http404
-    period = Period.parse(request.GET.get("month"), _today())
+    period, period_error = resolve_period(request.GET)
     category = request.GET.get("category") or None
     related, headers, cells = DRILL_COLUMNS[metric.model.__name__]
     qs = drill_queryset(user, metric, period, scope, category=category).select_related(*related).order_by("-pk")
@@ -268,6 +278,7 @@ def drill(request, key):
             "metric": metric,
             "value": metric.value(period, scope) if not category else None,
             "period": period,
+            "period_error": period_error,
             "scope": scope,
             "scope_title": scope_title(scope),
             "scope_params": scope_params(scope),

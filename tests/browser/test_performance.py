@@ -40,6 +40,18 @@ def test_gm_changes_period_and_drills_into_overdue_complaints(page, live_server,
     figure.click()
     expect(page.locator("[data-testid=drill-table]")).to_contain_text(f"#{late.pk} 逾期客户")
     expect(page.locator("[data-testid=drill-table] tbody tr")).to_have_count(1)
+    # The same complaint counts in its quarter: switch the picker to quarters, pick that quarter, drill again.
+    quarter = Period.quarter_of(last_month.start)
+    page.goto(f"{live_server.url}/performance/")
+    page.click("[data-testid=kind-quarter]")
+    page.wait_for_url("**quarter=**")
+    page.select_option("select[name=quarter]", quarter.key)
+    page.wait_for_url(f"**quarter={quarter.key}**")
+    figure = page.locator("[data-testid=fig-complaints_overdue]")
+    expect(figure).to_have_text("1")
+    figure.click()
+    page.wait_for_url(f"**quarter={quarter.key}**")
+    expect(page.locator("[data-testid=drill-table]")).to_contain_text(f"#{late.pk} 逾期客户")
 
 
 def test_consultant_approves_a_card(page, live_server, consultant, designer):

@@ -47,8 +47,18 @@ def local_date(value):
     return timezone.localtime(value).date()
 
 
-def expected(scope_filter) -> dict:
-    """The October figures computed by hand from all rows, for rows passing ``scope_filter(model, row)``."""
+def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
+    """The figures of a closed period ``window`` (October unless told) computed by hand from all
+    rows, for rows passing ``scope_filter(model, row)``."""
+    start, end = window
+
+    def inside(value):
+        if value is None:
+            return False
+        if isinstance(value, dt.datetime):
+            return start <= value < end
+        return start.date() <= value < end.date()
+
     clients = [c for c in Client.objects.all() if scope_filter("client", c)]
     contracts = [c for c in Contract.objects.all() if scope_filter("contract", c)]
     visits = [v for v in FollowUpVisit.objects.all() if scope_filter("visit", v)]
@@ -58,27 +68,25 @@ def expected(scope_filter) -> dict:
     phases = [p for p in SchedulePhase.objects.select_related("project") if scope_filter("phase", p)]
     inspections = [i for i in Inspection.objects.select_related("phase__project") if scope_filter("inspection", i)]
     calls = [c for c in Call.objects.all() if scope_filter("call", c)]
-    new = [c for c in clients if in_oct(c.created_at)]
-    due_visits = [v for v in visits if in_oct(v.due_date)]
-    done_visits = [v for v in visits if in_oct(v.done_at)]
-    registered = [c for c in complaints if in_oct(c.registered_at)]
-    ack_judged = [c for c in registered if c.acknowledged_at or c.ack_due_at < OCT_END]
-    res_judged = [c for c in registered if c.resolved_at or c.resolve_due_at < OCT_END]
-    unresolved = [
-        c for c in complaints if c.registered_at < OCT_END and (c.resolved_at is None or c.resolved_at >= OCT_END)
-    ]
-    planned = [p for p in projects if in_oct(p.planned_finish)]
-    due_drawings = [d for d in drawings if in_oct(d.deadline)]  # October is over: every one is judged
-    due_phases = [p for p in phases if in_oct(p.planned_finish)]
-    oct_inspections = [i for i in inspections if in_oct(i.inspected_on)]
-    forwarded = [c for c in calls if in_oct(c.forwarded_at) and c.ack_due_at is not None]
+    new = [c for c in clients if inside(c.created_at)]
+    due_visits = [v for v in visits if inside(v.due_date)]
+    done_visits = [v for v in visits if inside(v.done_at)]
+    registered = [c for c in complaints if inside(c.registered_at)]
+    ack_judged = [c for c in registered if c.acknowledged_at or c.ack_due_at < end]
+    res_judged = [c for c in registered if c.resolved_at or c.resolve_due_at < end]
+    unresolved = [c for c in complaints if c.registered_at < end and (c.resolved_at is None or c.resolved_at >= end)]
+    planned = [p for p in projects if inside(p.planned_finish)]
+    due_drawings = [d for d in drawings if inside(d.deadline)]  # the period is over: every one is judged
+    due_phases = [p for p in phases if inside(p.planned_finish)]
+    period_inspections = [i for i in inspections if inside(i.inspected_on)]
+    forwarded = [c for c in calls if inside(c.forwarded_at) and c.ack_due_at is not None]
     result = {
         "leads_new": len(new),
         "lead_conversion": pct(sum(c.stage == Client.Stage.SIGNED for c in new), len(new)),
-        "leads_lost": sum(in_oct(c.lost_at) for c in clients),
-        "signings": sum(in_oct(c.signed_date) for c in contracts),
+        "leads_lost": sum(inside(c.lost_at) for c in clients),
+        "signings": sum(inside(c.signed_date) for c in contracts),
         "contract_value": sum(
-            (c.design_fee + c.construction_amount for c in contracts if in_oct(c.signed_date)), Decimal(0)
+            (c.design_fee + c.construction_amount for c in contracts if inside(c.signed_date)), Decimal(0)
         ),
         "followups_done": len(done_visits),
         "followups_on_time": pct(
@@ -88,7 +96,7 @@ def expected(scope_filter) -> dict:
         "complaints_registered": len(registered),
         "complaints_major": sum(c.severity == Complaint.Severity.MAJOR for c in registered),
         "complaints_open": len(unresolved),
-        "complaints_overdue": sum(c.resolve_due_at < OCT_END for c in unresolved),
+        "complaints_overdue": sum(c.resolve_due_at < end for c in unresolved),
         "complaints_ack_in_time": pct(
             sum(c.acknowledged_at is not None and c.acknowledged_at <= c.ack_due_at for c in ack_judged),
             len(ack_judged),
@@ -97,7 +105,7 @@ def expected(scope_filter) -> dict:
             sum(c.resolved_at is not None and c.resolved_at <= c.resolve_due_at for c in res_judged), len(res_judged)
         ),
         "complaints_closed": pct(
-            sum(c.closed_at is not None and c.closed_at < OCT_END for c in registered), len(registered)
+            sum(c.closed_at is not None and c.closed_at < end for c in registered), len(registered)
         ),
         "complaint_ack_minutes": mean(
             ((c.acknowledged_at - c.registered_at).total_seconds() / 60 for c in registered if c.acknowledged_at),
@@ -106,10 +114,10 @@ def expected(scope_filter) -> dict:
         "complaint_resolve_hours": mean(
             ((c.resolved_at - c.registered_at).total_seconds() / 3600 for c in registered if c.resolved_at), "0.1"
         ),
-        "projects_started": sum(in_oct(p.actual_start) for p in projects),
-        "projects_completed": sum(in_oct(p.actual_finish) for p in projects),
+        "projects_started": sum(inside(p.actual_start) for p in projects),
+        "projects_completed": sum(inside(p.actual_finish) for p in projects),
         "projects_late": sum(
-            (p.actual_finish is None and p.planned_finish < dt.date(2026, 11, 1))
+            (p.actual_finish is None and p.planned_finish < end.date())
             or (p.actual_finish is not None and p.actual_finish > p.planned_finish)
             for p in planned
         ),
@@ -121,7 +129,7 @@ def expected(scope_filter) -> dict:
             sum(p.actual_finish is not None and p.actual_finish <= p.planned_finish for p in due_phases),
             len(due_phases),
         ),
-        "inspection_pass_rate": pct(sum(i.result == "pass" for i in oct_inspections), len(oct_inspections)),
+        "inspection_pass_rate": pct(sum(i.result == "pass" for i in period_inspections), len(period_inspections)),
         "calls_ack_in_time": pct(
             sum(c.acknowledged_at is not None and c.acknowledged_at <= c.ack_due_at for c in forwarded),
             len(forwarded),
