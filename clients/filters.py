@@ -27,11 +27,12 @@ class ClientFilter(django_filters.FilterSet):
     o = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("created_at", "created"), ("name", "name"), ("stage_changed_at", "moved"), ("value_tier", "tier")),
+        # Keyed by model field, as django-filter expects.
         field_labels={
-            "created": _("Created"),
+            "created_at": _("Created"),
             "name": _("Name"),
-            "moved": _("Last stage change"),
-            "tier": _("Value tier"),
+            "stage_changed_at": _("Last stage change"),
+            "value_tier": _("Value tier"),
         },
     )
 
@@ -61,7 +62,7 @@ class VisitFilter(django_filters.FilterSet):
     o = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("due_date", "due"), ("done_at", "done"), ("satisfaction", "satisfaction")),
-        field_labels={"due": _("Due date"), "done": _("Done at"), "satisfaction": _("Satisfaction")},
+        field_labels={"due_date": _("Due date"), "done_at": _("Done at"), "satisfaction": _("Satisfaction")},
     )
 
     class Meta:

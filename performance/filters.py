@@ -10,6 +10,7 @@ class CardFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=TargetCard.State.choices, label=_("State"))
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(is_active=True), label=_("Team"))
     ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
         fields=(("month", "month"), ("member__full_name", "member")),
         field_labels={"month": _("Month"), "member__full_name": _("Member")},
     )
