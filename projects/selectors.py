@@ -60,6 +60,18 @@ def project_list(*, user: User) -> QuerySet:
     )
 
 
+def project_for_schedule(*, user: User, pk: int) -> Project:
+    """One project with only what its schedule page shows: phases, their crews and inspections."""
+    phases = (
+        SchedulePhase.objects.select_related("crew")
+        .prefetch_related(Prefetch("inspections", queryset=Inspection.objects.select_related("inspector")))
+        .order_by("order", "pk")
+    )
+    qs = Project.objects.visible_to(user).select_related("team", "project_manager")
+    qs = qs.prefetch_related("designers", "assistants", Prefetch("phases", queryset=phases))
+    return get_object_or_404(qs, pk=pk)
+
+
 def project_for_page(*, user: User, pk: int) -> Project:
     """One project with every record of its tabs, in a fixed number of queries."""
     inspections = Inspection.objects.select_related("inspector").prefetch_related("photos")
