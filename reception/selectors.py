@@ -65,7 +65,7 @@ def call_list(*, user) -> QuerySet:
 
 
 def visit_list(*, user) -> QuerySet:
-    return Visit.objects.visible_to(user).select_related("host", "logged_by", "client")
+    return Visit.objects.visible_to(user).select_related("host", "logged_by", "client", "lead")
 
 
 def _today_bounds(now):
