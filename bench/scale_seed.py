@@ -48,6 +48,7 @@ FAST_COPY_MIN_SCALE = 10_000
 
 # Timeline actions written by the complaint services (complaints/services.py): keep in step with them.
 COMPLAINT_ACTIONS = {
+    "register": "register",
     "acknowledge": "acknowledge",
     "start": "start",
     "resolve": "resolve",
@@ -56,6 +57,17 @@ COMPLAINT_ACTIONS = {
     "comment": "comment",
 }
 
+COMPETITORS = ["业之峰", "东易日盛", "金螳螂家", "土巴兔", "齐家网", "小型工作室"]
+CAUSES = {  # complaint category → likely cause (complaints.Complaint.Cause), required to resolve
+    "design": "design_flaw",
+    "quality": "workmanship",
+    "schedule": "process",
+    "attitude": "communication",
+    "materials": "material_defect",
+    "after_sale": "workmanship",
+    "other": "expectation",
+}
+RESOLUTIONS = ["已安排返工并复查合格", "已更换材料，客户确认", "项目经理上门说明并调整工期", "已赔付并致歉"]
 DISTRICTS = [
     "静安区",
     "浦东新区",
@@ -260,7 +272,11 @@ def gen_clients(s):
         if stage == "signed" and created + 8 * DAY > s.now:
             stage = "quoted"
         name, phone = s.name(r), s.mobile(r)
-        lost_at = s.dt(s.capped(r, created, 10 * DAY, 120 * DAY)) if stage == "lost" else None
+        lost = s.capped(r, created, 10 * DAY, 120 * DAY) if stage == "lost" else None
+        # The stage moved last when lost, when signed (about a month in) or along the pipeline.
+        changed = lost or (
+            s.capped(r, created, 7 * DAY, 60 * DAY) if stage == "signed" else s.capped(r, created, 0, 20 * DAY)
+        )
         s.clients.append((pk, team, created, name, phone, stage))
         yield (
             pk,
@@ -272,7 +288,10 @@ def gen_clients(s):
             r.choices(sources, source_w)[0],
             r.choice("AABBBBBCCC"),
             s.dt(created),
-            lost_at,
+            s.dt(lost) if lost else None,
+            r.choice(stages_pipeline) if lost else "",
+            r.choice(COMPETITORS) if lost and r.random() < 0.6 else "",
+            s.dt(changed),
         )
         pk += 1
 
@@ -481,6 +500,7 @@ def gen_complaints(s):
     channels = ["phone", "visit", "on_site", "online", "other"]
     channel_w = [60, 15, 10, 12, 3]
     s.complaints = []  # (pk, handler, registered, ack, start, resolved, confirmed, closed)
+    s.complaint_clerks = []  # who registered each complaint (the register event's actor)
     signed = s.contracts
     for _ in range(s.n("complaints")):
         if signed and r.random() < 0.9:
@@ -519,10 +539,20 @@ def gen_complaints(s):
         ack = s.capped(r, reg, 120, (45 if r.random() < 0.1 else 28) * 60) if level >= 1 else None
         start = s.capped(r, ack, 600, 6 * 3600) if level == 2 or (level >= 3 and r.random() < 0.1) else None
         resolved = s.capped(r, start or ack, 3600, (5 if major else 4) * DAY) if level >= 3 else None
-        confirmed = s.capped(r, resolved, 3600, 2 * DAY) if level == 4 or (level == 5 and r.random() < 0.15) else None
-        closed = s.capped(r, confirmed or resolved, 600, DAY) if level == 5 else None
+        # complaints.models.TRANSITIONS: close only from confirmed, so every closed complaint was confirmed.
+        confirmed = s.capped(r, resolved, 3600, 2 * DAY) if level >= 4 else None
+        closed = s.capped(r, confirmed, 600, DAY) if level == 5 else None
         s.complaints.append((pk, handler, reg, ack, start, resolved, confirmed, closed))
+        clerk = r.choice(s.front_desk) if r.random() < 0.7 else staff["consultant"][0]
+        s.complaint_clerks.append(clerk)
         category = r.choices(categories, cat_w)[0]
+        ack_due, resolve_due = reg + 1800, reg + (1 if major else 3) * DAY
+        # The deadline scan's steps, as it would have claimed them: reminded when the deadline passed with the
+        # step not done, escalated an hour (acknowledge) or a day (resolve) later.
+        ack_reminded = ack_due if (ack or s.now) > ack_due else None
+        ack_escalated = ack_due + 3600 if (ack or s.now) > ack_due + 3600 else None
+        resolve_reminded = resolve_due if (resolved or s.now) > resolve_due else None
+        resolve_escalated = resolve_due + DAY if (resolved or s.now) > resolve_due + DAY else None
         yield (
             pk,
             client[0] if client else None,
@@ -530,7 +560,7 @@ def gen_complaints(s):
             client[4] if client else s.mobile(r),
             s.team_ids[team],
             project[0] if project else None,
-            r.choice(s.front_desk) if r.random() < 0.7 else staff["consultant"][0],
+            clerk,
             handler,
             r.choices(channels, channel_w)[0],
             category,
@@ -543,8 +573,16 @@ def gen_complaints(s):
             s.dt(resolved) if resolved else None,
             s.dt(confirmed) if confirmed else None,
             s.dt(closed) if closed else None,
-            s.dt(reg + 1800),
-            s.dt(reg + (1 if major else 3) * DAY),
+            s.dt(ack_due),
+            s.dt(resolve_due),
+            r.choice(RESOLUTIONS) if resolved else "",
+            CAUSES[category] if resolved else "",
+            "施工交底不到位，现场检查不及时" if resolved else "",
+            "加强节点验收，完工前项目经理自检" if resolved else "",
+            s.dt(ack_reminded) if ack_reminded else None,
+            s.dt(ack_escalated) if ack_escalated else None,
+            s.dt(resolve_reminded) if resolve_reminded else None,
+            s.dt(resolve_escalated) if resolve_escalated else None,
         )
         pk += 1
 
@@ -557,7 +595,7 @@ def gen_complaint_events(s):
     paths = []
     total = 0
     for _pk, _h, _reg, ack, start, resolved, confirmed, closed in s.complaints:
-        n = (ack is not None) + (start is not None) + (resolved is not None) + (confirmed is not None)
+        n = 1 + (ack is not None) + (start is not None) + (resolved is not None) + (confirmed is not None)
         n += closed is not None
         paths.append(n)
         total += n
@@ -566,6 +604,8 @@ def gen_complaint_events(s):
         comments[r.randrange(len(comments))] += 1
     notes = ["已电话联系客户", "已安排项目经理上门查看", "材料已重新下单", "客户同意整改方案", "已通知施工队返工"]
     for i, (cpk, handler, reg, ack, start, resolved, confirmed, closed) in enumerate(s.complaints):
+        yield (pk, cpk, s.complaint_clerks[i], s.dt(reg), a["register"], "", "registered", "")
+        pk += 1
         state = "registered"
         for action, to_state, ts in (
             (a["acknowledge"], "acknowledged", ack),
@@ -601,6 +641,9 @@ def gen_followup_visits(s):
         # Long-past visits were all done; a few of the last two months are overdue.
         if due < today and (today - due > 60 * DAY or r.random() < 0.9):
             done = s.capped(r, due - 2 * DAY, 0, (12 if r.random() < 0.1 else 2) * DAY)
+        # The visit scans' claims: the owner reminded on the due day, escalated three days later (still not done).
+        reminded = due if due <= today and (done is None or done > due) else None
+        escalated = due + 3 * DAY if due + 3 * DAY <= today and (done is None or done > due + 3 * DAY) else None
         row = (
             pk,
             s.clients[client_index][0],
@@ -613,6 +656,8 @@ def gen_followup_visits(s):
             s.dt(done) if done else None,
             r.choices((1, 2, 3, 4, 5), sat_w)[0] if done else None,
             r.choice(OUTCOMES) if done else "",
+            s.dt(reminded) if reminded else None,
+            s.dt(escalated) if escalated else None,
         )
         pk += 1
         made += 1
@@ -644,7 +689,7 @@ def gen_calls(s):
         name = client[3] if client else s.name(r)
         phone = client[4] if client else s.mobile(r)
         team = client[1] if client else r.randrange(len(s.team_ids))
-        fwd_to = fwd_team = fwd_at = due = ack = None
+        fwd_to = fwd_team = fwd_at = due = ack = reminded = escalated = None
         if kind in ("client", "prospect") and r.random() < 0.45:
             staff = s.staff[team]
             fwd_team = s.team_ids[team]
@@ -653,6 +698,10 @@ def gen_calls(s):
             due = fwd_at + 1800
             if fwd_at < s.now and (s.now - fwd_at > 2 * DAY or r.random() < 0.7):
                 ack = s.capped(r, fwd_at, 60, (50 if r.random() < 0.1 else 25) * 60)
+            # The forward scan's claims: reminded at the deadline, escalated ten minutes later, if not acknowledged.
+            if fwd_at < s.now and (ack or s.now) > due:
+                reminded = due
+                escalated = due + 600 if (ack or s.now) > due + 600 else None
         purpose = r.choice(CALL_PURPOSES[kind])
         yield (
             pk,
@@ -670,6 +719,9 @@ def gen_calls(s):
             s.dt(fwd_at) if fwd_at else None,
             s.dt(due) if due else None,
             s.dt(ack) if ack else None,
+            fwd_to if ack else None,
+            s.dt(reminded) if reminded else None,
+            s.dt(escalated) if escalated else None,
         )
         pk += 1
 
@@ -726,7 +778,23 @@ def gen_meetings(s):
                 if held
                 else ""
             )
-            yield (pk, team_id, day, s.dt(starts), s.staff[team]["consultant"][0], minutes, held)
+            # Scheduled meetings (teams.meetings.services): agenda closes the evening before at 18:00, the
+            # reminder goes 15 minutes before; both sent for every meeting already started.
+            cutoff, remind = starts - 14 * 3600 - 1800, starts - 900
+            sent = starts <= s.now
+            yield (
+                pk,
+                team_id,
+                day,
+                s.dt(starts),
+                s.staff[team]["consultant"][0],
+                minutes,
+                held,
+                s.dt(cutoff),
+                s.dt(remind),
+                s.dt(cutoff) if sent else None,
+                s.dt(remind) if sent else None,
+            )
             pk += 1
 
 
@@ -819,15 +887,65 @@ def gen_lost_reports(s):
 
 
 def gen_target_cards(s):
-    """One card per team member and month (performance app). Skipped until the model exists; the lead aligns
-    the columns with performance/models.py after the merge."""
+    """One card per team member and month over the meeting history (performance.TargetCard), in the state its
+    month implies (CARD_TRANSITIONS): older months approved by the deputy GM, last month reviewed by the
+    consultant, this month's confirmed by the member."""
+    r = s.rng("target_cards")
     pk = s.next_id("performance.TargetCard")
-    months = sorted({date(d.year, d.month, 1) for d in meeting_days(s)})
+    # Five years of months at every scale (a few thousand cards: cheap, and the card history is what pages read).
+    this_month = s.today.replace(day=1)
+    months = [this_month]
+    while len(months) < YEARS * 12:
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    months.reverse()
+    s.cards = []  # (card pk, member role, approved)
     for month in months:
+        end = (month + timedelta(days=32)).replace(day=1)
+        start_ts = int(datetime(month.year, month.month, 1, 9, tzinfo=UTC).timestamp())
+        end_ts = min(int(datetime(end.year, end.month, 1, 9, tzinfo=UTC).timestamp()), s.now)
         for team, team_id in enumerate(s.team_ids):
+            consultant = s.staff[team]["consultant"][0]
             for member in s.staff[team]["all"]:
-                yield (pk, team_id, member, month)
+                if (member, month) in s.taken_cards:
+                    continue
+                approved = month < this_month and end_ts + 10 * DAY < s.now
+                reviewed = month < this_month
+                state = "approved" if approved else "reviewed" if reviewed else "confirmed"
+                confirmed_at = start_ts + r.randrange(3 * DAY)
+                assessed = end_ts + r.randrange(2 * DAY) if reviewed else None
+                reviewed_at = assessed + r.randrange(3 * DAY) if reviewed else None
+                approved_at = reviewed_at + r.randrange(3 * DAY) if approved else None
+                score = Decimal(f"{r.randint(70, 110)}.{r.randrange(100):02d}") if approved else None
+                s.cards.append((pk, s.member_role[member], approved))
+                yield (
+                    pk,
+                    team_id,
+                    member,
+                    month,
+                    state,
+                    s.dt(confirmed_at),
+                    "本月目标基本完成，回访及时。" if reviewed else "",
+                    s.dt(assessed) if assessed else None,
+                    "完成情况属实。" if reviewed else "",
+                    consultant if reviewed else None,
+                    s.dt(reviewed_at) if reviewed_at else None,
+                    s.gm if approved else None,
+                    s.dt(approved_at) if approved_at else None,
+                    score,
+                    s.dt(start_ts),
+                )
                 pk += 1
+
+
+def gen_card_items(s):
+    """The role template's items on every card (performance.RoleTemplateItem), actuals frozen when approved."""
+    r = s.rng("card_items")
+    pk = s.next_id("performance.CardItem")
+    for card, role, approved in s.cards:
+        for label, metric, unit, target, weight, order in s.card_templates.get(role, ()):
+            actual = (target * Decimal(r.randint(60, 125)) / 100).quantize(Decimal("0.01")) if approved else None
+            yield (pk, card, label, metric, unit, target, weight, actual, order)
+            pk += 1
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -844,6 +962,9 @@ TABLES = {
         "value_tier",
         "created_at",
         "lost_at",
+        "lost_stage",
+        "competitor",
+        "stage_changed_at",
         rows=gen_clients,
     ),
     "clients.Contract": _t(
@@ -937,6 +1058,14 @@ TABLES = {
         "closed_at",
         "ack_due_at",
         "resolve_due_at",
+        "resolution",
+        "cause_category",
+        "cause_analysis",
+        "preventive_action",
+        "ack_reminded_at",
+        "ack_escalated_at",
+        "resolve_reminded_at",
+        "resolve_escalated_at",
         rows=gen_complaints,
     ),
     "complaints.ComplaintEvent": _t(
@@ -962,6 +1091,8 @@ TABLES = {
         "done_at",
         "satisfaction",
         "outcome",
+        "reminded_at",
+        "escalated_at",
         rows=gen_followup_visits,
     ),
     "reception.Call": _t(
@@ -980,6 +1111,9 @@ TABLES = {
         "forwarded_at",
         "ack_due_at",
         "acknowledged_at",
+        "acknowledged_by_id",
+        "forward_reminded_at",
+        "forward_escalated_at",
         rows=gen_calls,
     ),
     "reception.Visit": _t(
@@ -995,7 +1129,20 @@ TABLES = {
         "logged_by_id",
         rows=gen_office_visits,
     ),
-    "teams.Meeting": _t("id", "team_id", "date", "starts_at", "chair_id", "minutes", "held", rows=gen_meetings),
+    "teams.Meeting": _t(
+        "id",
+        "team_id",
+        "date",
+        "starts_at",
+        "chair_id",
+        "minutes",
+        "held",
+        "agenda_cutoff_at",
+        "remind_at",
+        "agenda_sent_at",
+        "reminder_sent_at",
+        rows=gen_meetings,
+    ),
     "teams.MeetingAttendance": _t("id", "meeting_id", "member_id", "status", "reason", rows=gen_attendance),
     "teams.ActionItem": _t("id", "meeting_id", "text", "owner_id", "due_date", "done_at", rows=gen_action_items),
     "teams.Training": _t("id", "topic", "trainer", "date", "place", "team_id", rows=gen_trainings),
@@ -1005,7 +1152,27 @@ TABLES = {
     "clients.LostLeadReport": _t(
         "id", "team_id", "month", "conclusions", "actions", "written_by_id", "written_at", rows=gen_lost_reports
     ),
-    "performance.TargetCard": _t("id", "team_id", "member_id", "month", rows=gen_target_cards, optional=True),
+    "performance.TargetCard": _t(
+        "id",
+        "team_id",
+        "member_id",
+        "month",
+        "state",
+        "confirmed_at",
+        "self_assessment",
+        "self_assessed_at",
+        "consultant_comment",
+        "reviewed_by_id",
+        "reviewed_at",
+        "approved_by_id",
+        "approved_at",
+        "final_score",
+        "created_at",
+        rows=gen_target_cards,
+    ),
+    "performance.CardItem": _t(
+        "id", "card_id", "label", "metric", "unit", "target", "weight", "actual", "order", rows=gen_card_items
+    ),
 }
 
 
@@ -1031,6 +1198,8 @@ def _fill_missing(model, columns, now):
     for f in model._meta.concrete_fields:
         if f.attname in columns or f.primary_key:
             continue
+        if f.null:
+            continue  # NULL never collides, not even in a unique column
         if f.unique:
             # One constant for every row would break the constraint (e.g. a generated reference number).
             raise Skip(
@@ -1144,6 +1313,7 @@ def _load_orm(model, columns, rows, extras, batch=500):
 def _prepare(s):
     """Teams, staff, and what already exists (demo rows) that unique constraints must not collide with."""
     from clients.models import Contract, LostLeadReport
+    from performance.models import RoleTemplateItem, TargetCard
     from teams.models import Meeting, Team, User
     from teams.roles import Role
 
@@ -1175,6 +1345,15 @@ def _prepare(s):
     s.taken_contract_numbers = set(Contract.objects.values_list("number", flat=True))
     s.taken_meetings = set(Meeting.objects.values_list("team_id", "date"))
     s.taken_lost_reports = set(LostLeadReport.objects.values_list("team_id", "month"))
+    s.member_role = dict(User.objects.filter(team__isnull=False).values_list("pk", "role"))
+    gm = User.objects.filter(role=Role.DEPUTY_GM, is_active=True).order_by("pk").values_list("pk", flat=True).first()
+    s.gm = gm or s.staff[0]["consultant"][0]
+    s.taken_cards = set(TargetCard.objects.values_list("member_id", "month"))
+    s.card_templates = {}
+    for item in RoleTemplateItem.objects.order_by("role", "order", "pk"):
+        s.card_templates.setdefault(item.role, []).append(
+            (item.label, item.metric, item.unit, item.default_target, item.weight, item.order)
+        )
 
 
 def _max_pk(model):

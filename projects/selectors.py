@@ -60,9 +60,22 @@ def project_list(*, user: User) -> QuerySet:
     )
 
 
+def project_for_schedule(*, user: User, pk: int) -> Project:
+    """One project with only what its schedule page shows: phases, their crews and inspections."""
+    phases = (
+        SchedulePhase.objects.select_related("crew")
+        .prefetch_related(Prefetch("inspections", queryset=Inspection.objects.select_related("inspector")))
+        .order_by("order", "pk")
+    )
+    qs = Project.objects.visible_to(user).select_related("team", "project_manager")
+    qs = qs.prefetch_related("designers", "assistants", Prefetch("phases", queryset=phases))
+    return get_object_or_404(qs, pk=pk)
+
+
 def project_for_page(*, user: User, pk: int) -> Project:
-    """One project with every record of its tabs, in a fixed number of queries."""
-    inspections = Inspection.objects.select_related("inspector").prefetch_related("photos")
+    """One project with every record of its tabs, in a fixed number of queries (the records' files and
+    photos come from one query of the project's attachments, ``_attach_files``)."""
+    inspections = Inspection.objects.select_related("inspector")
     phases = (
         SchedulePhase.objects.select_related("crew")
         .prefetch_related(
@@ -77,11 +90,11 @@ def project_for_page(*, user: User, pk: int) -> Project:
         "designers",
         "assistants",
         Prefetch("phases", queryset=phases),
-        Prefetch("plans", queryset=DesignPlan.objects.select_related("created_by").prefetch_related("files")),
+        Prefetch("plans", queryset=DesignPlan.objects.select_related("created_by")),
         Prefetch("consultations", queryset=DesignConsultation.objects.select_related("recorded_by")),
         Prefetch(
             "drawing_tasks",
-            queryset=DrawingTask.objects.select_related("assignee", "revision_of").prefetch_related("files"),
+            queryset=DrawingTask.objects.select_related("assignee", "revision_of"),
         ),
         Prefetch(
             "reviews",
@@ -91,22 +104,63 @@ def project_for_page(*, user: User, pk: int) -> Project:
         ),
         Prefetch(
             "budget_requests",
-            queryset=BudgetRequest.objects.select_related("clerk", "requested_by", "plan").prefetch_related("files"),
+            queryset=BudgetRequest.objects.select_related("clerk", "requested_by", "plan"),
         ),
         Prefetch("disclosures", queryset=_disclosures()),
         Prefetch(
             "design_changes",
             queryset=DesignChange.objects.select_related("requested_by").prefetch_related("affected_drawings"),
         ),
-        Prefetch("site_logs", queryset=SiteLog.objects.select_related("author").prefetch_related("photos")),
-        Prefetch("completion_items", queryset=_completion_items()),
+        Prefetch("site_logs", queryset=SiteLog.objects.select_related("author")),
+        Prefetch("completion_items", queryset=CompletionItem.objects.select_related("collected_by")),
         Prefetch(
             "maintenance_requests",
-            queryset=MaintenanceRequest.objects.select_related("crew").prefetch_related("photos"),
+            queryset=MaintenanceRequest.objects.select_related("crew"),
         ),
         Prefetch("events", queryset=_events()),
     )
-    return get_object_or_404(qs, pk=pk)
+    project = get_object_or_404(qs, pk=pk)
+    _attach_files(project)
+    return project
+
+
+# The records that carry files: the Attachment field pointing at each, the project relation listing them, and
+# the name their files go by.
+_ATTACHMENT_OWNERS = (
+    ("plan_id", "plans", "files"),
+    ("drawing_id", "drawing_tasks", "files"),
+    ("budget_id", "budget_requests", "files"),
+    ("site_log_id", "site_logs", "photos"),
+    ("completion_item_id", "completion_items", "files"),
+    ("maintenance_id", "maintenance_requests", "photos"),
+)
+
+
+def _attach_files(project: Project) -> None:
+    """Give each prefetched record of ``project`` its files from one query of the project's attachments, as if
+    each kind had been prefetched (seven queries, one per kind, before)."""
+    fields = [field for field, _relation, _name in _ATTACHMENT_OWNERS] + ["inspection_id"]
+    by_owner = {}
+    for attachment in Attachment.objects.filter(project=project):  # Meta ordering: upload order
+        for field in fields:
+            owner = getattr(attachment, field)
+            if owner is not None:
+                by_owner.setdefault((field, owner), []).append(attachment)
+    records = [
+        (field, name, record)
+        for field, relation, name in _ATTACHMENT_OWNERS
+        for record in getattr(project, relation).all()
+    ]
+    records += [
+        ("inspection_id", "photos", inspection)
+        for phase in project.phases.all()
+        for inspection in phase.inspections.all()
+    ]
+    for field, name, record in records:
+        queryset = getattr(record, name).get_queryset()  # builds the filtered queryset, runs nothing
+        queryset._result_cache = by_owner.get((field, record.pk), [])
+        queryset._prefetch_done = True
+        record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def _disclosures():

@@ -101,6 +101,12 @@ class Call(models.Model):
                 name="call_forward_waiting",
                 condition=Q(acknowledged_at__isnull=True, forwarded_at__isnull=False),
             ),
+            # The front desk's target card: forwards a clerk logged in a month acknowledged in time.
+            models.Index(
+                fields=["logged_by", "forwarded_at"],
+                name="call_logger_forwarded",
+                condition=Q(forwarded_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

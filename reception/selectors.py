@@ -65,7 +65,7 @@ def call_list(*, user) -> QuerySet:
 
 
 def visit_list(*, user) -> QuerySet:
-    return Visit.objects.visible_to(user).select_related("host", "logged_by", "client")
+    return Visit.objects.visible_to(user).select_related("host", "logged_by", "client", "lead")
 
 
 def _today_bounds(now):
@@ -88,9 +88,16 @@ def front_desk_today(*, user, now=None) -> dict:
         .filter(forwarded_at__isnull=False, acknowledged_at__isnull=True)
         .order_by("ack_due_at")[:10]
     )
-    counts = Call.objects.visible_to(user).aggregate(
-        calls=Count("pk", filter=Q(called_at__gte=start, called_at__lt=end)),
-        waiting=Count("pk", filter=Q(forwarded_at__isnull=False, acknowledged_at__isnull=True)),
+    # Only the rows either count looks at, so both indexes (today's calls, open forwards) serve it, not a scan.
+    counts = (
+        Call.objects.visible_to(user)
+        .filter(
+            Q(called_at__gte=start, called_at__lt=end) | Q(forwarded_at__isnull=False, acknowledged_at__isnull=True)
+        )
+        .aggregate(
+            calls=Count("pk", filter=Q(called_at__gte=start, called_at__lt=end)),
+            waiting=Count("pk", filter=Q(forwarded_at__isnull=False, acknowledged_at__isnull=True)),
+        )
     )
     complaints = list(
         Complaint.objects.visible_to(user)

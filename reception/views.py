@@ -154,7 +154,13 @@ def visit_list(request):
     return render(
         request,
         "reception/visit_list.html",
-        {"filter": filterset, "page": page, "lead_form": LeadForm(), "is_desk": request.user.has_role(*DESK)},
+        {
+            "filter": filterset,
+            "page": page,
+            # The team choices once for the page, not one query per row offering "create a lead".
+            "lead_teams": list(LeadForm().fields["team"].choices),
+            "is_desk": request.user.has_role(*DESK),
+        },
     )
 
 

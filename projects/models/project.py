@@ -98,7 +98,14 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["team", "phase"], name="project_team_phase")]
+        indexes = [
+            models.Index(fields=["team", "phase"], name="project_team_phase"),
+            # The month's figures company-wide (dashboard, monthly report): projects started, completed, or due
+            # to finish in a month, each range read from its own index.
+            models.Index(fields=["actual_start"], name="project_actual_start"),
+            models.Index(fields=["actual_finish"], name="project_actual_finish"),
+            models.Index(fields=["planned_finish"], name="project_planned_finish"),
+        ]
 
     def __str__(self):
         return self.name

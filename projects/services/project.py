@@ -91,35 +91,44 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
     return project
 
 
+def _phases_with_inspections(project: Project) -> list:
+    """The project's phases with their inspections: the prefetched ones, else two queries."""
+    if "phases" in getattr(project, "_prefetched_objects_cache", {}):
+        return list(project.phases.all())
+    return list(project.phases.prefetch_related("inspections"))
+
+
 def project_blockers(project: Project, to_phase: str) -> list[str]:
     """Why the project cannot move to ``to_phase`` yet (empty: it can)."""
     reasons = []
     if to_phase not in PHASE_TRANSITIONS.get(project.phase, []):
         return [_("This phase change is not allowed.")]
+    # From the records the project page prefetched (one query each when they were not).
     if to_phase == Project.Phase.CONSTRUCTION:
-        if not project.plans.filter(status=DesignPlan.Status.CONFIRMED).exists():
+        if not any(plan.status == DesignPlan.Status.CONFIRMED for plan in project.plans.all()):
             reasons.append(_("The client has not confirmed a design plan."))
         if not project.safety_plan.strip():
             reasons.append(_("The construction plan has no safety plan."))
-        if not project.phases.exists():
+        if not project.phases.all():
             reasons.append(_("The construction schedule has no phases."))
-        if not project.disclosures.exists():
+        if not project.disclosures.all():
             reasons.append(_("No technical disclosure has been recorded."))
         if project.project_manager_id is None:
             reasons.append(_("No project manager is assigned."))
     elif to_phase == Project.Phase.COMPLETED:
-        for phase in project.phases.prefetch_related("inspections"):
+        phases = _phases_with_inspections(project)
+        for phase in phases:
             if phase.actual_finish is None:
                 reasons.append(_("%(phase)s is not finished.") % {"phase": phase})
             elif not phase.passed:
                 reasons.append(_("%(phase)s has not passed its inspection.") % {"phase": phase})
-        if not project.phases.exists():
+        if not phases:
             reasons.append(_("The construction schedule has no phases."))
     elif to_phase == Project.Phase.WARRANTY:
         if project.completion_handed_over_at is None:
             reasons.append(_("The completion documents have not been handed to the consultant."))
     elif to_phase == Project.Phase.CLOSED:
-        if project.maintenance_requests.exclude(status=MaintenanceRequest.Status.CONFIRMED).exists():
+        if any(r.status != MaintenanceRequest.Status.CONFIRMED for r in project.maintenance_requests.all()):
             reasons.append(_("Maintenance requests are still open."))
         if project.warranty_until and project.warranty_until > timezone.localdate():
             reasons.append(_("The warranty has not ended yet."))

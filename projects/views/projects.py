@@ -103,7 +103,7 @@ def project_detail(request, pk):
 @role_required(VIEW_ROLES)
 def project_schedule(request, pk):
     """The Gantt-style schedule: planned vs actual bars per phase, with the crew and inspections."""
-    project = selectors.project_for_page(user=request.user, pk=pk)
+    project = selectors.project_for_schedule(user=request.user, pk=pk)
     today = timezone.localdate()
     context = {
         "project": project,

@@ -320,13 +320,18 @@ def board(request):
         if context is not None:
             panels.append({"panel": panel, "context": context})
     manager = _can_manage_team(request.user, team)
+    leaves = list(
+        MemberLeave.objects.filter(member__team=team, end_date__gte=today)
+        .select_related("member")
+        .order_by("start_date")
+    )
     leave_members = members if manager else [m for m in members if m.pk == request.user.pk]
     context = {
         "team": team,
         "teams": Team.objects.filter(is_active=True) if request.user.sees_all else [],
         "schedule": schedule,
         "members": members,
-        "on_leave": selectors.members_on_leave(team=team, date=today),
+        "on_leave": {leave.member_id for leave in leaves if leave.start_date <= today},
         "today_meeting": today_meeting,
         "agenda": agenda,
         "upcoming": upcoming,
@@ -338,11 +343,7 @@ def board(request):
         "leave_form": forms.LeaveForm(members=leave_members, initial={"start_date": today, "end_date": today})
         if leave_members
         else None,
-        "leaves": list(
-            MemberLeave.objects.filter(member__team=team, end_date__gte=today)
-            .select_related("member")
-            .order_by("start_date")
-        ),
+        "leaves": leaves,
     }
     return render(request, "teams/board/board.html", context)
 
