@@ -134,6 +134,12 @@ BEAT_SCHEDULE = {
         "task": "performance.tasks.send_due_reports",
         "schedule": crontab(minute=5),
     },
+    # Every 4 minutes: the company's and each team's dashboards recomputed into the cache (kept 10 minutes),
+    # so the deputy GM never waits for a cold computation at company scale (performance).
+    "performance-warm-dashboards": {
+        "task": "performance.tasks.warm_dashboards",
+        "schedule": 240.0,
+    },
     # 08:00 every day: drawing tasks due tomorrow or today remind their assistant designer (once each).
     "projects-remind-drawing-deadlines": {
         "task": "projects.tasks.remind_drawing_deadlines",

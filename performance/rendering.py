@@ -5,6 +5,7 @@ archive, the e-mail and the page show the same numbers. Headquarters reads
 Chinese: rendering always uses the zh-Hans catalogue.
 """
 
+import gc
 from io import BytesIO
 
 from django.template.loader import render_to_string
@@ -64,7 +65,11 @@ def report_pdf(report) -> bytes:
 
     with translation.override(HQ_LANGUAGE):
         html = render_to_string("performance/report_pdf.html", report_context(report))
-    return HTML(string=html).write_pdf()
+    pdf = HTML(string=html).write_pdf()
+    # WeasyPrint's layout objects form reference cycles holding ~40 MB per document until
+    # a full collection: collect now, so a worker sending every team's report stays flat.
+    gc.collect()
+    return pdf
 
 
 def report_xlsx(report) -> bytes:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import LostLeadReport
 from complaints.models import Complaint
-from performance.metrics import METRICS, Period, Scope, complaints_by_category, figures, figures_by_team
+from performance.metrics import COMPANY, METRICS, Period, Scope, complaints_by_category, figures, figures_by_team
 from performance.models import Highlight, TargetCard, TeamTarget
 from teams.models import Team, Training
 from teams.roles import Role
@@ -190,7 +190,7 @@ def dashboard_data(*, period: Period, scope: Scope, money: bool, now: dt.datetim
     ``PERFORMANCE_DASHBOARD_CACHE_SECONDS`` old, whatever the period kind).
     """
     seconds = settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS
-    key = f"performance:dashboard:v2:{scope.key}:{period.kind}:{period.key}:{int(money)}"
+    key = _dashboard_key(period=period, scope=scope, money=money)
     if seconds and now is None:
         cached = cache.get(key)
         if cached is not None:
@@ -199,6 +199,34 @@ def dashboard_data(*, period: Period, scope: Scope, money: bool, now: dt.datetim
     if seconds and now is None:
         cache.set(key, data, seconds)
     return data
+
+
+def _dashboard_key(*, period: Period, scope: Scope, money: bool) -> str:
+    return f"performance:dashboard:v2:{scope.key}:{period.kind}:{period.key}:{int(money)}"
+
+
+def dashboards_warm(*, today: dt.date | None = None) -> int:
+    """Recompute the most opened dashboards into the cache, so nobody waits for them.
+
+    The company's month and year (as the deputy GM sees them) and each active
+    team's month (as its consultant sees it). Run by beat more often than the
+    cache expires; the page still says how fresh the figures are. Others are
+    computed on first view and cached as usual.
+    """
+    seconds = settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return 0
+    today = today or timezone.localdate()
+    wanted = [(Period.month_of(today), COMPANY), (Period.year_of(today), COMPANY)]
+    wanted += [
+        (Period.month_of(today), Scope(team_id=pk))
+        for pk in Team.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    ]
+    for period, scope in wanted:
+        data = _compute_dashboard(period=period, scope=scope, money=True, now=None)
+        # Twice the refresh interval: a late beat never leaves a gap.
+        cache.set(_dashboard_key(period=period, scope=scope, money=True), data, seconds * 2)
+    return len(wanted)
 
 
 def trend_months(period: Period, today: dt.date) -> list[Period]:

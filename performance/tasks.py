@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from config.celery import enqueue
-from performance import services
+from performance import selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +43,9 @@ def send_report(self, report_id):
             logger.exception("Monthly report %s could not be sent", report_id)
             return "failed"
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task
+def warm_dashboards():
+    """Every 4 minutes: the company's and each team's dashboards recomputed into the cache."""
+    return selectors.dashboards_warm()
