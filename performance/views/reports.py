@@ -167,11 +167,12 @@ def report_file(request, pk, kind):
 def report_preview(request):
     """The current month's report as it would look now (nothing is stored)."""
     user = request.user
+    teams = list(Team.objects.filter(is_active=True)) if user.sees_all else []
     if user.sees_all:
         team = (
             get_object_or_404(Team, pk=_int_or_404(request.GET["team"]))
             if request.GET.get("team")
-            else Team.objects.filter(is_active=True).first()
+            else next(iter(teams), None)
         )
     else:
         team = user.team
@@ -189,6 +190,6 @@ def report_preview(request):
     context = {
         **report_context(report),
         "preview": True,
-        "teams": Team.objects.filter(is_active=True) if user.sees_all else [],
+        "teams": teams,
     }
     return render(request, "performance/report_detail.html", context)

@@ -237,3 +237,19 @@ def test_operator_commands_are_idempotent(team, other_team, consultant, outsider
     from performance.models import TargetCard
 
     assert TargetCard.objects.filter(month=dt.date(2026, 12, 1)).count() == 2
+
+
+def test_report_preview_runs_a_fixed_small_number_of_queries(login, gm, consultant, django_assert_max_num_queries):
+    """The team's and the company's figures share one aggregate query per model."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.complaints.factories import ComplaintFactory
+
+    web = login(gm)
+    url = reverse("performance:report_preview") + f"?team={consultant.team_id}"
+    with CaptureQueriesContext(connection) as few:
+        assert web.get(url).status_code == 200
+    ComplaintFactory.create_batch(15, team=consultant.team, client__team=consultant.team)
+    with django_assert_max_num_queries(min(len(few), 22)):
+        assert web.get(url).status_code == 200
