@@ -59,7 +59,12 @@ class LeaveForm(forms.Form):
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by("full_name")
+        field = self.fields["member"]
+        field.queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by("full_name")
+        # The page already holds the members: offer them without querying again (the
+        # queryset still validates a submitted choice).
+        people = sorted(members, key=lambda m: m.full_name)
+        field.choices = [("", field.empty_label)] + [(m.pk, field.label_from_instance(m)) for m in people]
 
     def clean(self):
         data = super().clean()

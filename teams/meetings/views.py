@@ -310,8 +310,13 @@ def board(request):
         raise Http404
     today = timezone.localdate()
     schedule = services.schedule_for(team=team)
-    today_meeting = services.meeting_for_day(team=team, date=today, schedule=schedule)
-    upcoming = Meeting.objects.filter(team=team, date__gt=today).select_related("chair").order_by("date").first()
+    # Today's and the next meeting in one query; today's is created on first use if missing.
+    meetings = list(Meeting.objects.filter(team=team, date__gte=today).select_related("chair").order_by("date")[:2])
+    if meetings and meetings[0].date == today:
+        today_meeting = meetings[0]
+    else:
+        today_meeting = services.meeting_for_day(team=team, date=today, schedule=schedule)
+    upcoming = next((m for m in meetings if m.date > today), None)
     members = selectors.team_members(team=team)
     agenda = selectors.meeting_agenda(meeting=today_meeting) if today_meeting else None
     panels = []
