@@ -31,12 +31,14 @@ def client_list(*, user, filters=None):
 
 def pipeline_columns(*, user, team_id=None, limit: int = 50):
     """The kanban: open leads per stage (newest stage change first), with counts."""
-    qs = Client.objects.visible_to(user).filter(stage__in=PIPELINE).select_related("consultant", "team")
+    qs = Client.objects.visible_to(user).select_related("consultant", "team")
     if team_id:
         qs = qs.filter(team_id=team_id)
-    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
+    counts = dict(qs.filter(stage__in=PIPELINE).order_by().values_list("stage").annotate(n=Count("pk")))
     columns = []
     for stage in PIPELINE:
+        # One stage per query (no stage IN (...) beside it, which skews the estimate), so
+        # Postgres reads the newest cards straight from the (team, stage, -moved) index.
         cards = list(qs.filter(stage=stage).order_by("-stage_changed_at", "-pk")[:limit])
         columns.append(
             {"stage": stage, "label": Client.Stage(stage).label, "cards": cards, "count": counts.get(stage, 0)}
@@ -44,9 +46,10 @@ def pipeline_columns(*, user, team_id=None, limit: int = 50):
     return columns
 
 
-def client_timeline(*, client: Client, user) -> list[dict]:
+def client_timeline(*, client: Client, user, complaints=None, projects=None) -> list[dict]:
     """Everything the client has been through, newest first: this app's events plus
-    calls, office visits, complaints and projects read from their apps."""
+    calls, office visits, complaints and projects read from their apps. The client file
+    passes the complaints and projects it already loaded (so they are read once)."""
     from complaints.models import Complaint
     from projects.models import Project
     from reception.models import Call, Visit
@@ -75,7 +78,9 @@ def client_timeline(*, client: Client, user) -> list[dict]:
                 "by": visit.logged_by,
             }
         )
-    for complaint in Complaint.objects.filter(client=client).select_related("registered_by")[:100]:
+    if complaints is None:
+        complaints = Complaint.objects.filter(client=client).select_related("registered_by")[:100]
+    for complaint in complaints:
         items.append(
             {
                 "at": complaint.registered_at,
@@ -85,7 +90,9 @@ def client_timeline(*, client: Client, user) -> list[dict]:
                 "by": complaint.registered_by,
             }
         )
-    for project in Project.objects.filter(client=client)[:20]:
+    if projects is None:
+        projects = Project.objects.filter(client=client)[:20]
+    for project in projects:
         items.append(
             {
                 "at": project.created_at,
@@ -108,13 +115,21 @@ def service_phase(at, *, signed_at, finished_on) -> str:
     return "in"
 
 
-def client_service_records(*, client: Client, timeline: list[dict]) -> dict:
-    """The timeline grouped by service phase (售前 / 售中 / 售后)."""
-    contract = client.contracts.order_by("signed_date").first()
+def client_service_records(*, client: Client, timeline: list[dict], contracts=None, projects=None) -> dict:
+    """The timeline grouped by service phase (售前 / 售中 / 售后). ``contracts`` (all the
+    client's) and ``projects`` (the client's, oldest included) may be passed when the
+    caller already loaded them; otherwise the first of each is read."""
+    if contracts is None:
+        contract = client.contracts.order_by("signed_date").first()
+    else:
+        contract = min(contracts, key=lambda c: (c.signed_date, c.pk), default=None)
     signed_at = None
     if contract is not None:
         signed_at = timezone.make_aware(dt.datetime.combine(contract.signed_date, dt.time.min))
-    project = client.projects.order_by("created_at").first()
+    if projects is None:
+        project = client.projects.order_by("created_at").first()
+    else:
+        project = min(projects, key=lambda p: (p.created_at, p.pk), default=None)
     finished_on = project.actual_finish if project is not None else None
     phases = {"pre": [], "in": [], "after": []}
     for item in timeline:

@@ -131,6 +131,10 @@ class Client(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["team", "stage"], name="client_team_stage"),
+            # The pipeline: each stage's newest moves, 50 cards a column.
+            models.Index(fields=["team", "stage", "-stage_changed_at"], name="client_team_stage_moved"),
+            # The deputy GM's company-wide pipeline (no team filter).
+            models.Index(fields=["stage", "-stage_changed_at"], name="client_stage_moved"),
             models.Index(fields=["team", "-created_at"], name="client_team_created"),
             models.Index(fields=["team", "lost_at"], name="client_team_lost", condition=Q(stage="lost")),
             models.Index(fields=["phone2"], name="client_phone2"),

@@ -17,7 +17,12 @@ class FollowUpVisitQuerySet(models.QuerySet):
         if user.sees_all:
             return self.all()
         if user.role == Role.CONSULTANT:
-            return self.filter(Q(team_id=user.team_id) | Q(owner=user))
+            # A visit's owner is a consultant of its team (the client's), so the team's
+            # visits include the consultant's own; one condition on team lets the lists
+            # walk the (team, due_date) index instead of sorting every match.
+            if user.team_id is None:
+                return self.filter(owner=user)
+            return self.filter(team_id=user.team_id)
         return self.filter(owner=user)
 
 
@@ -61,9 +66,13 @@ class FollowUpVisit(models.Model):
         indexes = [
             models.Index(fields=["owner", "due_date"], name="visit_owner_due", condition=Q(done_at__isnull=True)),
             models.Index(fields=["team", "due_date"], name="visit_team_due"),
+            # The team's to-do list (open visits, soonest first), read 25 at a time.
+            models.Index(fields=["team", "due_date"], name="visit_team_open_due", condition=Q(done_at__isnull=True)),
             models.Index(fields=["team", "done_at"], name="visit_team_done", condition=Q(done_at__isnull=False)),
             # Company-wide dashboards and reports count visits due or done in a period.
             models.Index(fields=["due_date"], name="visit_due"),
+            # The deputy GM's to-do list over every team (open visits, soonest first).
+            models.Index(fields=["due_date"], name="visit_open_due", condition=Q(done_at__isnull=True)),
             models.Index(fields=["done_at"], name="visit_done_at", condition=Q(done_at__isnull=False)),
         ]
         constraints = [

@@ -16,11 +16,14 @@ from django.views.decorators.http import require_POST
 from clients import selectors, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
-from clients.models import AccessLog, ArchiveHandover, Client, Contract, FollowUpVisit
+from clients.models import AccessLog, Client, Contract, FollowUpVisit
 from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _apply_errors, _can_export, _log
 from teams.access import get_visible_or_404, role_required
 from teams.exports import xlsx_response
 from teams.models import Team
+
+# Projects on the client's timeline (newest first).
+PROJECTS_SHOWN = 20
 
 
 @role_required(READERS)
@@ -118,13 +121,27 @@ def client_detail(request, pk):
         pk=pk,
     )
     _log(request, AccessLog.Action.OPEN, client=client)
-    timeline = selectors.client_timeline(client=client, user=request.user)
+    from complaints.models import Complaint
+    from projects.models import Project
+
+    # Read once, shared by the timeline, the service records and the tabs.
+    complaints = list(
+        Complaint.objects.visible_to(request.user).filter(client=client).select_related("registered_by")[:100]
+    )
+    projects = list(Project.objects.filter(client=client)[:PROJECTS_SHOWN])
+    timeline = selectors.client_timeline(client=client, user=request.user, complaints=complaints, projects=projects)
     contracts = list(Contract.objects.visible_to(request.user).filter(client=client))
     visits = list(FollowUpVisit.objects.visible_to(request.user).filter(client=client).select_related("owner"))
-    from complaints.models import Complaint
-
-    complaints = list(Complaint.objects.visible_to(request.user).filter(client=client)[:50])
-    archive = getattr(client, "archive", None) if ArchiveHandover.objects.filter(client=client).exists() else None
+    phases = selectors.client_service_records(
+        client=client,
+        timeline=timeline,
+        # Those who may see contracts see all of the client's; the others' phases use the client's first one.
+        contracts=contracts if request.user.sees_all or request.user.role in SALES else None,
+        # The timeline keeps the newest projects; the first one is among them unless there are more.
+        projects=projects if len(projects) < PROJECTS_SHOWN else None,
+    )
+    # select_related("archive") already tells whether the file was handed over.
+    archive = getattr(client, "archive", None)
     is_sales = request.user.role in SALES
     return render(
         request,
@@ -132,10 +149,10 @@ def client_detail(request, pk):
         {
             "client": client,
             "timeline": timeline,
-            "phases": selectors.client_service_records(client=client, timeline=timeline),
+            "phases": phases,
             "contracts": contracts,
             "visits": visits,
-            "complaints": complaints,
+            "complaints": complaints[:50],
             "archive": archive,
             "loans": list(archive.loans.all()) if archive else [],
             "is_sales": is_sales,

@@ -89,3 +89,49 @@ def test_home_visits_split_overdue_today_week(consultant):
         )
     data = selectors.visits_for_home(user=consultant, today=today)
     assert [len(data[k]) for k in ("overdue", "today", "week")] == [1, 1, 1]
+
+
+def test_service_records_from_loaded_contracts_and_projects_match_the_queried_ones(consultant):
+    from tests.projects.factories import ProjectFactory
+
+    client = ClientFactory(team=consultant.team)
+    ContractFactory(client=client, signed_date=dt.date(2026, 7, 1))
+    ContractFactory(client=client, signed_date=dt.date(2026, 6, 1))  # the first signed decides 售中
+    first = timezone.make_aware(dt.datetime(2026, 6, 2, 9))
+    ProjectFactory(client=client, created_at=first, actual_finish=dt.date(2026, 8, 31))
+    ProjectFactory(client=client, created_at=first + dt.timedelta(days=30), actual_finish=None)
+    at = lambda d: timezone.make_aware(dt.datetime.combine(d, dt.time(10)))  # noqa: E731
+    timeline = [{"at": at(dt.date(2026, 5, 1))}, {"at": at(dt.date(2026, 6, 15))}, {"at": at(dt.date(2026, 9, 10))}]
+    queried = selectors.client_service_records(client=client, timeline=timeline)
+    loaded = selectors.client_service_records(
+        client=client, timeline=timeline, contracts=list(client.contracts.all()), projects=list(client.projects.all())
+    )
+    assert loaded == queried
+    assert [len(loaded[k]) for k in ("pre", "in", "after")] == [1, 1, 1]
+
+
+def test_consultant_sees_every_visit_of_the_team_and_none_of_another(consultant, outsider):
+    from clients.models import FollowUpVisit
+    from tests.teams.factories import UserFactory
+
+    colleague = UserFactory(role="consultant", team=consultant.team)
+    mine = FollowUpVisitFactory(client=ClientFactory(team=consultant.team), owner=consultant)
+    theirs = FollowUpVisitFactory(client=ClientFactory(team=consultant.team), owner=colleague)
+    FollowUpVisitFactory(client=ClientFactory(team=outsider.team), owner=outsider)
+    assert set(FollowUpVisit.objects.visible_to(consultant)) == {mine, theirs}
+
+
+def test_pipeline_columns_newest_move_first_capped_with_full_counts(consultant, outsider):
+    now = timezone.now()
+    for days in range(5):
+        c = ClientFactory(team=consultant.team, stage="contacted")
+        Client.objects.filter(pk=c.pk).update(stage_changed_at=now - dt.timedelta(days=days))
+    ClientFactory(team=outsider.team, stage="contacted")
+    columns = {c["stage"]: c for c in selectors.pipeline_columns(user=consultant, limit=3)}
+    cards = columns["contacted"]["cards"]
+    assert columns["contacted"]["count"] == 5 and len(cards) == 3
+    assert [c.stage_changed_at for c in cards] == sorted((c.stage_changed_at for c in cards), reverse=True)
+    assert (
+        cards[0].stage_changed_at
+        == Client.objects.filter(team=consultant.team).order_by("-stage_changed_at")[0].stage_changed_at
+    )
