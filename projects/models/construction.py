@@ -106,8 +106,12 @@ class SchedulePhase(models.Model):
 
     @property
     def removable(self) -> bool:
-        """Not started, no inspection, no crew evaluation (uses the prefetched rows)."""
-        return self.actual_start is None and not self.inspections.all() and not self.evaluations.all()
+        """Offer to remove it: not started, no inspection, no crew evaluation. Reads only prefetched
+        rows (a page that does not prefetch the evaluations leaves them to ``phase_remove``, which checks)."""
+        if self.actual_start is not None or self.inspections.all():
+            return False
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        return "evaluations" not in prefetched or not prefetched["evaluations"]
 
     @property
     def on_schedule(self) -> bool | None:

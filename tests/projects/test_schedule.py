@@ -368,3 +368,13 @@ def test_project_page_and_schedule_queries_do_not_grow_with_custom_phases(
     for url, count in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert web.get(url).status_code == 200
+
+
+def test_removable_reads_only_prefetched_rows(project, pm, django_assert_num_queries):
+    phase = SchedulePhaseFactory(project=project, kind="demolition", order=1)
+    CrewEvaluationFactory(phase=phase, evaluated_by=pm)
+    with_evaluations = SchedulePhase.objects.prefetch_related("inspections", "evaluations").get(pk=phase.pk)
+    without = SchedulePhase.objects.prefetch_related("inspections").get(pk=phase.pk)
+    with django_assert_num_queries(0):
+        assert not with_evaluations.removable
+        assert without.removable  # offered; phase_remove then refuses (tested above)
