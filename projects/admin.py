@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
     Attachment,
@@ -13,6 +14,7 @@ from projects.models import (
     DrawingTask,
     Inspection,
     MaintenanceRequest,
+    PhaseTemplate,
     Project,
     ProjectEvent,
     SchedulePhase,
@@ -35,6 +37,21 @@ class ProjectAdmin(admin.ModelAdmin):
     raw_id_fields = ["client", "contract", "project_manager"]
     filter_horizontal = ["designers", "assistants"]
     inlines = [PhaseInline]
+
+
+@admin.register(PhaseTemplate)
+class PhaseTemplateAdmin(admin.ModelAdmin):
+    """The schedule template: new schedules are built from the active rows in order."""
+
+    list_display = ["shown_name", "kind", "order", "duration", "duration_unit", "gates_later", "is_active"]
+    list_display_links = ["shown_name"]
+    list_editable = ["order", "duration", "duration_unit", "gates_later", "is_active"]
+    list_filter = ["is_active", "gates_later"]
+    fields = ["name", "kind", "order", "duration", "duration_unit", "gates_later", "is_active"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, obj):
+        return obj.display_name
 
 
 @admin.register(DrawingTask)

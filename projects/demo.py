@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from clients.models import Client
+from projects.defaults import ensure_phase_template
 from projects.models import (
     Attachment,
     BudgetRequest,
@@ -25,13 +26,13 @@ from projects.models import (
     DrawingTask,
     Inspection,
     MaintenanceRequest,
+    PhaseTemplate,
     Project,
     ProjectEvent,
     SchedulePhase,
     SiteLog,
     TechnicalDisclosure,
 )
-from projects.services import SCHEDULE_TEMPLATE
 from teams.demo import mobile
 
 CREWS = [
@@ -121,6 +122,7 @@ def _crews():
 
 
 def seed(ctx) -> None:
+    ensure_phase_template()
     crews = _crews()
     budget_clerk = ctx.users.get("budget")
     for index, team in enumerate(ctx.teams):
@@ -306,7 +308,8 @@ def _project(ctx, team, client, name, phase, age, people, crews, budget_clerk, n
     )
     cursor = building_start
     elapsed = age - 45  # days of construction so far
-    for order, (kind, days) in enumerate(SCHEDULE_TEMPLATE, start=1):
+    for order, row in enumerate(PhaseTemplate.objects.filter(is_active=True).order_by("order", "pk"), start=1):
+        kind, days = row.kind, row.duration
         planned_finish = cursor + timedelta(days=days - 1)
         slip = rng.choice([0, 0, 1, 2, -1])
         actual_start = cursor if (cursor - building_start).days <= elapsed else None
@@ -316,8 +319,11 @@ def _project(ctx, team, client, name, phase, age, people, crews, budget_clerk, n
         phase_row = SchedulePhase.objects.create(
             project=project,
             kind=kind,
+            name=row.name,
+            template=row,
+            gates_later=row.gates_later,
             order=order,
-            crew=crews.get(TRADE_OF_PHASE[kind]),
+            crew=crews.get(TRADE_OF_PHASE.get(kind, "")),
             planned_start=cursor,
             planned_finish=planned_finish,
             actual_start=actual_start,

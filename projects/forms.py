@@ -16,6 +16,7 @@ from projects.models import (
     DrawingTask,
     Inspection,
     MaintenanceRequest,
+    PhaseTemplate,
     Project,
     SchedulePhase,
     SiteLog,
@@ -133,6 +134,58 @@ class PhaseForm(forms.ModelForm):
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
+
+
+class PhaseAddForm(forms.Form):
+    """Add a phase to one project's schedule: from the template, or a custom one by name."""
+
+    template = forms.ModelChoiceField(
+        label=_("from the template"),
+        queryset=PhaseTemplate.objects.none(),
+        required=False,
+        empty_label=_("— a custom phase —"),
+    )
+    name = forms.CharField(label=_("name of the custom phase"), max_length=60, required=False)
+    gates_later = forms.BooleanField(
+        label=_("its inspection gates the later phases"),
+        required=False,
+        help_text=_("For a custom phase; a template phase follows the template."),
+    )
+    position = forms.ChoiceField(label=_("position"))
+    planned_start = forms.DateField(
+        label=_("planned start"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: the day after the phase before it."),
+    )
+    planned_finish = forms.DateField(
+        label=_("planned finish"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: from the template's default duration."),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phases = list(project.phases.order_by("order", "pk"))
+        taken = {p.template_id for p in self.phases}
+        kinds = {p.kind for p in self.phases} - {SchedulePhase.Kind.CUSTOM}
+        self.fields["template"].queryset = (
+            PhaseTemplate.objects.filter(is_active=True).exclude(pk__in=taken - {None}).exclude(kind__in=kinds)
+        )
+        choices = [("start", _("at the start"))]
+        choices += [(str(p.pk), _("after %(phase)s") % {"phase": p}) for p in self.phases]
+        self.fields["position"].choices = choices
+        self.fields["position"].initial = choices[-1][0]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("template") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Choose a template phase or enter the name of a custom phase."))
+        position = data.get("position")
+        data["at_start"] = position == "start"
+        data["after"] = next((p for p in self.phases if str(p.pk) == position), None)
+        return data
 
 
 class PlanForm(forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import budget, crews, projects, records
+from projects.views import budget, crews, projects, records, schedule
 
 app_name = "projects"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/construction-plan/", projects.construction_plan_edit, name="construction_plan"),
     path("<int:pk>/schedule/template/", projects.schedule_template, name="schedule_template"),
     path("<int:pk>/schedule/<int:phase_pk>/", projects.phase_edit, name="phase_edit"),
+    path("<int:pk>/schedule/add/", schedule.phase_add, name="phase_add"),
+    path("<int:pk>/schedule/<int:phase_pk>/remove/", schedule.phase_remove, name="phase_remove"),
     # Design
     path("<int:pk>/plans/new/", records.plan_add, name="plan_add"),
     path("<int:pk>/plans/<int:plan_pk>/submit/", records.plan_submit, name="plan_submit"),

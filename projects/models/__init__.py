@@ -17,6 +17,7 @@ from projects.models.construction import (  # noqa: F401
     Crew,
     CrewEvaluation,
     Inspection,
+    PhaseTemplate,
     SchedulePhase,
     SiteLog,
 )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,9 +40,27 @@ class SchedulePhase(models.Model):
         PAINTING = "painting", _("Painting")
         INSTALLATION = "installation", _("Installation")
         CLEANING = "cleaning", _("Cleaning")
+        # A phase of the company's own (from an added template row) or of one project only.
+        CUSTOM = "custom", _("Custom phase")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")  # spine
     kind = models.CharField(_("phase"), max_length=30, choices=Kind.choices)  # spine
+    # The name users see, copied from the template row (or typed for a custom phase) when the
+    # phase is created, so later template edits leave existing schedules alone. Empty: the kind's label.
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    template = models.ForeignKey(
+        "PhaseTemplate",
+        verbose_name=_("template phase"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="phases",
+    )
+    gates_later = models.BooleanField(
+        _("gates later phases"),
+        default=False,
+        help_text=_("The phases after it may start only once its inspection has passed."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     crew = models.ForeignKey(Crew, verbose_name=_("crew"), on_delete=models.SET_NULL, null=True, blank=True)
     planned_start = models.DateField(_("planned start"))  # spine
@@ -54,10 +73,45 @@ class SchedulePhase(models.Model):
         verbose_name = _("schedule phase")
         verbose_name_plural = _("schedule phases")
         ordering = ["project", "order"]
-        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="one_phase_kind_per_project")]
+        constraints = [
+            # Each standard kind at most once per project (other apps count phases by kind);
+            # custom phases may repeat the kind, each template row is used at most once.
+            models.UniqueConstraint(
+                fields=["project", "kind"], condition=~Q(kind="custom"), name="one_phase_kind_per_project"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "template"],
+                condition=Q(template__isnull=False),
+                name="one_phase_per_template_per_project",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="custom") | ~Q(name=""),
+                name="custom_phase_has_a_name",
+                violation_error_message=_("A custom phase needs a name."),
+            ),
+        ]
 
     def __str__(self):
-        return self.get_kind_display()
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name users see: the template's or custom name, else the kind's label."""
+        return self.name or str(dict(self.Kind.choices).get(self.kind, self.kind))
+
+    def get_kind_display(self) -> str:
+        """The display name, so other apps that show ``get_kind_display()`` (performance
+        drill-downs) show a renamed or custom phase by its name too."""
+        return self.display_name
+
+    @property
+    def removable(self) -> bool:
+        """Offer to remove it: not started, no inspection, no crew evaluation. Reads only prefetched
+        rows (a page that does not prefetch the evaluations leaves them to ``phase_remove``, which checks)."""
+        if self.actual_start is not None or self.inspections.all():
+            return False
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        return "evaluations" not in prefetched or not prefetched["evaluations"]
 
     @property
     def on_schedule(self) -> bool | None:
@@ -81,6 +135,70 @@ class SchedulePhase(models.Model):
     def passed(self) -> bool:
         latest = self.latest_inspection()
         return latest is not None and latest.result == Inspection.Result.PASS
+
+
+class PhaseTemplate(models.Model):
+    """One phase of the construction schedule template (施工进度模板), edited in the admin.
+
+    A new schedule is built from the active rows in order; phases copy the name and the
+    gate flag, so editing the template changes the next schedules, not existing ones.
+    """
+
+    class DurationUnit(models.TextChoices):
+        CALENDAR = "calendar", _("calendar days")
+        WORKING = "working", _("working days")
+
+    name = models.CharField(
+        _("name"),
+        max_length=60,
+        blank=True,
+        help_text=_("Shown to users. Empty: the standard name of the kind, in the user's language."),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=SchedulePhase.Kind.choices,
+        default=SchedulePhase.Kind.CUSTOM,
+        help_text=_("Which standard phase this is (reports count phases by it); “Custom phase” for one of your own."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    duration = models.PositiveSmallIntegerField(_("default duration"), default=7, validators=[MinValueValidator(1)])
+    duration_unit = models.CharField(
+        _("counted in"), max_length=10, choices=DurationUnit.choices, default=DurationUnit.CALENDAR
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive rows are left out of new schedules.")
+    )
+    gates_later = models.BooleanField(
+        _("gates later phases"),
+        default=False,
+        help_text=_("The phases after it may start only once its inspection has passed."),
+    )
+
+    class Meta:
+        verbose_name = _("schedule template phase")
+        verbose_name_plural = _("schedule template")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=~Q(kind="custom"),
+                name="one_template_row_per_kind",
+                violation_error_message=_("The template already has a row of this kind."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="custom") | ~Q(name=""),
+                name="custom_template_phase_has_a_name",
+                violation_error_message=_("A custom phase needs a name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or str(dict(SchedulePhase.Kind.choices).get(self.kind, self.kind))
 
 
 class Inspection(models.Model):

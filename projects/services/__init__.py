@@ -35,9 +35,10 @@ from projects.services.design import (  # noqa: F401
     review_record,
 )
 from projects.services.project import (  # noqa: F401
-    SCHEDULE_TEMPLATE,
     WARRANTY_YEARS,
     construction_plan_save,
+    phase_add,
+    phase_remove,
     phase_update,
     project_advance,
     project_blockers,

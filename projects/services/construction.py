@@ -127,10 +127,10 @@ def inspection_record(
         by,
         _("Inspection of %(phase)s: %(result)s") % {"phase": phase, "result": inspection.get_result_display()},
     )
-    if phase.kind == SchedulePhase.Kind.PLUMBING_ELECTRICAL and result == Inspection.Result.PASS:
+    if phase.gates_later and result == Inspection.Result.PASS:
         notify(
             recipients=[*project.designers.all(), project.team.leader],
-            title=_("%(name)s: plumbing & electrical accepted, the next phases may start") % {"name": project.name},
+            title=_("%(name)s: %(phase)s accepted, the next phases may start") % {"name": project.name, "phase": phase},
             url=project.get_absolute_url() + "#schedule",
         )
     return inspection

@@ -17,22 +17,15 @@ from projects.models import (
     Crew,
     DesignPlan,
     MaintenanceRequest,
+    PhaseTemplate,
     Project,
     SchedulePhase,
 )
 from projects.services.common import StaleEdit, _event, _team_people
-from teams.models import User
+from teams.meetings import is_working_day
+from teams.models import CalendarDay, User
 from teams.services import notify
 
-SCHEDULE_TEMPLATE = [
-    (SchedulePhase.Kind.DEMOLITION, 3),
-    (SchedulePhase.Kind.PLUMBING_ELECTRICAL, 10),
-    (SchedulePhase.Kind.MASONRY_TILING, 15),
-    (SchedulePhase.Kind.CARPENTRY, 15),
-    (SchedulePhase.Kind.PAINTING, 12),
-    (SchedulePhase.Kind.INSTALLATION, 7),
-    (SchedulePhase.Kind.CLEANING, 2),
-]
 WARRANTY_YEARS = 2
 
 
@@ -184,37 +177,177 @@ def construction_plan_save(*, project: Project, by: User, version: int, method: 
     return project
 
 
+class _Calendar:
+    """Working days (the company calendar, teams.meetings) with its exceptions read in one query."""
+
+    def __init__(self, start: date, days: int):
+        end = start + timedelta(days=days * 2 + 60)
+        self.exceptions = dict(
+            CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
+        )
+
+    def is_working(self, day: date) -> bool:
+        return is_working_day(day, exceptions=self.exceptions)
+
+    def span(self, start: date, duration: int, unit: str) -> tuple[date, date]:
+        """First and last day of a phase of ``duration`` days from ``start`` (on or after it)."""
+        if unit != PhaseTemplate.DurationUnit.WORKING:
+            return start, start + timedelta(days=duration - 1)
+        while not self.is_working(start):
+            start += timedelta(days=1)
+        finish, counted = start, 1
+        while counted < duration:
+            finish += timedelta(days=1)
+            counted += self.is_working(finish)
+        return start, finish
+
+
+def _renumber(phases: list[SchedulePhase]) -> None:
+    """Number the phases 1, 2, … in list order (saving only those that moved)."""
+    moved = []
+    for order, phase in enumerate(phases, start=1):
+        if phase.order != order:
+            phase.order = order
+            moved.append(phase)
+    SchedulePhase.objects.bulk_update(moved, ["order"])
+
+
 @transaction.atomic
 def schedule_apply_template(*, project: Project, by: User, start: date) -> list[SchedulePhase]:
-    """Create the phases of the template one after another from ``start`` (kinds already there are kept)."""
+    """Create the phases of the active template rows one after another from ``start``
+    (rows already in the schedule are kept, with their slot in the sequence)."""
     if not project.can_build(by):
         raise PermissionDenied
-    existing = set(project.phases.values_list("kind", flat=True))
+    rows = list(PhaseTemplate.objects.filter(is_active=True).order_by("order", "pk"))
+    existing = list(project.phases.select_for_update().order_by("order", "pk"))
+    have_templates = {p.template_id for p in existing}
+    have_kinds = {p.kind for p in existing} - {SchedulePhase.Kind.CUSTOM}
+    calendar = _Calendar(start, sum(row.duration for row in rows))
     created = []
     cursor = start
-    for order, (kind, days) in enumerate(SCHEDULE_TEMPLATE, start=1):
-        finish = cursor + timedelta(days=days - 1)
-        if kind not in existing:
+    for order, row in enumerate(rows, start=1):
+        first, finish = calendar.span(cursor, row.duration, row.duration_unit)
+        if row.pk not in have_templates and row.kind not in have_kinds:
             created.append(
-                SchedulePhase(project=project, kind=kind, order=order, planned_start=cursor, planned_finish=finish)
+                SchedulePhase(
+                    project=project,
+                    kind=row.kind,
+                    name=row.name,
+                    template=row,
+                    gates_later=row.gates_later,
+                    order=order,
+                    planned_start=first,
+                    planned_finish=finish,
+                )
             )
         cursor = finish + timedelta(days=1)
     SchedulePhase.objects.bulk_create(created)
     if created:
+        if existing:  # custom phases added before: keep the sequence 1, 2, … without ties
+            _renumber(sorted([*existing, *created], key=lambda p: (p.order, p.pk)))
         _event(project, by, _("Schedule created from the template"))
     return created
 
 
-def _gate_blocks(phase: SchedulePhase) -> bool:
-    """Phases after plumbing & electrical start only once it has passed its inspection."""
-    if phase.kind in (SchedulePhase.Kind.DEMOLITION, SchedulePhase.Kind.PLUMBING_ELECTRICAL):
-        return False
-    gate = (
-        SchedulePhase.objects.filter(project_id=phase.project_id, kind=SchedulePhase.Kind.PLUMBING_ELECTRICAL)
+@transaction.atomic
+def phase_add(
+    *,
+    project: Project,
+    by: User,
+    template: PhaseTemplate | None = None,
+    name: str = "",
+    gates_later: bool = False,
+    after: SchedulePhase | None = None,
+    at_start: bool = False,
+    planned_start: date | None = None,
+    planned_finish: date | None = None,
+) -> SchedulePhase:
+    """Add a phase to one project's schedule: a template row, or a custom phase by name.
+
+    It goes after ``after`` (first with ``at_start``, else last); the dates default to the day
+    after the phase before it and the template's default duration.
+    """
+    if not project.can_build(by):
+        raise PermissionDenied
+    phases = list(project.phases.select_for_update().order_by("order", "pk"))
+    if template is not None:
+        if not template.is_active:
+            raise ValidationError({"template": _("This template phase is no longer in use.")})
+        if any(p.template_id == template.pk for p in phases) or (
+            template.kind != SchedulePhase.Kind.CUSTOM and any(p.kind == template.kind for p in phases)
+        ):
+            raise ValidationError({"template": _("This phase is already in the schedule.")})
+        phase = SchedulePhase(
+            project=project,
+            kind=template.kind,
+            name=template.name,
+            template=template,
+            gates_later=template.gates_later,
+        )
+    else:
+        name = name.strip()
+        if not name:
+            raise ValidationError({"name": _("Choose a template phase or enter the name of a custom phase.")})
+        if any(p.display_name.casefold() == name.casefold() for p in phases):
+            raise ValidationError({"name": _("The schedule already has a phase with this name.")})
+        phase = SchedulePhase(project=project, kind=SchedulePhase.Kind.CUSTOM, name=name, gates_later=gates_later)
+    if after is not None and after.project_id != project.pk:
+        raise ValidationError({"after": _("Choose a phase of this schedule.")})
+    index = 0 if at_start else len(phases) if after is None else [p.pk for p in phases].index(after.pk) + 1
+    before = phases[index - 1] if index > 0 else None
+    if planned_start is None:
+        planned_start = before.planned_finish + timedelta(days=1) if before else project.planned_start
+        planned_start = planned_start or timezone.localdate()
+    if planned_finish is None:
+        if template is None:
+            raise ValidationError({"planned_finish": _("Enter the planned finish.")})
+        planned_start, planned_finish = _Calendar(planned_start, template.duration).span(
+            planned_start, template.duration, template.duration_unit
+        )
+    if planned_finish < planned_start:
+        raise ValidationError({"planned_finish": _("The planned finish is before the planned start.")})
+    phase.planned_start, phase.planned_finish = planned_start, planned_finish
+    phase.order = index + 1
+    phase.full_clean()
+    phase.save()
+    phases.insert(index, phase)
+    _renumber(phases)
+    _event(project, by, _("Phase added to the schedule: %(phase)s") % {"phase": phase})
+    return phase
+
+
+@transaction.atomic
+def phase_remove(*, phase: SchedulePhase, by: User) -> None:
+    """Remove a phase that has not started and has no inspection or crew evaluation."""
+    project = phase.project
+    if not project.can_build(by):
+        raise PermissionDenied
+    locked = SchedulePhase.objects.select_for_update().filter(pk=phase.pk).first()
+    if locked is None:
+        raise StaleEdit
+    if locked.actual_start is not None:
+        raise ValidationError(_("%(phase)s has started: it cannot be removed.") % {"phase": locked})
+    if locked.inspections.exists() or locked.evaluations.exists():
+        raise ValidationError(
+            _("%(phase)s has an inspection or a crew evaluation: it cannot be removed.") % {"phase": locked}
+        )
+    locked.delete()
+    _renumber(list(project.phases.order_by("order", "pk")))
+    _event(project, by, _("Phase removed from the schedule: %(phase)s") % {"phase": locked})
+
+
+def _gate_blocking(phase: SchedulePhase) -> SchedulePhase | None:
+    """The earlier phase whose inspection gates this one and has not passed yet (None: free to start).
+
+    A phase gates the later ones when its ``gates_later`` flag is set (plumbing & electrical by default).
+    """
+    gates = (
+        SchedulePhase.objects.filter(project_id=phase.project_id, gates_later=True, order__lt=phase.order)
+        .exclude(pk=phase.pk)
         .prefetch_related("inspections")
-        .first()
+        .order_by("order", "pk")
     )
-    return gate is not None and phase.order > gate.order and not gate.passed
+    return next((gate for gate in gates if not gate.passed), None)
 
 
 @transaction.atomic
@@ -231,9 +364,10 @@ def phase_update(
 ) -> SchedulePhase:
     if not phase.project.can_build(by):
         raise PermissionDenied
-    if actual_start and phase.actual_start is None and _gate_blocks(phase):
+    gate = _gate_blocking(phase) if actual_start and phase.actual_start is None else None
+    if gate is not None:
         raise ValidationError(
-            {"actual_start": _("Plumbing & electrical must pass its inspection before the next phases start.")}
+            {"actual_start": _("%(phase)s must pass its inspection before the next phases start.") % {"phase": gate}}
         )
     if actual_finish and not actual_start:
         raise ValidationError({"actual_finish": _("Enter the actual start first.")})

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from projects.defaults import ensure_phase_template
 from teams.roles import Role
 from tests.clients.factories import ClientFactory
 from tests.projects.factories import ProjectFactory
@@ -14,6 +15,12 @@ from tests.teams.factories import UserFactory
 def media_root(settings, tmp_path):
     """Uploads of a test go to its own folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def phase_template(db):
+    """The seeded schedule template (a data migration; transactional tests flush it)."""
+    ensure_phase_template()
 
 
 @pytest.fixture

@@ -68,6 +68,8 @@ class SchedulePhaseFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     kind = SchedulePhase.Kind.PLUMBING_ELECTRICAL
+    # As the seeded template: plumbing & electrical gates the later phases.
+    gates_later = factory.LazyAttribute(lambda p: p.kind == SchedulePhase.Kind.PLUMBING_ELECTRICAL)
     order = 2
     crew = factory.SubFactory(CrewFactory)
     planned_start = factory.LazyFunction(timezone.localdate)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from projects import services
+from projects.defaults import STANDARD_PHASES
 from projects.models import (
     CompletionItem,
     DesignChange,
@@ -147,7 +148,7 @@ def test_completion_item_collected_once(project, pm):
 
 def test_schedule_template_creates_seven_consecutive_phases_once(project, pm):
     created = services.schedule_apply_template(project=project, by=pm, start=TODAY)
-    assert [p.kind for p in created] == [k for k, _days in services.SCHEDULE_TEMPLATE]
+    assert [p.kind for p in created] == [k for k, _days, _gates in STANDARD_PHASES]
     phases = list(project.phases.order_by("order"))
     for before, after in zip(phases, phases[1:], strict=False):
         assert after.planned_start == before.planned_finish + dt.timedelta(days=1)
