@@ -60,7 +60,7 @@ def test_the_seeded_template_is_the_seven_standard_phases_with_the_plumbing_gate
 
 def test_the_seed_migration_reverses_and_reapplies(project, pm):
     services.schedule_apply_template(project=project, by=pm, start=TODAY)
-    seed = importlib.import_module("projects.migrations.0008_seed_phase_template")
+    seed = importlib.import_module("projects.migrations.0009_seed_phase_template")
     seed.backward(global_apps, None)
     assert not PhaseTemplate.objects.exists()
     assert project.phases.count() == 7 and not project.phases.filter(template__isnull=False).exists()

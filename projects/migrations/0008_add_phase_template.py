@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0006_add_site_log_version'),
+        ('projects', '0007_add_project_month_date_indexes'),
     ]
 
     operations = [

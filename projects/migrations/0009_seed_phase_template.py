@@ -23,6 +23,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0007_add_phase_template")]
+    dependencies = [("projects", "0008_add_phase_template")]
 
     operations = [migrations.RunPython(forward, backward)]
