@@ -198,6 +198,11 @@ class AssignForm(forms.Form):
         members = User.objects.filter(team=team, is_active=True)
         self.fields["handler"].queryset = members
         self.fields["helpers"].queryset = members
+        if not self.is_bound:
+            # Both controls list the same people: read them once (a form to show, not to validate).
+            choices = [(u.pk, str(u)) for u in members]
+            self.fields["handler"].widget.choices = [("", self.fields["handler"].empty_label), *choices]
+            self.fields["helpers"].widget.choices = choices
 
 
 class ComplaintEditForm(forms.ModelForm):
