@@ -67,11 +67,9 @@ class ComplaintFilter(django_filters.FilterSet):
         form = super().form
         if self._handler_choices is not None and not getattr(form, "_handler_limited", False):
             field = form.fields["handler"]
-            field.widget.choices = [
-                ("", field.empty_label),
-                *((u.pk, field.label_from_instance(u)) for u in self._handler_choices),
-            ]
-            field.help_text = _("Choose a team to list its staff.")
+            # Validation still uses the field's queryset; only the drop-down's options are limited.
+            empty = field.empty_label if str(self.data.get("team", "")).isdigit() else _("Choose a team first")
+            field.widget.choices = [("", empty), *((u.pk, field.label_from_instance(u)) for u in self._handler_choices)]
             form._handler_limited = True
         return form
 
