@@ -233,7 +233,7 @@ def _detail_context(request, complaint, **forms):
 
 @role_required(COMPLAINT_ROLES)
 def complaint_detail(request, pk):
-    complaint = selectors.complaint_detail(user=request.user, pk=pk)
+    complaint = selectors.complaint_page(user=request.user, pk=pk)
     return render(request, "complaints/detail.html", _detail_context(request, complaint))
 
 

@@ -372,17 +372,21 @@ def test_detail_runs_fixed_queries(login, consultant, designer, complaint, djang
     from complaints.models import ComplaintEvent
 
     complaint.helpers.set([designer])
+    complaint.project = ProjectFactory(client=complaint.client)
+    complaint.call = CallFactory(client=complaint.client)
+    complaint.save(update_fields=["project", "call"])
     client = login(consultant)
     # user, complaint, helpers, attachments, timeline, other complaints, team members (one query for both
     # assignment controls), unread badge (+ the session save of a fresh login)
     with django_assert_max_num_queries(11) as small:
         client.get(reverse("complaints:detail", args=[complaint.pk]))
     ComplaintEvent.objects.bulk_create(
-        [ComplaintEvent(complaint=complaint, action="comment", comment=str(i)) for i in range(30)]
+        [ComplaintEvent(complaint=complaint, action="comment", comment=str(i), actor=designer) for i in range(30)]
     )
     ComplaintFactory.create_batch(5, client=complaint.client)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(reverse("complaints:detail", args=[complaint.pk]))
+        html = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert complaint.project.name in html and str(designer) in html and complaint.client.name in html
 
 
 # --- Summary pages and home panels ----------------------------------------------------------
