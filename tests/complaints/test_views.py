@@ -543,7 +543,9 @@ def test_resolve_form_only_when_resolving_is_possible(login, consultant, complai
     Complaint.objects.filter(pk=complaint.pk).update(state=Complaint.State.ACKNOWLEDGED)
     html = client.get(url).content.decode()
     assert 'data-testid="resolve-form"' in html
-    assert '<textarea name="resolution" cols="40" rows="3" class="form-control" required id="id_resolution">' in html
+    assert (
+        '<textarea name="resolution" cols="40" rows="3" class="form-control" required id="resolve_resolution">' in html
+    )
     assert f'formaction="/complaints/{complaint.pk}/start/"' in html
 
 
