@@ -43,11 +43,35 @@ class ComplaintFilter(django_filters.FilterSet):
 
         for name in ("registered_from", "registered_to"):
             self.filters[name].field.widget = forms.DateInput(attrs={"type": "date"})
+        self._handler_choices = None
         if user is not None and user.team_id:
             self.filters["handler"].queryset = User.objects.filter(team_id=user.team_id)
             del self.filters["team"]
         elif user is not None:
+            # Any team member validates, but the drop-down lists only the chosen team's staff (and the chosen
+            # handler): all ~300 staff of the company on every request was a large share of the list's time.
             self.filters["handler"].queryset = User.objects.exclude(team=None)
+            self._handler_choices = self._chosen_team_staff()
+
+    def _chosen_team_staff(self):
+        team_id, handler_id = self.data.get("team", ""), self.data.get("handler", "")
+        condition = Q(pk__in=[])
+        if str(team_id).isdigit():
+            condition |= Q(team_id=int(team_id), is_active=True)
+        if str(handler_id).isdigit():
+            condition |= Q(pk=int(handler_id))
+        return User.objects.exclude(team=None).filter(condition)
+
+    @property
+    def form(self):
+        form = super().form
+        if self._handler_choices is not None and not getattr(form, "_handler_limited", False):
+            field = form.fields["handler"]
+            # Validation still uses the field's queryset; only the drop-down's options are limited.
+            empty = field.empty_label if str(self.data.get("team", "")).isdigit() else _("Choose a team first")
+            field.widget.choices = [("", empty), *((u.pk, field.label_from_instance(u)) for u in self._handler_choices)]
+            form._handler_limited = True
+        return form
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -172,10 +172,18 @@ class ResolveForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "resolve_%s")  # several forms share the complaint page: distinct ids
+        super().__init__(*args, **kwargs)
+
 
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "transition_%s")  # several forms share the complaint page: distinct ids
+        super().__init__(*args, **kwargs)
 
 
 class CommentForm(forms.Form):
@@ -194,10 +202,16 @@ class AssignForm(forms.Form):
     )
 
     def __init__(self, *args, team, **kwargs):
+        kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
         members = User.objects.filter(team=team, is_active=True)
         self.fields["handler"].queryset = members
         self.fields["helpers"].queryset = members
+        if not self.is_bound:
+            # Both controls list the same people: read them once (a form to show, not to validate).
+            choices = [(u.pk, str(u)) for u in members]
+            self.fields["handler"].widget.choices = [("", self.fields["handler"].empty_label), *choices]
+            self.fields["helpers"].widget.choices = choices
 
 
 class ComplaintEditForm(forms.ModelForm):

@@ -45,7 +45,9 @@ def complaint_list(request):
     if request.GET.get("export") == "xlsx":
         return _export(complaints)
     page = Paginator(complaints, 25).get_page(request.GET.get("page"))
-    return render(request, "complaints/list.html", {"filter": filterset, "page": page, "scope": scope})
+    return render(
+        request, "complaints/list.html", {"filter": filterset, "page": page, "scope": scope, "now": timezone.now()}
+    )
 
 
 def _export(complaints):
@@ -192,21 +194,31 @@ def project_options(request):
 
 
 def _detail_context(request, complaint, **forms):
+    """The complaint page; only the forms for what ``request.user`` may do now are built."""
     user = request.user
-    actions = [(name, TRANSITIONS[name]) for name in complaint.actions_for(user)]
+    now = timezone.now()
+    names = complaint.actions_for(user)
+    actions = [(name, TRANSITIONS[name]) for name in names]
+    can_manage = complaint.can_manage(user)
+    can_comment = complaint.may_contribute(user)
     context = {
         "complaint": complaint,
         "actions": actions,
+        "steps": [(name, t) for name, t in actions if name != "resolve"],
         "other_complaints": selectors.client_other_complaints(user=user, complaint=complaint),
-        "can_manage": complaint.can_manage(user),
-        "can_comment": complaint.may_contribute(user),
-        "transition_form": TransitionForm(initial={"version": complaint.version}),
-        "resolve_form": ResolveForm(initial={"version": complaint.version}),
-        "comment_form": CommentForm(),
-        "attachment_form": AttachmentForm(),
-        "now": timezone.now(),
+        "can_manage": can_manage,
+        "can_comment": can_comment,
+        "now": now,
+        "overdue": {"ack": complaint.ack_overdue(now), "resolve": complaint.resolve_overdue(now)},
     }
-    if context["can_manage"]:
+    if context["steps"]:
+        context["transition_form"] = TransitionForm(initial={"version": complaint.version})
+    if "resolve" in names:
+        context["resolve_form"] = ResolveForm(initial={"version": complaint.version})
+    if can_comment:
+        context["comment_form"] = CommentForm()
+        context["attachment_form"] = AttachmentForm()
+    if can_manage:
         context["assign_form"] = AssignForm(
             team=complaint.team,
             initial={
@@ -221,7 +233,7 @@ def _detail_context(request, complaint, **forms):
 
 @role_required(COMPLAINT_ROLES)
 def complaint_detail(request, pk):
-    complaint = selectors.complaint_detail(user=request.user, pk=pk)
+    complaint = selectors.complaint_page(user=request.user, pk=pk)
     return render(request, "complaints/detail.html", _detail_context(request, complaint))
 
 

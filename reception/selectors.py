@@ -4,7 +4,7 @@ name, masked phone, team and the number of open complaints (DOMAIN.md, Confident
 import datetime as dt
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from clients.models import Client
@@ -81,30 +81,30 @@ def front_desk_today(*, user, now=None) -> dict:
 
     now = now or timezone.now()
     start, end = _today_bounds(now)
-    calls = list(call_list(user=user).filter(called_at__gte=start, called_at__lt=end)[:10])
-    visits = list(visit_list(user=user).filter(arrived_at__gte=start, arrived_at__lt=end)[:10])
-    waiting = list(
-        call_list(user=user)
-        .filter(forwarded_at__isnull=False, acknowledged_at__isnull=True)
-        .order_by("ack_due_at")[:10]
+    limit = 10
+    # Each list carries its full count (COUNT(*) OVER (), computed before the LIMIT): no count queries.
+    # Only the joins each list shows (today's calls and visits need none).
+    total = Window(Count("pk"))
+    calls = list(
+        Call.objects.visible_to(user).filter(called_at__gte=start, called_at__lt=end).annotate(total=total)[:limit]
     )
-    # Only the rows either count looks at, so both indexes (today's calls, open forwards) serve it, not a scan.
-    counts = (
+    visits = list(
+        Visit.objects.visible_to(user).filter(arrived_at__gte=start, arrived_at__lt=end).annotate(total=total)[:limit]
+    )
+    waiting = list(
         Call.objects.visible_to(user)
-        .filter(
-            Q(called_at__gte=start, called_at__lt=end) | Q(forwarded_at__isnull=False, acknowledged_at__isnull=True)
-        )
-        .aggregate(
-            calls=Count("pk", filter=Q(called_at__gte=start, called_at__lt=end)),
-            waiting=Count("pk", filter=Q(forwarded_at__isnull=False, acknowledged_at__isnull=True)),
-        )
+        .filter(forwarded_at__isnull=False, acknowledged_at__isnull=True)
+        .select_related("forward_to", "forward_team")
+        .annotate(total=total)
+        .order_by("ack_due_at")[:limit]
     )
     complaints = list(
         Complaint.objects.visible_to(user)
         .filter(registered_at__gte=start, registered_at__lt=end)
-        .select_related("team", "handler")[:10]
+        .select_related("team", "handler")[:limit]
     )
-    visit_count = Visit.objects.visible_to(user).filter(arrived_at__gte=start, arrived_at__lt=end).count()
+    counts = {"calls": calls[0].total if calls else 0, "waiting": waiting[0].total if waiting else 0}
+    visit_count = visits[0].total if visits else 0
     return {
         "calls": calls,
         "visits": visits,

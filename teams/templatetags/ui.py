@@ -1,6 +1,7 @@
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from teams.phones import mask_phone as _mask_phone
 
@@ -46,4 +47,152 @@ def filter_field(field):
     )
     return format_html(
         '<label class="form-label" for="{}">{}</label>{}{}', field.id_for_label or "", field.label, control, errors
+    )
+
+
+def _attrs_html(attrs) -> str:
+    """django/forms/widgets/attrs.html in Python."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input_html(w) -> str:
+    value = f' value="{conditional_escape(w["value"])}"' if w["value"] is not None else ""
+    return f'<input type="{w["type"]}" name="{conditional_escape(w["name"])}"{value}{_attrs_html(w["attrs"])}>'
+
+
+def _textarea_html(w) -> str:
+    value = conditional_escape(w["value"]) if w["value"] else ""
+    return f'<textarea name="{conditional_escape(w["name"])}"{_attrs_html(w["attrs"])}>\n{value}</textarea>'
+
+
+def _select_html(w) -> str:
+    parts = [f'<select name="{conditional_escape(w["name"])}"{_attrs_html(w["attrs"])}>']
+    for group_name, group_choices, _index in w["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        parts.extend(
+            f'\n  <option value="{conditional_escape(o["value"])}"{_attrs_html(o["attrs"])}>'
+            f"{conditional_escape(o['label'])}</option>"
+            for o in group_choices
+        )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+_WIDGETS = "django/forms/widgets/"
+_PYTHON_WIDGETS = {
+    **{
+        f"{_WIDGETS}{name}.html": _input_html
+        for name in ("input", "text", "date", "number", "email", "hidden", "url", "tel", "search", "time", "datetime")
+    },
+    f"{_WIDGETS}textarea.html": _textarea_html,
+    f"{_WIDGETS}select.html": _select_html,
+}
+
+
+class _PythonWidgetRenderer:
+    """A form renderer that prints the common widgets (inputs, text areas, selects) in Python — the same
+    markup as Django's widget templates, without a template (and an include per <option>) each — and hands
+    every other template to the form's own renderer."""
+
+    def __init__(self, fallback):
+        self.fallback = fallback
+
+    def render(self, template_name, context, request=None):
+        fast = _PYTHON_WIDGETS.get(template_name)
+        if fast is None or "widget" not in context:
+            return self.fallback.render(template_name, context, request=request)
+        return mark_safe(fast(context["widget"]))  # noqa: S308 - every value is escaped above
+
+    def __getattr__(self, name):
+        return getattr(self.fallback, name)
+
+
+def _widget_html(field, css: str):
+    form = field.form
+    if not isinstance(form.renderer, _PythonWidgetRenderer):
+        form.renderer = _PythonWidgetRenderer(form.renderer)
+    return field.as_widget(attrs={"class": css} if css else None)
+
+
+@register.simple_tag
+def form_field(field, compact=False):
+    """A form field as Bootstrap markup (label, control, help, errors), without crispy's template machinery,
+    its common widgets printed in Python (_PythonWidgetRenderer).
+
+    For forms rendered on busy pages (the complaint page renders several); hidden fields render bare.
+    ``compact=True``: a filter row's small label + control, like ``filter_field``.
+    """
+    widget = field.field.widget
+    if widget.is_hidden:
+        return _widget_html(field, "")
+    if compact:
+        css = _widget_class(widget) + (" is-invalid" if field.errors else "")
+        errors = " ".join(field.errors)
+        return format_html(
+            '<label class="form-label" for="{}">{}</label>{}{}',
+            field.id_for_label or "",
+            field.label,
+            _widget_html(field, css),
+            format_html('<div class="invalid-feedback d-block">{}</div>', errors) if errors else "",
+        )
+    errors = (
+        format_html('<div class="invalid-feedback d-block">{}</div>', " ".join(field.errors)) if field.errors else ""
+    )
+    help_text = format_html('<div class="form-text">{}</div>', field.help_text) if field.help_text else ""
+    label = field.label
+    if field.field.required:
+        label = format_html('{}<span class="asteriskField">*</span>', label)
+    if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+        items = format_html_join(
+            "",
+            '<div class="form-check"><input class="form-check-input{}" type="{}" name="{}" value="{}" id="{}"{}>'
+            '<label class="form-check-label" for="{}">{}</label></div>',
+            (
+                (
+                    " is-invalid" if field.errors else "",
+                    sub.data["type"],
+                    sub.data["name"],
+                    sub.data["value"],
+                    sub.id_for_label,
+                    mark_safe(" checked") if sub.data["selected"] else "",
+                    sub.id_for_label,
+                    sub.choice_label,
+                )
+                for sub in field.subwidgets
+            ),
+        )
+        return format_html(
+            '<fieldset class="mb-3"><legend class="form-label fs-6">{}</legend>{}{}{}</fieldset>',
+            label,
+            items,
+            help_text,
+            errors,
+        )
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input" + (" is-invalid" if field.errors else "")
+        return format_html(
+            '<div class="mb-3 form-check">{}<label class="form-check-label" for="{}">{}</label>{}{}</div>',
+            _widget_html(field, css),
+            field.id_for_label or "",
+            label,
+            help_text,
+            errors,
+        )
+    css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return format_html(
+        '<div class="mb-3"><label class="form-label" for="{}">{}</label>{}{}{}</div>',
+        field.id_for_label or "",
+        label,
+        _widget_html(field, css),
+        help_text,
+        errors,
     )

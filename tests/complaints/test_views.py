@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -359,7 +360,8 @@ def test_ordering_param_is_allowlisted(login, consultant, complaint):
 def test_list_runs_fixed_queries(login, gm, the_client, django_assert_max_num_queries):
     client = login(gm)
     ComplaintFactory.create_batch(3, client=the_client)
-    with django_assert_max_num_queries(12) as small:
+    # user, count, page, teams of the filter, unread badge (+ the session save of a fresh login)
+    with django_assert_max_num_queries(8) as small:
         client.get(reverse("complaints:list") + "?scope=all")
     ComplaintFactory.create_batch(30, client=the_client)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -370,15 +372,21 @@ def test_detail_runs_fixed_queries(login, consultant, designer, complaint, djang
     from complaints.models import ComplaintEvent
 
     complaint.helpers.set([designer])
+    complaint.project = ProjectFactory(client=complaint.client)
+    complaint.call = CallFactory(client=complaint.client)
+    complaint.save(update_fields=["project", "call"])
     client = login(consultant)
-    with django_assert_max_num_queries(20) as small:
+    # user, complaint, helpers, attachments, timeline, other complaints, team members (one query for both
+    # assignment controls), unread badge (+ the session save of a fresh login)
+    with django_assert_max_num_queries(11) as small:
         client.get(reverse("complaints:detail", args=[complaint.pk]))
     ComplaintEvent.objects.bulk_create(
-        [ComplaintEvent(complaint=complaint, action="comment", comment=str(i)) for i in range(30)]
+        [ComplaintEvent(complaint=complaint, action="comment", comment=str(i), actor=designer) for i in range(30)]
     )
     ComplaintFactory.create_batch(5, client=complaint.client)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(reverse("complaints:detail", args=[complaint.pk]))
+        html = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert complaint.project.name in html and str(designer) in html and complaint.client.name in html
 
 
 # --- Summary pages and home panels ----------------------------------------------------------
@@ -479,3 +487,70 @@ def test_complaint_page_links_its_project_and_a_prefilled_maintenance_request(lo
         f"{reverse('projects:maintenance_add', args=[project.pk])}?source=complaint&amp;complaint={complaint.pk}"
         in html
     )
+
+
+# --- Rendering kept cheap (plain fields, limited choices, only the forms the user may use) -------
+
+
+def test_gm_handler_filter_lists_the_chosen_teams_staff_only(login, gm, consultant, designer, outsider, the_client):
+    handled = ComplaintFactory(client=the_client, handler=designer, caller_name="王美丽")
+    ComplaintFactory(client=the_client, handler=consultant, caller_name="赵刚")
+    client = login(gm)
+
+    unfiltered = client.get(reverse("complaints:list") + "?scope=all").content.decode()
+    assert f'<option value="{designer.pk}"' not in unfiltered
+    assert f'<option value="{outsider.pk}"' not in unfiltered
+
+    by_team = client.get(reverse("complaints:list"), {"scope": "all", "team": the_client.team_id}).content.decode()
+    assert f'<option value="{designer.pk}"' in by_team and f'<option value="{consultant.pk}"' in by_team
+    assert f'<option value="{outsider.pk}"' not in by_team
+
+    # A handler chosen without a team still filters, and stays selected.
+    by_handler = client.get(reverse("complaints:list"), {"scope": "all", "handler": designer.pk}).content.decode()
+    assert f'<option value="{designer.pk}" selected>' in by_handler
+    assert "王美丽" in by_handler and "赵刚" not in by_handler
+    assert f'href="/complaints/{handled.pk}/"' in by_handler
+
+
+def test_list_row_shows_state_overdue_and_link(login, consultant, the_client):
+    late = ComplaintFactory(
+        client=the_client,
+        caller_name="王美丽",
+        description="墙" * 80,
+        registered_at=timezone.now() - dt.timedelta(days=5),
+        ack_due_at=timezone.now() - dt.timedelta(days=4),
+        resolve_due_at=timezone.now() - dt.timedelta(days=1),
+    )
+    html = login(consultant).get(reverse("complaints:list") + "?scope=team").content.decode()
+    assert f'<tr class="overdue"><td><a href="/complaints/{late.pk}/">#{late.pk}</a></td>' in html
+    assert "墙" * 49 + "…" in html and "墙" * 50 not in html
+    assert 'data-testid="overdue-badge"' in html and 'data-testid="state"' in html
+
+
+def test_registrar_sees_comment_and_upload_but_no_step_or_assignment_forms(login, front_desk, the_client):
+    complaint = ComplaintFactory(client=the_client, registered_by=front_desk)
+    html = login(front_desk).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert f'action="/complaints/{complaint.pk}/comment/"' in html
+    assert f'action="/complaints/{complaint.pk}/attach/"' in html
+    assert 'id="transition-form"' not in html and 'data-testid="resolve-form"' not in html
+    assert f'action="/complaints/{complaint.pk}/assign/"' not in html
+
+
+def test_resolve_form_only_when_resolving_is_possible(login, consultant, complaint):
+    url = reverse("complaints:detail", args=[complaint.pk])
+    client = login(consultant)
+    assert 'data-testid="resolve-form"' not in client.get(url).content.decode()  # registered: acknowledge first
+    Complaint.objects.filter(pk=complaint.pk).update(state=Complaint.State.ACKNOWLEDGED)
+    html = client.get(url).content.decode()
+    assert 'data-testid="resolve-form"' in html
+    assert (
+        '<textarea name="resolution" cols="40" rows="3" class="form-control" required id="resolve_resolution">' in html
+    )
+    assert f'formaction="/complaints/{complaint.pk}/start/"' in html
+
+
+def test_assignment_lists_team_members_once_each_control(login, consultant, designer, outsider, complaint):
+    html = login(consultant).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert f'<option value="{designer.pk}">{designer}</option>' in html
+    assert f'name="helpers" value="{designer.pk}"' in html
+    assert f'value="{outsider.pk}"' not in html
