@@ -28,7 +28,7 @@ CATEGORY_LABELS = dict(Complaint.Category.choices)
 
 @register.simple_tag
 def state_badge(complaint, now=None):
-    """The state badge, plus "major incident" and "overdue" badges (complaints/partials/state_badge.html)."""
+    """The state badge, plus "major incident" and "overdue" badges."""
     html = format_html(
         '<span class="badge badge-state {}" data-testid="state">{}</span>',
         STATE_CSS.get(complaint.state, "text-bg-secondary"),
