@@ -83,6 +83,9 @@ if [ "${SKIP_SEED:-0}" != 1 ]; then
   "$PY" manage.py migrate -v0
   echo "{\"migrate_s\": $(secs "$t0")}" > "$RUN/migrate.json"
   "$PY" manage.py seed_demo --scale "$SCALE" --json "$RUN/seed.json" | tee "$RUN/seed.log" | grep -E "rows|ANALYZE|total|--scale" >&2
+else
+  log "company scale: reusing the data set in $DB; applying any new migrations (indexes)"
+  "$PY" manage.py migrate -v0
 fi
 
 # 3. in-process, after waiting for a quieter machine -------------------------------------------------------

@@ -27,6 +27,7 @@ from reception.models import Call
 from reception.selectors import findable_clients
 from teams.access import get_visible_or_404, role_required
 from teams.exports import xlsx_response
+from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
 
 COMPLAINT_ROLES = TEAM_ROLES | {Role.DEPUTY_GM, Role.FRONT_DESK}
@@ -44,7 +45,7 @@ def complaint_list(request):
     complaints = filterset.qs
     if request.GET.get("export") == "xlsx":
         return _export(complaints)
-    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(complaints, 25).get_page(request.GET.get("page"))
     return render(
         request, "complaints/list.html", {"filter": filterset, "page": page, "scope": scope, "now": timezone.now()}
     )

@@ -2,7 +2,6 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from reception.forms import CallForm, LeadForm, VisitForm
 from reception.models import Call, Visit
 from teams.access import ALL_ROLES, get_visible_or_404, role_required
 from teams.exports import xlsx_response
+from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
 from teams.roles import Role
 
@@ -46,7 +46,7 @@ def call_list(request):
             for c in calls[:5000]
         )
         return xlsx_response(f"calls-{timezone.localdate():%Y%m%d}.xlsx", [(_("Calls"), headers, rows)])
-    page = Paginator(calls, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(calls, 25).get_page(request.GET.get("page"))
     return render(request, "reception/call_list.html", {"filter": filterset, "page": page, "now": timezone.now()})
 
 
@@ -150,7 +150,7 @@ def client_lookup(request):
 @role_required(ALL_ROLES)
 def visit_list(request):
     filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user))
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "reception/visit_list.html",

@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _apply_err
 from teams.access import get_visible_or_404, role_required
 from teams.exports import xlsx_response
 from teams.models import Team
+from teams.pagination import CappedPaginator
 
 # Projects on the client's timeline (newest first).
 PROJECTS_SHOWN = 20
@@ -67,7 +67,7 @@ def client_list(request):
             for c in rows
         ]
         return xlsx_response(f"clients-{timezone.localdate():%Y%m%d}.xlsx", [(_("Clients"), headers, data)])
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "clients/client_list.html",

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from clients.forms import VisitCreateForm, VisitRecordForm
 from clients.models import Client, FollowUpVisit
 from clients.views.common import MANAGERS, PAGE_SIZE, SALES, _apply_errors
 from teams.access import get_visible_or_404, role_required
+from teams.pagination import CappedPaginator
 
 
 @role_required(MANAGERS)
@@ -25,7 +25,7 @@ def visit_list(request):
     filterset = VisitFilter(data, queryset=qs)
     if not request.user.sees_all:
         filterset.form.fields.pop("team")
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     sat = selectors.satisfaction_by_team_month(user=request.user)
     chart = {
         "tooltip": {"trigger": "axis"},

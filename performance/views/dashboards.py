@@ -1,5 +1,6 @@
 """The dashboard and its drill-downs: the records behind each figure, as a page or a spreadsheet."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -77,6 +78,8 @@ def dashboard(request):
         "category_chart": category_chart,
         "team_chart": team_chart,
         "teams": Team.objects.filter(is_active=True) if user.sees_all else Team.objects.none(),
+        "money": selectors.sees_money(user),
+        "fragment_seconds": settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS * 2,
         "team_keys": [k for k in selectors.DASHBOARD_KEYS if not data["teams"] or k in data["teams"][0]["values"]],
     }
     return render(request, "performance/dashboard.html", context)

@@ -331,7 +331,11 @@ class ActionItem(models.Model):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["owner"], name="action_item_open", condition=models.Q(done_at__isnull=True))]
+        indexes = [
+            models.Index(fields=["owner"], name="action_item_open", condition=models.Q(done_at__isnull=True)),
+            # "Action items closed" in a month (dashboards, the monthly report).
+            models.Index(fields=["done_at"], name="action_item_done", condition=models.Q(done_at__isnull=False)),
+        ]
 
     def __str__(self):
         return self.text
