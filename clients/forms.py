@@ -121,6 +121,7 @@ class ContractForm(forms.ModelForm):
         return data
 
     def _post_clean(self):
+        # The service validates the model (full_clean) and returns errors to the form.
         pass
 
     def clean_number(self):
@@ -185,6 +186,7 @@ class VisitRecordForm(forms.ModelForm):
         return outcome
 
     def _post_clean(self):
+        # The service validates the model (full_clean) and returns errors to the form.
         pass
 
 

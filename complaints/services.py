@@ -32,7 +32,7 @@ class ConcurrentEditError(Exception):
 
 
 class TransitionNotAllowed(Exception):
-    pass
+    """The complaint's state or the user's role does not allow this step."""
 
 
 def deputy_gms() -> list[User]:
