@@ -71,8 +71,8 @@ JOBS = [
         "projects.tasks.escalate_overdue_maintenance",
         target_s=2,
     ),
-    Job("meeting_agendas", "Meeting agendas", "teams.meetings.tasks.send_meeting_agendas", target_s=2),
-    Job("meeting_reminders", "Meeting reminders", "teams.meetings.tasks.send_meeting_reminders", target_s=2),
+    Job("meeting_agendas", "Meeting agendas", "meetings.tasks.send_meeting_agendas", target_s=2),
+    Job("meeting_reminders", "Meeting reminders", "meetings.tasks.send_meeting_reminders", target_s=2),
     Job("month_cards", "Target card creation", "performance.tasks.create_month_cards", target_s=2),
 ]
 SCAN_TARGET_S = 2.0

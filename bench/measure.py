@@ -92,9 +92,9 @@ def data_volume(connection):
         "clients.FollowUpVisit",
         "reception.Call",
         "reception.Visit",
-        "teams.Meeting",
-        "teams.MeetingAttendance",
-        "teams.ActionItem",
+        "meetings.Meeting",
+        "meetings.MeetingAttendance",
+        "meetings.ActionItem",
     ]
     out = {}
     for label in labels:

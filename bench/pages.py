@@ -94,7 +94,7 @@ def project_ids():
 
 def meeting_ids():
     """Team 1's most recent held meetings."""
-    from teams.models import Meeting
+    from meetings.models import Meeting
 
     qs = Meeting.objects.filter(team_id=_user(CONSULTANT).team_id, held=True).order_by("-date")
     return [(pk,) for pk in qs.values_list("pk", flat=True)[:ROTATE]]
@@ -162,8 +162,8 @@ PAGES = [
     Page("lost_report", "Lost-lead report", "clients:lost_report", CONSULTANT),
     Page("project_detail", "Project detail", "projects:detail", PM, args=project_ids),
     Page("project_schedule", "Project schedule", "projects:schedule", PM, args=project_ids),
-    Page("meeting_detail", "Daily meeting page", "teams:meeting_detail", CONSULTANT, args=meeting_ids),
-    Page("team_board", "Team board", "teams:board", CONSULTANT),
+    Page("meeting_detail", "Daily meeting page", "meetings:meeting_detail", CONSULTANT, args=meeting_ids),
+    Page("team_board", "Team board", "meetings:board", CONSULTANT),
     Page("target_card", "Target card", "performance:card_detail", CONSULTANT, args=target_card_ids),
     Page(
         "dashboard_month",

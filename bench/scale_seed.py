@@ -764,7 +764,7 @@ def meeting_days(s):
 
 def gen_meetings(s):
     r = s.rng("meetings")
-    pk = s.next_id("teams.Meeting")
+    pk = s.next_id("meetings.Meeting")
     s.meetings = []  # (pk, team index, date)
     for day in meeting_days(s):
         starts = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) - SHANGHAI + 8 * 3600 + 1800
@@ -778,7 +778,7 @@ def gen_meetings(s):
                 if held
                 else ""
             )
-            # Scheduled meetings (teams.meetings.services): agenda closes the evening before at 18:00, the
+            # Scheduled meetings (meetings.services): agenda closes the evening before at 18:00, the
             # reminder goes 15 minutes before; both sent for every meeting already started.
             cutoff, remind = starts - 14 * 3600 - 1800, starts - 900
             sent = starts <= s.now
@@ -800,7 +800,7 @@ def gen_meetings(s):
 
 def gen_attendance(s):
     r = s.rng("attendance")
-    pk = s.next_id("teams.MeetingAttendance")
+    pk = s.next_id("meetings.MeetingAttendance")
     statuses = ["present", "late", "absent", "leave"]
     reasons = {"present": "", "late": "堵车", "absent": "工地突发情况", "leave": "年假"}
     for mpk, team, _day, held in s.meetings:
@@ -814,7 +814,7 @@ def gen_attendance(s):
 
 def gen_action_items(s):
     r = s.rng("actions")
-    pk = s.next_id("teams.ActionItem")
+    pk = s.next_id("meetings.ActionItem")
     for mpk, team, day, held in s.meetings:
         if not held:
             continue
@@ -832,7 +832,7 @@ def gen_action_items(s):
 
 def gen_trainings(s):
     r = s.rng("trainings")
-    pk = s.next_id("teams.Training")
+    pk = s.next_id("meetings.Training")
     s.trainings = []  # (pk, team index or None)
     months = sorted({(d.year, d.month) for d in meeting_days(s)})
     for year, month in months:
@@ -854,7 +854,7 @@ def gen_trainings(s):
 
 def gen_training_attendance(s):
     r = s.rng("training_attendance")
-    pk = s.next_id("teams.TrainingAttendance")
+    pk = s.next_id("meetings.TrainingAttendance")
     everyone = [m for team in s.staff for m in team["all"]]
     for tpk, team in s.trainings:
         members = s.staff[team]["all"] if team is not None else r.sample(everyone, min(20, len(everyone)))
@@ -1129,7 +1129,7 @@ TABLES = {
         "logged_by_id",
         rows=gen_office_visits,
     ),
-    "teams.Meeting": _t(
+    "meetings.Meeting": _t(
         "id",
         "team_id",
         "date",
@@ -1143,10 +1143,10 @@ TABLES = {
         "reminder_sent_at",
         rows=gen_meetings,
     ),
-    "teams.MeetingAttendance": _t("id", "meeting_id", "member_id", "status", "reason", rows=gen_attendance),
-    "teams.ActionItem": _t("id", "meeting_id", "text", "owner_id", "due_date", "done_at", rows=gen_action_items),
-    "teams.Training": _t("id", "topic", "trainer", "date", "place", "team_id", rows=gen_trainings),
-    "teams.TrainingAttendance": _t(
+    "meetings.MeetingAttendance": _t("id", "meeting_id", "member_id", "status", "reason", rows=gen_attendance),
+    "meetings.ActionItem": _t("id", "meeting_id", "text", "owner_id", "due_date", "done_at", rows=gen_action_items),
+    "meetings.Training": _t("id", "topic", "trainer", "date", "place", "team_id", rows=gen_trainings),
+    "meetings.TrainingAttendance": _t(
         "id", "training_id", "member_id", "attended", "rating", "feedback", rows=gen_training_attendance
     ),
     "clients.LostLeadReport": _t(
@@ -1313,8 +1313,9 @@ def _load_orm(model, columns, rows, extras, batch=500):
 def _prepare(s):
     """Teams, staff, and what already exists (demo rows) that unique constraints must not collide with."""
     from clients.models import Contract, LostLeadReport
+    from meetings.models import Meeting
     from performance.models import RoleTemplateItem, TargetCard
-    from teams.models import Meeting, Team, User
+    from teams.models import Team, User
     from teams.roles import Role
 
     s.team_ids = list(Team.objects.order_by("pk").values_list("pk", flat=True))

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.calendar import add_minutes
 from complaints.models import (
     TRANSITIONS,
     Complaint,
@@ -22,7 +21,8 @@ from complaints.models import (
     DeadlinePolicy,
     WeeklySummary,
 )
-from teams.models import CalendarDay, Team, User
+from teams.calendar import add_minutes, calendar_exceptions
+from teams.models import Team, User
 from teams.roles import Role
 from teams.services import notify
 
@@ -339,7 +339,7 @@ def _escalate_after(complaint: Complaint, kind: str, due: dt.datetime, rules: di
         rules[key] = deadline_rule(category=complaint.category, severity=complaint.severity)
     working_hours = rules[key]["working_hours"]
     if "calendar" not in rules:  # the whole holiday calendar (a few rows a year), once per scan
-        rules["calendar"] = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+        rules["calendar"] = calendar_exceptions()
     return add_minutes(
         due, settings.COMPLAINT_ESCALATE_AFTER_MINUTES[kind], working_hours=working_hours, exceptions=rules["calendar"]
     )

@@ -81,17 +81,17 @@ BEAT_SCHEDULE = {
     # 00:05 every day, and again at 12:05 in case the first run was missed: create today's and the
     # next meeting day's daily meetings with their chairs (idempotent; no duplicates).
     "plan-meetings": {
-        "task": "teams.meetings.tasks.plan_meetings",
+        "task": "meetings.tasks.plan_meetings",
         "schedule": crontab(hour="0,12", minute=5),
     },
     # Every minute: send the agenda of meetings whose cut-off (default 18:00 the day before) has passed.
     "send-meeting-agendas": {
-        "task": "teams.meetings.tasks.send_meeting_agendas",
+        "task": "meetings.tasks.send_meeting_agendas",
         "schedule": 60.0,
     },
     # Every minute: remind members of meetings starting within their lead time (default 15 minutes).
     "send-meeting-reminders": {
-        "task": "teams.meetings.tasks.send_meeting_reminders",
+        "task": "meetings.tasks.send_meeting_reminders",
         "schedule": 60.0,
     },
     # 08:00 every day: remind owners of follow-up visits due today (clients).

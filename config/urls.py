@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("teams.urls")),
+    path("", include("meetings.urls")),
     path("clients/", include("clients.urls")),
     path("projects/", include("projects.urls")),
     path("reception/", include("reception.urls")),

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from clients.models import LostLeadReport
 from complaints.models import Complaint
+from meetings.models import Training
 from performance.metrics import COMPANY, METRICS, Period, Scope, complaints_by_category, figures, figures_by_team
 from performance.models import Highlight, TargetCard, TeamTarget
-from teams.models import Team, Training
+from teams.models import Team
 from teams.roles import Role
 
 DASHBOARD_SECTIONS = [

@@ -5,8 +5,8 @@ import datetime as dt
 from django.conf import settings
 
 from clients.models import Client
-from complaints.calendar import add_working_minutes
 from reception.models import Call, Visit
+from teams.calendar import add_working_minutes
 from teams.demo import mobile, person_name
 
 PURPOSES = [

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from clients.services import lead_create
-from complaints.calendar import add_working_minutes
 from reception.models import Call, Visit
-from teams.models import CalendarDay, Team, User
+from teams.calendar import add_working_minutes, calendar_exceptions
+from teams.models import Team, User
 from teams.roles import Role
 from teams.services import notify
 
@@ -119,7 +119,7 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
     gms = None
     # The holiday calendar once per scan; oldest deadline first, so the first call not yet
     # due for escalation ends the loop (every later one is due later still).
-    calendar = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+    calendar = calendar_exceptions()
     escalating = waiting.filter(forward_reminded_at__isnull=False, forward_escalated_at=None).order_by("ack_due_at")
     for call in escalating[:500]:
         if add_working_minutes(call.ack_due_at, settings.RECEPTION_FORWARD_ACK_MINUTES, calendar) > now:

@@ -1,23 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import (
-    ActionItem,
-    AgendaItem,
-    CalendarDay,
-    ChairSwap,
-    Delivery,
-    Meeting,
-    MeetingAttendance,
-    MeetingSchedule,
-    MemberLeave,
-    Notification,
-    Team,
-    Training,
-    TrainingAttendance,
-    User,
-)
+from teams.calendar import holidays_import
+from teams.models import CalendarDay, Delivery, Notification, Team, User
 from teams.services import user_sync_role_group
 
 
@@ -75,79 +61,24 @@ class DeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["notification"]
 
 
-class AttendanceInline(admin.TabularInline):
-    model = MeetingAttendance
-    extra = 0
-    raw_id_fields = ["member"]
-
-
-@admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["team", "date", "chair", "held"]
-    list_filter = ["team", "held"]
-    date_hierarchy = "date"
-    inlines = [AttendanceInline]
-
-
-class TrainingAttendanceInline(admin.TabularInline):
-    model = TrainingAttendance
-    extra = 0
-    raw_id_fields = ["member"]
-
-
-@admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
-    list_display = ["topic", "trainer", "date", "team"]
-    list_filter = ["team"]
-    search_fields = ["topic", "trainer"]
-    inlines = [TrainingAttendanceInline]
-
-
-@admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
-    list_display = ["text", "owner", "due_date", "done_at", "meeting"]
-    list_filter = ["meeting__team"]
-    search_fields = ["text", "owner__full_name"]
-    raw_id_fields = ["meeting", "owner"]
-
-
-# --- Team life: the holiday calendar, meeting schedules, leave, agenda, chair swaps -------------------
+@admin.action(description=_("Fill these years and the next from chinesecalendar"))
+def import_holidays(modeladmin, request, queryset):
+    years = {day.year for day in queryset.values_list("date", flat=True)}
+    for year in sorted(years | {max(years) + 1}):
+        try:
+            added = holidays_import(year)
+        except NotImplementedError:
+            modeladmin.message_user(
+                request, _("chinesecalendar does not know %(year)s yet.") % {"year": year}, messages.WARNING
+            )
+            continue
+        modeladmin.message_user(request, _("%(year)s: %(count)s days added.") % {"year": year, "count": added})
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    actions = [import_holidays]
     list_display = ["date", "name", "is_working_day"]
     list_filter = ["is_working_day"]
     search_fields = ["name"]
     date_hierarchy = "date"
-
-
-@admin.register(MeetingSchedule)
-class MeetingScheduleAdmin(admin.ModelAdmin):
-    list_display = ["team", "time", "weekdays", "place", "reminder_minutes", "agenda_cutoff", "is_active"]
-    list_filter = ["is_active"]
-
-
-@admin.register(MemberLeave)
-class MemberLeaveAdmin(admin.ModelAdmin):
-    list_display = ["member", "start_date", "end_date", "reason", "recorded_by"]
-    list_filter = ["member__team"]
-    search_fields = ["member__full_name", "reason"]
-    raw_id_fields = ["member", "recorded_by"]
-    date_hierarchy = "start_date"
-
-
-class AgendaItemInline(admin.TabularInline):
-    model = AgendaItem
-    extra = 0
-    raw_id_fields = ["author"]
-
-
-@admin.register(ChairSwap)
-class ChairSwapAdmin(admin.ModelAdmin):
-    list_display = ["meeting", "from_chair", "to_chair", "other_meeting", "swapped_by", "created_at"]
-    list_filter = ["meeting__team"]
-    raw_id_fields = ["meeting", "other_meeting", "from_chair", "to_chair", "swapped_by"]
-
-
-MeetingAdmin.inlines = [*MeetingAdmin.inlines, AgendaItemInline]

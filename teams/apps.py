@@ -7,11 +7,11 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Staff and teams")
 
     def ready(self):
-        from teams.registry import register_nav
-        from teams.roles import ALL_ROLES
+        from teams import panels
+        from teams.registry import register_nav, register_panel
+        from teams.roles import ALL_ROLES, Role
 
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
-
-        from teams.meetings.panels import register as register_team_life
-
-        register_team_life()
+        register_panel(
+            "calendar", "teams/partials/panel_calendar.html", {Role.DEPUTY_GM}, panels.calendar_panel, order=1, width=12
+        )

@@ -31,6 +31,3 @@ def purge_old_notifications() -> int:
     cutoff = timezone.now() - timedelta(days=180)
     deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
     return deleted
-
-
-from teams.meetings.tasks import *  # noqa: E402,F401,F403

@@ -4,13 +4,15 @@ import pytest
 
 from tests.clients import factories as clients
 from tests.complaints import factories as complaints
+from tests.meetings import factories as meetings
 from tests.projects import factories as projects
 from tests.reception import factories as reception
 from tests.teams import factories as teams
 
 FACTORIES = [
-    teams.TeamFactory, teams.UserFactory, teams.NotificationFactory, teams.MeetingFactory,
-    teams.MeetingAttendanceFactory, teams.ActionItemFactory, teams.TrainingFactory, teams.TrainingAttendanceFactory,
+    teams.TeamFactory, teams.UserFactory, teams.NotificationFactory, meetings.MeetingFactory,
+    meetings.MeetingAttendanceFactory, meetings.ActionItemFactory, meetings.TrainingFactory,
+    meetings.TrainingAttendanceFactory,
     clients.ClientFactory, clients.ContractFactory, clients.FollowUpVisitFactory, clients.LostLeadReportFactory,
     projects.ProjectFactory, projects.DrawingTaskFactory, projects.CrewFactory, projects.SchedulePhaseFactory,
     projects.InspectionFactory, projects.CrewEvaluationFactory, projects.SiteLogFactory,

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "teams",
+    "meetings",
     "clients",
     "projects",
     "reception",
@@ -189,7 +190,7 @@ LOGGING = {
 
 # Clients: a follow-up visit this many days overdue is escalated to the deputy GM (once).
 CLIENT_VISIT_ESCALATE_DAYS = env_int("CLIENT_VISIT_ESCALATE_DAYS", 3)
-# Complaints and front desk (complaints/calendar.py, complaints/services.py, reception/services.py).
+# Complaints and front desk (teams/calendar.py, complaints/services.py, reception/services.py).
 # The working calendar for deadlines counted in working hours: local time (TIME_ZONE), weekdays 0=Monday.
 WORKING_DAY_START = env_str("WORKING_DAY_START", "09:00")
 WORKING_DAY_END = env_str("WORKING_DAY_END", "18:00")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import ActionItem, Meeting, MeetingAttendance, Training, TrainingAttendance
 from performance.metrics.base import Metric
 from performance.metrics.conditions import _and, _const, _dates, _times
-from teams.models import ActionItem, Meeting, MeetingAttendance, Training, TrainingAttendance
 
 TEAM_METRICS = [
     # Team life

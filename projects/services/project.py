@@ -22,8 +22,8 @@ from projects.models import (
     SchedulePhase,
 )
 from projects.services.common import StaleEdit, _event, _team_people
-from teams.meetings import is_working_day
-from teams.models import CalendarDay, User
+from teams.calendar import calendar_exceptions, is_working_day
+from teams.models import User
 from teams.services import notify
 
 WARRANTY_YEARS = 2
@@ -178,13 +178,11 @@ def construction_plan_save(*, project: Project, by: User, version: int, method: 
 
 
 class _Calendar:
-    """Working days (the company calendar, teams.meetings) with its exceptions read in one query."""
+    """Working days (the company calendar, meetings) with its exceptions read in one query."""
 
     def __init__(self, start: date, days: int):
         end = start + timedelta(days=days * 2 + 60)
-        self.exceptions = dict(
-            CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
-        )
+        self.exceptions = calendar_exceptions(start, end)
 
     def is_working(self, day: date) -> bool:
         return is_working_day(day, exceptions=self.exceptions)

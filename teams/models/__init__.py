@@ -1,31 +1,5 @@
-from teams.models.meetings import (
-    ActionItem,
-    AgendaItem,
-    CalendarDay,
-    ChairSwap,
-    Meeting,
-    MeetingAttendance,
-    MeetingSchedule,
-    MemberLeave,
-    Training,
-    TrainingAttendance,
-)
+from teams.models.calendar import CalendarDay
 from teams.models.notifications import Delivery, Notification
 from teams.models.staff import Team, User
 
-__all__ = [
-    "ActionItem",
-    "AgendaItem",
-    "CalendarDay",
-    "ChairSwap",
-    "MeetingSchedule",
-    "MemberLeave",
-    "Delivery",
-    "Meeting",
-    "MeetingAttendance",
-    "Notification",
-    "Team",
-    "Training",
-    "TrainingAttendance",
-    "User",
-]
+__all__ = ["CalendarDay", "Delivery", "Notification", "Team", "User"]

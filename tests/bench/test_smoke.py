@@ -23,8 +23,8 @@ def seeded():
 def test_scale_seed_loads_every_table_with_consistent_keys_and_states_by_age(seeded):
     from clients.models import Client
     from complaints.models import Complaint, ComplaintEvent
+    from meetings.models import Meeting
     from reception.models import Call
-    from teams.models import Meeting
 
     assert Client.objects.count() >= 200
     assert Complaint.objects.count() >= 600

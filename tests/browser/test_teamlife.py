@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from teams.models import ActionItem, Meeting, MeetingAttendance
+from meetings.models import ActionItem, Meeting, MeetingAttendance
 from teams.roles import Role
-from tests.teams.factories import MeetingScheduleFactory, TeamFactory, UserFactory
+from tests.meetings.factories import MeetingScheduleFactory
+from tests.teams.factories import TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +43,7 @@ def test_agenda_attendance_minutes_and_action_item_on_the_owners_home(page, live
         rotation_turn=chair,
         place="3楼会议室",
     )
-    detail = live_server.url + reverse("teams:meeting_detail", args=[meeting.pk])
+    detail = live_server.url + reverse("meetings:meeting_detail", args=[meeting.pk])
 
     # A member adds an agenda item (htmx, no reload).
     log_in(page, live_server, member)

@@ -9,12 +9,13 @@ from django.core.cache import cache
 
 from clients.models import Client
 from complaints.models import Complaint
-from teams.models import MeetingAttendance
+from meetings.models import MeetingAttendance
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
 from tests.complaints.factories import ComplaintFactory
+from tests.meetings.factories import MeetingAttendanceFactory, MeetingFactory
 from tests.projects.factories import DrawingTaskFactory, InspectionFactory, ProjectFactory, SchedulePhaseFactory
 from tests.reception.factories import CallFactory
-from tests.teams.factories import MeetingAttendanceFactory, MeetingFactory, UserFactory
+from tests.teams.factories import UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # "Now" in most tests: the middle of November 2026; October is the closed month.

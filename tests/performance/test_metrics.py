@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from clients.models import Client, Contract, FollowUpVisit
 from complaints.models import Complaint
+from meetings.models import Meeting, MeetingAttendance
 from performance import selectors
 from performance.metrics import METRICS, Period, Scope, complaints_by_category, figures
 from projects.models import DrawingTask, Inspection, Project, SchedulePhase
 from reception.models import Call
-from teams.models import Meeting, MeetingAttendance
 
 from .conftest import NOW, at
 

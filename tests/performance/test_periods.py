@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meetings.models import Meeting, MeetingAttendance
 from performance import selectors
 from performance.metrics import MAX_RANGE_DAYS, METRICS, Period, PeriodError, Scope
-from teams.models import Meeting, MeetingAttendance
 from tests.clients.factories import ClientFactory, ContractFactory
 from tests.complaints.factories import ComplaintFactory
 

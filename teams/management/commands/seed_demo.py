@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-DEMO_APPS = ["teams", "clients", "projects", "reception", "complaints", "performance"]
+DEMO_APPS = ["teams", "meetings", "clients", "projects", "reception", "complaints", "performance"]
 DEMO_PASSWORD = "demo1234"  # noqa: S105 (the README's shared demo password)
 
 
