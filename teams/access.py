@@ -13,6 +13,7 @@ A row the user may not see answers 404, never 403, so ids do not leak.
 from collections.abc import Iterable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -20,6 +21,18 @@ from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
 from teams.roles import ALL_ROLES
+
+
+def client_ip(request) -> str | None:
+    """The address of the person, not of our proxy: behind ``TRUSTED_PROXY_COUNT`` reverse proxies (README,
+    deploy) the address the nearest of them saw is that many entries from the right of X-Forwarded-For.
+    Axes (sign-in lock-out) and the access log both use this."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def has_any_role(user, roles: Iterable[str]) -> bool:

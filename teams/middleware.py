@@ -1,6 +1,8 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 
 # Renew the session at most this often, so an active user's session does not
 # expire while a request does not write the session on every hit.
@@ -8,7 +10,7 @@ RENEW_EVERY_SECONDS = 300
 
 
 class IdleSessionMiddleware:
-    """Sessions expire after SESSION_COOKIE_AGE of inactivity, not after login."""
+    """Sessions expire after SESSION_COOKIE_AGE of inactivity, and SESSION_ABSOLUTE_HOURS after sign-in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -16,7 +18,30 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
+            if now - request.session.get("_signed_in", now) > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
             touched = request.session.get("_touched", 0)
             if now - touched > min(RENEW_EVERY_SECONDS, settings.SESSION_COOKIE_AGE // 2):
                 request.session["_touched"] = now  # marks the session modified: saved with a new expiry
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated and "_signed_in" not in request.session:
+            request.session["_signed_in"] = int(time.time())  # the sign-in (or the first request after a deploy)
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every response (no inline script: page behaviours live in
+    static/js/app.js), and ``Cache-Control: no-store`` on every page served to a signed-in user, since
+    those pages carry client data that a shared PC's browser cache must not keep."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, private"
+        return response

@@ -72,6 +72,17 @@ def notify(
     return notifications
 
 
+def email_later(*, address: str, subject: str, body: str) -> Delivery:
+    """One e-mail that is not a notification (a password reset), sent through the same outbox."""
+    from teams.tasks import deliver
+
+    delivery = Delivery.objects.create(
+        channel=Delivery.Channel.EMAIL, address=address, subject=subject[:200], body=body
+    )
+    enqueue_on_commit(deliver, delivery.pk)
+    return delivery
+
+
 def delivery_send(*, delivery_id: int) -> str:
     """Send one delivery: "sent", "skipped" (already sent or being sent) or "failed".
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from clients import services
+from teams.access import client_ip
 from teams.roles import PROJECT_ROLES, Role
 
 # Who opens the client pages at all (the front desk uses the reception lookup; the budget clerk none).
@@ -12,10 +13,6 @@ SALES = {Role.CONSULTANT}
 # Who sees the team-level pages (pipeline, visits, lost-lead report) and may export.
 MANAGERS = {Role.CONSULTANT, Role.DEPUTY_GM}
 PAGE_SIZE = 25
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _log(request, action, client=None, detail=""):

@@ -29,3 +29,78 @@
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.body.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
 })();
+
+// Page behaviours, bound by data attributes (the Content-Security-Policy allows no inline script).
+(function () {
+  // <select data-autosubmit>: choosing an option submits its form.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) { event.target.form.submit(); }
+  });
+  // <form data-confirm="question">: submitted only when confirmed.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  // The client lookup (reception/partials/lookup_widget.html): pick a result, or clear the choice.
+  document.addEventListener("click", function (event) {
+    var box = event.target.closest("#client-lookup");
+    if (!box) { return; }
+    var hidden = box.querySelector("input[name=client]");
+    var pick = event.target.closest(".lookup-pick");
+    if (pick) {
+      hidden.value = pick.dataset.clientId;
+      document.getElementById("lookup-chosen-name").textContent = pick.dataset.clientLabel;
+      document.getElementById("lookup-chosen").classList.remove("d-none");
+      document.getElementById("lookup-results").innerHTML = "";
+      var name = document.querySelector("input[name=caller_name], input[name=visitor_name]");
+      if (name && !name.value) { name.value = pick.dataset.clientName; }
+      var type = document.querySelector("select[name=caller_type]");
+      if (type) { type.value = "client"; }
+      box.dispatchEvent(new CustomEvent("client-picked", {bubbles: true, detail: {id: pick.dataset.clientId}}));
+    }
+    if (event.target.id === "lookup-clear") {
+      hidden.value = "";
+      document.getElementById("lookup-chosen").classList.add("d-none");
+      box.dispatchEvent(new CustomEvent("client-picked", {bubbles: true, detail: {id: ""}}));
+    }
+  });
+  // The complaint form (complaints/register.html): a picked client decides the team and the project choices.
+  document.addEventListener("client-picked", function (event) {
+    var form = event.target.closest("form[data-project-options]");
+    if (!form) { return; }
+    var id = event.detail.id;
+    document.getElementById("team-field").classList.toggle("d-none", !!id);
+    htmx.ajax("GET", form.dataset.projectOptions + "?client=" + encodeURIComponent(id), {target: "#id_project", swap: "innerHTML"});
+  });
+
+  // The project page's tabs: open the tab named in the address (#drawings) and keep the address in step.
+  function showTab(hash) {
+    var button = document.querySelector('#project-tabs [data-tab="' + hash.replace("#", "") + '"]');
+    if (button) { bootstrap.Tab.getOrCreateInstance(button).show(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.getElementById("project-tabs")) { return; }
+    if (location.hash) { showTab(location.hash); }
+    window.addEventListener("hashchange", function () { showTab(location.hash); });
+    document.querySelectorAll("#project-tabs [data-tab]").forEach(function (button) {
+      button.addEventListener("shown.bs.tab", function () { history.replaceState(null, "", "#" + button.dataset.tab); });
+    });
+  });
+
+  // The sales pipeline: drag a card onto another column, the same POST as its buttons (htmx swaps the board).
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-pipeline-board] [data-move-url]");
+    if (card) { event.dataTransfer.setData("text/plain", card.dataset.moveUrl); }
+  });
+  document.addEventListener("dragover", function (event) {
+    if (event.target.closest && event.target.closest("[data-pipeline-board] [data-drop-stage]")) { event.preventDefault(); }
+  });
+  document.addEventListener("drop", function (event) {
+    var column = event.target.closest && event.target.closest("[data-pipeline-board] [data-drop-stage]");
+    var url = event.dataTransfer.getData("text/plain");
+    if (!column || !url) { return; }
+    event.preventDefault();
+    htmx.ajax("POST", url, {target: "#board", values: {stage: column.dataset.dropStage}});
+  });
+})();
