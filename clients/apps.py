@@ -18,6 +18,7 @@ class ClientsConfig(AppConfig):
             icon="people",
             order=10,
             active_prefix="clients:list",
+            group="clients",
         )
         register_nav(
             _("Pipeline"),
@@ -26,14 +27,16 @@ class ClientsConfig(AppConfig):
             icon="kanban",
             order=11,
             active_prefix="clients:pipeline",
+            group="clients",
         )
         register_nav(
-            _("Visits"),
+            _("Follow-up visits"),
             "clients:visit_list",
             {Role.CONSULTANT},
             icon="telephone-outbound",
             order=12,
             active_prefix="clients:visit",
+            group="clients",
         )
         register_nav(
             _("Lost leads"),
@@ -42,6 +45,7 @@ class ClientsConfig(AppConfig):
             icon="graph-down",
             order=13,
             active_prefix="clients:lost_report",
+            group="clients",
         )
         register_nav(
             _("Access log"),
@@ -50,6 +54,7 @@ class ClientsConfig(AppConfig):
             icon="shield-lock",
             order=80,
             active_prefix="clients:access_log",
+            group="clients",
         )
         register_nav(
             _("Archive"),
@@ -58,6 +63,7 @@ class ClientsConfig(AppConfig):
             icon="archive",
             order=10,
             active_prefix="clients:archive",
+            group="clients",
         )
         register_panel(
             "client-visits",

@@ -18,9 +18,15 @@ class ComplaintsConfig(AppConfig):
             icon="clipboard-plus",
             order=12,
             active_prefix="complaints:register",
+            group="service",
         )
         register_nav(
-            _("Complaints"), "complaints:list", [*TEAM_ROLES, Role.DEPUTY_GM], icon="exclamation-octagon", order=40
+            _("Complaints"),
+            "complaints:list",
+            [*TEAM_ROLES, Role.DEPUTY_GM],
+            icon="exclamation-octagon",
+            order=40,
+            group="service",
         )
         register_nav(
             _("Complaint summary"),
@@ -29,6 +35,7 @@ class ComplaintsConfig(AppConfig):
             icon="clipboard-data",
             order=41,
             active_prefix="complaints:weekly",
+            group="service",
         )
         register_panel(
             "complaints_mine", "complaints/panels/mine.html", TEAM_ROLES, panels.team_complaints, order=20, width=6

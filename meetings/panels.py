@@ -42,7 +42,9 @@ def my_action_items_panel(request):
 def register() -> None:
     from teams.registry import register_nav, register_panel
 
-    register_nav(_("Team"), "meetings:board", NAV_ROLES, icon="people", order=80, active_prefix="meetings:board")
+    register_nav(
+        _("Team"), "meetings:board", NAV_ROLES, icon="people", order=80, active_prefix="meetings:board", group="team"
+    )
     register_nav(
         _("Meetings"),
         "meetings:meeting_list",
@@ -50,6 +52,7 @@ def register() -> None:
         icon="calendar-check",
         order=81,
         active_prefix="meetings:meeting",
+        group="team",
     )
     register_nav(
         _("Training"),
@@ -58,6 +61,7 @@ def register() -> None:
         icon="mortarboard",
         order=82,
         active_prefix="meetings:training",
+        group="team",
     )
     register_panel("today_meeting", "meetings/panels/today.html", TEAM_ROLES, today_meeting_panel, order=5, width=6)
     register_panel(

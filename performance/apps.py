@@ -19,9 +19,16 @@ class PerformanceConfig(AppConfig):
             icon="bullseye",
             order=60,
             active_prefix="performance:card",
+            group="performance",
         )
         register_nav(
-            _("Dashboard"), "performance:dashboard", leaders, icon="graph-up", order=70, active_prefix="performance:d"
+            _("Dashboard"),
+            "performance:dashboard",
+            leaders,
+            icon="graph-up",
+            order=70,
+            active_prefix="performance:d",
+            group="performance",
         )
         register_nav(
             _("Monthly reports"),
@@ -30,6 +37,7 @@ class PerformanceConfig(AppConfig):
             icon="file-earmark-text",
             order=80,
             active_prefix="performance:report",
+            group="performance",
         )
         register_panel(
             "my_target_card", "performance/partials/panel_my_card.html", ALL_ROLES, panels.my_card, order=30, width=6

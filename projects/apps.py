@@ -13,9 +13,17 @@ class ProjectsConfig(AppConfig):
 
         project_roles = {Role.CONSULTANT, Role.DESIGNER, Role.ASSISTANT_DESIGNER, Role.PROJECT_MANAGER, Role.DEPUTY_GM}
         register_nav(
-            _("Projects"), "projects:list", project_roles, icon="building", order=30, active_prefix="projects:"
+            _("Projects"),
+            "projects:list",
+            project_roles,
+            icon="building",
+            order=30,
+            active_prefix="projects:",
+            group="projects",
         )
-        register_nav(_("Budget"), "projects:budget_list", {Role.BUDGET_CLERK}, icon="calculator", order=30)
+        register_nav(
+            _("Budget"), "projects:budget_list", {Role.BUDGET_CLERK}, icon="calculator", order=30, group="projects"
+        )
         register_nav(
             _("Crews"),
             "projects:crew_list",
@@ -23,6 +31,7 @@ class ProjectsConfig(AppConfig):
             icon="people",
             order=35,
             active_prefix="projects:crew",
+            group="projects",
         )
         register_panel(
             "projects-drawings",

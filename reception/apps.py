@@ -13,10 +13,22 @@ class ReceptionConfig(AppConfig):
 
         desk = [Role.FRONT_DESK]
         register_nav(
-            _("Calls"), "reception:call_list", desk, icon="telephone", order=10, active_prefix="reception:call"
+            _("Calls"),
+            "reception:call_list",
+            desk,
+            icon="telephone",
+            order=10,
+            active_prefix="reception:call",
+            group="service",
         )
         register_nav(
-            _("Visits"), "reception:visit_list", desk, icon="door-open", order=11, active_prefix="reception:visit"
+            _("Visitor log"),
+            "reception:visit_list",
+            desk,
+            icon="door-open",
+            order=11,
+            active_prefix="reception:visit",
+            group="service",
         )
         register_panel(
             "front_desk_today", "reception/panels/today.html", desk, panels.front_desk_today, order=5, width=12

@@ -1,6 +1,32 @@
 from django.urls import NoReverseMatch, reverse
 
-from teams.registry import nav_for
+from teams.registry import NAV_GROUPS, nav_for
+
+
+def navigation(user, current: str) -> list[dict]:
+    """The bar for ``user``: plain links, and a menu for each group with two or more entries."""
+    bar, menus = [], {}
+    for item in nav_for(user):
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        link = {"label": item.label, "url": url, "icon": item.icon, "active": current.startswith(item.active_prefix)}
+        if not item.group:
+            bar.append(link)
+            continue
+        if item.group not in menus:
+            label, icon = NAV_GROUPS[item.group]
+            menus[item.group] = {"label": label, "icon": icon, "children": [], "key": item.group}
+            bar.append(menus[item.group])
+        menus[item.group]["children"].append(link)
+    for entry in bar:
+        children = entry.get("children")
+        if children and len(children) == 1:
+            entry.update(children[0], children=None)
+        elif children:
+            entry["active"] = any(child["active"] for child in children)
+    return bar
 
 
 def shell(request):
@@ -9,15 +35,6 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {}
     current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
-    nav = []
-    for item in nav_for(user):
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        nav.append(
-            {"label": item.label, "url": url, "icon": item.icon, "active": current.startswith(item.active_prefix)}
-        )
     cache = {}
 
     def unread_count():
@@ -26,4 +43,4 @@ def shell(request):
             cache["n"] = user.notifications.unread().count()
         return cache["n"]
 
-    return {"nav_items": nav, "unread_count": unread_count}
+    return {"nav_items": navigation(user, current), "unread_count": unread_count}

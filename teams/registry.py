@@ -7,7 +7,22 @@ them and a new app cannot be left out of the navigation by accident.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from teams.access import has_any_role
+
+# The menus of the navigation bar, in order: (label, icon). An entry names its menu; a menu with a single entry
+# for the user shows as that entry, so a role with few pages gets plain links and the bar fits on a laptop.
+NAV_GROUPS = {
+    "": (None, None),
+    "clients": (pgettext_lazy("menu", "Clients"), "people"),
+    "service": (pgettext_lazy("menu", "Service"), "headset"),
+    "projects": (pgettext_lazy("menu", "Projects"), "building"),
+    "team": (pgettext_lazy("menu", "Team"), "people-fill"),
+    "performance": (pgettext_lazy("menu", "Performance"), "graph-up"),
+    "admin": (_("Administration"), "shield-lock"),
+}
 
 
 @dataclass(frozen=True)
@@ -19,6 +34,8 @@ class NavItem:
     order: int = 100
     # Other URL-name prefixes that highlight this entry (e.g. "complaints:").
     active_prefix: str = ""
+    # The menu it belongs to (a key of NAV_GROUPS; "" = on the bar itself).
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,11 +61,14 @@ NAV: list[NavItem] = []
 PANELS: list[HomePanel] = []
 
 
-def register_nav(label, url_name: str, roles: Iterable[str], *, icon="circle", order=100, active_prefix=""):
-    item = NavItem(label, url_name, frozenset(roles), icon, order, active_prefix or url_name.split(":")[0] + ":")
+def register_nav(label, url_name: str, roles: Iterable[str], *, icon="circle", order=100, active_prefix="", group=""):
+    if group not in NAV_GROUPS:
+        raise ValueError(f"Unknown navigation menu {group!r}: add it to teams.registry.NAV_GROUPS")
+    prefix = active_prefix or url_name.split(":")[0] + ":"
+    item = NavItem(label, url_name, frozenset(roles), icon, order, prefix, group)
     if item not in NAV:
         NAV.append(item)
-        NAV.sort(key=lambda i: i.order)
+        NAV.sort(key=lambda i: (list(NAV_GROUPS).index(i.group), i.order))
 
 
 def register_panel(

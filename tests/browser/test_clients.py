@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clients.defaults import ensure_defaults
 from clients.models import Client, FollowUpVisit, LostReason
+from tests.browser.helpers import go
 from tests.clients.factories import ClientFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,7 @@ def test_consultant_moves_a_lead_signs_and_records_a_visit(page, live_server, co
     lead = ClientFactory(team=consultant.team, consultant=consultant, name="钱女士", stage="new")
     _login(page, live_server, consultant)
 
-    page.click("nav >> text=销售看板")
+    go(page, "销售看板")
     card = f"[data-testid=card-{lead.pk}]"
     for column in ["contacted", "measured", "proposal", "quoted"]:
         page.click(f"[data-testid=advance-{lead.pk}]")
@@ -67,7 +68,7 @@ def test_consultant_reads_the_lost_report_with_its_chart(page, live_server, cons
         client = ClientFactory(team=consultant.team, stage="lost")
         Client.objects.filter(pk=client.pk).update(lost_reason=reason, lost_at=timezone.now(), lost_stage="quoted")
     _login(page, live_server, consultant)
-    page.click("nav >> text=丢单分析")
+    go(page, "丢单分析")
     assert page.locator("[data-testid=lost-total]").inner_text() == "3"
     page.locator("[data-testid=reason-chart] canvas").wait_for()
     page.locator("[data-testid=trend-chart] canvas").wait_for()

@@ -37,7 +37,7 @@ def test_every_role_home_in_chinese_then_english_then_logout(page, live_server):
         page.get_by_test_id("lang-zh").first.click()
         expect(page.locator("h1")).to_contain_text("您好")
 
-        page.locator(".navbar .dropdown-toggle").click()
+        page.get_by_test_id("user-menu").click()
         page.get_by_test_id("logout").click()
         expect(page).to_have_url(re.compile(r"/login/$"))
         page.goto(f"{live_server.url}/")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from meetings.models import ActionItem, Meeting, MeetingAttendance
 from teams.roles import Role
+from tests.browser.helpers import go
 from tests.meetings.factories import MeetingScheduleFactory
 from tests.teams.factories import TeamFactory, UserFactory
 
@@ -47,7 +48,7 @@ def test_agenda_attendance_minutes_and_action_item_on_the_owners_home(page, live
 
     # A member adds an agenda item (htmx, no reload).
     log_in(page, live_server, member)
-    page.get_by_role("link", name="例会").first.click()
+    go(page, "例会")
     page.goto(detail)
     page.get_by_test_id("agenda-input").fill("瓷砖到货延误，影响泥木进度")
     page.get_by_test_id("agenda-add").click()
