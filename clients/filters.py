@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import AccessLog, Client, FollowUpVisit
+from teams.filters import BooleanFilter
 from teams.models import Team, User
 from teams.phones import normalize_phone
 from teams.roles import Role
@@ -21,9 +22,7 @@ class ClientFilter(django_filters.FilterSet):
     )
     created_after = django_filters.DateFilter(label=_("Created from"), field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(label=_("Created to"), field_name="created_at", lookup_expr="date__lte")
-    archived = django_filters.BooleanFilter(
-        label=_("Archived"), field_name="archive__received_at", lookup_expr="isnull", exclude=True
-    )
+    archived = BooleanFilter(label=_("Archived"), field_name="archive__received_at", lookup_expr="isnull", exclude=True)
     o = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("created_at", "created"), ("name", "name"), ("stage_changed_at", "moved"), ("value_tier", "tier")),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, AgendaItem, Meeting, MemberLeave
+from teams.filters import BooleanFilter
 from teams.models import Team, User
 from teams.roles import TEAM_ROLES, Role
 
@@ -69,7 +70,7 @@ class MeetingFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="date", lookup_expr="lte", label=_("Date until"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    held = django_filters.BooleanFilter(label=_("held"))
+    held = BooleanFilter(label=_("held"))
     ordering = django_filters.OrderingFilter(fields=(("date", "date"), ("team__name", "team")), label=_("sort"))
 
     class Meta:

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import BudgetRequest, Crew, Project
+from teams.filters import BooleanFilter
 from teams.models import Team
 
 
@@ -10,7 +11,7 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="search")
     phase = django_filters.ChoiceFilter(label=_("phase"), choices=Project.Phase.choices)
     team = django_filters.ModelChoiceFilter(label=_("team"), queryset=Team.objects.filter(is_active=True))
-    mine = django_filters.BooleanFilter(label=_("only mine"), method="only_mine")
+    mine = BooleanFilter(label=_("only mine"), method="only_mine")
     ordering = django_filters.OrderingFilter(
         label=_("order by"),
         fields=(("created_at", "created"), ("planned_start", "start"), ("planned_finish", "finish"), ("name", "name")),
@@ -48,7 +49,7 @@ class BudgetRequestFilter(django_filters.FilterSet):
 
 class CrewFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="search")
-    is_active = django_filters.BooleanFilter(label=_("active"))
+    is_active = BooleanFilter(label=_("active"))
     ordering = django_filters.OrderingFilter(
         label=_("order by"),
         fields=(("name", "name"), ("avg_total", "score"), ("evaluation_count", "evaluations")),

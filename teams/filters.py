@@ -1,0 +1,19 @@
+"""Filter pieces every list shares."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads 全部 (all), not django-filter's 未知 (unknown)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("All")), ("true", _("Yes")), ("false", _("No")))
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AllYesNoSelect)
+        super().__init__(*args, **kwargs)
