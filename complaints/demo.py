@@ -3,11 +3,11 @@ with their timeline and cause analyses, and the weekly summaries already sent.""
 
 import datetime as dt
 
+from clients.demo import demo_clients
 from complaints.calendar import add_minutes
 from complaints.models import Complaint, ComplaintEvent, WeeklySummary
 from complaints.selectors import summary_figures
 from complaints.services import deadline_rule, week_start_of
-from reception.demo import demo_clients
 
 DESCRIPTIONS = {
     "design": ("客厅吊顶造型与效果图不一致", "要求按效果图整改"),
