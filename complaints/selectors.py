@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Pr
 from django.utils import timezone
 
 from complaints.models import OPEN_STATES, Complaint, ComplaintEvent
+from teams.access import get_visible_or_404
 from teams.models import User
 from teams.registry import DueCount
 from teams.roles import Role
@@ -32,8 +33,6 @@ def default_scope(user) -> str:
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:
-    from teams.access import get_visible_or_404
-
     qs = Complaint.objects.select_related(
         "team", "team__leader", "handler", "registered_by", "client", "project", "call"
     ).prefetch_related(
@@ -50,8 +49,6 @@ def complaint_page(*, user, pk: int) -> Complaint:
     The full related rows (``complaint_detail``, which the actions use) made the SQL ~450 columns wide;
     compiling and reading them was a third of the page's CPU time (measured).
     """
-    from teams.access import get_visible_or_404
-
     own = [f.attname for f in Complaint._meta.concrete_fields]
     person = ("full_name", "username")
     related = [

@@ -19,6 +19,7 @@ class ProjectsConfig(AppConfig):
         from teams.roles import Role
 
         register_hook("contract_signed", services.project_open_for_contract)
+        register_hook("client_access", selectors.projects_assigned)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
         register_demo_seeder("projects", "projects.demo.seed", after=["clients"])

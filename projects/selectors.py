@@ -403,3 +403,9 @@ def due_today(team, user, today: date) -> list[DueCount]:
     return [DueCount(r["assignee_id"], "drawings", r["n"], r["late"]) for r in drawings] + [
         DueCount(r["project_manager_id"], "site_logs_missing", r["n"]) for r in unlogged
     ]
+
+
+def projects_assigned(*, user) -> QuerySet:
+    """The ``client_access`` hook (teams/registry.py): a designer, assistant or PM sees the clients
+    of the projects assigned to them."""
+    return Project.objects.assigned_to(user)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from clients.selectors import findable_clients
-from complaints.models import OPEN_STATES
+from complaints.models import OPEN_STATES, Complaint
 from reception.models import Call, Visit
 from teams.phones import mask_phone
 
@@ -68,8 +68,6 @@ def _today_bounds(now):
 
 def front_desk_today(*, user, now=None) -> dict:
     """The front desk's home: today's calls and visits, forwards waiting, today's complaints."""
-    from complaints.models import Complaint
-
     now = now or timezone.now()
     start, end = _today_bounds(now)
     limit = 10
