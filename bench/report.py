@@ -220,7 +220,7 @@ def targets(doc):
     if seed and "total" in seed:
         total = seed.get("command_seconds") or seed["total"]["seconds"]
         gap = f"+{total - 300:.0f} s"
-        row("Seeding at scale (seed_demo --scale) < 5 min (brief)", f"{total:.0f} s", total < 300, gap)
+        row("Seeding at scale (seed_scale --scale) < 5 min (brief)", f"{total:.0f} s", total < 300, gap)
     return rows
 
 
@@ -426,7 +426,7 @@ def markdown(doc, run):
             if isinstance(v, dict):
                 w(f"| {k} | {fmt(v.get('rows'))} | {fmt(v.get('seconds'), 1)} |")
         if seed.get("command_seconds"):
-            whole = "whole `seed_demo --scale` command (demo data, staff, bulk load, ANALYZE)"
+            whole = "whole `seed_scale --scale` command (demo data, staff, bulk load, ANALYZE)"
             w(f"| {whole} | | {seed['command_seconds']} |")
         w("")
     w("## Rerun")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The company-scale benchmark, from scratch (what `make bench` runs):
 #   bash bench/run.sh [SCALE]      SCALE = clients (default 100000: 300k complaints, 1M events, 1M calls …)
-# Steps: small-scale DB (query counts at SMALL) → company-scale DB (migrate, seed_demo --scale, ANALYZE) →
+# Steps: small-scale DB (query counts at SMALL) → company-scale DB (migrate, seed_scale --scale, ANALYZE) →
 # wait for a quieter machine → in-process pages (+ EXPLAIN) → gunicorn + wrk → the peer (django-helpdesk,
 # bench/peer, seeded with as many tickets / follow-ups as we have complaints / timeline events) → jobs →
 # report in bench/results/<date>.md + .json.
@@ -70,7 +70,7 @@ if [ "$SMALL" != 0 ]; then
   export DATABASE_URL=$PG/$DB_SMALL
   recreate_db "$DB_SMALL"
   "$PY" manage.py migrate -v0
-  "$PY" manage.py seed_demo --scale "$SMALL" --json "$RUN/seed_small.json" > "$RUN/seed_small.log"
+  "$PY" manage.py seed_scale --scale "$SMALL" --json "$RUN/seed_small.json" > "$RUN/seed_small.log"
   "$PY" -m bench.measure "$RUN/inprocess_small.json" --n 3 --warmup 1 --capture 2
 fi
 
@@ -82,7 +82,7 @@ if [ "${SKIP_SEED:-0}" != 1 ]; then
   t0=$(date +%s.%N)
   "$PY" manage.py migrate -v0
   echo "{\"migrate_s\": $(secs "$t0")}" > "$RUN/migrate.json"
-  "$PY" manage.py seed_demo --scale "$SCALE" --json "$RUN/seed.json" | tee "$RUN/seed.log" | grep -E "rows|ANALYZE|total|--scale" >&2
+  "$PY" manage.py seed_scale --scale "$SCALE" --json "$RUN/seed.json" | tee "$RUN/seed.log" | grep -E "rows|ANALYZE|total|--scale" >&2
 else
   log "company scale: reusing the data set in $DB; applying any new migrations (indexes)"
   "$PY" manage.py migrate -v0

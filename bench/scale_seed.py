@@ -1,6 +1,6 @@
-"""Company-scale data for the benchmark: ``python manage.py seed_demo --scale N`` (N = clients).
+"""Company-scale data for the benchmark: ``manage.py seed_scale --scale N`` (N = clients, bench.settings).
 
-At N = 100,000: 20 teams and ~300 staff (``teams.demo.seed_scale``), then 100,000 clients, ~60,000 contracts
+At N = 100,000: 20 teams and ~300 staff (bench/scale_staff.py), then 100,000 clients, ~60,000 contracts
 and projects (designers, assistants, PM, drawing tasks, schedule phases, inspections, site logs), 300,000
 complaints with 1,000,000 timeline events, 500,000 follow-up visits, 1,000,000 calls, 100,000 office visits,
 five years of daily meetings (attendance, action items), trainings, lost-lead reports and, when the model
@@ -1330,7 +1330,7 @@ def _prepare(s):
         everyone = [pk for members in roles.values() for pk in members]
         consultant = roles.get(Role.CONSULTANT) or everyone[:1]
         if not consultant:
-            raise SystemExit(f"team {team_id} has no staff: run teams.demo.seed_scale first")
+            raise SystemExit(f"team {team_id} has no staff: run bench/scale_staff.py first")
         s.staff.append(
             {
                 "consultant": consultant,

@@ -7,9 +7,12 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
-        from clients import panels
-        from teams.registry import register_nav, register_panel
+        from clients import panels, selectors
+        from teams.registry import register_demo_seeder, register_due_today, register_nav, register_panel
         from teams.roles import PROJECT_ROLES, Role
+
+        register_due_today(selectors.due_today)
+        register_demo_seeder("clients", "clients.demo.seed", after=["teams"])
 
         register_nav(
             _("Clients"),

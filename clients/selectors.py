@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -19,6 +19,8 @@ from clients.models import (
     FollowUpVisit,
     LostLeadReport,
 )
+from teams.registry import DueCount, client_timeline_rows
+from teams.roles import Role
 
 
 def client_list(*, user, filters=None):
@@ -27,6 +29,14 @@ def client_list(*, user, filters=None):
 
     qs = Client.objects.visible_to(user).select_related("team", "consultant", "lost_reason")
     return ClientFilter(filters or {}, queryset=qs, request=None).qs
+
+
+def findable_clients(user) -> QuerySet:
+    """Clients the user may pick on a call or complaint: the front desk (by the
+    lookup) and the deputy GM any client, others those they may see."""
+    if user.sees_all or user.role == Role.FRONT_DESK:
+        return Client.objects.all()
+    return Client.objects.visible_to(user)
 
 
 def pipeline_columns(*, user, team_id=None, limit: int = 50):
@@ -46,62 +56,15 @@ def pipeline_columns(*, user, team_id=None, limit: int = 50):
     return columns
 
 
-def client_timeline(*, client: Client, user, complaints=None, projects=None) -> list[dict]:
-    """Everything the client has been through, newest first: this app's events plus
-    calls, office visits, complaints and projects read from their apps. The client file
-    passes the complaints and projects it already loaded (so they are read once)."""
-    from complaints.models import Complaint
-    from projects.models import Project
-    from reception.models import Call, Visit
-
+def client_timeline(*, client: Client, user) -> list[dict]:
+    """Everything the client has been through, newest first: this app's events plus the
+    rows the other apps register (calls, office visits, complaints, projects), each app
+    showing only what ``user`` may see there (teams/registry.py)."""
     items = [
         {"at": e.at, "kind": e.get_kind_display(), "icon": "clock-history", "text": e.text, "by": e.actor}
         for e in ClientEvent.objects.filter(client=client).select_related("actor")[:200]
     ]
-    for call in Call.objects.filter(client=client).select_related("logged_by")[:100]:
-        items.append(
-            {
-                "at": call.called_at,
-                "kind": Call._meta.verbose_name,
-                "icon": "telephone",
-                "text": call.purpose,
-                "by": call.logged_by,
-            }
-        )
-    for visit in Visit.objects.filter(client=client).select_related("logged_by")[:100]:
-        items.append(
-            {
-                "at": visit.arrived_at,
-                "kind": Visit._meta.verbose_name,
-                "icon": "door-open",
-                "text": visit.purpose,
-                "by": visit.logged_by,
-            }
-        )
-    if complaints is None:
-        complaints = Complaint.objects.filter(client=client).select_related("registered_by")[:100]
-    for complaint in complaints:
-        items.append(
-            {
-                "at": complaint.registered_at,
-                "kind": Complaint._meta.verbose_name,
-                "icon": "exclamation-triangle",
-                "text": f"{complaint.get_category_display()} · {complaint.get_state_display()}",
-                "by": complaint.registered_by,
-            }
-        )
-    if projects is None:
-        projects = Project.objects.filter(client=client)[:20]
-    for project in projects:
-        items.append(
-            {
-                "at": project.created_at,
-                "kind": Project._meta.verbose_name,
-                "icon": "building",
-                "text": project.name,
-                "by": None,
-            }
-        )
+    items.extend(client_timeline_rows(client, user))
     items.sort(key=lambda i: i["at"], reverse=True)
     return items
 
@@ -288,3 +251,15 @@ def archive_list(*, user, waiting_only=False):
 
 def contract_for_detail(*, user, pk):
     return Contract.objects.visible_to(user).select_related("client", "team", "signed_by").get(pk=pk)
+
+
+def due_today(team, user, today) -> list[DueCount]:
+    """The team board's "due today" (teams/registry.py): per owner, the follow-up visits due
+    by today and not done, and how many of them are overdue."""
+    rows = (
+        FollowUpVisit.objects.visible_to(user)
+        .filter(owner__team=team, done_at=None, due_date__lte=today)
+        .values("owner_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
+    )
+    return [DueCount(r["owner_id"], "visits", r["n"], r["late"]) for r in rows]

@@ -7,9 +7,19 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import panels
-        from teams.registry import register_nav, register_panel
+        from complaints import panels, selectors
+        from teams.registry import (
+            register_client_timeline,
+            register_demo_seeder,
+            register_due_today,
+            register_nav,
+            register_panel,
+        )
         from teams.roles import TEAM_ROLES, Role
+
+        register_client_timeline(selectors.client_timeline)
+        register_due_today(selectors.due_today)
+        register_demo_seeder("complaints", "complaints.demo.seed", after=["projects", "reception"])
 
         register_nav(
             _("Register complaint"),

@@ -3,10 +3,10 @@ with their timeline and cause analyses, and the weekly summaries already sent.""
 
 import datetime as dt
 
+from clients.demo import demo_clients
 from complaints.models import Complaint, ComplaintEvent, WeeklySummary
 from complaints.selectors import summary_figures
 from complaints.services import deadline_rule, week_start_of
-from reception.demo import demo_clients
 from teams.calendar import add_minutes
 
 DESCRIPTIONS = {

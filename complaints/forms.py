@@ -126,7 +126,7 @@ class ComplaintRegisterForm(forms.Form):
 
     def __init__(self, *args, clients=None, calls=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.clients = clients  # the clients this user may find (reception.selectors)
+        self.clients = clients  # the clients this user may find (clients.selectors.findable_clients)
         self.calls = calls
         lookup_as_you_type(self.fields["caller_phone"])
         client_id = self.data.get("client") or self.initial.get("client")

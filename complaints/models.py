@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.models import Project
 from teams.roles import PROJECT_ROLES, TEAM_ROLES, Role
 
 OPEN_STATES = ("registered", "acknowledged", "in_progress")
@@ -29,8 +30,6 @@ class ComplaintQuerySet(models.QuerySet):
             helper = Complaint.helpers.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk)
             condition = Q(team_id=user.team_id) | Q(handler=user) | Q(Exists(helper))
             if user.role in PROJECT_ROLES:
-                from projects.models import Project
-
                 condition |= Q(project__in=Project.objects.assigned_to(user).values("pk"))
             return self.filter(condition)
         if user.role == Role.FRONT_DESK:

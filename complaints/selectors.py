@@ -6,7 +6,9 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Pr
 from django.utils import timezone
 
 from complaints.models import OPEN_STATES, Complaint, ComplaintEvent
+from teams.access import get_visible_or_404
 from teams.models import User
+from teams.registry import DueCount
 from teams.roles import Role
 
 
@@ -31,8 +33,6 @@ def default_scope(user) -> str:
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:
-    from teams.access import get_visible_or_404
-
     qs = Complaint.objects.select_related(
         "team", "team__leader", "handler", "registered_by", "client", "project", "call"
     ).prefetch_related(
@@ -49,8 +49,6 @@ def complaint_page(*, user, pk: int) -> Complaint:
     The full related rows (``complaint_detail``, which the actions use) made the SQL ~450 columns wide;
     compiling and reading them was a third of the page's CPU time (measured).
     """
-    from teams.access import get_visible_or_404
-
     own = [f.attname for f in Complaint._meta.concrete_fields]
     person = ("full_name", "username")
     related = [
@@ -184,3 +182,35 @@ def panel_counts(*, user, now=None) -> dict:
         team_open=Count("pk", filter=team),
         team_overdue=Count("pk", filter=team & overdue),
     )
+
+
+def client_timeline(client, user) -> list[dict]:
+    """The client file's timeline rows of this app (teams/registry.py)."""
+    return [
+        {
+            "at": c.registered_at,
+            "kind": Complaint._meta.verbose_name,
+            "icon": "exclamation-triangle",
+            "text": f"{c.get_category_display()} · {c.get_state_display()}",
+            "by": c.registered_by,
+        }
+        for c in Complaint.objects.visible_to(user).filter(client=client).select_related("registered_by")[:100]
+    ]
+
+
+def due_today(team, user, today: dt.date) -> list[DueCount]:
+    """The team board's "due today" (teams/registry.py): per handler, the open complaints to
+    acknowledge or resolve by the end of today, and how many of them are already late."""
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    registered = Complaint.State.REGISTERED
+    due = Q(resolve_due_at__lt=end) | Q(state=registered, ack_due_at__lt=end)
+    late = Q(resolve_due_at__lt=start) | Q(state=registered, ack_due_at__lt=start)
+    rows = (
+        Complaint.objects.visible_to(user)
+        .filter(handler__team=team, state__in=OPEN_STATES)
+        .filter(due)
+        .values("handler_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=late))
+    )
+    return [DueCount(r["handler_id"], "complaints", r["n"], r["late"]) for r in rows]

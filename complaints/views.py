@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clients.selectors import findable_clients
 from complaints import selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
@@ -23,8 +24,6 @@ from complaints.forms import (
 )
 from complaints.models import TRANSITIONS, Complaint, WeeklySummary
 from projects.models import Project
-from reception.models import Call
-from reception.selectors import findable_clients
 from teams.access import get_visible_or_404, role_required
 from teams.exports import xlsx_response
 from teams.pagination import CappedPaginator
@@ -104,7 +103,7 @@ def _export(complaints):
 @role_required(COMPLAINT_ROLES)
 def complaint_register(request):
     clients = findable_clients(request.user)
-    calls = Call.objects.visible_to(request.user)
+    calls = _calls_visible_to(request.user)
     if request.method == "POST":
         form = ComplaintRegisterForm(request.POST, request.FILES, clients=clients, calls=calls)
         if form.is_valid():
@@ -140,6 +139,12 @@ def complaint_register(request):
     client_id = form["client"].value()
     chosen = clients.filter(pk=client_id).select_related("team").first() if str(client_id or "").isdigit() else None
     return render(request, "complaints/register.html", {"form": form, "chosen": chosen})
+
+
+def _calls_visible_to(user):
+    """The calls a complaint may come from: the model of ``Complaint.call`` with its own
+    ``visible_to`` (reception sits above complaints, which never imports it)."""
+    return Complaint._meta.get_field("call").related_model.objects.visible_to(user)
 
 
 def _prefill(request, clients, calls) -> dict:

@@ -8,5 +8,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from meetings.panels import register
+        from teams.registry import register_demo_seeder
 
         register()
+        register_demo_seeder("meetings", "meetings.demo.seed", after=["teams"])

@@ -1,8 +1,9 @@
-"""Navigation entries and home panels of team life (registered in TeamsConfig.ready)."""
+"""Navigation entries and home panels of team life (registered in MeetingsConfig.ready)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from teams.registry import register_nav, register_panel
 from teams.roles import TEAM_ROLES, Role
 
 NAV_ROLES = frozenset(TEAM_ROLES | {Role.DEPUTY_GM})
@@ -40,8 +41,6 @@ def my_action_items_panel(request):
 
 
 def register() -> None:
-    from teams.registry import register_nav, register_panel
-
     register_nav(
         _("Team"), "meetings:board", NAV_ROLES, icon="people", order=80, active_prefix="meetings:board", group="team"
     )

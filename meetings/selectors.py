@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, AgendaItem, Meeting, MemberLeave
+from teams import registry
 from teams.filters import BooleanFilter
 from teams.models import Team, User
 from teams.roles import TEAM_ROLES, Role
@@ -134,50 +134,18 @@ class MemberDue:
         return self.complaints_overdue + self.visits_overdue + self.drawings_overdue
 
 
-def due_today(*, members: list[User], today: dt.date) -> list[MemberDue]:
-    """Per member: open complaints due by today, follow-up visits and drawing tasks due by today, and
-    construction projects without today's site log. Four queries whatever the data."""
-    from clients.models import FollowUpVisit
-    from complaints.models import Complaint
-    from projects.models import DrawingTask, Project, SiteLog
-
+def due_today(*, team: Team, members: list[User], user: User, today: dt.date) -> list[MemberDue]:
+    """Per member: what each app registered as due today (teams/registry.py ``register_due_today``: open
+    complaints, follow-up visits, drawing tasks, missing site logs), counted only where ``user`` may see it.
+    A fixed number of queries: one or two per app whatever the data."""
     rows = {m.pk: MemberDue(member=m) for m in members}
-    ids = list(rows)
-    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    end = start + dt.timedelta(days=1)
-    open_states = [Complaint.State.REGISTERED, Complaint.State.ACKNOWLEDGED, Complaint.State.IN_PROGRESS]
-    complaint_due = Q(resolve_due_at__lt=end) | Q(state=Complaint.State.REGISTERED, ack_due_at__lt=end)
-    complaint_late = Q(resolve_due_at__lt=start) | Q(state=Complaint.State.REGISTERED, ack_due_at__lt=start)
-    for row in (
-        Complaint.objects.filter(handler_id__in=ids, state__in=open_states)
-        .filter(complaint_due)
-        .values("handler_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=complaint_late))
-    ):
-        rows[row["handler_id"]].complaints = row["n"]
-        rows[row["handler_id"]].complaints_overdue = row["late"]
-    for row in (
-        FollowUpVisit.objects.filter(owner_id__in=ids, done_at=None, due_date__lte=today)
-        .values("owner_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
-    ):
-        rows[row["owner_id"]].visits = row["n"]
-        rows[row["owner_id"]].visits_overdue = row["late"]
-    for row in (
-        DrawingTask.objects.filter(assignee_id__in=ids, delivered_at=None, deadline__lte=today)
-        .values("assignee_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
-    ):
-        rows[row["assignee_id"]].drawings = row["n"]
-        rows[row["assignee_id"]].drawings_overdue = row["late"]
-    logged = SiteLog.objects.filter(project=OuterRef("pk"), date=today)
-    for row in (
-        Project.objects.filter(project_manager_id__in=ids, phase=Project.Phase.CONSTRUCTION)
-        .filter(~Exists(logged))
-        .values("project_manager_id")
-        .annotate(n=Count("pk"))
-    ):
-        rows[row["project_manager_id"]].site_logs_missing = row["n"]
+    for count in registry.due_today_rows(team, user, today):
+        row = rows.get(count.member_id)
+        if row is None:
+            continue
+        setattr(row, count.kind, getattr(row, count.kind) + count.n)
+        if count.overdue and hasattr(row, f"{count.kind}_overdue"):
+            setattr(row, f"{count.kind}_overdue", getattr(row, f"{count.kind}_overdue") + count.overdue)
     return list(rows.values())
 
 

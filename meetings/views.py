@@ -342,7 +342,7 @@ def board(request):
         "agenda": agenda,
         "upcoming": upcoming,
         "open_items": list(selectors.team_open_action_items(team=team)),
-        "due": selectors.due_today(members=members, today=today),
+        "due": selectors.due_today(team=team, members=members, user=request.user, today=today),
         "panels": panels,
         "today": today,
         "can_manage": manager,

@@ -8,9 +8,12 @@ class PerformanceConfig(AppConfig):
 
     def ready(self):
         from performance import panels
-        from teams.registry import register_nav, register_panel
+        from teams.registry import register_demo_seeder, register_nav, register_panel
         from teams.roles import ALL_ROLES, TEAM_ROLES, Role
 
+        register_demo_seeder(
+            "performance", "performance.demo.seed", after=["clients", "projects", "reception", "complaints"]
+        )
         leaders = {Role.CONSULTANT, Role.DEPUTY_GM}
         register_nav(
             _("Target cards"),

@@ -7,9 +7,22 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from projects import panels
-        from teams.registry import register_nav, register_panel
+        from projects import panels, selectors, services
+        from teams.registry import (
+            register_client_timeline,
+            register_demo_seeder,
+            register_due_today,
+            register_hook,
+            register_nav,
+            register_panel,
+        )
         from teams.roles import Role
+
+        register_hook("contract_signed", services.project_open_for_contract)
+        register_hook("client_access", selectors.projects_assigned)
+        register_client_timeline(selectors.client_timeline)
+        register_due_today(selectors.due_today)
+        register_demo_seeder("projects", "projects.demo.seed", after=["clients"])
 
         project_roles = {Role.CONSULTANT, Role.DESIGNER, Role.ASSISTANT_DESIGNER, Role.PROJECT_MANAGER, Role.DEPUTY_GM}
         register_nav(

@@ -435,14 +435,11 @@ class MaintenanceForm(forms.ModelForm):
 
     def __init__(self, *args, project, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from clients.models import FollowUpVisit
-        from complaints.models import Complaint
-        from reception.models import Call
-
-        # Only the project's client's records that the user may see.
-        self.fields["complaint"].queryset = Complaint.objects.visible_to(user).filter(client_id=project.client_id)
-        self.fields["follow_up"].queryset = FollowUpVisit.objects.visible_to(user).filter(client_id=project.client_id)
-        self.fields["call"].queryset = Call.objects.visible_to(user).filter(client_id=project.client_id)
+        # Only the project's client's records that the user may see, each scoped by its own app's
+        # visible_to on the field's own queryset (complaints and reception sit above projects).
+        for name in ("complaint", "follow_up", "call"):
+            field = self.fields[name]
+            field.queryset = field.queryset.visible_to(user).filter(client_id=project.client_id)
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,6 +28,7 @@ from projects.models import (
     TechnicalDisclosure,
 )
 from teams.models import User
+from teams.registry import DueCount
 
 
 def project_list(*, user: User) -> QuerySet:
@@ -372,3 +373,39 @@ def pm_today(*, user: User, today: date) -> dict:
         "inspections_due": list(phases_due[:10]),
         "maintenance": list(maintenance[:10]),
     }
+
+
+def client_timeline(client, user) -> list[dict]:
+    """The client file's timeline rows of this app (teams/registry.py): the newest 20 projects."""
+    return [
+        {"at": p.created_at, "kind": Project._meta.verbose_name, "icon": "building", "text": p.name, "by": None}
+        for p in Project.objects.visible_to(user).filter(client=client)[:20]
+    ]
+
+
+def due_today(team, user, today: date) -> list[DueCount]:
+    """The team board's "due today" (teams/registry.py): per assignee the drawing tasks due by
+    today and not delivered; per project manager the construction projects without today's site log."""
+    visible = Project.objects.visible_to(user)
+    drawings = (
+        DrawingTask.objects.filter(project__in=visible.values("pk"))
+        .filter(assignee__team=team, delivered_at=None, deadline__lte=today)
+        .values("assignee_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
+    )
+    logged = SiteLog.objects.filter(project=OuterRef("pk"), date=today)
+    unlogged = (
+        visible.filter(project_manager__team=team, phase=Project.Phase.CONSTRUCTION)
+        .filter(~Exists(logged))
+        .values("project_manager_id")
+        .annotate(n=Count("pk"))
+    )
+    return [DueCount(r["assignee_id"], "drawings", r["n"], r["late"]) for r in drawings] + [
+        DueCount(r["project_manager_id"], "site_logs_missing", r["n"]) for r in unlogged
+    ]
+
+
+def projects_assigned(*, user) -> QuerySet:
+    """The ``client_access`` hook (teams/registry.py): a designer, assistant or PM sees the clients
+    of the projects assigned to them."""
+    return Project.objects.assigned_to(user)

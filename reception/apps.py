@@ -7,9 +7,12 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Front desk")
 
     def ready(self):
-        from reception import panels
-        from teams.registry import register_nav, register_panel
+        from reception import panels, selectors
+        from teams.registry import register_client_timeline, register_demo_seeder, register_nav, register_panel
         from teams.roles import Role
+
+        register_client_timeline(selectors.client_timeline)
+        register_demo_seeder("reception", "reception.demo.seed", after=["clients"])
 
         desk = [Role.FRONT_DESK]
         register_nav(

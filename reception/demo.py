@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 
-from clients.models import Client
+from clients.demo import demo_clients
 from reception.models import Call, Visit
 from teams.calendar import add_working_minutes
 from teams.demo import mobile, person_name
@@ -22,27 +22,6 @@ PURPOSES = [
     ("other", "物业通知装修管理规定"),
 ]
 VISIT_PURPOSES = ["参观样板间", "签约前看材料", "了解设计方案", "交定金", "投诉施工噪音", "领取竣工资料"]
-
-
-def demo_clients(ctx) -> list[Client]:
-    """The clients seeded by clients/demo.py, or a few of our own if that app seeds none."""
-    clients = list(Client.objects.order_by("pk")[:60])
-    if len(clients) >= 6:
-        return clients
-    for index, team in enumerate(ctx.teams):
-        for n in range(4):
-            phone = f"1391000{index}{n:03d}"
-            client, _ = Client.objects.get_or_create(
-                phone=phone,
-                defaults={
-                    "name": person_name(ctx.rng),
-                    "team": team,
-                    "consultant": team.leader,
-                    "stage": ctx.rng.choice([Client.Stage.SIGNED, Client.Stage.QUOTED, Client.Stage.MEASURED]),
-                },
-            )
-            clients.append(client)
-    return clients
 
 
 def seed(ctx) -> None:

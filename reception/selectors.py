@@ -7,19 +7,10 @@ import re
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
-from clients.models import Client
-from complaints.models import OPEN_STATES
+from clients.selectors import findable_clients
+from complaints.models import OPEN_STATES, Complaint
 from reception.models import Call, Visit
 from teams.phones import mask_phone
-from teams.roles import Role
-
-
-def findable_clients(user) -> QuerySet:
-    """Clients the user may pick on a call or complaint: the front desk (by the
-    lookup) and the deputy GM any client, others those they may see."""
-    if user.sees_all or user.role == Role.FRONT_DESK:
-        return Client.objects.all()
-    return Client.objects.visible_to(user)
 
 
 def lookup_condition(query: str) -> Q | None:
@@ -77,8 +68,6 @@ def _today_bounds(now):
 
 def front_desk_today(*, user, now=None) -> dict:
     """The front desk's home: today's calls and visits, forwards waiting, today's complaints."""
-    from complaints.models import Complaint
-
     now = now or timezone.now()
     start, end = _today_bounds(now)
     limit = 10
@@ -115,3 +104,23 @@ def front_desk_today(*, user, now=None) -> dict:
         "visit_count": visit_count,
         "now": now,
     }
+
+
+def client_timeline(client, user) -> list[dict]:
+    """The client file's timeline rows of this app (teams/registry.py): the calls and office
+    visits of the client that ``user`` may see here."""
+    rows = [
+        {"at": c.called_at, "kind": Call._meta.verbose_name, "icon": "telephone", "text": c.purpose, "by": c.logged_by}
+        for c in Call.objects.visible_to(user).filter(client=client).select_related("logged_by")[:100]
+    ]
+    rows += [
+        {
+            "at": v.arrived_at,
+            "kind": Visit._meta.verbose_name,
+            "icon": "door-open",
+            "text": v.purpose,
+            "by": v.logged_by,
+        }
+        for v in Visit.objects.visible_to(user).filter(client=client).select_related("logged_by")[:100]
+    ]
+    return rows

@@ -8,10 +8,11 @@ class TeamsConfig(AppConfig):
 
     def ready(self):
         from teams import panels
-        from teams.registry import register_nav, register_panel
+        from teams.registry import register_demo_seeder, register_nav, register_panel
         from teams.roles import ALL_ROLES, Role
 
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
         register_panel(
             "calendar", "teams/partials/panel_calendar.html", {Role.DEPUTY_GM}, panels.calendar_panel, order=1, width=12
         )
+        register_demo_seeder("teams", "teams.demo.seed")

@@ -1,12 +1,17 @@
-"""What each app contributes to the shell: navigation entries and home-page panels.
+"""What each app contributes to the pages and jobs that gather from several apps.
 
-Apps register in their ``AppConfig.ready()``, so the shell knows nothing of
-them and a new app cannot be left out of the navigation by accident.
+Navigation entries, home-page panels, the client file's timeline rows, the team
+board's "due today" counts, hooks other apps act on (``contract_signed``) and the
+demo seeders. Apps register in their ``AppConfig.ready()``, so ``teams`` (the
+ground floor) knows nothing of the apps above it and a new app cannot be left
+out by accident. The floors: tests/test_architecture.py.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -86,3 +91,105 @@ def nav_for(user) -> list[NavItem]:
 
 def panels_for(user, page: str = "home") -> list[HomePanel]:
     return [panel for panel in PANELS if panel.page == page and has_any_role(user, panel.roles)]
+
+
+# --- The client file's timeline -------------------------------------------------------------------
+
+# provider(client, user) -> rows {"at", "kind", "icon", "text", "by"}, only rows ``user`` may see
+# (the app's own ``visible_to``), a bounded number of them in a fixed number of queries.
+CLIENT_TIMELINE: list[Callable] = []
+
+
+def register_client_timeline(provider: Callable) -> None:
+    if provider not in CLIENT_TIMELINE:
+        CLIENT_TIMELINE.append(provider)
+
+
+def client_timeline_rows(client, user) -> list[dict]:
+    return [row for provider in CLIENT_TIMELINE for row in provider(client, user)]
+
+
+# --- The team board's "due today" -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueCount:
+    """One member's count in one column of the board's "due today" table."""
+
+    member_id: int
+    # The column, e.g. "complaints"; the board shows one column per kind.
+    kind: str
+    n: int
+    overdue: int = 0
+
+
+# provider(team, user, today) -> list[DueCount] for the team's members, counting only what
+# ``user`` may see (the app's own ``visible_to``), in a fixed number of queries.
+DUE_TODAY: list[Callable] = []
+
+
+def register_due_today(provider: Callable) -> None:
+    if provider not in DUE_TODAY:
+        DUE_TODAY.append(provider)
+
+
+def due_today_rows(team, user, today) -> list[DueCount]:
+    return [row for provider in DUE_TODAY for row in provider(team, user, today)]
+
+
+# --- Hooks: what other apps do when something happens here -------------------------------------------
+
+# "contract_signed": fn(*, client, contract, by), inside the signing transaction (projects opens
+# the project). A hook that raises rolls the whole event back.
+# "client_access": fn(*, user) -> a queryset of the user's rows that have a ``client`` field; a
+# designer, assistant or PM sees the clients of those rows (projects: the projects assigned to them).
+HOOKS: dict[str, list[Callable]] = defaultdict(list)
+
+
+def register_hook(event: str, fn: Callable) -> None:
+    if fn not in HOOKS[event]:
+        HOOKS[event].append(fn)
+
+
+def run_hooks(event: str, **kwargs) -> list:
+    return [fn(**kwargs) for fn in HOOKS[event]]
+
+
+# --- Demo seeders (``manage.py seed_demo``) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    name: str
+    # A callable seed(ctx), or its dotted path (imported only when seed_demo runs).
+    seed: Callable | str = field(compare=False)
+    after: tuple = ()
+
+    def run(self, ctx) -> None:
+        (import_string(self.seed) if isinstance(self.seed, str) else self.seed)(ctx)
+
+
+DEMO_SEEDERS: dict[str, DemoSeeder] = {}
+
+
+def register_demo_seeder(name: str, seed: Callable | str, *, after: Iterable[str] = ()) -> None:
+    DEMO_SEEDERS.setdefault(name, DemoSeeder(name, seed, tuple(after)))
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    """Every seeder after those it names in ``after`` (those not registered are ignored), otherwise
+    in registration order (INSTALLED_APPS), so the same seed always gives the same data."""
+    pending = list(DEMO_SEEDERS.values())
+    done: list[DemoSeeder] = []
+    names: set[str] = set()
+    while pending:
+        ready = next(
+            (s for s in pending if all(a in names or a not in DEMO_SEEDERS for a in s.after)),
+            None,
+        )
+        if ready is None:
+            raise ValueError(f"demo seeders wait for each other: {[s.name for s in pending]}")
+        pending.remove(ready)
+        done.append(ready)
+        names.add(ready.name)
+    return done

@@ -2,6 +2,8 @@
 lost reasons, the client timeline and the monthly lost-lead report."""
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.phones import mask_phone, validate_phone
+from teams.registry import run_hooks
 from teams.roles import PROJECT_ROLES, Role
 
 
@@ -25,9 +28,10 @@ class ClientQuerySet(models.QuerySet):
         if user.role == Role.CONSULTANT:
             return self.filter(team_id=user.team_id)
         if user.role in PROJECT_ROLES:
-            from projects.models import Project
-
-            return self.filter(Exists(Project.objects.assigned_to(user).filter(client=OuterRef("pk"))))
+            # The apps that assign staff to a client's work (projects, above clients) say which:
+            # each ``client_access`` hook returns the user's rows that carry a ``client``.
+            granted = [Exists(rows.filter(client=OuterRef("pk"))) for rows in run_hooks("client_access", user=user)]
+            return self.filter(reduce(or_, granted)) if granted else self.none()
         if user.role == Role.ADMIN_CLERK:
             # The administration keeps the archive: clients whose file was handed over.
             return self.filter(archive__isnull=False)

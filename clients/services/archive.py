@@ -12,6 +12,7 @@ from clients.models import ArchiveHandover, ArchiveLoan, Client, ClientEvent
 from clients.services.common import StaleEdit, _event
 from teams.models import User
 from teams.roles import Role
+from teams.services import notify
 
 
 @transaction.atomic
@@ -31,8 +32,6 @@ def archive_hand_over(
         _("File handed to the administration (%(n)s documents)") % {"n": len(documents)},
         by,
     )
-    from teams.services import notify
-
     notify(
         recipients=User.objects.filter(role=Role.ADMIN_CLERK, is_active=True),
         title=_("Client file to archive: %(client)s") % {"client": client},

@@ -22,6 +22,7 @@ from clients.models import (
 )
 from clients.services.common import StaleEdit, _event
 from teams.models import User
+from teams.registry import run_hooks
 
 DEFAULT_PAYMENTS = [
     ("首期", Decimal("0.30"), "开工前"),
@@ -51,11 +52,9 @@ def _plan_date(point: VisitTemplatePoint, contract: Contract) -> dt.date:
 
 @transaction.atomic
 def contract_sign(*, client: Client, by: User, data: dict, template: VisitTemplate | None = None) -> Contract:
-    """Sign a contract: the lead becomes signed, the project opens
-    (``projects.services.project_open``) and the visit plan is created from the
+    """Sign a contract: the lead becomes signed, the apps hooked on ``contract_signed`` act
+    (projects opens the project, teams/registry.py) and the visit plan is created from the
     template — all or nothing."""
-    from projects.services import project_open
-
     if client.stage not in (Client.Stage.QUOTED, Client.Stage.PROPOSAL, Client.Stage.MEASURED):
         raise ValidationError(_("Only a lead that has been measured, proposed or quoted can sign a contract."))
     data = dict(data)
@@ -83,15 +82,7 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
     ):
         raise StaleEdit(_("Someone else moved this lead just now. Reload the page."))
     client.stage, client.version = Client.Stage.SIGNED, client.version + 1
-    project_open(
-        client=client,
-        team=client.team,
-        contract=contract,
-        name=_("%(client)s's home") % {"client": client.name},
-        address=contract.address or client.address,
-        planned_start=contract.planned_start,
-        planned_finish=contract.planned_finish,
-    )
+    run_hooks("contract_signed", client=client, contract=contract, by=by)
     template = template or VisitTemplate.objects.filter(is_default=True).first()
     if template is not None:
         owner = client.consultant or by

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from clients.models import Client, ClientEvent, FollowUpVisit
 from clients.services.common import StaleEdit, _event
 from teams.models import User
 from teams.roles import Role
+from teams.services import notify
 
 
 @transaction.atomic
@@ -80,8 +82,6 @@ def _visit_url(visit: FollowUpVisit) -> str:
 
 def visits_remind_due(*, now=None) -> int:
     """The morning a visit is due: remind its owner, once (claimed by ``reminded_at``)."""
-    from teams.services import notify
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
@@ -105,10 +105,6 @@ def visits_remind_due(*, now=None) -> int:
 
 def visits_escalate_overdue(*, now=None, days: int | None = None) -> int:
     """A visit overdue by ``CLIENT_VISIT_ESCALATE_DAYS`` days goes to the deputy GM, once."""
-    from django.conf import settings
-
-    from teams.services import notify
-
     now = now or timezone.now()
     days = settings.CLIENT_VISIT_ESCALATE_DAYS if days is None else days
     limit = timezone.localdate(now) - dt.timedelta(days=days)

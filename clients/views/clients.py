@@ -22,9 +22,6 @@ from teams.exports import xlsx_response
 from teams.models import Team
 from teams.pagination import CappedPaginator
 
-# Projects on the client's timeline (newest first).
-PROJECTS_SHOWN = 20
-
 
 @role_required(READERS)
 def client_list(request):
@@ -121,15 +118,10 @@ def client_detail(request, pk):
         pk=pk,
     )
     _log(request, AccessLog.Action.OPEN, client=client)
-    from complaints.models import Complaint
-    from projects.models import Project
-
-    # Read once, shared by the timeline, the service records and the tabs.
-    complaints = list(
-        Complaint.objects.visible_to(request.user).filter(client=client).select_related("registered_by")[:100]
-    )
-    projects = list(Project.objects.filter(client=client)[:PROJECTS_SHOWN])
-    timeline = selectors.client_timeline(client=client, user=request.user, complaints=complaints, projects=projects)
+    # The complaints tab: through the reverse relation and the complaints app's own scoping
+    # (complaints sits above clients, which never imports it).
+    complaints = list(client.complaints.visible_to(request.user).select_related("registered_by")[:50])
+    timeline = selectors.client_timeline(client=client, user=request.user)
     contracts = list(Contract.objects.visible_to(request.user).filter(client=client))
     visits = list(FollowUpVisit.objects.visible_to(request.user).filter(client=client).select_related("owner"))
     phases = selectors.client_service_records(
@@ -137,8 +129,6 @@ def client_detail(request, pk):
         timeline=timeline,
         # Those who may see contracts see all of the client's; the others' phases use the client's first one.
         contracts=contracts if request.user.sees_all or request.user.role in SALES else None,
-        # The timeline keeps the newest projects; the first one is among them unless there are more.
-        projects=projects if len(projects) < PROJECTS_SHOWN else None,
     )
     # select_related("archive") already tells whether the file was handed over.
     archive = getattr(client, "archive", None)
@@ -152,7 +142,7 @@ def client_detail(request, pk):
             "phases": phases,
             "contracts": contracts,
             "visits": visits,
-            "complaints": complaints[:50],
+            "complaints": complaints,
             "archive": archive,
             "loans": list(archive.loans.all()) if archive else [],
             "is_sales": is_sales,

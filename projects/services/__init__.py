@@ -1,6 +1,7 @@
 """Every write of the projects app (services), one module per area; import them from here.
 
-``project_open`` is what the clients app calls when a contract is signed: keep its signature.
+A signed contract opens its project through ``project_open_for_contract`` (the ``contract_signed``
+hook registered in projects/apps.py).
 """
 
 from projects.services.common import (  # noqa: F401
@@ -43,6 +44,7 @@ from projects.services.project import (  # noqa: F401
     project_advance,
     project_blockers,
     project_open,
+    project_open_for_contract,
     project_update,
     schedule_apply_template,
 )

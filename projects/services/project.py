@@ -1,7 +1,7 @@
 """Project services: open, staff, phase changes, construction plan and schedule.
 
-``project_open`` is the entry point the clients app calls when a contract is signed
-(inside its transaction); keep its signature.
+A signed contract opens its project through ``project_open_for_contract``, the
+``contract_signed`` hook this app registers (projects/apps.py, teams/registry.py).
 """
 
 from datetime import date, timedelta
@@ -53,6 +53,19 @@ def project_open(
             url=project.get_absolute_url(),
         )
     return project
+
+
+def project_open_for_contract(*, client, contract, by) -> Project:
+    """The ``contract_signed`` hook (teams/registry.py): a signed contract opens its project."""
+    return project_open(
+        client=client,
+        team=client.team,
+        contract=contract,
+        name=_("%(client)s's home") % {"client": client.name},
+        address=contract.address or client.address,
+        planned_start=contract.planned_start,
+        planned_finish=contract.planned_finish,
+    )
 
 
 @transaction.atomic

@@ -65,7 +65,8 @@ def test_timeline_merges_calls_complaints_and_events_newest_first(consultant):
     client = ClientFactory(team=consultant.team)
     now = timezone.now()
     ClientEvent.objects.create(client=client, kind="created", text="创建", at=now - dt.timedelta(days=3))
-    CallFactory(client=client, purpose="询问报价", called_at=now - dt.timedelta(days=2))
+    # Forwarded to the team, so its consultant may open it (reception's own scoping).
+    CallFactory(client=client, purpose="询问报价", called_at=now - dt.timedelta(days=2), forward_team=consultant.team)
     ComplaintFactory(client=client, registered_at=now - dt.timedelta(days=1))
     items = selectors.client_timeline(client=client, user=consultant)
     assert [i["icon"] for i in items] == ["exclamation-triangle", "telephone", "clock-history"]

@@ -140,9 +140,10 @@ def test_contract_sign_opens_project_and_visit_plan(consultant):
 
 
 def test_contract_sign_failure_leaves_neither_contract_project_nor_visits(consultant):
+    # The contract_signed hook projects registers opens the project with project_open.
     client = ClientFactory(team=consultant.team, stage="quoted")
     with (
-        mock.patch("projects.services.project_open", side_effect=ValidationError("boom")),
+        mock.patch("projects.services.project.project_open", side_effect=ValidationError("boom")),
         pytest.raises(ValidationError),
     ):
         services.contract_sign(client=client, by=consultant, data=_contract_data())

@@ -8,7 +8,10 @@ from django.utils import timezone
 from clients.models import AccessLog, ArchiveHandover, Client, ClientEvent, FollowUpVisit, LostReason
 from projects.models import Project
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
+from tests.complaints.factories import ComplaintFactory
 from tests.projects.factories import ProjectFactory
+from tests.reception.factories import CallFactory, VisitFactory
+from tests.teams.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -381,16 +384,42 @@ def test_pages_run_a_fixed_number_of_queries(login, consultant, django_assert_ma
 def test_client_file_runs_a_fixed_number_of_queries(login, consultant, lead, django_assert_max_num_queries):
     c = login(consultant)
     url = reverse("clients:detail", args=[lead.pk])
-    # Complaints, projects and contracts are read once (shared by the timeline, the
-    # service records and the tabs); the archive comes with the client. +3: session save.
-    with django_assert_max_num_queries(14) as few:
+    # One query per timeline provider (calls, office visits, complaints, projects: each app's own
+    # scoping), plus the complaints tab and the first project for the service phases; contracts are
+    # read once; the archive comes with the client. +3: session save.
+    with django_assert_max_num_queries(16) as few:
         c.get(url)
     for i in range(20):
         ClientEvent.objects.create(client=lead, kind="stage", text=f"e{i}")
         FollowUpVisitFactory(client=lead)
+        CallFactory(client=lead, forward_team=lead.team)
+    for _ in range(3):
+        VisitFactory(client=lead)
+        ComplaintFactory(client=lead, team=lead.team)
+        ProjectFactory(client=lead)
     ContractFactory(client=lead)
     with django_assert_max_num_queries(len(few.captured_queries) + 1):
         assert c.get(url).status_code == 200
+
+
+def test_client_file_shows_only_the_calls_and_projects_each_app_lets_the_user_see(
+    login, consultant, lead, other_team, gm
+):
+    """A designer of another team assigned to the client's project sees the client file, but not a
+    call forwarded to the client's team: the call answers 404 to them, so its text stays out."""
+    stranger = UserFactory(role="designer", team=other_team)
+    ProjectFactory(client=lead, team=other_team, name="别组项目", designers=[stranger])
+    ProjectFactory(client=lead, name="本组项目")
+    call = CallFactory(client=lead, purpose="投诉邻居噪音的来电", forward_team=consultant.team)
+    url = reverse("clients:detail", args=[lead.pk])
+
+    assert login(stranger).get(reverse("reception:call_detail", args=[call.pk])).status_code == 404
+    html = login(stranger).get(url).content.decode()
+    assert "投诉邻居噪音的来电" not in html
+    assert "别组项目" in html and "本组项目" not in html
+    for user in (consultant, gm):
+        html = login(user).get(url).content.decode()
+        assert "投诉邻居噪音的来电" in html and "本组项目" in html
 
 
 def test_home_panels_for_consultant_and_clerk(login, consultant, admin_clerk, lead):

@@ -58,7 +58,8 @@ def busy_team(team, consultant, designer, assistant, pm):
 
 
 def test_due_today_counts_each_members_work(busy_team, consultant, designer, assistant, pm):
-    rows = {r.member: r for r in selectors.due_today(members=[consultant, designer, assistant, pm], today=TODAY)}
+    members = [consultant, designer, assistant, pm]
+    rows = {r.member: r for r in selectors.due_today(team=busy_team, members=members, user=consultant, today=TODAY)}
     assert (rows[designer].complaints, rows[designer].complaints_overdue) == (3, 1)
     assert (rows[consultant].visits, rows[consultant].visits_overdue) == (2, 1)
     assert (rows[assistant].drawings, rows[assistant].drawings_overdue) == (1, 0)
