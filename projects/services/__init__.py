@@ -3,9 +3,6 @@
 ``project_open`` is what the clients app calls when a contract is signed: keep its signature.
 """
 
-from projects.services.common import (  # noqa: F401
-    StaleEdit,
-)
 from projects.services.construction import (  # noqa: F401
     completion_collect,
     completion_hand_over,
