@@ -17,7 +17,7 @@ from clients.filters import ClientFilter
 from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
 from clients.models import AccessLog, Client, Contract, FollowUpVisit
 from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _can_export, _log
-from teams.access import get_visible_or_404, role_required
+from teams.access import get_visible_or_404, role_required, safe_next
 from teams.exports import xlsx_response
 from teams.models import Team
 from teams.pagination import CappedPaginator
@@ -215,7 +215,7 @@ def client_move(request, pk):
         messages.success(
             request, _("%(name)s is now: %(stage)s") % {"name": client.name, "stage": client.get_stage_display()}
         )
-    return redirect(request.POST.get("next") or reverse("clients:detail", args=[client.pk]))
+    return redirect(safe_next(request, reverse("clients:detail", args=[client.pk])))
 
 
 @role_required(SALES)

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from teams.editing import EditConflict
 from teams.meetings import selectors, services
 from teams.meetings.tasks import plan_meetings, send_meeting_agendas, send_meeting_reminders
 from teams.meetings.workdays import is_working_day
@@ -266,7 +267,7 @@ def test_minutes_saved_by_two_people_the_second_gets_a_conflict(crew):
     team, (zhang, liu, *_rest) = crew
     meeting = services.meeting_for_day(team=team, date=dt.date(2026, 9, 21))
     services.meeting_save_minutes(meeting=meeting, by=zhang, minutes="第一版", version=0)
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(EditConflict):
         services.meeting_save_minutes(meeting=meeting, by=liu, minutes="第二版", version=0)
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.minutes_by, meeting.version, meeting.held) == ("第一版", zhang, 1, True)
