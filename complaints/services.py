@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,21 +21,14 @@ from complaints.models import (
     WeeklySummary,
 )
 from teams.calendar import add_minutes, calendar_exceptions
+from teams.editing import EditConflict, claim, versioned_update
 from teams.models import Team, User
-from teams.roles import Role
+from teams.selectors import deputy_gms
 from teams.services import notify
-
-
-class ConcurrentEditError(Exception):
-    """Someone else changed the complaint since the form was opened."""
 
 
 class TransitionNotAllowed(Exception):
     """The complaint's state or the user's role does not allow this step."""
-
-
-def deputy_gms() -> list[User]:
-    return list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
 
 
 def deadline_rule(*, category: str, severity: str) -> dict:
@@ -158,19 +150,7 @@ def complaint_register(
 
 def _check_version(complaint: Complaint, version: int) -> None:
     if complaint.version != version:
-        raise ConcurrentEditError
-
-
-def _save_versioned(complaint: Complaint, version: int, fields: dict, *, expect_state: str | None = None) -> None:
-    """Compare-and-set on ``version`` (and state): the loser of a race gets ConcurrentEditError."""
-    qs = Complaint.objects.filter(pk=complaint.pk, version=version)
-    if expect_state is not None:
-        qs = qs.filter(state=expect_state)
-    if qs.update(**fields, version=F("version") + 1) != 1:
-        raise ConcurrentEditError
-    for name, value in fields.items():
-        setattr(complaint, name, value)
-    complaint.version = version + 1
+        raise EditConflict
 
 
 @transaction.atomic
@@ -229,7 +209,7 @@ def complaint_transition(
             resolve_reminded_at=None,
             resolve_escalated_at=None,
         )
-    _save_versioned(complaint, version, fields, expect_state=source)
+    versioned_update(complaint, fields=fields, expected_version=version, expect={"state": source})
     _event(complaint, user, action, from_state=source, to_state=transition.target, comment=comment, now=now)
     if action in ("resolve", "reopen"):
         title = (_("Complaint #%(pk)s resolved") if action == "resolve" else _("Complaint #%(pk)s reopened")) % {
@@ -255,7 +235,7 @@ def complaint_assign(
             )
     before = set(complaint.helpers.values_list("pk", flat=True))
     old_handler = complaint.handler_id
-    _save_versioned(complaint, version, {"handler": handler})
+    versioned_update(complaint, fields={"handler": handler}, expected_version=version)
     complaint.helpers.set(helpers)
     names = ", ".join(h.full_name for h in helpers) or "—"
     _event(
@@ -281,7 +261,7 @@ EDITABLE_FIELDS = ["caller_name", "caller_phone", "channel", "category", "severi
 
 @transaction.atomic
 def complaint_update(*, complaint: Complaint, user: User, version: int, data: dict) -> Complaint:
-    """Correct the registration form. Two people editing at once: the second gets ConcurrentEditError."""
+    """Correct the registration form. Two people editing at once: the second gets EditConflict."""
     if not complaint.can_manage(user):
         raise TransitionNotAllowed("edit")
     changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS and getattr(complaint, k) != v}
@@ -293,7 +273,7 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     for key, value in changes.items():
         setattr(candidate, key, value)
     candidate.full_clean(exclude=["submission_token"], validate_unique=False)
-    _save_versioned(complaint, version, changes)
+    versioned_update(complaint, fields=changes, expected_version=version)
     labels = ", ".join(str(Complaint._meta.get_field(k).verbose_name) for k in changes)
     _event(complaint, user, "edit", comment=_("Changed: %(fields)s") % {"fields": labels})
     if became_major:
@@ -380,8 +360,7 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
                 continue
             field = f"{kind}_{step}_at"
             with transaction.atomic():
-                claimed = Complaint.objects.filter(pk=complaint.pk, **{field: None}).update(**{field: now})
-                if claimed != 1:
+                if not claim(complaint, field, now):
                     continue
                 args = {
                     "pk": complaint.pk,
@@ -398,7 +377,7 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
                     recipients = [complaint.handler or complaint.team.leader]
                 else:
                     if gms is None:
-                        gms = deputy_gms()
+                        gms = list(deputy_gms())
                     title = (
                         _("Escalated: complaint #%(pk)s of %(team)s not acknowledged (due %(due)s)")
                         if kind == "ack"
@@ -437,7 +416,7 @@ def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime |
         summary.data = summary_figures(start=week_start, end=end, now=now)
         summary.save(update_fields=["data"])
     with transaction.atomic():
-        if WeeklySummary.objects.filter(pk=summary.pk, sent_at=None).update(sent_at=now) != 1:
+        if not claim(summary, "sent_at", now):
             return None
         data = summary.data
         title = _("Complaint summary %(start)s – %(end)s") % {"start": week_start, "end": end}

@@ -25,7 +25,9 @@ from complaints.forms import (
 from complaints.models import TRANSITIONS, Complaint, WeeklySummary
 from projects.models import Project
 from teams.access import get_visible_or_404, role_required
+from teams.editing import EditConflict
 from teams.exports import xlsx_response
+from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
 
@@ -126,7 +128,7 @@ def complaint_register(request):
                     submission_token=data["token"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -179,14 +181,6 @@ def _prefill(request, clients, calls) -> dict:
         else:
             initial.pop("client", None)
     return initial
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @role_required(COMPLAINT_ROLES)
@@ -269,7 +263,7 @@ def complaint_transition(request, pk, action):
         except services.TransitionNotAllowed:
             messages.error(request, _("This step is not possible now; the page shows what is."))
             return redirect("complaints:detail", pk=pk)
-        except services.ConcurrentEditError:
+        except EditConflict:
             messages.error(
                 request,
                 _("Someone else changed this complaint meanwhile. Check the page; what you typed is kept below."),
@@ -277,7 +271,7 @@ def complaint_transition(request, pk, action):
             complaint = selectors.complaint_detail(user=request.user, pk=pk)
             form = _keep_typed(form_class, request.POST, complaint.version)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[action].label})
             return redirect("complaints:detail", pk=pk)
@@ -307,7 +301,7 @@ def complaint_assign(request, pk):
                 helpers=form.cleaned_data["helpers"],
                 version=form.cleaned_data["version"],
             )
-        except services.ConcurrentEditError:
+        except EditConflict:
             messages.error(request, _("Someone else changed this complaint meanwhile. Check the page and try again."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -331,7 +325,7 @@ def complaint_edit(request, pk):
                 services.complaint_update(
                     complaint=complaint, user=request.user, version=form.cleaned_data["version"], data=data
                 )
-            except services.ConcurrentEditError:
+            except EditConflict:
                 complaint.refresh_from_db()
                 messages.error(
                     request,
@@ -342,7 +336,7 @@ def complaint_edit(request, pk):
                 )
                 form = ComplaintEditForm(_with_version(request.POST, complaint.version), instance=complaint)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Complaint saved."))
                 return redirect("complaints:detail", pk=pk)

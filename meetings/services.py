@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from meetings.models import (
     MemberLeave,
 )
 from teams.calendar import calendar_exceptions, is_working_day, working_days
+from teams.editing import claim, versioned_update
 from teams.models import Team, User
 from teams.services import notify
 
@@ -35,10 +35,6 @@ logger = logging.getLogger(__name__)
 # How many meeting days ahead the planner creates (today's and the next one, so
 # tomorrow's chair shows today).
 PLAN_AHEAD = 2
-
-
-class ConflictError(Exception):
-    """Somebody else saved first (optimistic locking)."""
 
 
 # --- Schedule and occurrences ---------------------------------------------------------------------
@@ -284,10 +280,7 @@ def meeting_agenda_send(*, meeting_id: int, now: dt.datetime | None = None) -> b
     """Send the agenda (topics and the open action items carried over) to every member, once."""
     now = now or timezone.now()
     with transaction.atomic():
-        claimed = Meeting.objects.filter(pk=meeting_id, agenda_sent_at=None, starts_at__gt=now).update(
-            agenda_sent_at=now
-        )
-        if claimed != 1:
+        if not claim(Meeting.objects.filter(pk=meeting_id, starts_at__gt=now), "agenda_sent_at", now):
             return False
         meeting = Meeting.objects.select_related("team", "chair").get(pk=meeting_id)
         agenda = selectors.meeting_agenda(meeting=meeting)
@@ -315,10 +308,7 @@ def meeting_reminder_send(*, meeting_id: int, now: dt.datetime | None = None) ->
     """Remind every member shortly before the meeting, once; never after it started."""
     now = now or timezone.now()
     with transaction.atomic():
-        claimed = Meeting.objects.filter(pk=meeting_id, reminder_sent_at=None, starts_at__gt=now).update(
-            reminder_sent_at=now
-        )
-        if claimed != 1:
+        if not claim(Meeting.objects.filter(pk=meeting_id, starts_at__gt=now), "reminder_sent_at", now):
             return False
         meeting = Meeting.objects.select_related("team", "chair").get(pk=meeting_id)
         notify(
@@ -382,7 +372,7 @@ def meeting_record_attendance(
         unexcused = [r for r in rows if r.unexcused and r.flagged_at is None]
         flagged = []
         for row in unexcused:
-            if MeetingAttendance.objects.filter(pk=row.pk, flagged_at=None).update(flagged_at=now) == 1:
+            if claim(row, "flagged_at", now):
                 flagged.append(row)
         leader = meeting.team.leader
         if flagged and leader is not None:
@@ -396,12 +386,8 @@ def meeting_record_attendance(
 
 
 def meeting_save_minutes(*, meeting: Meeting, by: User, minutes: str, version: int) -> Meeting:
-    """Save the minutes unless someone else saved since ``version`` was read (then ConflictError)."""
-    updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
-        minutes=minutes, minutes_by=by, version=F("version") + 1, held=True
-    )
-    if updated != 1:
-        raise ConflictError
+    """Save the minutes unless someone else saved since ``version`` was read (then EditConflict)."""
+    versioned_update(meeting, fields={"minutes": minutes, "minutes_by": by, "held": True}, expected_version=version)
     meeting.refresh_from_db()
     return meeting
 
@@ -434,9 +420,9 @@ def action_item_complete(*, item: ActionItem, by: User, now: dt.datetime | None 
     if not action_item_can_close(item=item, user=by):
         raise ValidationError(_("Only the owner or the chair can close an action item."))
     now = now or timezone.now()
-    done = ActionItem.objects.filter(pk=item.pk, done_at=None).update(done_at=now, done_by=by)
+    done = claim(item, "done_at", now, done_by=by)
     item.refresh_from_db()
-    return done == 1
+    return done
 
 
 def action_item_reopen(*, item: ActionItem, by: User) -> None:

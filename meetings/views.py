@@ -7,14 +7,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings import forms, selectors, services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingAttendance, MemberLeave
-from teams.access import get_visible_or_404, role_required
+from teams.access import get_visible_or_404, role_required, safe_next
+from teams.editing import EditConflict
 from teams.exports import xlsx_response
+from teams.forms import add_service_errors
 from teams.models import Team
 from teams.registry import panels_for
 from teams.roles import TEAM_ROLES, Role
@@ -32,10 +33,7 @@ def _action_item(request, pk) -> ActionItem:
 
 
 def _back(request, default: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next(request, default))
 
 
 def _errors(exc: ValidationError) -> str:
@@ -122,7 +120,7 @@ def agenda_add(request, pk):
             services.agenda_item_add(meeting=meeting, author=request.user, text=form.cleaned_data["text"])
             form = forms.AgendaItemForm()
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            add_service_errors(form, exc)
     if request.htmx:
         context = _detail_context(request, meeting, agenda_form=form)
         return render(request, "meetings/partials/agenda.html", context)
@@ -193,7 +191,7 @@ def meeting_minutes(request, pk):
                 minutes=form.cleaned_data["minutes"],
                 version=form.cleaned_data["version"],
             )
-        except services.ConflictError:
+        except EditConflict:
             meeting.refresh_from_db()
             form = forms.MinutesForm(
                 initial={"minutes": form.cleaned_data["minutes"], "version": meeting.version},
@@ -225,7 +223,7 @@ def action_item_add(request, pk):
         try:
             services.action_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Action item added."))
             return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#actions")
@@ -275,7 +273,7 @@ def meeting_swap_chair(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The chair has changed."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)

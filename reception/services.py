@@ -14,8 +14,9 @@ from clients.models import Client
 from clients.services import lead_create
 from reception.models import Call, Visit
 from teams.calendar import add_working_minutes, calendar_exceptions
+from teams.editing import claim
 from teams.models import Team, User
-from teams.roles import Role
+from teams.selectors import deputy_gms
 from teams.services import notify
 
 
@@ -90,10 +91,8 @@ def call_acknowledge(*, call: Call, user: User, now: dt.datetime | None = None) 
     now = now or timezone.now()
     if not call.may_acknowledge(user):
         raise AlreadyDone
-    updated = Call.objects.filter(pk=call.pk, acknowledged_at=None).update(acknowledged_at=now, acknowledged_by=user)
-    if updated != 1:
+    if not claim(call, "acknowledged_at", now, acknowledged_by=user):
         raise AlreadyDone
-    call.acknowledged_at, call.acknowledged_by = now, user
     return call
 
 
@@ -107,7 +106,7 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
     )
     for call in waiting.filter(ack_due_at__lt=now, forward_reminded_at=None)[:500]:
         with transaction.atomic():
-            if Call.objects.filter(pk=call.pk, forward_reminded_at=None).update(forward_reminded_at=now) != 1:
+            if not claim(call, "forward_reminded_at", now):
                 continue
             notify(
                 recipients=_forward_recipients(call),
@@ -125,10 +124,10 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
         if add_working_minutes(call.ack_due_at, settings.RECEPTION_FORWARD_ACK_MINUTES, calendar) > now:
             break
         with transaction.atomic():
-            if Call.objects.filter(pk=call.pk, forward_escalated_at=None).update(forward_escalated_at=now) != 1:
+            if not claim(call, "forward_escalated_at", now):
                 continue
             if gms is None:
-                gms = list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
+                gms = list(deputy_gms())
             who = call.forward_to or call.forward_team
             notify(
                 recipients=gms,
@@ -210,9 +209,8 @@ def visit_log(
 
 def visit_leave(*, visit: Visit, now: dt.datetime | None = None) -> Visit:
     now = now or timezone.now()
-    if Visit.objects.filter(pk=visit.pk, left_at=None).update(left_at=now) != 1:
+    if not claim(visit, "left_at", now):
         raise AlreadyDone
-    visit.left_at = now
     return visit
 
 

@@ -14,7 +14,7 @@ from reception import selectors, services
 from reception.filters import CallFilter, VisitFilter
 from reception.forms import CallForm, LeadForm, VisitForm
 from reception.models import Call, Visit
-from teams.access import ALL_ROLES, get_visible_or_404, role_required
+from teams.access import ALL_ROLES, get_visible_or_404, role_required, safe_next
 from teams.exports import xlsx_response
 from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
@@ -196,7 +196,7 @@ def visit_leave(request, pk):
     visit = get_visible_or_404(Visit, request.user, pk=pk)
     with contextlib.suppress(services.AlreadyDone):
         services.visit_leave(visit=visit)
-    return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else "reception:visit_list")
+    return redirect(safe_next(request, "reception:visit_list"))
 
 
 @role_required(*DESK)
@@ -215,7 +215,3 @@ def visit_lead(request, pk):
     else:
         messages.error(request, _("Choose a team."))
     return redirect("reception:visit_list")
-
-
-def _safe(url) -> bool:
-    return bool(url) and url.startswith("/") and not url.startswith("//")

@@ -8,6 +8,7 @@ Views never build an unscoped queryset:
 - class-based views: ``ScopedMixin`` with ``allowed_roles`` and ``model``.
 
 A row the user may not see answers 404, never 403, so ids do not leak.
+A view that goes back to a ``next`` address takes it through ``safe_next``.
 """
 
 from collections.abc import Iterable
@@ -18,7 +19,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from teams.roles import ALL_ROLES
 
@@ -91,4 +93,27 @@ class ScopedMixin(LoginRequiredMixin):
         return visible(super().get_queryset(), self.request.user)
 
 
-__all__ = ["ALL_ROLES", "ScopedMixin", "get_visible_or_404", "has_any_role", "role_required", "visible"]
+def safe_url(request, url: str | None, default: str) -> str:
+    """``url`` if it stays on this site, else ``default`` (a URL or a URL name):
+    never an outside address (open redirect)."""
+    hosts = {request.get_host()}
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=request.is_secure()):
+        return url
+    return resolve_url(default)
+
+
+def safe_next(request, default: str) -> str:
+    """Where to go back to: ``next`` from POST, then GET, if it stays on this site, else ``default``."""
+    return safe_url(request, request.POST.get("next") or request.GET.get("next"), default)
+
+
+__all__ = [
+    "ALL_ROLES",
+    "ScopedMixin",
+    "get_visible_or_404",
+    "has_any_role",
+    "role_required",
+    "safe_next",
+    "safe_url",
+    "visible",
+]

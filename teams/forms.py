@@ -53,3 +53,13 @@ class OutboxPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         email_later(address=to_email, subject=subject, body=body)
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on ``form``: each field's messages on that
+    field, messages about fields the form does not have (or about no field) on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

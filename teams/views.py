@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from teams import services
-from teams.access import get_visible_or_404
+from teams.access import get_visible_or_404, safe_url
 from teams.models import Notification
 from teams.registry import panels_for
 
@@ -36,8 +36,7 @@ def notification_read(request, pk):
     note.refresh_from_db(fields=["read_at"])
     if request.htmx:
         return render(request, "teams/partials/notification_row.html", {"note": note})
-    # Only follow links inside the site (an in-app path), never an outside address.
-    return redirect(note.url if note.url.startswith("/") and not note.url.startswith("//") else "teams:notifications")
+    return redirect(safe_url(request, note.url, "teams:notifications"))
 
 
 @login_required

@@ -9,7 +9,6 @@ so ``from clients import services`` and ``services.lead_create`` keep working.
 
 from clients.services.access_log import access_log_write
 from clients.services.archive import archive_hand_over, archive_lend, archive_receive, archive_return
-from clients.services.common import StaleEdit
 from clients.services.contracts import (
     DEFAULT_PAYMENTS,
     TRACKED_CONTRACT_FIELDS,
@@ -33,7 +32,6 @@ from clients.services.leads import (
 from clients.services.visits import visit_create, visit_record, visits_escalate_overdue, visits_remind_due
 
 __all__ = [
-    "StaleEdit",
     "client_find_duplicates",
     "lead_create",
     "client_create",

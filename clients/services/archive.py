@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import ArchiveHandover, ArchiveLoan, Client, ClientEvent
-from clients.services.common import StaleEdit, _event
+from clients.services.common import _event
+from teams.editing import EditConflict, claim
 from teams.models import User
 from teams.roles import Role
 from teams.services import notify
@@ -43,14 +44,8 @@ def archive_hand_over(
 @transaction.atomic
 def archive_receive(*, handover: ArchiveHandover, by: User, shelf_mark: str = "") -> ArchiveHandover:
     now = timezone.now()
-    if (
-        ArchiveHandover.objects.filter(pk=handover.pk, received_at=None).update(
-            received_at=now, received_by=by, shelf_mark=shelf_mark
-        )
-        != 1
-    ):
-        raise StaleEdit(_("This file has already been received."))
-    handover.received_at, handover.received_by, handover.shelf_mark = now, by, shelf_mark
+    if not claim(handover, "received_at", now, received_by=by, shelf_mark=shelf_mark):
+        raise EditConflict(_("This file has already been received."))
     _event(handover.client, ClientEvent.Kind.ARCHIVE, _("Archived by the administration"), by, at=now)
     return handover
 
@@ -73,9 +68,8 @@ def archive_lend(
 @transaction.atomic
 def archive_return(*, loan: ArchiveLoan, by: User) -> ArchiveLoan:
     now = timezone.now()
-    if ArchiveLoan.objects.filter(pk=loan.pk, returned_at=None).update(returned_at=now) != 1:
-        raise StaleEdit(_("This file has already been returned."))
-    loan.returned_at = now
+    if not claim(loan, "returned_at", now):
+        raise EditConflict(_("This file has already been returned."))
     _event(
         loan.handover.client, ClientEvent.Kind.ARCHIVE, _("Paper file returned by %(who)s") % {"who": loan.borrower}, by
     )

@@ -20,7 +20,8 @@ from clients.models import (
     VisitTemplate,
     VisitTemplatePoint,
 )
-from clients.services.common import StaleEdit, _event
+from clients.services.common import _event
+from teams.editing import compare_and_set, versioned_update
 from teams.models import User
 from teams.registry import run_hooks
 
@@ -74,14 +75,12 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
             order=order,
         )
     old = client.stage
-    if (
-        Client.objects.filter(pk=client.pk, stage=old).update(
-            stage=Client.Stage.SIGNED, stage_changed_at=timezone.now(), version=client.version + 1
-        )
-        != 1
-    ):
-        raise StaleEdit(_("Someone else moved this lead just now. Reload the page."))
-    client.stage, client.version = Client.Stage.SIGNED, client.version + 1
+    compare_and_set(
+        client,
+        expect={"stage": old},
+        fields={"stage": Client.Stage.SIGNED, "stage_changed_at": timezone.now(), "version": client.version + 1},
+        message=_("Someone else moved this lead just now. Reload the page."),
+    )
     run_hooks("contract_signed", client=client, contract=contract, by=by)
     template = template or VisitTemplate.objects.filter(is_default=True).first()
     if template is not None:
@@ -132,12 +131,12 @@ def contract_update(*, contract: Contract, by: User, version: int, data: dict) -
             changes.append((field, getattr(contract, field), data[field]))
             setattr(contract, field, data[field])
     contract.full_clean()
-    updated = Contract.objects.filter(pk=contract.pk, version=version).update(
-        **{f: getattr(contract, f) for f, _old, _new in changes}, version=version + 1
+    versioned_update(
+        contract,
+        fields=[f for f, _old, _new in changes],
+        expected_version=version,
+        message=_("Someone else changed this contract while you were editing. Reload to see their changes."),
     )
-    if updated != 1:
-        raise StaleEdit(_("Someone else changed this contract while you were editing. Reload to see their changes."))
-    contract.version = version + 1
     ContractChange.objects.bulk_create(
         [
             ContractChange(

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ClientEvent, LostLeadReport, LostReason
-from clients.services.common import StaleEdit, _event
+from clients.services.common import _event
+from teams.editing import compare_and_set, versioned_update
 from teams.models import Team, User
 from teams.phones import normalize_phone
 
@@ -103,12 +104,12 @@ def client_update(*, client: Client, by: User, version: int, data: dict) -> Clie
         client.value_tier = client.computed_tier()
     client.full_clean()
     _check_duplicates([client.phone, client.phone2], exclude_pk=client.pk)
-    client.version = version + 1
-    updated = Client.objects.filter(pk=client.pk, version=version).update(
-        **{f: getattr(client, f) for f in [*changed, "value_tier"]}, version=version + 1
+    versioned_update(
+        client,
+        fields=[*changed, "value_tier"],
+        expected_version=version,
+        message=_("Someone else changed this client while you were editing. Reload to see their changes."),
     )
-    if updated != 1:
-        raise StaleEdit(_("Someone else changed this client while you were editing. Reload to see their changes."))
     if changed:
         labels = ", ".join(str(Client._meta.get_field(f).verbose_name) for f in changed)
         _event(client, ClientEvent.Kind.EDIT, _("Edited: %(fields)s") % {"fields": labels}, by)
@@ -135,10 +136,8 @@ def lead_move(*, client: Client, stage: str, by: User, measured_on: dt.date | No
         fields["measured_on"] = measured_on
     if old == Client.Stage.LOST:
         fields.update(lost_at=None, lost_reason=None, lost_stage="", competitor="", lost_notes="")
-    if Client.objects.filter(pk=client.pk, stage=old).update(**fields) != 1:
-        raise StaleEdit(_("Someone else moved this lead just now. Reload the board."))
-    for key, value in fields.items():
-        setattr(client, key, value)
+    moved = _("Someone else moved this lead just now. Reload the board.")
+    compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
     text = _("%(from)s → %(to)s") % {"from": Client.Stage(old).label, "to": client.get_stage_display()}
     if stage == Client.Stage.MEASURED:
         text += " · " + _("measured on %(date)s") % {"date": measured_on.isoformat()}
@@ -167,10 +166,8 @@ def lead_mark_lost(
         "stage_changed_at": lost_at,
         "version": client.version + 1,
     }
-    if Client.objects.filter(pk=client.pk, stage=old).update(**fields) != 1:
-        raise StaleEdit(_("Someone else moved this lead just now. Reload the board."))
-    for key, value in fields.items():
-        setattr(client, key, value)
+    moved = _("Someone else moved this lead just now. Reload the board.")
+    compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
     text = _("Lost at %(stage)s: %(reason)s") % {"stage": Client.Stage(old).label, "reason": reason.name}
     if competitor:
         text += " · " + _("competitor %(name)s") % {"name": competitor}

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ClientEvent, FollowUpVisit
-from clients.services.common import StaleEdit, _event
+from clients.services.common import _event
+from teams.editing import EditConflict, claim
 from teams.models import User
-from teams.roles import Role
+from teams.selectors import deputy_gms
 from teams.services import notify
 
 
@@ -57,16 +58,18 @@ def visit_record(
     visit.channel, visit.outcome, visit.satisfaction = channel, outcome, satisfaction
     visit.opinions, visit.raised_complaint, visit.done_at = opinions, raised_complaint, done_at
     visit.full_clean()
-    updated = FollowUpVisit.objects.filter(pk=visit.pk, done_at=None).update(
+    recorded = claim(
+        visit,
+        "done_at",
+        done_at,
         channel=channel,
         outcome=outcome,
         satisfaction=satisfaction,
         opinions=opinions,
         raised_complaint=raised_complaint,
-        done_at=done_at,
     )
-    if updated != 1:
-        raise StaleEdit(_("This visit has already been recorded."))
+    if not recorded:
+        raise EditConflict(_("This visit has already been recorded."))
     text = _("Visit done: %(point)s") % {"point": visit.point}
     if satisfaction:
         text += " · " + _("satisfaction %(n)s/5") % {"n": satisfaction}
@@ -90,7 +93,7 @@ def visits_remind_due(*, now=None) -> int:
     )
     for visit in due:
         with transaction.atomic():
-            if FollowUpVisit.objects.filter(pk=visit.pk, reminded_at=None).update(reminded_at=now) != 1:
+            if not claim(visit, "reminded_at", now):
                 continue
             notify(
                 recipients=[visit.owner],
@@ -108,14 +111,14 @@ def visits_escalate_overdue(*, now=None, days: int | None = None) -> int:
     now = now or timezone.now()
     days = settings.CLIENT_VISIT_ESCALATE_DAYS if days is None else days
     limit = timezone.localdate(now) - dt.timedelta(days=days)
-    gms = list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
+    gms = list(deputy_gms())
     sent = 0
     overdue = FollowUpVisit.objects.filter(done_at=None, escalated_at=None, due_date__lte=limit).select_related(
         "client", "owner", "team"
     )
     for visit in overdue:
         with transaction.atomic():
-            if FollowUpVisit.objects.filter(pk=visit.pk, escalated_at=None).update(escalated_at=now) != 1:
+            if not claim(visit, "escalated_at", now):
                 continue
             notify(
                 recipients=[*gms, visit.owner],

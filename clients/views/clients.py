@@ -16,11 +16,12 @@ from clients import selectors, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
 from clients.models import AccessLog, Client, Contract, FollowUpVisit
-from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _apply_errors, _can_export, _log
-from teams.access import get_visible_or_404, role_required
+from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _can_export, _log
+from teams.access import get_visible_or_404, role_required, safe_next
 from teams.exports import xlsx_response
 from teams.models import Team
 from teams.pagination import CappedPaginator
+from teams.views_helpers import form_page
 
 
 @role_required(READERS)
@@ -80,32 +81,38 @@ def client_list(request):
 @role_required(SALES)
 def client_create(request):
     form = ClientForm(request.POST or None, team=request.user.team, initial={"consultant": request.user})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            client = services.client_create(created_by=request.user, data={**data, "team": request.user.team})
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Lead %(name)s created.") % {"name": client.name})
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form})
+
+    def save(cleaned):
+        data = {k: v for k, v in cleaned.items() if k != "version"}
+        return services.client_create(created_by=request.user, data={**data, "team": request.user.team})
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        template="clients/client_form.html",
+        done=lambda client: reverse("clients:detail", args=[client.pk]),
+        message=lambda client: _("Lead %(name)s created.") % {"name": client.name},
+    )
 
 
 @role_required(SALES)
 def client_edit(request, pk):
     client = get_visible_or_404(Client, request.user, pk=pk)
     form = ClientForm(request.POST or None, instance=client, team=client.team, initial={"version": client.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.client_update(client=client, by=request.user, version=form.cleaned_data["version"] or 0, data=data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+    def save(cleaned):
+        data = {k: v for k, v in cleaned.items() if k != "version"}
+        return services.client_update(client=client, by=request.user, version=cleaned["version"] or 0, data=data)
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        template="clients/client_form.html",
+        context={"client": client},
+        done=reverse("clients:detail", args=[client.pk]),
+    )
 
 
 @role_required(READERS)
@@ -198,22 +205,21 @@ def client_move(request, pk):
         messages.success(
             request, _("%(name)s is now: %(stage)s") % {"name": client.name, "stage": client.get_stage_display()}
         )
-    return redirect(request.POST.get("next") or reverse("clients:detail", args=[client.pk]))
+    return redirect(safe_next(request, reverse("clients:detail", args=[client.pk])))
 
 
 @role_required(SALES)
 def client_lost(request, pk):
     client = get_visible_or_404(Client, request.user, pk=pk)
-    form = LostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lead_mark_lost(client=client, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s marked lost.") % {"name": client.name})
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/lost_form.html", {"form": form, "client": client})
+    return form_page(
+        request,
+        form=LostForm(request.POST or None),
+        save=lambda cleaned: services.lead_mark_lost(client=client, by=request.user, **cleaned),
+        template="clients/lost_form.html",
+        context={"client": client},
+        done=reverse("clients:detail", args=[client.pk]),
+        message=_("%(name)s marked lost.") % {"name": client.name},
+    )
 
 
 @role_required(SALES)

@@ -1,6 +1,4 @@
-"""What the client pages share: who may open them, the access-log helper, form errors from services."""
-
-from django.core.exceptions import ValidationError
+"""What the client pages share: who may open them, the access-log helper."""
 
 from clients import services
 from teams.access import client_ip
@@ -19,14 +17,6 @@ def _log(request, action, client=None, detail=""):
     services.access_log_write(
         user=request.user, action=action, ip_address=client_ip(request), client=client, detail=detail
     )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _can_export(user) -> bool:

@@ -1,9 +1,9 @@
 """Contract pages: sign, read, edit, payment stages and scanned attachments."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from clients import services
 from clients.forms import AttachmentForm, ContractForm, PaymentForm
 from clients.models import Client, Contract, ContractAttachment, PaymentStage
-from clients.views.common import MANAGERS, SALES, _apply_errors
+from clients.views.common import MANAGERS, SALES
 from teams.access import get_visible_or_404, role_required
+from teams.views_helpers import form_page
 
 
 @role_required(SALES)
@@ -23,20 +24,22 @@ def contract_sign(request, pk):
         return redirect("clients:detail", pk=client.pk)
     initial = {"signed_date": timezone.localdate(), "address": client.address, "floor_area": client.floor_area}
     form = ContractForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            contract = services.contract_sign(client=client, by=request.user, data=data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Contract %(number)s signed; the project and the visit plan are ready.")
-                % {"number": contract.number},
-            )
-            return redirect("clients:contract_detail", pk=contract.pk)
-    return render(request, "clients/contract_form.html", {"form": form, "client": client})
+
+    def save(cleaned):
+        data = {k: v for k, v in cleaned.items() if k != "version"}
+        return services.contract_sign(client=client, by=request.user, data=data)
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        template="clients/contract_form.html",
+        context={"client": client},
+        done=lambda contract: reverse("clients:contract_detail", args=[contract.pk]),
+        message=lambda contract: (
+            _("Contract %(number)s signed; the project and the visit plan are ready.") % {"number": contract.number}
+        ),
+    )
 
 
 @role_required(MANAGERS)
@@ -62,21 +65,20 @@ def contract_detail(request, pk):
 def contract_edit(request, pk):
     contract = get_visible_or_404(Contract.objects.select_related("client"), request.user, pk=pk)
     form = ContractForm(request.POST or None, instance=contract, initial={"version": contract.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+    def save(cleaned):
+        data = {k: v for k, v in cleaned.items() if k != "version"}
         if not data.get("number"):
             data["number"] = contract.number
-        try:
-            services.contract_update(
-                contract=contract, by=request.user, version=form.cleaned_data["version"] or 0, data=data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("clients:contract_detail", pk=contract.pk)
-    return render(
-        request, "clients/contract_form.html", {"form": form, "client": contract.client, "contract": contract}
+        return services.contract_update(contract=contract, by=request.user, version=cleaned["version"] or 0, data=data)
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        template="clients/contract_form.html",
+        context={"client": contract.client, "contract": contract},
+        done=reverse("clients:contract_detail", args=[contract.pk]),
     )
 
 

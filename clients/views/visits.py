@@ -1,7 +1,6 @@
 """Follow-up visit pages: the list, recording a visit, planning an extra one."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +11,10 @@ from clients import selectors, services
 from clients.filters import VisitFilter
 from clients.forms import VisitCreateForm, VisitRecordForm
 from clients.models import Client, FollowUpVisit
-from clients.views.common import MANAGERS, PAGE_SIZE, SALES, _apply_errors
+from clients.views.common import MANAGERS, PAGE_SIZE, SALES
 from teams.access import get_visible_or_404, role_required
 from teams.pagination import CappedPaginator
+from teams.views_helpers import form_page
 
 
 @role_required(MANAGERS)
@@ -48,18 +48,22 @@ def visit_list(request):
 def visit_record(request, pk):
     visit = get_visible_or_404(FollowUpVisit.objects.select_related("client", "owner"), request.user, pk=pk)
     form = VisitRecordForm(request.POST or None, instance=visit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_record(visit=visit, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Visit recorded."))
-            if form.cleaned_data["raised_complaint"]:
-                # The complaint form, pre-filled (complaints:register; a plain path until that app lands here).
-                return redirect(f"{reverse('complaints:register')}?client={visit.client_id}&channel=phone")
-            return redirect("clients:detail", pk=visit.client_id)
-    return render(request, "clients/visit_form.html", {"form": form, "visit": visit})
+
+    def done(visit):
+        if visit.raised_complaint:
+            # The complaint form, pre-filled.
+            return f"{reverse('complaints:register')}?client={visit.client_id}&channel=phone"
+        return reverse("clients:detail", args=[visit.client_id])
+
+    return form_page(
+        request,
+        form=form,
+        save=lambda cleaned: services.visit_record(visit=visit, by=request.user, **cleaned),
+        template="clients/visit_form.html",
+        context={"visit": visit},
+        done=done,
+        message=_("Visit recorded."),
+    )
 
 
 @role_required(SALES)

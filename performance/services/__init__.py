@@ -17,7 +17,6 @@ from performance.services.cards import (
     card_url,
     item_score,
 )
-from performance.services.common import StaleEdit
 from performance.services.reports import (
     SEND_CLAIM_TIMEOUT,
     narrative_deadline,
@@ -36,7 +35,6 @@ from performance.services.reports import (
 from performance.services.targets import highlight_give, team_target_save
 
 __all__ = [
-    "StaleEdit",
     "card_create_for_month",
     "card_set_targets",
     "card_confirm",

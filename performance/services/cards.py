@@ -8,16 +8,17 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from performance import selectors
 from performance.models import CARD_TRANSITIONS, SCORE_CAP, CardEvent, CardItem, RoleTemplateItem, TargetCard
-from performance.services.common import StaleEdit, _say
+from performance.services.common import _say
+from teams.editing import versioned_update
 from teams.models import User
 from teams.roles import Role
+from teams.selectors import deputy_gms
 from teams.services import notify
 
 
@@ -81,13 +82,12 @@ def _card_move(*, card: TargetCard, user: User, to_state: str, version: int, act
     """Compare-and-set on state and version, then the timeline event, in one transaction."""
     _check_transition(card, to_state, user)
     with transaction.atomic():
-        updated = TargetCard.objects.filter(pk=card.pk, state=card.state, version=version).update(
-            state=to_state, version=F("version") + 1, **fields
+        from_state = card.state
+        versioned_update(
+            card, fields={"state": to_state, **fields}, expected_version=version, expect={"state": from_state}
         )
-        if updated != 1:
-            raise StaleEdit
         CardEvent.objects.create(
-            card=card, actor=user, action=action, from_state=card.state, to_state=to_state, comment=comment
+            card=card, actor=user, action=action, from_state=from_state, to_state=to_state, comment=comment
         )
     card.refresh_from_db()
     return card
@@ -100,8 +100,7 @@ def card_set_targets(*, card: TargetCard, user: User, version: int, targets: dic
     if not (user.sees_all or (user.role == Role.CONSULTANT and user.team_id == card.team_id)):
         raise PermissionDenied
     with transaction.atomic():
-        if TargetCard.objects.filter(pk=card.pk, version=version).update(version=F("version") + 1) != 1:
-            raise StaleEdit
+        versioned_update(card, fields={}, expected_version=version)
         for item in card.items.all():
             if item.pk in targets and targets[item.pk] != item.target:
                 item.target = targets[item.pk]
@@ -169,7 +168,7 @@ def card_review(
         reviewed_at=timezone.now(),
     )
     notify(
-        recipients=User.objects.filter(role=Role.DEPUTY_GM, is_active=True),
+        recipients=deputy_gms(),
         title=_say(gettext_noop("Appraisal to approve: %(card)s"), card=card),
         url=card_url(card),
     )

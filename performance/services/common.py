@@ -1,5 +1,4 @@
-"""What the performance services share: the optimistic-locking error and notification texts
-in the site's language."""
+"""What the performance services share: notification texts in the site's language."""
 
 from __future__ import annotations
 
@@ -13,7 +12,3 @@ def _say(message: str, **params) -> str:
     text, and a beat task or management command has no request language."""
     with translation.override(settings.LANGUAGE_CODE):
         return _(message) % params
-
-
-class StaleEdit(Exception):
-    """Somebody else changed the record first (optimistic locking)."""

@@ -20,9 +20,10 @@ from config.celery import enqueue_on_commit
 from performance import selectors
 from performance.metrics import Period
 from performance.models import REPORT_TRANSITIONS, MonthlyReport, ReportEvent, ReportPhoto
-from performance.services.common import StaleEdit, _say
+from performance.services.common import _say
+from teams.editing import claim, versioned_update
 from teams.models import Team, User
-from teams.roles import Role
+from teams.selectors import deputy_gms
 from teams.services import notify
 
 # The logger keeps the name it had before the services became a package.
@@ -111,13 +112,12 @@ def report_save_narrative(*, report: MonthlyReport, user: User, version: int, na
             % {"when": f"{narrative_deadline(report.month):%Y-%m-%d}"}
         )
     with transaction.atomic():
-        updated = (
-            MonthlyReport.objects.filter(pk=report.pk, version=version)
-            .exclude(state=MonthlyReport.State.SENT)
-            .update(narrative=narrative, version=F("version") + 1)
+        versioned_update(
+            report,
+            fields={"narrative": narrative},
+            expected_version=version,
+            expect={"state__in": [MonthlyReport.State.DRAFT, MonthlyReport.State.APPROVED]},  # not sent meanwhile
         )
-        if updated != 1:
-            raise StaleEdit
         ReportEvent.objects.create(report=report, actor=user, action="narrative")
     report.refresh_from_db()
     return report
@@ -146,11 +146,12 @@ def report_approve(*, report: MonthlyReport, user: User, version: int) -> Monthl
     if MonthlyReport.State.APPROVED not in REPORT_TRANSITIONS[report.state]:
         raise ValidationError(_("Only a draft can be approved."))
     with transaction.atomic():
-        updated = MonthlyReport.objects.filter(pk=report.pk, version=version, state=MonthlyReport.State.DRAFT).update(
-            state=MonthlyReport.State.APPROVED, approved_by=user, approved_at=timezone.now(), version=F("version") + 1
+        versioned_update(
+            report,
+            fields={"state": MonthlyReport.State.APPROVED, "approved_by": user, "approved_at": timezone.now()},
+            expected_version=version,
+            expect={"state": MonthlyReport.State.DRAFT},
         )
-        if updated != 1:
-            raise StaleEdit
         ReportEvent.objects.create(report=report, actor=user, action="approved")
         from performance.tasks import send_report
 
@@ -230,18 +231,13 @@ def report_send(*, report_id: int) -> str:
 def report_send_failed(*, report_id: int) -> None:
     """After the last retry: tell the deputy GM (once)."""
     now = timezone.now()
-    if (
-        MonthlyReport.objects.filter(pk=report_id, sent_at__isnull=True, failure_alerted_at__isnull=True).update(
-            failure_alerted_at=now
-        )
-        != 1
-    ):
+    if not claim(MonthlyReport.objects.filter(pk=report_id, sent_at__isnull=True), "failure_alerted_at", now):
         return
     report = MonthlyReport.objects.select_related("team").get(pk=report_id)
     from django.urls import reverse
 
     notify(
-        recipients=User.objects.filter(role=Role.DEPUTY_GM, is_active=True),
+        recipients=deputy_gms(),
         title=_say(gettext_noop("The monthly report %(report)s could not be sent to headquarters"), report=report),
         body=report.last_error,
         url=reverse("performance:report_detail", args=[report.pk]),

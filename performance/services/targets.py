@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from performance.models import Highlight, TeamTarget
-from performance.services.common import StaleEdit, _say
+from performance.services.common import _say
+from teams.editing import EditConflict
 from teams.models import Team, User
 from teams.services import notify
 
@@ -27,7 +28,7 @@ def team_target_save(*, team: Team, month: dt.date, user: User, version: int | N
             target.save()
             return target
         if version is not None and version != target.version:
-            raise StaleEdit
+            raise EditConflict
         for name, value in values.items():
             setattr(target, name, value)
         target.set_by = user

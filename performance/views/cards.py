@@ -17,7 +17,9 @@ from performance.metrics import Period
 from performance.models import CardItem, TargetCard
 from performance.views.common import LEADERS, PAGE_SIZE, _today
 from teams.access import ALL_ROLES, get_visible_or_404, role_required
+from teams.editing import EditConflict
 from teams.exports import xlsx_response
+from teams.forms import add_service_errors
 from teams.models import User
 from teams.roles import Role
 
@@ -144,11 +146,10 @@ def _card_action(request, pk, form_class, form_name, call, form_kwargs=None):
     if form.is_valid():
         try:
             call(card, form)
-        except services.StaleEdit:
+        except EditConflict:
             messages.error(request, _("Someone changed this card meanwhile. Reload it; what you typed is kept below."))
         except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("performance:card_detail", pk=card.pk)

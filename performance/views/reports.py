@@ -21,6 +21,8 @@ from performance.models import MonthlyReport
 from performance.rendering import report_context
 from performance.views.common import LEADERS, PAGE_SIZE, _int_or_404, _today
 from teams.access import get_visible_or_404, role_required
+from teams.editing import EditConflict
+from teams.forms import add_service_errors
 from teams.models import Team
 from teams.roles import Role
 
@@ -80,12 +82,11 @@ def report_narrative(request, pk):
                 version=form.cleaned_data["version"],
                 narrative=form.cleaned_data["narrative"],
             )
-        except services.StaleEdit:
+        except EditConflict:
             messages.error(request, _("Someone changed this report meanwhile. Your text is kept below; save again."))
             return _report_page(request, report, form, status=409)
         except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
+            add_service_errors(form, exc)
             return _report_page(request, report, form, status=400)
         messages.success(request, _("Narrative saved."))
         return redirect("performance:report_detail", pk=report.pk)
@@ -103,8 +104,7 @@ def report_photo_add(request, pk):
                 report=report, user=request.user, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
             )
         except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Photo added."))
             return redirect("performance:report_detail", pk=report.pk)
@@ -128,7 +128,7 @@ def report_approve(request, pk):
         return redirect("performance:report_detail", pk=report.pk)
     try:
         services.report_approve(report=report, user=request.user, version=form.cleaned_data["version"])
-    except services.StaleEdit:
+    except EditConflict:
         messages.error(request, _("The report changed meanwhile; read it again before approving."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -14,6 +14,7 @@ from performance.metrics import Period
 from performance.models import Highlight, TeamTarget
 from performance.views.common import LEADERS, PAGE_SIZE, _int_or_404, _today
 from teams.access import role_required
+from teams.editing import EditConflict
 from teams.models import Team, User
 from teams.roles import Role
 
@@ -39,7 +40,7 @@ def team_targets(request):
                 services.team_target_save(
                     team=form_team, month=period.start, user=user, version=form.cleaned_data.get("version"), **values
                 )
-            except services.StaleEdit:
+            except EditConflict:
                 messages.error(request, _("Someone changed these targets meanwhile. Check them and save again."))
             else:
                 messages.success(request, _("Team targets saved."))

@@ -4,9 +4,6 @@ A signed contract opens its project through ``project_open_for_contract`` (the `
 hook registered in projects/apps.py).
 """
 
-from projects.services.common import (  # noqa: F401
-    StaleEdit,
-)
 from projects.services.construction import (  # noqa: F401
     completion_collect,
     completion_hand_over,

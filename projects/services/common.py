@@ -1,4 +1,4 @@
-"""Helpers shared by the project services: stale edits, timeline events, stored files."""
+"""Helpers shared by the project services: timeline events, stored files."""
 
 import secrets
 from collections.abc import Iterable
@@ -12,10 +12,6 @@ from projects.models import (
 )
 from projects.uploads import ProcessedFile
 from teams.models import User
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record since the form was opened (optimistic locking)."""
 
 
 def _event(project: Project, actor: User | None, text: str) -> None:

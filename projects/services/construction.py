@@ -4,7 +4,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,8 @@ from projects.models import (
     SchedulePhase,
     SiteLog,
 )
-from projects.services.common import StaleEdit, _attach, _event
+from projects.services.common import _attach, _event
+from teams.editing import EditConflict, claim, compare_and_set, versioned_update
 from teams.models import User
 from teams.roles import Role
 from teams.services import notify
@@ -78,12 +78,12 @@ def site_log_update(
     """Correct a site log or add photos to it later in the day (refusing a stale form)."""
     if not log.project.can_build(by):
         raise PermissionDenied
-    if SiteLog.objects.filter(pk=log.pk, version=version).update(version=F("version") + 1) != 1:
-        raise StaleEdit
-    log.weather, log.workers_on_site, log.work_done, log.problems = weather, workers_on_site, work_done, problems
-    log.version = version + 1
-    log.full_clean()
-    log.save(update_fields=["weather", "workers_on_site", "work_done", "problems"])
+    versioned_update(
+        log,
+        fields={"weather": weather, "workers_on_site": workers_on_site, "work_done": work_done, "problems": problems},
+        expected_version=version,
+    )
+    log.full_clean()  # an invalid log rolls the update back with the transaction
     _attach(log.project, by, photos, site_log=log)
     return log
 
@@ -196,11 +196,8 @@ def completion_hand_over(*, project: Project, by: User) -> Project:
     if missing:
         raise ValidationError(_("Missing: %(items)s") % {"items": "、".join(str(m) for m in missing)})
     consultant = project.team.leader
-    updated = Project.objects.filter(pk=project.pk, completion_handed_over_at=None).update(
-        completion_handed_over_at=timezone.now(), completion_handed_to=consultant
-    )
-    if updated != 1:
-        raise StaleEdit
+    if not claim(project, "completion_handed_over_at", timezone.now(), completion_handed_to=consultant):
+        raise EditConflict
     project.refresh_from_db(fields=["completion_handed_over_at", "completion_handed_to"])
     _event(project, by, _("Completion documents handed to %(who)s") % {"who": consultant})
     notify(
@@ -256,12 +253,7 @@ def maintenance_create(
 def _maintenance_move(request: MaintenanceRequest, to: str, **changes) -> None:
     if to not in MAINTENANCE_TRANSITIONS[request.status]:
         raise ValidationError(_("This maintenance request cannot be moved there."))
-    updated = MaintenanceRequest.objects.filter(pk=request.pk, status=request.status).update(status=to, **changes)
-    if updated != 1:
-        raise StaleEdit
-    request.status = to
-    for field, value in changes.items():
-        setattr(request, field, value)
+    compare_and_set(request, expect={"status": request.status}, fields={"status": to, **changes})
 
 
 @transaction.atomic

@@ -22,7 +22,8 @@ from projects.models import (
     Project,
     TechnicalDisclosure,
 )
-from projects.services.common import StaleEdit, _attach, _event, _team_people
+from projects.services.common import _attach, _event, _team_people
+from teams.editing import EditConflict, claim, compare_and_set
 from teams.models import User
 from teams.roles import Role
 from teams.services import notify
@@ -46,11 +47,7 @@ def plan_create(*, project: Project, by: User, title: str, summary: str, files=(
 def _plan_move(plan: DesignPlan, to: str, **changes) -> None:
     if to not in PLAN_TRANSITIONS[plan.status]:
         raise ValidationError(_("This plan cannot be moved to “%(status)s”.") % {"status": DesignPlan.Status(to).label})
-    if DesignPlan.objects.filter(pk=plan.pk, status=plan.status).update(status=to, **changes) != 1:
-        raise StaleEdit
-    plan.status = to
-    for field, value in changes.items():
-        setattr(plan, field, value)
+    compare_and_set(plan, expect={"status": plan.status}, fields={"status": to, **changes})
 
 
 @transaction.atomic
@@ -142,9 +139,8 @@ def drawing_task_deliver(*, task: DrawingTask, by: User, files=(), notes: str = 
     if not (by.pk == task.assignee_id or task.project.can_design(by)):
         raise PermissionDenied
     now = timezone.now()
-    if DrawingTask.objects.filter(pk=task.pk, delivered_at=None).update(delivered_at=now) != 1:
-        raise StaleEdit
-    task.delivered_at = now
+    if not claim(task, "delivered_at", now):
+        raise EditConflict
     if notes:
         task.notes = (task.notes + "\n" + notes).strip()
         task.save(update_fields=["notes"])
@@ -234,12 +230,11 @@ def budget_return(*, request: BudgetRequest, by: User, amount: Decimal, notes: s
     if not (by.is_superuser or by.pk == request.clerk_id):
         raise PermissionDenied
     now = timezone.now()
-    updated = BudgetRequest.objects.filter(pk=request.pk, status=BudgetRequest.Status.REQUESTED).update(
-        status=BudgetRequest.Status.RETURNED, returned_at=now, amount=amount, clerk_notes=notes
+    compare_and_set(
+        request,
+        expect={"status": BudgetRequest.Status.REQUESTED},
+        fields={"status": BudgetRequest.Status.RETURNED, "returned_at": now, "amount": amount, "clerk_notes": notes},
     )
-    if updated != 1:
-        raise StaleEdit
-    request.status, request.returned_at, request.amount, request.clerk_notes = "returned", now, amount, notes
     _attach(request.project, by, files, budget=request)
     _event(request.project, by, _("Budget returned: %(amount)s yuan") % {"amount": amount})
     notify(
@@ -340,12 +335,11 @@ def change_decide(
     if not change.project.can_edit(by):
         raise PermissionDenied
     status = DesignChange.Status.APPROVED if approved else DesignChange.Status.REJECTED
-    updated = DesignChange.objects.filter(pk=change.pk, status=DesignChange.Status.PROPOSED).update(
-        status=status, decided_on=on, client_signed_by=client_name
+    compare_and_set(
+        change,
+        expect={"status": DesignChange.Status.PROPOSED},
+        fields={"status": status, "decided_on": on, "client_signed_by": client_name},
     )
-    if updated != 1:
-        raise StaleEdit
-    change.status, change.decided_on, change.client_signed_by = status, on, client_name
     if approved:
         deadline = revision_deadline or on + timedelta(days=3)
         for drawing in change.affected_drawings.select_related("project", "assignee", "revision_of"):

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,8 +20,9 @@ from projects.models import (
     Project,
     SchedulePhase,
 )
-from projects.services.common import StaleEdit, _event, _team_people
+from projects.services.common import _event, _team_people
 from teams.calendar import calendar_exceptions, is_working_day
+from teams.editing import EditConflict, compare_and_set, versioned_update
 from teams.models import User
 from teams.services import notify
 
@@ -74,14 +74,8 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
     if not project.can_manage(by):
         raise PermissionDenied
     fields = ["name", "address", "project_manager", "planned_start", "planned_finish"]
-    updated = Project.objects.filter(pk=project.pk, version=version).update(version=F("version") + 1)
-    if updated != 1:
-        raise StaleEdit
-    for field in fields:
-        setattr(project, field, data[field])
-    project.version = version + 1
-    project.full_clean()
-    project.save(update_fields=fields)
+    versioned_update(project, fields={field: data[field] for field in fields}, expected_version=version)
+    project.full_clean()  # an invalid project rolls the update back with the transaction
     before = set(project.designers.values_list("pk", flat=True)) | set(project.assistants.values_list("pk", flat=True))
     project.designers.set(data["designers"])
     project.assistants.set(data["assistants"])
@@ -160,11 +154,8 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
         finished = project.actual_finish or today
         changes["warranty_until"] = finished.replace(year=finished.year + WARRANTY_YEARS)
     # Compare-and-set on the phase: two clicks, or two people, move it once.
-    if Project.objects.filter(pk=project.pk, phase=project.phase).update(**changes) != 1:
-        raise StaleEdit
     old = project.get_phase_display()
-    for field, value in changes.items():
-        setattr(project, field, value)
+    compare_and_set(project, expect={"phase": project.phase}, fields=changes)
     _event(project, by, _("Phase: %(old)s → %(new)s") % {"old": old, "new": project.get_phase_display()})
     notify(
         recipients=[*_team_people(project), project.team.leader],
@@ -180,12 +171,9 @@ def construction_plan_save(*, project: Project, by: User, version: int, method: 
         raise PermissionDenied
     if not safety_plan.strip():
         raise ValidationError({"safety_plan": _("The safety plan is mandatory.")})
-    if Project.objects.filter(pk=project.pk, version=version).update(version=F("version") + 1) != 1:
-        raise StaleEdit
-    project.construction_method = method
-    project.safety_plan = safety_plan
-    project.version = version + 1
-    project.save(update_fields=["construction_method", "safety_plan"])
+    versioned_update(
+        project, fields={"construction_method": method, "safety_plan": safety_plan}, expected_version=version
+    )
     _event(project, by, _("Construction plan saved"))
     return project
 
@@ -335,7 +323,7 @@ def phase_remove(*, phase: SchedulePhase, by: User) -> None:
         raise PermissionDenied
     locked = SchedulePhase.objects.select_for_update().filter(pk=phase.pk).first()
     if locked is None:
-        raise StaleEdit
+        raise EditConflict
     if locked.actual_start is not None:
         raise ValidationError(_("%(phase)s has started: it cannot be removed.") % {"phase": locked})
     if locked.inspections.exists() or locked.evaluations.exists():
@@ -386,12 +374,14 @@ def phase_update(
         raise ValidationError({"planned_finish": _("The planned finish is before the planned start.")})
     if actual_start and actual_finish and actual_finish < actual_start:
         raise ValidationError({"actual_finish": _("The actual finish is before the actual start.")})
-    if SchedulePhase.objects.filter(pk=phase.pk, version=version).update(version=F("version") + 1) != 1:
-        raise StaleEdit
-    phase.planned_start, phase.planned_finish = planned_start, planned_finish
-    phase.actual_start, phase.actual_finish, phase.crew = actual_start, actual_finish, crew
-    phase.version = version + 1
-    phase.full_clean()
-    phase.save(update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
+    fields = {
+        "planned_start": planned_start,
+        "planned_finish": planned_finish,
+        "actual_start": actual_start,
+        "actual_finish": actual_finish,
+        "crew": crew,
+    }
+    versioned_update(phase, fields=fields, expected_version=version)
+    phase.full_clean()  # an invalid phase rolls the update back with the transaction
     _event(phase.project, by, _("Schedule updated: %(phase)s") % {"phase": phase})
     return phase

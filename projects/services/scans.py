@@ -10,8 +10,8 @@ from projects.models import (
     DrawingTask,
     MaintenanceRequest,
 )
-from teams.models import User
-from teams.roles import Role
+from teams.editing import claim
+from teams.selectors import deputy_gms
 from teams.services import notify
 
 
@@ -30,8 +30,7 @@ def drawing_reminders_send(*, now: datetime | None = None) -> int:
         )
         for task in due:
             with transaction.atomic():
-                claimed = DrawingTask.objects.filter(pk=task.pk, **{field: None}).update(**{field: now})
-                if claimed != 1:
+                if not claim(task, field, now):
                     continue
                 notify(
                     recipients=[task.assignee],
@@ -51,7 +50,7 @@ def maintenance_escalate(*, now: datetime | None = None) -> int:
     overdue = MaintenanceRequest.objects.filter(status=MaintenanceRequest.Status.OPEN, promised_on__lt=today)
     for request in overdue.filter(reminded_at=None).select_related("project__team__leader", "project__project_manager"):
         with transaction.atomic():
-            if MaintenanceRequest.objects.filter(pk=request.pk, reminded_at=None).update(reminded_at=now) != 1:
+            if not claim(request, "reminded_at", now):
                 continue
             project = request.project
             notify(
@@ -64,10 +63,10 @@ def maintenance_escalate(*, now: datetime | None = None) -> int:
             )
             sent += 1
     escalate = overdue.filter(escalated_at=None, promised_on__lt=today - timedelta(days=1))
-    gms = list(User.objects.filter(role=Role.DEPUTY_GM, is_active=True))
+    gms = list(deputy_gms())
     for request in escalate.select_related("project"):
         with transaction.atomic():
-            if MaintenanceRequest.objects.filter(pk=request.pk, escalated_at=None).update(escalated_at=now) != 1:
+            if not claim(request, "escalated_at", now):
                 continue
             notify(
                 recipients=gms,

@@ -1,12 +1,10 @@
-"""Shared by the project views: role sets and the one form-page helper."""
+"""Shared by the project views: role sets and the project record form page."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from projects.services import StaleEdit
 from teams.roles import Role
+from teams.views_helpers import form_page as teams_form_page
 
 # Who opens project pages at all (scoping then decides which projects).
 VIEW_ROLES = {
@@ -33,35 +31,22 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def form_page(request, *, project, form, title, tab, save, back=None, extra=None):
-    """Validate ``form`` on POST, call ``save(cleaned_data)`` (a service), redirect to the tab.
-
-    Errors from the service (rules, a stale edit) come back on the form with what the user typed.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except StaleEdit:
-            form.add_error(None, stale_message())
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(back or f"{project.get_absolute_url()}#{tab}")
+    """A project record form (``teams.views_helpers.form_page``) that returns to the project's tab."""
+    back = back or f"{project.get_absolute_url()}#{tab}"
     context = {
         "project": project,
-        "form": form,
         "title": title,
-        "back": back or f"{project.get_absolute_url()}#{tab}",
+        "back": back,
         "multipart": any(getattr(f.field.widget, "needs_multipart_form", False) for f in form),
         **(extra or {}),
     }
-    return render(request, "projects/form.html", context)
+    return teams_form_page(
+        request,
+        form=form,
+        save=save,
+        template="projects/form.html",
+        done=back,
+        context=context,
+        conflict=stale_message(),
+    )

@@ -17,9 +17,11 @@ from projects.forms import ConstructionPlanForm, PhaseForm, ProjectForm, Schedul
 from projects.models import PHASE_TRANSITIONS, CompletionItem, Project, SchedulePhase
 from projects.views.common import BUILD_ROLES, VIEW_ROLES, form_page, require, stale_message
 from teams.access import get_visible_or_404, role_required
+from teams.editing import EditConflict
 from teams.exports import xlsx_response
 from teams.models import Team
 from teams.roles import Role
+from teams.views_helpers import form_page as teams_form_page
 
 
 @role_required(VIEW_ROLES)
@@ -120,8 +122,8 @@ def project_create(request):
     """Open a project by hand (the consultant), for a client of the team without a signed contract here."""
     team = get_object_or_404(Team, pk=request.user.team_id)
     form = ProjectForm(request.POST or None, team=team, user=request.user)
-    holder = {}
 
+    @transaction.atomic
     def save(data):
         data = {**data, "name": data["name"] or data["client"].name}
         project = services.project_open(
@@ -132,22 +134,16 @@ def project_create(request):
             planned_start=data["planned_start"],
             planned_finish=data["planned_finish"],
         )
-        services.project_update(project=project, by=request.user, version=project.version, data=data)
-        holder["project"] = project
+        return services.project_update(project=project, by=request.user, version=project.version, data=data)
 
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Project opened."))
-            return redirect(holder["project"])
-    return render(
+    return teams_form_page(
         request,
-        "projects/form.html",
-        {"form": form, "title": _("Open a project"), "back": reverse("projects:list"), "project": None},
+        form=form,
+        save=save,
+        template="projects/form.html",
+        done=lambda project: project.get_absolute_url(),
+        message=_("Project opened."),
+        context={"title": _("Open a project"), "back": reverse("projects:list"), "project": None},
     )
 
 
@@ -177,11 +173,11 @@ def project_advance(request, pk):
     to_phase = request.POST.get("to", "")
     try:
         services.project_advance(project=project, to_phase=to_phase, by=request.user)
+    except EditConflict:
+        messages.error(request, stale_message())
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except services.StaleEdit:
-        messages.error(request, stale_message())
     else:
         messages.success(request, _("The project is now in phase %(phase)s.") % {"phase": project.get_phase_display()})
     return redirect(project)

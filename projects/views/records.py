@@ -45,6 +45,7 @@ from projects.models import (
 )
 from projects.views.common import BUILD_ROLES, DESIGN_ROLES, TEAM_ROLES, form_page, require, stale_message
 from teams.access import get_visible_or_404, role_required
+from teams.editing import EditConflict
 
 
 def _project(request, pk) -> Project:
@@ -84,8 +85,10 @@ def plan_submit(request, pk, plan_pk):
     try:
         services.plan_submit(plan=plan, by=request.user)
         messages.success(request, _("Plan submitted to the client."))
-    except (ValidationError, services.StaleEdit) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [stale_message()])))
+    except EditConflict:
+        messages.error(request, stale_message())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(f"{project.get_absolute_url()}#design")
 
 
@@ -417,10 +420,10 @@ def completion_hand_over(request, pk):
     try:
         services.completion_hand_over(project=project, by=request.user)
         messages.success(request, _("Completion documents handed to the consultant."))
+    except EditConflict:
+        messages.error(request, stale_message())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    except services.StaleEdit:
-        messages.error(request, stale_message())
     return redirect(f"{project.get_absolute_url()}#completion")
 
 

@@ -12,6 +12,7 @@ from projects.forms import PhaseAddForm
 from projects.models import Project, SchedulePhase
 from projects.views.common import BUILD_ROLES, form_page, require, stale_message
 from teams.access import get_visible_or_404, role_required
+from teams.editing import EditConflict
 
 
 @role_required(BUILD_ROLES)
@@ -49,11 +50,11 @@ def phase_remove(request, pk, phase_pk):
     phase = get_object_or_404(SchedulePhase.objects.select_related("project"), project=project, pk=phase_pk)
     try:
         services.phase_remove(phase=phase, by=request.user)
+    except EditConflict:
+        messages.error(request, stale_message())
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except services.StaleEdit:
-        messages.error(request, stale_message())
     else:
         messages.success(request, _("%(phase)s removed from the schedule.") % {"phase": phase})
     return redirect("projects:schedule", pk=project.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from clients import services
 from clients.models import Client, ClientEvent, Contract, ContractChange, FollowUpVisit, LostLeadReport, LostReason
 from projects.models import Project
+from teams.editing import EditConflict
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_concurrent_move_loses_with_a_clear_error(consultant):
     client = ClientFactory(team=consultant.team, stage="new")
     stale = Client.objects.get(pk=client.pk)
     services.lead_move(client=client, stage="contacted", by=consultant)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.lead_move(client=stale, stage="measured", by=consultant)
 
 
@@ -102,7 +103,7 @@ def test_tier_override_needs_reason_and_survives_edits(consultant):
 def test_client_update_with_stale_version_is_refused(consultant):
     client = ClientFactory(team=consultant.team)
     services.client_update(client=Client.objects.get(pk=client.pk), by=consultant, version=1, data={"name": "甲"})
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.client_update(client=Client.objects.get(pk=client.pk), by=consultant, version=1, data={"name": "乙"})
     client.refresh_from_db()
     assert client.name == "甲"
@@ -168,7 +169,7 @@ def test_contract_amount_change_is_kept_in_history(consultant):
     change = ContractChange.objects.get()
     assert change.changed_by == consultant
     assert change.old_value == "180000.00" and change.new_value == "190000"
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.contract_update(
             contract=Contract.objects.get(pk=contract.pk), by=consultant, version=1, data={"style": "x"}
         )
@@ -193,7 +194,7 @@ def test_visit_record_once(consultant):
     services.visit_record(visit=visit, by=consultant, channel="phone", outcome="满意", satisfaction=5)
     visit.refresh_from_db()
     assert visit.done_at and visit.satisfaction == 5
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.visit_record(
             visit=FollowUpVisit.objects.get(pk=visit.pk), by=consultant, channel="phone", outcome="x", satisfaction=1
         )
@@ -224,7 +225,7 @@ def test_archive_hand_over_receive_lend_return(consultant, admin_clerk):
     )
     assert admin_clerk.notifications.count() == 1
     services.archive_receive(handover=handover, by=admin_clerk, shelf_mark="A-3")
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.archive_receive(handover=handover, by=admin_clerk)
     loan = services.archive_lend(handover=handover, by=admin_clerk, borrower="刘洋")
     with pytest.raises(ValidationError):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent, DeadlinePolicy, WeeklySummary
+from teams.editing import EditConflict
 from teams.models import Delivery, Notification
 from tests.complaints.conftest import MONDAY_10, SH
 from tests.complaints.factories import ComplaintFactory
@@ -227,7 +228,7 @@ def test_concurrent_transitions_do_not_silently_overwrite(consultant, gm, the_cl
     complaint = ComplaintFactory(client=the_client, state="acknowledged")
     stale = Complaint.objects.get(pk=complaint.pk)
     services.complaint_transition(complaint=complaint, user=consultant, action="resolve", version=1, **CAUSE)
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(EditConflict):
         services.complaint_transition(complaint=stale, user=gm, action="start", version=1)
     complaint.refresh_from_db()
     assert complaint.state == "resolved"
@@ -239,7 +240,7 @@ def test_concurrent_edits_of_the_form_the_second_loses(consultant, gm, the_clien
     services.complaint_update(complaint=complaint, user=consultant, version=1, data={"description": "甲的修改"})
     stale = Complaint.objects.get(pk=complaint.pk)
     stale.version = 1
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(EditConflict):
         services.complaint_update(complaint=stale, user=gm, version=1, data={"description": "乙的修改"})
     complaint.refresh_from_db()
     assert complaint.description == "甲的修改"

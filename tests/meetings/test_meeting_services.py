@@ -11,6 +11,7 @@ from meetings import selectors, services
 from meetings.models import ChairSwap, Meeting, MeetingAttendance
 from meetings.tasks import plan_meetings, send_meeting_agendas, send_meeting_reminders
 from teams.calendar import is_working_day
+from teams.editing import EditConflict
 from teams.models import Notification
 from teams.roles import Role
 from tests.meetings.factories import (
@@ -265,7 +266,7 @@ def test_minutes_saved_by_two_people_the_second_gets_a_conflict(crew):
     team, (zhang, liu, *_rest) = crew
     meeting = services.meeting_for_day(team=team, date=dt.date(2026, 9, 21))
     services.meeting_save_minutes(meeting=meeting, by=zhang, minutes="第一版", version=0)
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(EditConflict):
         services.meeting_save_minutes(meeting=meeting, by=liu, minutes="第二版", version=0)
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.minutes_by, meeting.version, meeting.held) == ("第一版", zhang, 1, True)

@@ -9,6 +9,7 @@ from django.utils import translation
 from performance import services, tasks
 from performance.models import CardEvent, CardItem, TargetCard
 from performance.selectors import card_progress, card_total
+from teams.editing import EditConflict
 from teams.models import Notification
 from tests.clients.factories import ContractFactory
 
@@ -154,7 +155,7 @@ def test_stale_version_is_refused(designer, consultant):
     card = make_card(designer)
     stale = card.version
     services.card_set_targets(card=card, user=consultant, version=stale, targets={})
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.card_set_targets(card=card, user=consultant, version=stale, targets={})
 
 

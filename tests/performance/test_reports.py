@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from performance import rendering, services, tasks
 from performance.models import Highlight, MonthlyReport, ReportEvent
+from teams.editing import EditConflict
 from teams.models import Notification
 from tests.clients.factories import LostLeadReportFactory
 
@@ -179,7 +180,7 @@ def test_concurrent_narrative_edit_is_refused(report, consultant):
     with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         stale = report.version
         services.report_save_narrative(report=report, user=consultant, version=stale, narrative="甲")
-        with pytest.raises(services.StaleEdit):
+        with pytest.raises(EditConflict):
             services.report_save_narrative(report=report, user=consultant, version=stale, narrative="乙")
 
 

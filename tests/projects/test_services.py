@@ -20,6 +20,7 @@ from projects.models import (
     SchedulePhase,
 )
 from projects.uploads import ProcessedFile
+from teams.editing import EditConflict
 from teams.models import Notification
 from teams.roles import Role
 from tests.clients.factories import ClientFactory
@@ -58,7 +59,7 @@ def test_project_update_refuses_a_stale_form(project, consultant, designer):
         "assistants": [],
     }
     services.project_update(project=project, by=consultant, version=0, data=data)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.project_update(project=Project.objects.get(pk=project.pk), by=consultant, version=0, data=data)
     project.refresh_from_db()
     assert project.name == "新名字"
@@ -109,7 +110,7 @@ def test_phase_advance_twice_moves_once(project, designer, pm):
     _ready_for_construction(project, designer, pm)
     stale = Project.objects.get(pk=project.pk)
     services.project_advance(project=project, to_phase=Project.Phase.CONSTRUCTION, by=pm)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.project_advance(project=stale, to_phase=Project.Phase.CONSTRUCTION, by=pm)
 
 
@@ -201,7 +202,7 @@ def test_phase_update_refuses_a_stale_version(project, pm):
         "crew": None,
     }
     services.phase_update(phase=phase, **kwargs)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.phase_update(phase=SchedulePhase.objects.get(pk=phase.pk), **kwargs)
 
 
@@ -259,7 +260,7 @@ def test_drawing_on_time_and_late(project, designer, assistant):
         assert late.is_overdue()
         services.drawing_task_deliver(task=late, by=assistant)
     assert late.on_time is False
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.drawing_task_deliver(task=late, by=assistant)
 
 
@@ -292,7 +293,7 @@ def test_approved_design_change_opens_revision_tasks(project, designer, assistan
     revision = DrawingTask.objects.get(design_change=change)
     assert revision.revision_of == drawing
     assert revision.deadline == TODAY + dt.timedelta(days=3)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.change_decide(
             change=change, by=designer, approved=False, on=TODAY, client_name="x", revision_deadline=None
         )
@@ -311,7 +312,7 @@ def test_budget_returned_only_by_its_clerk_and_once(project, designer, budget_cl
     assert request.status == "returned" and request.amount == Decimal("186000")
     assert request.turnaround is not None
     assert Notification.objects.filter(recipient=designer, title__contains="186000").exists()
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(EditConflict):
         services.budget_return(request=request, by=budget_clerk, amount=Decimal("2"))
 
 

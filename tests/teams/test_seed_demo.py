@@ -15,7 +15,8 @@ def _counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"teams", "meetings", "clients", "projects", "reception", "complaints", "performance"}
+        if model._meta.app_label
+        in {"teams", "meetings", "clients", "projects", "reception", "complaints", "performance"}
     }
 
 
