@@ -186,7 +186,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: see config/celery.py. Without REDIS_URL the broker is a folder on disk,
-# which needs no server and is shared by the worker and its embedded beat.
+# which needs no server and is shared by the worker and its embedded beat; its queue,
+# processed and control folders all live here, never in the working directory.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
 CELERY_TASK_ALWAYS_EAGER = False
