@@ -28,8 +28,10 @@ def _not_ignored(names):
 
 def test_worker_and_beat_on_the_folder_broker_write_only_under_var(tmp_path):
     var = tmp_path / "var"
-    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(VAR_DIR=str(var), PYTHONUNBUFFERED="1")  # no REDIS_URL: the filesystem:// broker of `make run`
+    # `make run` with no environment: SQLite and the filesystem:// broker, everything under VAR_DIR.
+    unset = ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    env = {key: value for key, value in os.environ.items() if key not in unset}
+    env.update(VAR_DIR=str(var), PYTHONUNBUFFERED="1")
     before = set(os.listdir(ROOT))
     log = (tmp_path / "celery.log").open("w")
     worker = subprocess.Popen(
