@@ -12,7 +12,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "bench.urls"
 # The bench app only for its seed_scale command (bench/management/commands/seed_scale.py).
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
-# Persistent connections: a new connection per request more than halves throughput (RECIPES.md).
+# Persistent connections: opening one per request more than halved throughput under wrk.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))  # noqa: F405
 # Mails are rendered, not sent; tasks a job enqueues run inline, so a job's time includes them.
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

@@ -1,5 +1,5 @@
 """The editable lists' starting content: lost reasons and the default follow-up visit
-plan (DOMAIN.md). The data migration and ``ensure_defaults`` both use these."""
+plan (README.md, "Clients"). The data migration and ``ensure_defaults`` both use these."""
 
 LOST_REASONS = [
     ("price", "价格"),

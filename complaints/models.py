@@ -1,7 +1,7 @@
 """Complaints (投诉) and their timeline.
 
 Fields marked "spine" are read by other apps (clients' file, performance
-metrics, the monthly report): keep their names and meaning.
+metrics, the monthly report): keep their names and meaning (docs/architecture.md, "Spine fields").
 """
 
 import uuid
@@ -242,7 +242,7 @@ class Transition:
 
 
 S = Complaint.State
-# The lifecycle (DOMAIN.md): registered → acknowledged → in progress → resolved →
+# The lifecycle (README.md, "Front desk and complaints"): registered → acknowledged → in progress → resolved →
 # confirmed by the client → closed; reopen from resolved or confirmed.
 TRANSITIONS = {
     "acknowledge": Transition([S.REGISTERED], S.ACKNOWLEDGED, _("Acknowledge"), who="workers"),

@@ -28,12 +28,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 def _configure(conf) -> None:
     if conf.broker_url.startswith("filesystem://"):
         folder = settings.CELERY_FILESYSTEM_DIR
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
+        # kombu's default for every folder is relative to the working directory (``control/`` would land
+        # in the checkout); all of them live under VAR_DIR so `make run` leaves `git status` clean.
         conf.broker_transport_options = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         }
     else:

@@ -1,5 +1,6 @@
 """Team life: daily coordination meetings (沟通协调会议), their agenda, chairs, attendance, minutes and
-action items, leave, and training (培训). Performance metrics and the monthly report read these rows."""
+action items, leave, and training (培训). Performance metrics and the monthly report read these rows; the fields
+marked "spine" are the ones they read: keep their names and meaning (docs/architecture.md, "Spine fields")."""
 
 import datetime as dt
 

@@ -1,7 +1,7 @@
 """The front desk's call log (来电登记) and visitor log (来访登记).
 
 Fields marked "spine" are read by other apps (the client file, performance
-metrics): keep their names and meaning.
+metrics): keep their names and meaning (docs/architecture.md, "Spine fields").
 """
 
 from django.conf import settings

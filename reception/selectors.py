@@ -1,5 +1,5 @@
 """Reads for the front desk. The client lookup returns only what a clerk may see:
-name, masked phone, team and the number of open complaints (DOMAIN.md, Confidentiality)."""
+name, masked phone, team and the number of open complaints — no contracts or amounts."""
 
 import datetime as dt
 import re

@@ -28,7 +28,7 @@ DEMO_LOGINS = [
     ("assistant3", "林晓", Role.ASSISTANT_DESIGNER, 2),
     ("pm3", "高峰", Role.PROJECT_MANAGER, 2),
 ]
-# A second designer and PM in team 1, as in a typical team (DOMAIN.md).
+# A second designer and PM in team 1: a typical team has 1–2 of each besides its consultant.
 EXTRA_STAFF = [
     ("designer1b", "罗敏", Role.DESIGNER, 0),
     ("pm1b", "梁伟", Role.PROJECT_MANAGER, 0),

@@ -1,4 +1,5 @@
-"""Chinese phone numbers: validation and masking (DOMAIN.md, Confidentiality)."""
+"""Chinese phone numbers: validation and masking (138****5678 wherever a full number is not needed; see
+the scoping rule in docs/architecture.md)."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md. A user has exactly one role."""
+"""The company's roles (README.md, "What it does"). A user has exactly one role."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Shared fixtures. The usual cast (STYLE.md): a member of a team, its leader,
+"""Shared fixtures. The usual cast: a member of a team, its leader,
 and an outsider from another team; plus one user per company-wide role."""
 
 import contextlib
@@ -10,7 +10,8 @@ import pytest
 from teams.roles import Role
 from tests.teams.factories import TeamFactory, UserFactory
 
-# Playwright's sync API runs an event loop in the test thread (RECIPES.md).
+# Playwright's sync API runs an event loop in the test thread, and live_server's ORM calls would then raise
+# SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
@@ -87,7 +88,7 @@ def login(client):
     return _login
 
 
-# --- Browser tests: Debian's Chromium, never a downloaded browser (RECIPES.md).
+# --- Browser tests: Debian's Chromium (`playwright install` cannot download here, and CI installs the package).
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -1,4 +1,4 @@
-"""Seed the editable lists: lost reasons and the default follow-up visit plan (DOMAIN.md)."""
+"""Seed the editable lists: lost reasons and the default follow-up visit plan (clients/defaults.py)."""
 
 from django.db import migrations
 

@@ -1,7 +1,8 @@
 """Clients and their leads (单源), contracts (工程合同) and follow-up visits (回访).
 
 Fields marked "spine" are read by other apps (complaints, projects,
-performance metrics and the monthly report): keep their names and meaning.
+performance metrics and the monthly report): keep their names and meaning
+(docs/architecture.md, "Spine fields").
 
 One module per family: ``clients`` (leads, pipeline, lost reasons, timeline,
 lost-lead report), ``contracts``, ``visits``, ``access_log`` and ``archive``.

@@ -16,7 +16,7 @@ class AccessLogQuerySet(models.QuerySet):
 
 class AccessLog(models.Model):
     """Who opened a client file, revealed a phone or exported, when and from where
-    (DOMAIN.md, Confidentiality)."""
+    (only the deputy GM reads it; docs/architecture.md, scoping)."""
 
     class Action(models.TextChoices):
         OPEN = "open", _("Opened client file")

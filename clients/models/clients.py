@@ -19,7 +19,7 @@ from teams.roles import PROJECT_ROLES, Role
 
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """DOMAIN.md, Confidentiality: own team; designers, assistants and PMs the
+        """Confidentiality (docs/architecture.md, scoping): own team; designers, assistants and PMs the
         clients of their projects; the deputy GM all; the front desk only through
         the reception lookup (not here); the admin clerk the files handed over
         to the archive; the budget clerk none."""

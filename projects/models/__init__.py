@@ -1,7 +1,8 @@
 """Projects opened by a signed contract: design, drawing tasks, schedule, inspections, crews.
 
 Fields marked "spine" are read by other apps (clients, complaints, performance
-metrics and the monthly report): keep their names and meaning.
+metrics and the monthly report): keep their names and meaning
+(docs/architecture.md, "Spine fields").
 The models live in one module per area; import them from here.
 """
 

@@ -15,7 +15,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(Q(designers=user) | Q(assistants=user) | Q(project_manager=user)).distinct()
 
     def visible_to(self, user):
-        """The team, the people assigned, the deputy GM (DOMAIN.md); a budget
+        """The team, the people assigned, the deputy GM; a budget
         clerk sees the projects with a budget request addressed to them."""
         if not user.is_authenticated:
             return self.none()
