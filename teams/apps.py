@@ -7,10 +7,18 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Staff and teams")
 
     def ready(self):
-        from teams.registry import register_nav
-        from teams.roles import ALL_ROLES
+        from teams.panels import failed_deliveries_panel
+        from teams.registry import register_nav, register_panel
+        from teams.roles import ALL_ROLES, Role
 
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
+        register_panel(
+            "failed_deliveries",
+            "teams/partials/panel_failed_deliveries.html",
+            [Role.DEPUTY_GM],
+            failed_deliveries_panel,
+            order=1,
+        )
 
         from teams.meetings.panels import register as register_team_life
 

@@ -10,7 +10,7 @@ from teams.models.meetings import (
     Training,
     TrainingAttendance,
 )
-from teams.models.notifications import Delivery, Notification
+from teams.models.notifications import Delivery, Heartbeat, Notification
 from teams.models.staff import Team, User
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "MeetingSchedule",
     "MemberLeave",
     "Delivery",
+    "Heartbeat",
     "Meeting",
     "MeetingAttendance",
     "Notification",
