@@ -30,13 +30,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 def _configure(conf) -> None:
     if conf.broker_url.startswith("filesystem://"):
         folder = settings.CELERY_FILESYSTEM_DIR
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         conf.broker_transport_options = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
             "store_processed": False,
+            # The control exchange too, or it lands in the current directory.
+            "control_folder": str(folder / "control"),
         }
     else:
         # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#caveats
