@@ -73,9 +73,14 @@ class FailSoftRedisCache(RedisCache):
     https://docs.djangoproject.com/en/5.2/topics/cache/#redis
     """
 
+    # Django makes a cache object per thread; the breaker is per server, shared by all of them.
+    _breakers: dict[str, CircuitBreaker] = {}
+
     def __init__(self, server, params):
         super().__init__(server, params)
-        self.breaker = CircuitBreaker("Cache", open_seconds=params.get("BREAKER_SECONDS", 30))
+        self.breaker = self._breakers.setdefault(
+            str(server), CircuitBreaker("Cache", open_seconds=params.get("BREAKER_SECONDS", 30))
+        )
 
     @_fail_soft(lambda key, value, timeout=DEFAULT_TIMEOUT, version=None: False)
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

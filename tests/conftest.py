@@ -196,6 +196,9 @@ def redis_server():
         if os.environ.get("CI") or os.environ.get("REDIS_URL"):
             pytest.fail("redis-server must be installed where REDIS_URL is set: outage tests may not be skipped.")
         pytest.skip("redis-server not installed")
+    from config.resilience import FailSoftRedisCache
+
+    FailSoftRedisCache._breakers.clear()  # an earlier test's outage on a reused port must not count
     server = RedisServer().start()
     yield server
     server.stop()
