@@ -397,6 +397,24 @@ def week_start_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def weekly_summaries_send_missing(*, now: dt.datetime | None = None) -> list[WeeklySummary]:
+    """Every week's summary not sent yet, from the last one on file to last week (each once).
+
+    Derived from the rows, so a Monday missed (beat restarted, worker down) is made up at the
+    next run and a whole missed week is not skipped."""
+    now = now or timezone.now()
+    last_week = week_start_of(timezone.localdate(now)) - dt.timedelta(days=7)
+    latest = WeeklySummary.objects.order_by("-week_start").values_list("week_start", flat=True).first()
+    week = last_week if latest is None else min(latest, last_week)
+    sent = []
+    while week <= last_week:
+        summary = weekly_summary_send(week_start=week, now=now)
+        if summary is not None:
+            sent.append(summary)
+        week += dt.timedelta(days=7)
+    return sent
+
+
 def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime | None = None) -> WeeklySummary | None:
     """Build last week's summary (or ``week_start``'s) and e-mail it to the deputy GM(s) once.
 

@@ -12,7 +12,7 @@ def complaint_deadlines_scan() -> dict:
 
 
 @shared_task
-def weekly_summary_send() -> int | None:
-    """Monday morning: last week's complaint summary to the deputy GM, once."""
-    summary = services.weekly_summary_send()
-    return summary.pk if summary else None
+def weekly_summary_send() -> int:
+    """Hourly in the working day: last week's complaint summary to the deputy GM once (Monday 08:00),
+    and any earlier week's summary that a missed run left unsent."""
+    return len(services.weekly_summaries_send_missing())

@@ -21,9 +21,8 @@ def create_month_cards():
 
 @shared_task
 def generate_monthly_reports():
-    """1st of the month: a draft per team for the previous month."""
-    previous = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
-    return len(services.report_generate_all(month=previous))
+    """Hourly: any missing draft of a past month (on the 1st: last month's, per team)."""
+    return len(services.reports_generate_missing(today=timezone.localdate()))
 
 
 @shared_task

@@ -15,4 +15,11 @@ class TeamsConfig(AppConfig):
         register_panel(
             "calendar", "teams/partials/panel_calendar.html", {Role.DEPUTY_GM}, panels.calendar_panel, order=1, width=12
         )
+        register_panel(
+            "failed_deliveries",
+            "teams/partials/panel_failed_deliveries.html",
+            [Role.DEPUTY_GM],
+            panels.failed_deliveries_panel,
+            order=1,
+        )
         register_demo_seeder("teams", "teams.demo.seed")

@@ -3,19 +3,29 @@
 
 import json
 import urllib.request
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
+
+
+def stable_message_id(*parts) -> str:
+    """A Message-ID made of ``parts`` (e.g. the row's kind, id and creation time), not random:
+    every attempt to send the same thing carries the same id."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return "<{}@{}>".format(".".join(str(part) for part in parts), domain)
 
 
 def send_email(delivery) -> None:
-    send_mail(
+    """The Message-ID comes from the delivery, so a resend after a crash is the same message
+    (mail clients and servers show it once)."""
+    EmailMultiAlternatives(
         subject=delivery.subject,
-        message=delivery.body,
+        body=delivery.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[delivery.address],
-        fail_silently=False,
-    )
+        to=[delivery.address],
+        headers={"Message-ID": delivery.message_id},
+    ).send(fail_silently=False)
 
 
 def send_webhook(delivery) -> None:

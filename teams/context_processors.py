@@ -1,5 +1,6 @@
 from django.urls import NoReverseMatch, reverse
 
+from teams import services
 from teams.registry import NAV_GROUPS, nav_for
 
 
@@ -30,7 +31,8 @@ def navigation(user, current: str) -> list[dict]:
 
 
 def shell(request):
-    """Navigation for the user's role and the unread-notification count."""
+    """Navigation for the user's role, the unread-notification count, and for the deputy GM and
+    superusers whether background work has stopped (a banner)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -43,4 +45,14 @@ def shell(request):
             cache["n"] = user.notifications.unread().count()
         return cache["n"]
 
-    return {"nav_items": navigation(user, current), "unread_count": unread_count}
+    def background_stopped():
+        # One query, only for those who can act on it (teams.services.background_stopped).
+        if "stopped" not in cache:
+            cache["stopped"] = services.background_stopped() if user.sees_all else None
+        return cache["stopped"]
+
+    return {
+        "nav_items": navigation(user, current),
+        "unread_count": unread_count,
+        "background_stopped": background_stopped,
+    }

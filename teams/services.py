@@ -6,21 +6,32 @@ other channels after commit. If the broker is down the rows stay unsent and
 """
 
 import logging
+import smtplib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from config.celery import enqueue_on_commit
 from teams.channels import SENDERS
-from teams.models import Delivery, Notification, Team, User
+from teams.models import Delivery, Heartbeat, Notification, Team, User
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+# A sender that has not finished within this time has died: its claim may be taken over.
+# Also the pause between attempts (a failed attempt keeps its claim until then).
+CLAIM_TIMEOUT = timedelta(minutes=5)
+# After this many attempts (about two hours of an SMTP outage) the delivery is given up
+# and shown to the deputy GM, who may send it again.
+MAX_ATTEMPTS = 24
+# Errors no retry can fix: refused recipients, a malformed header or address.
+PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, ValueError)
+# The periodic scan records its runs under this name (``/healthz``, the stopped-work banner).
+DELIVERY_SCAN = "deliver_pending"
+# Background work counts as stopped when that scan has not run for this long.
+STALLED_AFTER = timedelta(minutes=5)
 
 
 def notify(
@@ -83,35 +94,75 @@ def email_later(*, address: str, subject: str, body: str) -> Delivery:
     return delivery
 
 
+def delivery_claim(*, delivery_id: int, now: datetime) -> bool:
+    """Take the right to send this row: one sender at a time; a dead sender's claim expires."""
+    return (
+        Delivery.objects.filter(pk=delivery_id, sent_at__isnull=True, failed_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+        == 1
+    )
+
+
 def delivery_send(*, delivery_id: int) -> str:
     """Send one delivery: "sent", "skipped" (already sent or being sent) or "failed".
 
-    The row lock makes a second worker skip it rather than send it twice.
+    Claimed → sent → marked. The claim is a conditional update, so it holds on
+    SQLite too, and it is not released on failure: the next attempt waits for
+    the claim to expire. A crash between sending and marking therefore resends
+    at most once per timeout, with the same Message-ID.
     """
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True).filter(pk=delivery_id, sent_at__isnull=True).first()
+    now = timezone.now()
+    if not delivery_claim(delivery_id=delivery_id, now=now):
+        return "skipped"
+    delivery = Delivery.objects.get(pk=delivery_id)
+    try:
+        SENDERS[delivery.channel](delivery)
+    except Exception as exc:
+        permanent = isinstance(exc, PERMANENT_ERRORS) or delivery.attempts >= MAX_ATTEMPTS
+        logger.warning("Delivery %s failed%s: %s", delivery_id, " for good" if permanent else "", exc)
+        Delivery.objects.filter(pk=delivery_id).update(
+            last_error=repr(exc)[:2000], failed_at=timezone.now() if permanent else None
         )
-        if delivery is None:
-            return "skipped"
-        try:
-            SENDERS[delivery.channel](delivery)
-        except Exception as exc:
-            logger.warning("Delivery %s failed: %s", delivery_id, exc)
-            Delivery.objects.filter(pk=delivery_id).update(attempts=F("attempts") + 1, last_error=repr(exc)[:2000])
-            return "failed"
-        Delivery.objects.filter(pk=delivery_id).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
-        return "sent"
+        return "failed"
+    Delivery.objects.filter(pk=delivery_id).update(sent_at=timezone.now(), last_error="")
+    return "sent"
 
 
 def deliveries_pending(*, older_than: timedelta = timedelta(seconds=30)) -> list[int]:
-    """Unsent deliveries that the broker should have handled by now."""
-    cutoff = timezone.now() - older_than
+    """Unsent deliveries that the broker should have handled by now and nobody is sending."""
+    now = timezone.now()
     return list(
-        Delivery.objects.filter(sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS)
+        Delivery.objects.filter(sent_at__isnull=True, failed_at__isnull=True, created_at__lte=now - older_than)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+def delivery_retry(*, delivery_id: int) -> bool:
+    """The deputy GM sends a given-up delivery again (after fixing the address, say)."""
+    updated = Delivery.objects.failed().filter(pk=delivery_id).update(failed_at=None, claimed_at=None, attempts=0)
+    if updated:
+        from teams.tasks import deliver
+
+        enqueue_on_commit(deliver, delivery_id)
+    return updated == 1
+
+
+def heartbeat_record(*, name: str, now: datetime | None = None) -> None:
+    """Note that the periodic job ``name`` has just run."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"last_run_at": now or timezone.now()})
+
+
+def background_stopped(*, now: datetime | None = None, after: timedelta = STALLED_AFTER) -> dict | None:
+    """None while the every-minute delivery scan runs; otherwise ``{"last_run": datetime | None}``.
+
+    The scan needs beat to queue it and a worker to run it, so its heartbeat stops when either does."""
+    last = Heartbeat.objects.filter(name=DELIVERY_SCAN).values_list("last_run_at", flat=True).first()
+    if last is not None and last >= (now or timezone.now()) - after:
+        return None
+    return {"last_run": last}
 
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:

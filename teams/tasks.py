@@ -9,17 +9,18 @@ from teams import services
 from teams.models import Notification
 
 
-@shared_task(bind=True, max_retries=5, acks_late=True)
-def deliver(self, delivery_id: int) -> str:
-    result = services.delivery_send(delivery_id=delivery_id)
-    if result == "failed":
-        raise self.retry(countdown=30 * (2**self.request.retries))
-    return result
+@shared_task(acks_late=True)
+def deliver(delivery_id: int) -> str:
+    """Send one delivery at once; a failure is retried by ``deliver_pending`` when its claim expires."""
+    return services.delivery_send(delivery_id=delivery_id)
 
 
 @shared_task
 def deliver_pending() -> int:
-    """Send what the broker never delivered (it was down, or SMTP failed)."""
+    """Every minute: send what the broker never delivered (it was down, or SMTP failed).
+
+    Its run is the heartbeat of background work (``/healthz`` and the deputy GM's banner)."""
+    services.heartbeat_record(name=services.DELIVERY_SCAN)
     sent = 0
     for delivery_id in services.deliveries_pending():
         sent += services.delivery_send(delivery_id=delivery_id) == "sent"

@@ -9,4 +9,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/failed/", views.failed_deliveries, name="failed_deliveries"),
+    path("notifications/failed/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
 ]

@@ -1,12 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from teams import services
-from teams.access import get_visible_or_404, safe_url
-from teams.models import Notification
+from teams import health, services
+from teams.access import get_visible_or_404, role_required, safe_url
+from teams.models import Delivery, Notification
 from teams.registry import panels_for
+from teams.roles import Role
 
 
 @login_required
@@ -44,3 +49,26 @@ def notification_read(request, pk):
 def notifications_read_all(request):
     services.notification_mark_read(user=request.user)
     return redirect("teams:notifications")
+
+
+@role_required(Role.DEPUTY_GM)
+def failed_deliveries(request):
+    """E-mails and group messages given up for good, so none is silently dropped."""
+    page = Paginator(Delivery.objects.failed().order_by("-failed_at", "-pk"), 30).get_page(request.GET.get("page"))
+    return render(request, "teams/failed_deliveries.html", {"page": page})
+
+
+@role_required(Role.DEPUTY_GM)
+@require_POST
+def delivery_retry(request, pk):
+    if services.delivery_retry(delivery_id=pk):
+        messages.success(request, _("The notification will be sent again."))
+    return redirect("teams:failed_deliveries")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For a monitor, without login: each part ok or failed; 200 when all are ok, else 503."""
+    results = health.report()
+    return JsonResponse(results, status=200 if all(v == "ok" for v in results.values()) else 503)

@@ -3,6 +3,11 @@ and an outsider from another team; plus one user per company-wide role."""
 
 import contextlib
 import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
 
 import kombu.pools
 import pytest
@@ -118,6 +123,7 @@ def real_broker(url: str):
     previous broker is reused (and none to this one leaks into other tests).
     """
     from config.celery import app as celery_app
+    from config.celery import broker_breaker
 
     def reset_pools():
         # kombu keeps process-wide connection and producer pools keyed by URL.
@@ -126,6 +132,8 @@ def real_broker(url: str):
             celery_app._pool.force_close_all()
             celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # A failure against the previous broker must not skip publishing to this one.
+        broker_breaker.reset()
 
     keys = ("task_always_eager", "broker_url", "broker_connection_timeout", "broker_connection_retry")
     previous = {key: celery_app.conf[key] for key in keys}
@@ -147,3 +155,76 @@ def redis_url():
             pytest.fail("REDIS_URL must be set in CI: real-broker tests may not be skipped there.")
         pytest.skip("REDIS_URL not set (CI always sets it)")
     return url
+
+
+class RedisServer:
+    """A private ``redis-server`` on a free loopback port, stopped and restarted on that port
+    mid-test to make a real outage (not a mock)."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server():
+    """A real Redis of the test's own (needs ``redis-server``; CI has it, see .ci/run)."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") or os.environ.get("REDIS_URL"):
+            pytest.fail("redis-server must be installed where REDIS_URL is set: outage tests may not be skipped.")
+        pytest.skip("redis-server not installed")
+    from config.resilience import FailSoftRedisCache
+
+    FailSoftRedisCache._breakers.clear()  # an earlier test's outage on a reused port must not count
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def hung_server():
+    """A TCP server on loopback that accepts connections and never answers (a hung broker)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError, OSError):
+                held.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    stop.set()
+    thread.join(timeout=2)
+    for conn in held:
+        conn.close()
+    listener.close()

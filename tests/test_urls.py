@@ -12,6 +12,8 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    # For a monitor: ok/failed per part, nothing else (tests/teams/test_resilience_health.py).
+    "healthz",
 }
 
 

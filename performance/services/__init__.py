@@ -30,6 +30,7 @@ from performance.services.reports import (
     report_send_failed,
     report_snapshot,
     reports_due_for_sending,
+    reports_generate_missing,
     send_due_at,
 )
 from performance.services.targets import highlight_give, team_target_save
@@ -50,6 +51,7 @@ __all__ = [
     "report_snapshot",
     "report_generate",
     "report_generate_all",
+    "reports_generate_missing",
     "narrative_deadline",
     "send_due_at",
     "report_save_narrative",

@@ -21,6 +21,7 @@ from performance import selectors
 from performance.metrics import Period
 from performance.models import REPORT_TRANSITIONS, MonthlyReport, ReportEvent, ReportPhoto
 from performance.services.common import _say
+from teams.channels import stable_message_id
 from teams.editing import claim, versioned_update
 from teams.models import Team, User
 from teams.selectors import deputy_gms
@@ -63,29 +64,60 @@ def report_generate(*, team: Team, month: dt.date, user: User | None = None, reg
 
 
 def report_generate_all(*, month: dt.date) -> list[MonthlyReport]:
-    """The 1st of the month: a draft per active team for the previous month (idempotent).
+    """A draft per active team for ``month`` (idempotent).
 
     The consultant hears about the draft once, when it is first generated."""
+    month = month.replace(day=1)
+    existing = set(MonthlyReport.objects.filter(month=month).values_list("team_id", flat=True))
+    return [
+        _generate_and_announce(team=team, month=month, new=team.pk not in existing)
+        for team in Team.objects.filter(is_active=True).select_related("leader")
+    ]
+
+
+def reports_generate_missing(*, today: dt.date) -> list[MonthlyReport]:
+    """Every past month's draft that should exist and does not, from the rows, not from a calendar.
+
+    A team's reports run without gaps from its first report (or, for a team with none, from
+    last month) to last month. Run hourly, so a lost beat schedule, a stopped worker or a
+    server down on the 1st delays the drafts by an hour at most, and never skips a month.
+    Costs two queries when nothing is missing."""
+    from django.db.models import Min
+
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    first_by_team = dict(
+        MonthlyReport.objects.values("team_id").annotate(first=Min("month")).values_list("team_id", "first")
+    )
+    existing = set(
+        MonthlyReport.objects.filter(month__gte=min([last_month, *first_by_team.values()])).values_list(
+            "team_id", "month"
+        )
+    )
+    created = []
+    for team in Team.objects.filter(is_active=True).select_related("leader"):
+        month = min(first_by_team.get(team.pk, last_month), last_month)
+        while month <= last_month:
+            if (team.pk, month) not in existing:
+                created.append(_generate_and_announce(team=team, month=month, new=True))
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    return created
+
+
+def _generate_and_announce(*, team: Team, month: dt.date, new: bool) -> MonthlyReport:
     from django.urls import reverse
 
-    reports = []
-    for team in Team.objects.filter(is_active=True).select_related("leader"):
-        existed = MonthlyReport.objects.filter(team=team, month=month.replace(day=1)).exists()
-        report = report_generate(team=team, month=month)
-        reports.append(report)
-        if not existed and team.leader is not None:
-            notify(
-                recipients=[team.leader],
-                title=_say(
-                    gettext_noop("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"
-                ),
-                body=_say(
-                    gettext_noop("Add the narrative before %(when)s."),
-                    when=f"{narrative_deadline(report.month):%Y-%m-%d}",
-                ),
-                url=reverse("performance:report_detail", args=[report.pk]),
-            )
-    return reports
+    report = report_generate(team=team, month=month)
+    if new and team.leader is not None:
+        notify(
+            recipients=[team.leader],
+            title=_say(gettext_noop("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"),
+            body=_say(
+                gettext_noop("Add the narrative before %(when)s."),
+                when=f"{narrative_deadline(report.month):%Y-%m-%d}",
+            ),
+            url=reverse("performance:report_detail", args=[report.pk]),
+        )
+    return report
 
 
 def narrative_deadline(month: dt.date) -> dt.datetime:
@@ -207,6 +239,8 @@ def report_send(*, report_id: int) -> str:
             subject=subject,
             body=rendering.report_email_body(report, unapproved=unapproved),
             to=[settings.HQ_REPORT_EMAIL],
+            # The same on a resend after a crash, so headquarters sees one report, not two.
+            headers={"Message-ID": stable_message_id("monthly-report", report.pk, f"{report.month:%Y%m}")},
         )
         message.attach(f"{name}.pdf", pdf_bytes, "application/pdf")
         message.attach(f"{name}.xlsx", xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -38,9 +38,19 @@ class Notification(models.Model):
         return self.title
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def failed(self):
+        """Given up: shown to the deputy GM, who may send them again."""
+        return self.filter(failed_at__isnull=False, sent_at__isnull=True)
+
+
 class Delivery(models.Model):
     """A message to send on a channel other than the app. A row per send, so a
-    periodic scan can find what the broker never delivered."""
+    periodic scan can find what the broker never delivered.
+
+    Sending is claimed → sent → marked (teams.services.delivery_send): a claim is
+    released only by its timeout, so two workers never send the same row at once,
+    and a resend after a crash carries the same ``message_id``."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -55,15 +65,45 @@ class Delivery(models.Model):
     body = models.TextField(_("body"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         indexes = [
             models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="delivery_pending"),
+            models.Index(
+                fields=["-failed_at"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=False),
+                name="delivery_failed",
+            ),
         ]
 
     def __str__(self):
         return f"{self.channel} → {self.address}"
+
+    @property
+    def message_id(self) -> str:
+        """The e-mail's Message-ID: the same on every attempt, unique to this row."""
+        from teams.channels import stable_message_id
+
+        return stable_message_id("delivery", self.pk, f"{self.created_at:%Y%m%d%H%M%S}")
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran, so a stopped worker or beat shows (``/healthz``, banner)."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -89,13 +89,15 @@ def test_failed_smtp_is_recorded_and_retried_by_the_scan(consultant, settings, m
     def broken(*args, **kwargs):
         raise OSError("SMTP refused")
 
-    monkeypatch.setattr("teams.channels.send_mail", broken)
+    monkeypatch.setattr("teams.channels.EmailMultiAlternatives.send", broken)
     assert services.delivery_send(delivery_id=delivery.pk) == "failed"
     delivery.refresh_from_db()
     assert delivery.sent_at is None and delivery.attempts == 1 and "SMTP refused" in delivery.last_error
 
     monkeypatch.undo()
     with time_machine.travel(dt.timedelta(minutes=2)):
+        assert tasks.deliver_pending() == 0  # the failed attempt's claim holds until it expires
+    with time_machine.travel(services.CLAIM_TIMEOUT + dt.timedelta(minutes=1)):
         assert tasks.deliver_pending() == 1
     assert len(mail.outbox) == 1
 
