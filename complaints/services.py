@@ -2,12 +2,11 @@
 escalation, attachments, the weekly summary to the deputy GM."""
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -84,20 +83,13 @@ def complaint_register(
     project=None,
     call=None,
     attachments: Sequence = (),
-    submission_token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Register a complaint and route it: to the client's team (or ``team`` for a
     caller who is not a client yet), handled by the team's consultant, who is told
     at once in the app, by e-mail and in the team channel; a major incident also
     tells the deputy GM at once.
-
-    ``submission_token`` makes a double-clicked submit return the first complaint.
     """
-    if submission_token is not None:
-        existing = Complaint.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
-            return existing
     now = now or timezone.now()
     team = client.team if client is not None else team
     if team is None:
@@ -122,15 +114,9 @@ def complaint_register(
         registered_at=now,
         ack_due_at=add_minutes(now, rule["ack_minutes"], working_hours=rule["working_hours"]),
         resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
-        submission_token=submission_token,
     )
-    complaint.full_clean(exclude=["submission_token"])
-    try:
-        with transaction.atomic():
-            complaint.save()
-    except IntegrityError:
-        # The same form submitted twice at the same moment: the first one won.
-        return Complaint.objects.get(submission_token=submission_token)
+    complaint.full_clean()
+    complaint.save()
     _event(complaint, registered_by, "register", to_state=complaint.state, now=now)
     for upload in attachments:
         attachment_add(complaint=complaint, user=registered_by, upload=upload, record_event=False)
@@ -292,7 +278,7 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     candidate = Complaint(**{f.attname: getattr(complaint, f.attname) for f in Complaint._meta.concrete_fields})
     for key, value in changes.items():
         setattr(candidate, key, value)
-    candidate.full_clean(exclude=["submission_token"], validate_unique=False)
+    candidate.full_clean(validate_unique=False)
     _save_versioned(complaint, version, changes)
     labels = ", ".join(str(Complaint._meta.get_field(k).verbose_name) for k in changes)
     _event(complaint, user, "edit", comment=_("Changed: %(fields)s") % {"fields": labels})

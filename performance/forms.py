@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from performance.models import Highlight, MonthlyReport, TeamTarget
+from teams.forms import Form, ModelForm, SubmitOnce
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -70,7 +71,7 @@ class ReturnForm(VersionForm):
     comment = forms.CharField(label=_("Why it goes back"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TeamTargetForm(forms.ModelForm):
+class TeamTargetForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -78,7 +79,7 @@ class TeamTargetForm(forms.ModelForm):
         fields = ["signings", "contract_value", "complaint_closure", "satisfaction"]
 
 
-class HighlightForm(forms.ModelForm):
+class HighlightForm(SubmitOnce, ModelForm):
     class Meta:
         model = Highlight
         fields = ["member", "title", "story"]
@@ -99,7 +100,7 @@ class NarrativeForm(VersionForm):
     )
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(SubmitOnce, Form):
     image = forms.FileField(label=_("Photo"), help_text=_("JPEG or PNG."))
     caption = forms.CharField(label=_("Caption"), max_length=200)
 

@@ -21,6 +21,7 @@ from teams.access import get_visible_or_404, role_required
 from teams.exports import xlsx_response
 from teams.models import Team
 from teams.pagination import CappedPaginator
+from teams.submissions import submit_once
 
 # Projects on the client's timeline (newest first).
 PROJECTS_SHOWN = 20
@@ -86,7 +87,11 @@ def client_create(request):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            client = services.client_create(created_by=request.user, data={**data, "team": request.user.team})
+            client = submit_once(
+                request,
+                form,
+                lambda: services.client_create(created_by=request.user, data={**data, "team": request.user.team}),
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

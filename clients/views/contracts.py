@@ -13,6 +13,7 @@ from clients.forms import AttachmentForm, ContractForm, PaymentForm
 from clients.models import Client, Contract, ContractAttachment, PaymentStage
 from clients.views.common import MANAGERS, SALES, _apply_errors
 from teams.access import get_visible_or_404, role_required
+from teams.submissions import submit_once
 
 
 @role_required(SALES)
@@ -26,7 +27,9 @@ def contract_sign(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            contract = services.contract_sign(client=client, by=request.user, data=data)
+            contract = submit_once(
+                request, form, lambda: services.contract_sign(client=client, by=request.user, data=data)
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -86,7 +89,11 @@ def payment_edit(request, pk, payment_pk=None):
     payment = get_object_or_404(PaymentStage, pk=payment_pk, contract=contract) if payment_pk else None
     form = PaymentForm(request.POST or None, instance=payment)
     if request.method == "POST" and form.is_valid():
-        services.payment_save(contract=contract, by=request.user, payment=payment, **form.cleaned_data)
+        submit_once(
+            request,
+            form,
+            lambda: services.payment_save(contract=contract, by=request.user, payment=payment, **form.cleaned_data),
+        )
         messages.success(request, _("Payment saved."))
         return redirect("clients:contract_detail", pk=contract.pk)
     return render(request, "clients/payment_form.html", {"form": form, "contract": contract, "payment": payment})
@@ -98,8 +105,12 @@ def contract_attach(request, pk):
     contract = get_visible_or_404(Contract, request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        services.contract_attach(
-            contract=contract, by=request.user, upload=form.cleaned_data["file"], content_type=form.content_type
+        submit_once(
+            request,
+            form,
+            lambda: services.contract_attach(
+                contract=contract, by=request.user, upload=form.cleaned_data["file"], content_type=form.content_type
+            ),
         )
         messages.success(request, _("File attached."))
     else:

@@ -23,6 +23,7 @@ from performance.views.common import LEADERS, PAGE_SIZE, _int_or_404, _today
 from teams.access import get_visible_or_404, role_required
 from teams.models import Team
 from teams.roles import Role
+from teams.submissions import submit_once
 
 
 @role_required(*LEADERS)
@@ -99,8 +100,15 @@ def report_photo_add(request, pk):
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.report_add_photo(
-                report=report, user=request.user, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
+            submit_once(
+                request,
+                form,
+                lambda: services.report_add_photo(
+                    report=report,
+                    user=request.user,
+                    image=form.cleaned_data["image"],
+                    caption=form.cleaned_data["caption"],
+                ),
             )
         except ValidationError as exc:
             for error in exc.messages:

@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from projects.services import StaleEdit
+from teams.forms import SubmitOnce
 from teams.roles import Role
+from teams.submissions import submit_once
 
 # Who opens project pages at all (scoping then decides which projects).
 VIEW_ROLES = {
@@ -44,11 +46,15 @@ def add_errors(form, exc: ValidationError) -> None:
 def form_page(request, *, project, form, title, tab, save, back=None, extra=None):
     """Validate ``form`` on POST, call ``save(cleaned_data)`` (a service), redirect to the tab.
 
+    A create form (``SubmitOnce``) saves once however often it is sent.
     Errors from the service (rules, a stale edit) come back on the form with what the user typed.
     """
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            if isinstance(form, SubmitOnce):
+                submit_once(request, form, lambda: save(form.cleaned_data))
+            else:
+                save(form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         except StaleEdit:

@@ -20,6 +20,7 @@ from teams.access import get_visible_or_404, role_required
 from teams.exports import xlsx_response
 from teams.models import Team
 from teams.roles import Role
+from teams.submissions import submit_once
 
 
 @role_required(VIEW_ROLES)
@@ -138,7 +139,7 @@ def project_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                save(form.cleaned_data)
+                holder["project"] = submit_once(request, form, lambda: save(form.cleaned_data) or holder["project"])
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

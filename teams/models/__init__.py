@@ -1,5 +1,6 @@
 from teams.models.calendar import CalendarDay
 from teams.models.notifications import Delivery, Notification
 from teams.models.staff import Team, User
+from teams.models.submissions import Submission
 
-__all__ = ["CalendarDay", "Delivery", "Notification", "Team", "User"]
+__all__ = ["CalendarDay", "Delivery", "Notification", "Submission", "Team", "User"]
