@@ -3,12 +3,14 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from clients.models import ARCHIVE_DOCUMENTS, Client, Contract, FollowUpVisit, LostReason, PaymentStage
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
 from teams.phones import normalize_phone, validate_phone
 from teams.roles import Role
+from teams.uploads import image_format
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -154,15 +156,10 @@ class AttachmentForm(SubmitOnce, Form):
         if head == b"%PDF-":
             self.content_type = "application/pdf"
             return upload
-        from PIL import Image
-
-        try:
-            image = Image.open(upload)
-            image.verify()
-            self.content_type = Image.MIME.get(image.format, "image/jpeg")
-        except Exception:
-            raise forms.ValidationError(_("Upload a PDF or an image.")) from None
-        upload.seek(0)
+        kind = image_format(upload, upload.name)
+        if kind is None:
+            raise forms.ValidationError(_("Upload a PDF or an image."))
+        self.content_type = Image.MIME.get(kind, "image/jpeg")
         return upload
 
 

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from complaints.models import Complaint
 from complaints.services import EDITABLE_FIELDS
@@ -12,6 +11,7 @@ from projects.models import Project
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import Team, User
 from teams.phones import normalize_phone, validate_phone
+from teams.uploads import image_format
 
 
 def lookup_as_you_type(field) -> None:
@@ -46,13 +46,7 @@ def validate_attachment(upload) -> str:
     if head == b"%PDF-":
         content_type = "application/pdf"
     else:
-        try:
-            with Image.open(upload) as image:
-                kind = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            kind = None
-        upload.seek(0)
+        kind = image_format(upload, upload.name)
         if kind not in IMAGE_TYPES:
             raise ValidationError(_("%(name)s is not a photo or a PDF."), params={"name": upload.name})
         content_type = IMAGE_TYPES[kind]

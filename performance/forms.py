@@ -1,10 +1,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from performance.models import Highlight, MonthlyReport, TeamTarget
 from teams.forms import Form, ModelForm, SubmitOnce
+from teams.uploads import image_format
 
 
 class VersionForm(Form):
@@ -106,22 +108,13 @@ class PhotoForm(SubmitOnce, Form):
 
     def clean_image(self):
         """A real JPEG or PNG (checked by content, not by name) within the size limit."""
-        from django.conf import settings
-        from PIL import Image
-
         upload = self.cleaned_data["image"]
         if upload.size > settings.ATTACHMENT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
             )
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-                kind = image.format
-        except Exception as exc:
-            raise forms.ValidationError(_("This is not a JPEG or PNG image.")) from exc
+        kind = image_format(upload, upload.name)
         if kind not in ("JPEG", "PNG"):
             raise forms.ValidationError(_("This is not a JPEG or PNG image."))
-        upload.seek(0)
         upload.name = "photo." + ("jpg" if kind == "JPEG" else "png")
         return upload

@@ -105,14 +105,18 @@ def contract_attach(request, pk):
     contract = get_visible_or_404(Contract, request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        submit_once(
-            request,
-            form,
-            lambda: services.contract_attach(
-                contract=contract, by=request.user, upload=form.cleaned_data["file"], content_type=form.content_type
-            ),
-        )
-        messages.success(request, _("File attached."))
+        try:
+            submit_once(
+                request,
+                form,
+                lambda: services.contract_attach(
+                    contract=contract, by=request.user, upload=form.cleaned_data["file"], content_type=form.content_type
+                ),
+            )
+        except ValidationError as exc:  # the disk is full, say
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("File attached."))
     else:
         messages.error(request, " ".join(form.errors.get("file", [])))
     return redirect("clients:contract_detail", pk=contract.pk)
