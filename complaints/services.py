@@ -105,7 +105,7 @@ def complaint_register(
         project=project,
         call=call,
         registered_by=registered_by,
-        handler=team.leader,
+        handler=team.responsible(),
         channel=channel,
         category=category,
         severity=severity,
@@ -131,7 +131,15 @@ def complaint_register(
         "due": timezone.localtime(complaint.ack_due_at).strftime("%Y-%m-%d %H:%M"),
         "text": complaint.description[:300],
     }
-    notify(recipients=[team.leader], title=title, body=body, url=_url(complaint), team_channel=team)
+    if team.leader_is_away and complaint.handler is not None:
+        # Said in the message, so the stand-in knows why it came to them and the team sees who has it.
+        body = (
+            _("%(team)s has no active leader (%(leader)s has left): %(handler)s handles this complaint.")
+            % {"team": team.name, "leader": team.leader or "—", "handler": complaint.handler}
+            + "\n"
+            + body
+        )
+    notify(recipients=[complaint.handler], title=title, body=body, url=_url(complaint), team_channel=team)
     if complaint.is_major:
         notify(
             recipients=deputy_gms(),
@@ -221,7 +229,7 @@ def complaint_transition(
         title = (_("Complaint #%(pk)s resolved") if action == "resolve" else _("Complaint #%(pk)s reopened")) % {
             "pk": complaint.pk
         }
-        people = [complaint.team.leader, complaint.handler, *complaint.helpers.all()]
+        people = [complaint.team.responsible(), complaint.handler, *complaint.helpers.all()]
         notify(recipients=[p for p in people if p and p.pk != user.pk], title=title, body=comment, url=_url(complaint))
     return complaint
 
@@ -381,7 +389,7 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
                         if kind == "ack"
                         else _("Complaint #%(pk)s (%(name)s) was due to be resolved at %(due)s")
                     ) % args
-                    recipients = [complaint.handler or complaint.team.leader]
+                    recipients = [complaint.team.responsible(preferred=complaint.handler)]
                 else:
                     if gms is None:
                         gms = deputy_gms()

@@ -72,9 +72,9 @@ def report_generate_all(*, month: dt.date) -> list[MonthlyReport]:
         existed = MonthlyReport.objects.filter(team=team, month=month.replace(day=1)).exists()
         report = report_generate(team=team, month=month)
         reports.append(report)
-        if not existed and team.leader is not None:
+        if not existed and team.responsible() is not None:
             notify(
-                recipients=[team.leader],
+                recipients=[team.responsible()],
                 title=_say(
                     gettext_noop("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"
                 ),
