@@ -217,7 +217,7 @@ class LoanForm(SubmitOnce, Form):
     due_back = forms.DateField(label=_("Due back"), required=False, widget=DATE)
 
 
-class ImportForm(SubmitOnce, Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def clean_file(self):
