@@ -3,16 +3,19 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from clients.models import ARCHIVE_DOCUMENTS, Client, Contract, FollowUpVisit, LostReason, PaymentStage
+from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
 from teams.phones import normalize_phone, validate_phone
 from teams.roles import Role
+from teams.uploads import image_format
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(SubmitOnce, ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -65,18 +68,18 @@ class ClientForm(forms.ModelForm):
         pass
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     stage = forms.ChoiceField(choices=Client.Stage.choices)
     measured_on = forms.DateField(label=_("Site measured on"), required=False, widget=DATE)
 
 
-class LostForm(forms.Form):
+class LostForm(Form):
     reason = forms.ModelChoiceField(label=_("Reason"), queryset=LostReason.objects.filter(is_active=True))
     competitor = forms.CharField(label=_("Competitor"), max_length=80, required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class TierForm(forms.Form):
+class TierForm(Form):
     tier = forms.ChoiceField(
         label=_("Value tier"), choices=[("", _("By the rule"))] + list(Client.Tier.choices), required=False
     )
@@ -89,7 +92,7 @@ class TierForm(forms.Form):
         return data
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(SubmitOnce, ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -134,14 +137,14 @@ class ContractForm(forms.ModelForm):
         return number
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(SubmitOnce, ModelForm):
     class Meta:
         model = PaymentStage
         fields = ["name", "amount", "due_condition", "paid_date"]
         widgets = {"paid_date": DATE}
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(SubmitOnce, Form):
     file = forms.FileField(label=_("Scanned contract (PDF or image)"))
 
     def clean_file(self):
@@ -153,19 +156,14 @@ class AttachmentForm(forms.Form):
         if head == b"%PDF-":
             self.content_type = "application/pdf"
             return upload
-        from PIL import Image
-
-        try:
-            image = Image.open(upload)
-            image.verify()
-            self.content_type = Image.MIME.get(image.format, "image/jpeg")
-        except Exception:
-            raise forms.ValidationError(_("Upload a PDF or an image.")) from None
-        upload.seek(0)
+        kind = image_format(upload, upload.name)
+        if kind is None:
+            raise forms.ValidationError(_("Upload a PDF or an image."))
+        self.content_type = Image.MIME.get(kind, "image/jpeg")
         return upload
 
 
-class VisitRecordForm(forms.ModelForm):
+class VisitRecordForm(ModelForm):
     satisfaction = forms.TypedChoiceField(
         label=_("Satisfaction (1–5)"),
         choices=[("", "-"), (5, "5 ★★★★★"), (4, "4 ★★★★"), (3, "3 ★★★"), (2, "2 ★★"), (1, "1 ★")],
@@ -190,18 +188,18 @@ class VisitRecordForm(forms.ModelForm):
         pass
 
 
-class VisitCreateForm(forms.Form):
+class VisitCreateForm(SubmitOnce, Form):
     point = forms.CharField(label=_("Visit point"), max_length=100)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     channel = forms.ChoiceField(label=_("Channel"), choices=FollowUpVisit.Channel.choices)
 
 
-class LostReportForm(forms.Form):
+class LostReportForm(Form):
     conclusions = forms.CharField(label=_("Conclusions"), widget=forms.Textarea(attrs={"rows": 4}))
     actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(SubmitOnce, Form):
     documents = forms.MultipleChoiceField(
         label=_("Documents handed over"), choices=ARCHIVE_DOCUMENTS, widget=forms.CheckboxSelectMultiple
     )
@@ -209,17 +207,17 @@ class HandoverForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ReceiveForm(forms.Form):
+class ReceiveForm(Form):
     shelf_mark = forms.CharField(label=_("Shelf mark"), max_length=40, required=False)
 
 
-class LoanForm(forms.Form):
+class LoanForm(SubmitOnce, Form):
     borrower = forms.CharField(label=_("Borrowed by"), max_length=60)
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
     due_back = forms.DateField(label=_("Due back"), required=False, widget=DATE)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def clean_file(self):

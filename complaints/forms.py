@@ -1,18 +1,17 @@
-import uuid
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from complaints.models import Complaint
 from complaints.services import EDITABLE_FIELDS
 from projects.models import Project
+from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import Team, User
 from teams.phones import normalize_phone, validate_phone
+from teams.uploads import image_format
 
 
 def lookup_as_you_type(field) -> None:
@@ -47,13 +46,7 @@ def validate_attachment(upload) -> str:
     if head == b"%PDF-":
         content_type = "application/pdf"
     else:
-        try:
-            with Image.open(upload) as image:
-                kind = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            kind = None
-        upload.seek(0)
+        kind = image_format(upload, upload.name)
         if kind not in IMAGE_TYPES:
             raise ValidationError(_("%(name)s is not a photo or a PDF."), params={"name": upload.name})
         content_type = IMAGE_TYPES[kind]
@@ -92,13 +85,12 @@ class PhoneField(forms.CharField):
         return value
 
 
-class ComplaintRegisterForm(forms.Form):
+class ComplaintRegisterForm(SubmitOnce, Form):
     """投诉登记表. Required: what a clerk always knows (caller, phone, channel,
     category, description; the team when the caller is not a client)."""
 
     client = forms.IntegerField(required=False, widget=forms.HiddenInput)
     call = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    token = forms.UUIDField(widget=forms.HiddenInput)
     caller_name = forms.CharField(label=_("Caller name"), max_length=60)
     caller_phone = PhoneField(label=_("Caller phone"), max_length=20)
     channel = forms.ChoiceField(label=_("Channel"), choices=Complaint.Channel.choices)
@@ -137,8 +129,6 @@ class ComplaintRegisterForm(forms.Form):
         self.fields["project"].queryset = (
             Project.objects.filter(client_id=client_id) if client_id else Project.objects.none()
         )
-        if not self.is_bound and "token" not in self.initial:
-            self.initial["token"] = uuid.uuid4()
 
     def clean_client(self):
         client_id = self.cleaned_data.get("client")
@@ -162,7 +152,7 @@ class ComplaintRegisterForm(forms.Form):
         return cleaned
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     cause_category = forms.ChoiceField(label=_("Cause"), choices=[("", "---------"), *Complaint.Cause.choices])
@@ -177,7 +167,7 @@ class ResolveForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -186,15 +176,15 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CommentForm(forms.Form):
+class CommentForm(SubmitOnce, Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(SubmitOnce, Form):
     attachments = MultipleFileField(label=_("Photos or PDF"))
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none(), required=False)
     helpers = forms.ModelMultipleChoiceField(
@@ -214,7 +204,7 @@ class AssignForm(forms.Form):
             self.fields["helpers"].widget.choices = choices
 
 
-class ComplaintEditForm(forms.ModelForm):
+class ComplaintEditForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     caller_phone = PhoneField(label=_("Caller phone"), max_length=20)
 
@@ -227,7 +217,7 @@ class ComplaintEditForm(forms.ModelForm):
         }
 
 
-class SummaryPeriodForm(forms.Form):
+class SummaryPeriodForm(Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -160,8 +160,6 @@ class Complaint(models.Model):
     resolve_escalated_at = models.DateTimeField(_("resolution escalated"), null=True, blank=True)
     # Optimistic locking: every write checks and bumps it.
     version = models.PositiveIntegerField(_("version"), default=1)
-    # The registration form's one-time token: a double-clicked submit creates one complaint.
-    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
 
     objects = ComplaintQuerySet.as_manager()
 

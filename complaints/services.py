@@ -2,12 +2,11 @@
 escalation, attachments, the weekly summary to the deputy GM."""
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,20 +75,13 @@ def complaint_register(
     project=None,
     call=None,
     attachments: Sequence = (),
-    submission_token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Register a complaint and route it: to the client's team (or ``team`` for a
     caller who is not a client yet), handled by the team's consultant, who is told
     at once in the app, by e-mail and in the team channel; a major incident also
     tells the deputy GM at once.
-
-    ``submission_token`` makes a double-clicked submit return the first complaint.
     """
-    if submission_token is not None:
-        existing = Complaint.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
-            return existing
     now = now or timezone.now()
     team = client.team if client is not None else team
     if team is None:
@@ -105,7 +97,7 @@ def complaint_register(
         project=project,
         call=call,
         registered_by=registered_by,
-        handler=team.leader,
+        handler=team.responsible(),
         channel=channel,
         category=category,
         severity=severity,
@@ -114,15 +106,9 @@ def complaint_register(
         registered_at=now,
         ack_due_at=add_minutes(now, rule["ack_minutes"], working_hours=rule["working_hours"]),
         resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
-        submission_token=submission_token,
     )
-    complaint.full_clean(exclude=["submission_token"])
-    try:
-        with transaction.atomic():
-            complaint.save()
-    except IntegrityError:
-        # The same form submitted twice at the same moment: the first one won.
-        return Complaint.objects.get(submission_token=submission_token)
+    complaint.full_clean()
+    complaint.save()
     _event(complaint, registered_by, "register", to_state=complaint.state, now=now)
     for upload in attachments:
         attachment_add(complaint=complaint, user=registered_by, upload=upload, record_event=False)
@@ -137,7 +123,15 @@ def complaint_register(
         "due": timezone.localtime(complaint.ack_due_at).strftime("%Y-%m-%d %H:%M"),
         "text": complaint.description[:300],
     }
-    notify(recipients=[team.leader], title=title, body=body, url=_url(complaint), team_channel=team)
+    if team.leader_is_away and complaint.handler is not None:
+        # Said in the message, so the stand-in knows why it came to them and the team sees who has it.
+        body = (
+            _("%(team)s has no active leader (%(leader)s has left): %(handler)s handles this complaint.")
+            % {"team": team.name, "leader": team.leader or "—", "handler": complaint.handler}
+            + "\n"
+            + body
+        )
+    notify(recipients=[complaint.handler], title=title, body=body, url=_url(complaint), team_channel=team)
     if complaint.is_major:
         notify(
             recipients=deputy_gms(),
@@ -215,7 +209,7 @@ def complaint_transition(
         title = (_("Complaint #%(pk)s resolved") if action == "resolve" else _("Complaint #%(pk)s reopened")) % {
             "pk": complaint.pk
         }
-        people = [complaint.team.leader, complaint.handler, *complaint.helpers.all()]
+        people = [complaint.team.responsible(), complaint.handler, *complaint.helpers.all()]
         notify(recipients=[p for p in people if p and p.pk != user.pk], title=title, body=comment, url=_url(complaint))
     return complaint
 
@@ -272,7 +266,7 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     candidate = Complaint(**{f.attname: getattr(complaint, f.attname) for f in Complaint._meta.concrete_fields})
     for key, value in changes.items():
         setattr(candidate, key, value)
-    candidate.full_clean(exclude=["submission_token"], validate_unique=False)
+    candidate.full_clean(validate_unique=False)
     versioned_update(complaint, fields=changes, expected_version=version)
     labels = ", ".join(str(Complaint._meta.get_field(k).verbose_name) for k in changes)
     _event(complaint, user, "edit", comment=_("Changed: %(fields)s") % {"fields": labels})
@@ -374,7 +368,7 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
                         if kind == "ack"
                         else _("Complaint #%(pk)s (%(name)s) was due to be resolved at %(due)s")
                     ) % args
-                    recipients = [complaint.handler or complaint.team.leader]
+                    recipients = [complaint.team.responsible(preferred=complaint.handler)]
                 else:
                     if gms is None:
                         gms = list(deputy_gms())

@@ -30,6 +30,7 @@ from teams.exports import xlsx_response
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
+from teams.submissions import submit_once
 
 COMPLAINT_ROLES = TEAM_ROLES | {Role.DEPUTY_GM, Role.FRONT_DESK}
 SUMMARY_ROLES = (Role.DEPUTY_GM, Role.FRONT_DESK)
@@ -111,21 +112,24 @@ def complaint_register(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                complaint = services.complaint_register(
-                    registered_by=request.user,
-                    caller_name=data["caller_name"],
-                    caller_phone=data["caller_phone"],
-                    channel=data["channel"],
-                    category=data["category"],
-                    severity=data["severity"],
-                    description=data["description"],
-                    demand=data["demand"],
-                    client=data["client"],
-                    team=data["team"],
-                    project=data["project"],
-                    call=data["call"],
-                    attachments=data["attachments"],
-                    submission_token=data["token"],
+                complaint = submit_once(
+                    request,
+                    form,
+                    lambda: services.complaint_register(
+                        registered_by=request.user,
+                        caller_name=data["caller_name"],
+                        caller_phone=data["caller_phone"],
+                        channel=data["channel"],
+                        category=data["category"],
+                        severity=data["severity"],
+                        description=data["description"],
+                        demand=data["demand"],
+                        client=data["client"],
+                        team=data["team"],
+                        project=data["project"],
+                        call=data["call"],
+                        attachments=data["attachments"],
+                    ),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -359,7 +363,13 @@ def complaint_comment(request, pk):
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.complaint_comment(complaint=complaint, user=request.user, comment=form.cleaned_data["comment"])
+        submit_once(
+            request,
+            form,
+            lambda: services.complaint_comment(
+                complaint=complaint, user=request.user, comment=form.cleaned_data["comment"]
+            ),
+        )
         messages.success(request, _("Comment added to the timeline."))
         return redirect("complaints:detail", pk=pk)
     return render(request, "complaints/detail.html", _detail_context(request, complaint, comment_form=form))
@@ -373,10 +383,18 @@ def complaint_attach(request, pk):
         raise Http404
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        for upload in form.cleaned_data["attachments"]:
-            services.attachment_add(complaint=complaint, user=request.user, upload=upload)
-        messages.success(request, _("Attachment added."))
-        return redirect("complaints:detail", pk=pk)
+
+        def attach():
+            for upload in form.cleaned_data["attachments"]:
+                services.attachment_add(complaint=complaint, user=request.user, upload=upload)
+
+        try:
+            submit_once(request, form, attach)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attachment added."))
+            return redirect("complaints:detail", pk=pk)
     return render(request, "complaints/detail.html", _detail_context(request, complaint, attachment_form=form))
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import MeetingAttendance, MeetingSchedule, Training
+from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,16 +16,16 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name}（{obj.get_role_display()}）"
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(SubmitOnce, Form):
     text = forms.CharField(label=_("Topic"), max_length=300, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(Form):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(SubmitOnce, Form):
     text = forms.CharField(label=_("Action"), max_length=300)
     owner = MemberChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_INPUT)
@@ -34,7 +35,7 @@ class ActionItemForm(forms.Form):
         self.fields["owner"].queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by("full_name")
 
 
-class ChairSwapForm(forms.Form):
+class ChairSwapForm(Form):
     to_chair = MemberChoiceField(label=_("New chair"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
@@ -43,7 +44,7 @@ class ChairSwapForm(forms.Form):
         self.fields["to_chair"].queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by("full_name")
 
 
-class AttendanceRowForm(forms.Form):
+class AttendanceRowForm(Form):
     """One member's line of the roll call; prefixed with the member's id."""
 
     status = forms.ChoiceField(
@@ -52,7 +53,7 @@ class AttendanceRowForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(SubmitOnce, Form):
     member = MemberChoiceField(label=_("Member"), queryset=User.objects.none())
     start_date = forms.DateField(label=_("From"), widget=DATE_INPUT)
     end_date = forms.DateField(label=_("Until"), widget=DATE_INPUT)
@@ -85,7 +86,7 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(ModelForm):
     weekdays = forms.MultipleChoiceField(
         label=_("Meeting days"),
         choices=WEEKDAY_CHOICES,
@@ -108,7 +109,7 @@ class ScheduleForm(forms.ModelForm):
         return "".join(sorted(self.cleaned_data["weekdays"]))
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(SubmitOnce, ModelForm):
     class Meta:
         model = Training
         fields = ["topic", "trainer", "trainer_kind", "date", "start_time", "place", "team", "audience", "description"]
@@ -123,7 +124,7 @@ class TrainingForm(forms.ModelForm):
             self.fields["team"].empty_label = None
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     rating = forms.TypedChoiceField(
         label=_("Rating"),
         coerce=int,

@@ -146,7 +146,25 @@ def meetings_plan(*, today: dt.date | None = None, ahead: int = PLAN_AHEAD) -> i
             meeting_for_day(team=team, date=date, schedule=schedule)
         created += Meeting.objects.filter(team=team, date__gte=today).count() - before
         _drop_cancelled(team=team, schedule=schedule, today=today)
+        _replace_departed_chairs(team=team, today=today)
     return created
+
+
+def _replace_departed_chairs(*, team: Team, today: dt.date) -> None:
+    """A planned meeting whose chair has left passes to the next active member in the rotation."""
+    orphaned = Meeting.objects.filter(team=team, date__gte=today, held=False, chair__is_active=False)
+    members = None
+    for meeting in orphaned.select_related("chair"):
+        members = members if members is not None else selectors.rotation_members(team=team)
+        departed = meeting.chair
+        meeting.chair = rotation_pick(
+            members=members, after=departed, on_leave=selectors.members_on_leave(team=team, date=meeting.date)
+        )
+        meeting.save(update_fields=["chair"])
+        if meeting.chair is not None:
+            ChairSwap.objects.create(
+                meeting=meeting, from_chair=departed, to_chair=meeting.chair, reason=_("Has left the company")
+            )
 
 
 def _drop_cancelled(*, team: Team, schedule: MeetingSchedule, today: dt.date) -> None:
@@ -374,7 +392,7 @@ def meeting_record_attendance(
         for row in unexcused:
             if claim(row, "flagged_at", now):
                 flagged.append(row)
-        leader = meeting.team.leader
+        leader = meeting.team.responsible()
         if flagged and leader is not None:
             notify(
                 recipients=[leader],

@@ -16,6 +16,7 @@ from teams.access import get_visible_or_404, role_required
 from teams.exports import xlsx_response
 from teams.models import User
 from teams.roles import Role
+from teams.submissions import submit_once
 
 
 def _training(request, pk) -> Training:
@@ -69,7 +70,10 @@ def training_edit(request, pk=None):
         raise PermissionDenied
     form = forms.TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
-        training = training_services.training_save(training=form.instance, by=request.user)
+        saved = submit_once(
+            request, form, lambda: training_services.training_save(training=form.instance, by=request.user)
+        )
+        training = saved or form.instance
         messages.success(request, _("Training saved."))
         return redirect("meetings:training_detail", pk=training.pk)
     return render(request, "meetings/training/form.html", {"form": form, "training": training if pk else None})

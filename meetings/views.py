@@ -19,6 +19,7 @@ from teams.forms import add_service_errors
 from teams.models import Team
 from teams.registry import panels_for
 from teams.roles import TEAM_ROLES, Role
+from teams.submissions import submit_once
 
 MEETING_ROLES = frozenset(TEAM_ROLES | {Role.DEPUTY_GM})
 
@@ -117,7 +118,11 @@ def agenda_add(request, pk):
     form = forms.AgendaItemForm(request.POST)
     if form.is_valid():
         try:
-            services.agenda_item_add(meeting=meeting, author=request.user, text=form.cleaned_data["text"])
+            submit_once(
+                request,
+                form,
+                lambda: services.agenda_item_add(meeting=meeting, author=request.user, text=form.cleaned_data["text"]),
+            )
             form = forms.AgendaItemForm()
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -221,7 +226,9 @@ def action_item_add(request, pk):
     form = forms.ActionItemForm(request.POST, members=members)
     if form.is_valid():
         try:
-            services.action_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
+            submit_once(
+                request, form, lambda: services.action_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -364,7 +371,7 @@ def leave_add(request):
     form = forms.LeaveForm(request.POST, members=members)
     if form.is_valid():
         try:
-            services.leave_record(by=request.user, **form.cleaned_data)
+            submit_once(request, form, lambda: services.leave_record(by=request.user, **form.cleaned_data))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:

@@ -1,12 +1,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from performance.models import Highlight, MonthlyReport, TeamTarget
+from teams.forms import Form, ModelForm, SubmitOnce
+from teams.uploads import image_format
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -70,7 +73,7 @@ class ReturnForm(VersionForm):
     comment = forms.CharField(label=_("Why it goes back"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TeamTargetForm(forms.ModelForm):
+class TeamTargetForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -78,7 +81,7 @@ class TeamTargetForm(forms.ModelForm):
         fields = ["signings", "contract_value", "complaint_closure", "satisfaction"]
 
 
-class HighlightForm(forms.ModelForm):
+class HighlightForm(SubmitOnce, ModelForm):
     class Meta:
         model = Highlight
         fields = ["member", "title", "story"]
@@ -99,28 +102,19 @@ class NarrativeForm(VersionForm):
     )
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(SubmitOnce, Form):
     image = forms.FileField(label=_("Photo"), help_text=_("JPEG or PNG."))
     caption = forms.CharField(label=_("Caption"), max_length=200)
 
     def clean_image(self):
         """A real JPEG or PNG (checked by content, not by name) within the size limit."""
-        from django.conf import settings
-        from PIL import Image
-
         upload = self.cleaned_data["image"]
         if upload.size > settings.ATTACHMENT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
             )
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-                kind = image.format
-        except Exception as exc:
-            raise forms.ValidationError(_("This is not a JPEG or PNG image.")) from exc
+        kind = image_format(upload, upload.name)
         if kind not in ("JPEG", "PNG"):
             raise forms.ValidationError(_("This is not a JPEG or PNG image."))
-        upload.seek(0)
         upload.name = "photo." + ("jpg" if kind == "JPEG" else "png")
         return upload

@@ -23,6 +23,7 @@ from projects.models import (
     TechnicalDisclosure,
 )
 from projects.uploads import process_upload
+from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
 from teams.roles import Role
 
@@ -63,11 +64,11 @@ def _team_members(team, *roles):
     return User.objects.filter(team=team, is_active=True, role__in=roles).order_by("full_name")
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(SubmitOnce, ModelForm):
     """The consultant's form: name, address, dates and the people assigned."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -117,11 +118,11 @@ class ConstructionPlanForm(VersionedForm):
     )
 
 
-class ScheduleTemplateForm(forms.Form):
+class ScheduleTemplateForm(Form):
     start = forms.DateField(label=_("construction starts on"), widget=DATE)
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -136,7 +137,7 @@ class PhaseForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
 
-class PhaseAddForm(forms.Form):
+class PhaseAddForm(SubmitOnce, Form):
     """Add a phase to one project's schedule: from the template, or a custom one by name."""
 
     template = forms.ModelChoiceField(
@@ -188,7 +189,7 @@ class PhaseAddForm(forms.Form):
         return data
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(SubmitOnce, ModelForm):
     files = FilesField(label=_("files (photos or PDF)"))
 
     class Meta:
@@ -197,7 +198,7 @@ class PlanForm(forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
 
-class PlanAnswerForm(forms.Form):
+class PlanAnswerForm(Form):
     confirmed = forms.TypedChoiceField(
         label=_("client's answer"),
         choices=[("yes", _("Confirmed")), ("no", _("Changes wanted"))],
@@ -209,7 +210,7 @@ class PlanAnswerForm(forms.Form):
     notes = forms.CharField(label=_("client's notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(SubmitOnce, ModelForm):
     class Meta:
         model = DesignConsultation
         fields = ["date", "question", "answer"]
@@ -220,7 +221,7 @@ class ConsultationForm(forms.ModelForm):
         }
 
 
-class DrawingTaskForm(forms.ModelForm):
+class DrawingTaskForm(SubmitOnce, ModelForm):
     class Meta:
         model = DrawingTask
         fields = ["kind", "title", "assignee", "deadline", "notes"]
@@ -231,12 +232,12 @@ class DrawingTaskForm(forms.ModelForm):
         self.fields["assignee"].queryset = _team_members(project.team, Role.ASSISTANT_DESIGNER, Role.DESIGNER)
 
 
-class DeliverForm(forms.Form):
+class DeliverForm(SubmitOnce, Form):
     files = FilesField(label=_("drawing files (photos or PDF)"), required=True)
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ReviseForm(forms.Form):
+class ReviseForm(SubmitOnce, Form):
     deadline = forms.DateField(label=_("deadline"), widget=DATE)
     reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
     review = forms.ModelChoiceField(label=_("from design review"), queryset=DesignReview.objects.none(), required=False)
@@ -246,7 +247,7 @@ class ReviseForm(forms.Form):
         self.fields["review"].queryset = project.reviews.all()
 
 
-class ReviewRevisionForm(forms.Form):
+class ReviewRevisionForm(SubmitOnce, Form):
     """Open a revision task from a design review's opinion."""
 
     drawing = forms.ModelChoiceField(label=_("drawing to revise"), queryset=DrawingTask.objects.none())
@@ -259,7 +260,7 @@ class ReviewRevisionForm(forms.Form):
         self.fields["drawing"].label_from_instance = lambda d: f"{d.title} · {d.assignee}"
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(SubmitOnce, ModelForm):
     class Meta:
         model = DesignReview
         fields = ["date", "attendees", "other_attendees", "opinions", "decisions"]
@@ -275,7 +276,7 @@ class ReviewForm(forms.ModelForm):
         self.fields["attendees"].queryset = User.objects.filter(team=project.team, is_active=True)
 
 
-class BudgetRequestForm(forms.ModelForm):
+class BudgetRequestForm(SubmitOnce, ModelForm):
     class Meta:
         model = BudgetRequest
         fields = ["clerk", "plan", "quantities", "due_on"]
@@ -287,13 +288,13 @@ class BudgetRequestForm(forms.ModelForm):
         self.fields["plan"].queryset = project.plans.all()
 
 
-class BudgetReturnForm(forms.Form):
+class BudgetReturnForm(Form):
     amount = forms.DecimalField(label=_("budget amount (yuan)"), max_digits=12, decimal_places=2, min_value=0)
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     files = FilesField(label=_("budget file (PDF or photo)"))
 
 
-class DisclosureForm(forms.ModelForm):
+class DisclosureForm(SubmitOnce, ModelForm):
     class Meta:
         model = TechnicalDisclosure
         fields = ["date", "designer", "project_manager", "crew", "crew_leader", "points"]
@@ -306,7 +307,7 @@ class DisclosureForm(forms.ModelForm):
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
 
 
-class ChangeForm(forms.ModelForm):
+class ChangeForm(SubmitOnce, ModelForm):
     class Meta:
         model = DesignChange
         fields = ["reason", "content", "cost_impact", "schedule_impact_days", "affected_drawings"]
@@ -321,7 +322,7 @@ class ChangeForm(forms.ModelForm):
         self.fields["affected_drawings"].queryset = project.drawing_tasks.filter(revision_of=None)
 
 
-class ChangeDecisionForm(forms.Form):
+class ChangeDecisionForm(Form):
     approved = forms.TypedChoiceField(
         label=_("client's decision"),
         choices=[("yes", _("Approved")), ("no", _("Rejected"))],
@@ -333,7 +334,7 @@ class ChangeDecisionForm(forms.Form):
     revision_deadline = forms.DateField(label=_("deadline of the revision tasks"), widget=DATE, required=False)
 
 
-class SiteLogForm(forms.ModelForm):
+class SiteLogForm(SubmitOnce, ModelForm):
     photos = FilesField(label=_("photos"), photos_only=True)
 
     class Meta:
@@ -364,7 +365,7 @@ class SiteLogEditForm(SiteLogForm):
             self.fields["version"].initial = self.instance.version
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(SubmitOnce, ModelForm):
     phase = forms.ModelChoiceField(label=_("phase"), queryset=SchedulePhase.objects.none())
     photos = FilesField(label=_("photos"), photos_only=True)
 
@@ -388,7 +389,7 @@ class InspectionForm(forms.ModelForm):
 SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(SubmitOnce, Form):
     phase = forms.ModelChoiceField(label=_("phase"), queryset=SchedulePhase.objects.none())
     evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE, initial=timezone.localdate)
     quality = forms.TypedChoiceField(label=_("quality"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
@@ -412,20 +413,20 @@ class EvaluationForm(forms.Form):
         return {k: self.cleaned_data[k] for k in ("quality", "schedule", "tidiness", "safety", "cooperation")}
 
 
-class CrewForm(forms.ModelForm):
+class CrewForm(SubmitOnce, ModelForm):
     class Meta:
         model = Crew
         fields = ["name", "leader", "phone", "trade", "is_active", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class CompletionForm(forms.Form):
+class CompletionForm(SubmitOnce, Form):
     kind = forms.ChoiceField(label=_("document"), choices=CompletionItem.Kind.choices)
     notes = forms.CharField(label=_("notes"), max_length=200, required=False)
     files = FilesField(label=_("files (photos or PDF)"))
 
 
-class MaintenanceForm(forms.ModelForm):
+class MaintenanceForm(SubmitOnce, ModelForm):
     photos = FilesField(label=_("photos"), photos_only=True)
 
     class Meta:
@@ -443,13 +444,13 @@ class MaintenanceForm(forms.ModelForm):
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
 
 
-class MaintenanceDoneForm(forms.Form):
+class MaintenanceDoneForm(SubmitOnce, Form):
     done_on = forms.DateField(label=_("done on"), widget=DATE, initial=timezone.localdate)
     work_notes = forms.CharField(label=_("work done"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = FilesField(label=_("photos"), photos_only=True)
 
 
-class MaintenanceConfirmForm(forms.Form):
+class MaintenanceConfirmForm(Form):
     satisfied = forms.TypedChoiceField(
         label=_("client's answer"),
         choices=[("yes", _("Satisfied: close it")), ("no", _("Not satisfied: reopen"))],

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from teams.uploads import TOO_MANY_PIXELS, image_format, too_many_pixels
+
 # Longest side of a stored photo: sharp on a laptop, light on a phone at a site.
 MAX_SIDE = 1600
 JPEG_QUALITY = 82
@@ -56,11 +58,13 @@ def process_upload(upload, *, allow_pdf: bool = True) -> ProcessedFile:
     stem = (upload.name or "file").rsplit(".", 1)[0][:150]
     if allow_pdf and data.startswith(b"%PDF-"):
         return ProcessedFile(f"{stem}.pdf", data, "application/pdf", ".pdf")
+    message = _("%(name)s is neither a photo nor a PDF.") if allow_pdf else _("%(name)s is not a photo.")
+    if image_format(io.BytesIO(data), upload.name) is None:  # refuses too many pixels before decoding
+        raise ValidationError(message % {"name": upload.name})
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
         jpeg = _as_jpeg(data)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        message = _("%(name)s is neither a photo nor a PDF.") if allow_pdf else _("%(name)s is not a photo.")
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ValidationError(message % {"name": upload.name}) from exc
+    except TOO_MANY_PIXELS as exc:  # a frame of an animated file larger than its header said
+        raise too_many_pixels(upload.name) from exc
     return ProcessedFile(f"{stem}.jpg", jpeg, "image/jpeg", ".jpg")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import PhoneField, lookup_as_you_type
 from reception.models import Call
+from teams.forms import Form, SubmitOnce
 from teams.models import Team, User
 from teams.roles import Role
 
@@ -26,7 +27,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class CallForm(forms.Form):
+class CallForm(SubmitOnce, Form):
     called_at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput(), required=False)
     phone = PhoneField(label=_("Phone"), max_length=20, required=False)
     caller_name = forms.CharField(label=_("Caller name"), max_length=60)
@@ -64,7 +65,7 @@ class CallForm(forms.Form):
         return cleaned
 
 
-class VisitForm(forms.Form):
+class VisitForm(SubmitOnce, Form):
     arrived_at = forms.DateTimeField(label=_("Arrived"), widget=DateTimeLocalInput(), required=False)
     visitor_name = forms.CharField(label=_("Visitor"), max_length=60)
     phone = PhoneField(label=_("Phone"), max_length=20, required=False)
@@ -84,5 +85,5 @@ class VisitForm(forms.Form):
     clean_client = CallForm.clean_client
 
 
-class LeadForm(forms.Form):
+class LeadForm(Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.filter(is_active=True))

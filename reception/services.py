@@ -16,6 +16,7 @@ from reception.models import Call, Visit
 from teams.calendar import add_working_minutes, calendar_exceptions
 from teams.editing import claim
 from teams.models import Team, User
+from teams.models.staff import responsible
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -25,11 +26,12 @@ class AlreadyDone(Exception):
 
 
 def _forward_recipients(call: Call) -> list[User]:
-    if call.forward_to is not None:
-        return [call.forward_to]
-    if call.forward_team is not None and call.forward_team.leader is not None:
-        return [call.forward_team.leader]
-    return []
+    """The person the call was forwarded to, or whoever stands in: never someone who has left."""
+    if call.forward_to is None and call.forward_team is None:
+        return []
+    team = call.forward_team or call.forward_to.team
+    person = responsible(team=team, preferred=call.forward_to)
+    return [person] if person is not None else []
 
 
 def _call_url(call: Call) -> str:
@@ -102,7 +104,7 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     counts = {"reminded": 0, "escalated": 0}
     waiting = Call.objects.filter(forwarded_at__isnull=False, acknowledged_at=None).select_related(
-        "forward_to", "forward_team", "forward_team__leader"
+        "forward_to__team__leader", "forward_team__leader"
     )
     for call in waiting.filter(ack_due_at__lt=now, forward_reminded_at=None)[:500]:
         with transaction.atomic():
@@ -164,7 +166,7 @@ def call_make_lead(*, call: Call, user: User, team: Team) -> Client:
         raise AlreadyDone
     call.lead = call.client = client
     notify(
-        recipients=[client.consultant],
+        recipients=[client.team.responsible(preferred=client.consultant)],
         title=_("New lead from the hotline: %(name)s") % {"name": client.name},
         body=call.purpose,
         url="",
@@ -235,7 +237,7 @@ def visit_make_lead(*, visit: Visit, user: User, team: Team) -> Client:
         raise AlreadyDone
     visit.lead = visit.client = client
     notify(
-        recipients=[client.consultant],
+        recipients=[client.team.responsible(preferred=client.consultant)],
         title=_("New walk-in lead: %(name)s") % {"name": client.name},
         body=visit.purpose,
         url="",

@@ -19,6 +19,7 @@ from teams.exports import xlsx_response
 from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
 from teams.roles import Role
+from teams.submissions import submit_once
 
 DESK = (Role.FRONT_DESK, Role.DEPUTY_GM)
 
@@ -56,18 +57,22 @@ def call_create(request):
     form = CallForm(request.POST or None, clients=clients)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        call = services.call_log(
-            logged_by=request.user,
-            caller_name=data["caller_name"],
-            phone=data["phone"],
-            caller_type=data["caller_type"],
-            purpose=data["purpose"],
-            summary=data["summary"],
-            important=data["important"],
-            called_at=data["called_at"],
-            client=data["client"],
-            forward_to=data["forward_to"],
-            forward_team=data["forward_team"],
+        call = submit_once(
+            request,
+            form,
+            lambda: services.call_log(
+                logged_by=request.user,
+                caller_name=data["caller_name"],
+                phone=data["phone"],
+                caller_type=data["caller_type"],
+                purpose=data["purpose"],
+                summary=data["summary"],
+                important=data["important"],
+                called_at=data["called_at"],
+                client=data["client"],
+                forward_to=data["forward_to"],
+                forward_team=data["forward_team"],
+            ),
         )
         messages.success(request, _("Call from %(name)s logged.") % {"name": call.caller_name})
         if "complaint" in request.POST:
@@ -170,15 +175,19 @@ def visit_create(request):
     form = VisitForm(request.POST or None, clients=clients)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        visit = services.visit_log(
-            logged_by=request.user,
-            visitor_name=data["visitor_name"],
-            phone=data["phone"],
-            purpose=data["purpose"],
-            party_size=data["party_size"],
-            host=data["host"],
-            client=data["client"],
-            arrived_at=data["arrived_at"],
+        visit = submit_once(
+            request,
+            form,
+            lambda: services.visit_log(
+                logged_by=request.user,
+                visitor_name=data["visitor_name"],
+                phone=data["phone"],
+                purpose=data["purpose"],
+                party_size=data["party_size"],
+                host=data["host"],
+                client=data["client"],
+                arrived_at=data["arrived_at"],
+            ),
         )
         messages.success(request, _("Visit of %(name)s logged.") % {"name": visit.visitor_name})
         if "complaint" in request.POST:

@@ -7,7 +7,10 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Staff and teams")
 
     def ready(self):
-        from teams import panels
+        from teams import (
+            panels,
+            uploads,  # noqa: F401 -- sets Pillow's pixel limit in every process
+        )
         from teams.registry import register_demo_seeder, register_nav, register_panel
         from teams.roles import ALL_ROLES, Role
 

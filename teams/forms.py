@@ -1,6 +1,17 @@
+"""Form bases every form of the product builds on.
+
+``Form`` / ``ModelForm`` refuse control characters in one-line text fields: a caller
+name or title with ``\\x00``, ``\\x1b`` or a line separator can never become an
+e-mail subject, an Excel cell or a notification title that fails to deliver.
+``SubmitOnce`` adds the one-time token of a create form (``teams.submissions``).
+"""
+
+import unicodedata
+import uuid
 from datetime import timedelta
 
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -11,6 +22,61 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.access import client_ip
 from teams.services import email_later
+
+# Cc: C0/C1 controls (NUL, ESC, tab, newline…); Zl/Zp: U+2028/U+2029, line breaks in disguise.
+_REFUSED_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
+def validate_single_line(value) -> None:
+    """Refuse control characters and line separators in a one-line text."""
+    if isinstance(value, str) and any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in value):
+        raise ValidationError(
+            _("Remove the control characters or line breaks: this field takes one line of plain text."),
+            code="control_characters",
+        )
+
+
+def is_single_line(field: forms.Field) -> bool:
+    """A text field typed on one line (not a textarea, not a choice or a file)."""
+    return isinstance(field, forms.CharField) and not isinstance(
+        field.widget, (forms.Textarea, forms.HiddenInput, forms.PasswordInput)
+    )
+
+
+class SingleLineMixin:
+    """Adds ``validate_single_line`` to every one-line text field of the form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if is_single_line(field) and validate_single_line not in field.validators:
+                field.validators.append(validate_single_line)
+
+
+class Form(SingleLineMixin, forms.Form):
+    pass
+
+
+class ModelForm(SingleLineMixin, forms.ModelForm):
+    pass
+
+
+class SubmitOnce:
+    """A create form: carries a one-time token, issued with the blank form and sent
+    back by the browser with the POST, that ``teams.submissions.submit_once`` consumes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional: a client that sends none just gets no protection against its own retries.
+        self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound and "submission_token" not in self.initial:
+            self.initial = {**self.initial, "submission_token": uuid.uuid4()}
+
+    def clean(self):
+        # Kept apart from the domain values, so views can pass ``cleaned_data`` on as they are.
+        cleaned = super().clean()
+        self.submission_token = cleaned.pop("submission_token", None)
+        return cleaned
 
 
 class LoginForm(AuthenticationForm):

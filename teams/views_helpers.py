@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from teams.editing import EditConflict
-from teams.forms import add_service_errors
+from teams.forms import SubmitOnce, add_service_errors
+from teams.submissions import submit_once
 
 
 def form_page(
@@ -32,10 +33,14 @@ def form_page(
     """On a valid POST call ``save(cleaned_data)`` (one service); then flash ``message``
     (default "Saved.") and redirect to ``done``. ``done`` and ``message`` may be
     functions of what ``save`` returned. Otherwise render ``template`` with ``form``
-    and ``context``; ``conflict`` replaces an edit conflict's own text."""
+    and ``context``; ``conflict`` replaces an edit conflict's own text. A create form
+    (``SubmitOnce``) saves once however often it is sent (teams/submissions.py)."""
     if request.method == "POST" and form.is_valid():
         try:
-            result = save(form.cleaned_data)
+            if isinstance(form, SubmitOnce):
+                result = submit_once(request, form, lambda: save(form.cleaned_data))
+            else:
+                result = save(form.cleaned_data)
         except EditConflict as exc:
             form.add_error(None, conflict or exc.messages)
         except ValidationError as exc:

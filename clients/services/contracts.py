@@ -84,7 +84,7 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
     run_hooks("contract_signed", client=client, contract=contract, by=by)
     template = template or VisitTemplate.objects.filter(is_default=True).first()
     if template is not None:
-        owner = client.consultant or by
+        owner = client.team.responsible(preferred=client.consultant) or by
         FollowUpVisit.objects.bulk_create(
             [
                 FollowUpVisit(

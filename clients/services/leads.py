@@ -55,7 +55,7 @@ def client_create(*, created_by: User, data: dict) -> Client:
     data["phone2"] = normalize_phone(data.get("phone2", "") or "")
     team = data["team"]
     if not data.get("consultant"):
-        data["consultant"] = team.leader
+        data["consultant"] = None if team.leader_is_away else team.leader
     client = Client(**data)
     client.value_tier = client.computed_tier()
     client.full_clean()

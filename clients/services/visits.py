@@ -24,7 +24,7 @@ def visit_create(
     visit = FollowUpVisit(
         client=client,
         team=client.team,
-        owner=owner or client.consultant or by,
+        owner=client.team.responsible(preferred=owner or client.consultant) or by,
         point=point,
         due_date=due_date,
         channel=channel,
@@ -89,14 +89,14 @@ def visits_remind_due(*, now=None) -> int:
     today = timezone.localdate(now)
     sent = 0
     due = FollowUpVisit.objects.filter(done_at=None, reminded_at=None, due_date__lte=today).select_related(
-        "client", "owner"
+        "client", "owner", "team__leader"
     )
     for visit in due:
         with transaction.atomic():
             if not claim(visit, "reminded_at", now):
                 continue
             notify(
-                recipients=[visit.owner],
+                recipients=[visit.team.responsible(preferred=visit.owner)],
                 title=_("Follow-up visit due today: %(client)s · %(point)s")
                 % {"client": visit.client, "point": visit.point},
                 body=_("Due %(date)s.") % {"date": visit.due_date},
@@ -121,7 +121,7 @@ def visits_escalate_overdue(*, now=None, days: int | None = None) -> int:
             if not claim(visit, "escalated_at", now):
                 continue
             notify(
-                recipients=[*gms, visit.owner],
+                recipients=[*gms, visit.team.responsible(preferred=visit.owner)],
                 title=_("Follow-up visit overdue %(days)s days: %(client)s · %(point)s")
                 % {"days": visit.days_overdue(timezone.localdate(now)), "client": visit.client, "point": visit.point},
                 body=_("Owner: %(owner)s, team %(team)s, due %(date)s.")

@@ -13,6 +13,7 @@ from clients.models import ArchiveHandover, ArchiveLoan, Client
 from clients.views.common import PAGE_SIZE, SALES
 from teams.access import get_visible_or_404, role_required
 from teams.roles import Role
+from teams.submissions import submit_once
 
 
 @role_required({Role.ADMIN_CLERK, Role.CONSULTANT, Role.DEPUTY_GM})
@@ -40,7 +41,9 @@ def archive_hand_over(request, pk):
     form = HandoverForm(request.POST)
     if form.is_valid():
         try:
-            services.archive_hand_over(client=client, by=request.user, **form.cleaned_data)
+            submit_once(
+                request, form, lambda: services.archive_hand_over(client=client, by=request.user, **form.cleaned_data)
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -76,7 +79,9 @@ def archive_lend(request, pk):
     form = LoanForm(request.POST)
     if form.is_valid():
         try:
-            services.archive_lend(handover=handover, by=request.user, **form.cleaned_data)
+            submit_once(
+                request, form, lambda: services.archive_lend(handover=handover, by=request.user, **form.cleaned_data)
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -1,6 +1,7 @@
 """Contract pages: sign, read, edit, payment stages and scanned attachments."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from clients.forms import AttachmentForm, ContractForm, PaymentForm
 from clients.models import Client, Contract, ContractAttachment, PaymentStage
 from clients.views.common import MANAGERS, SALES
 from teams.access import get_visible_or_404, role_required
+from teams.submissions import submit_once
 from teams.views_helpers import form_page
 
 
@@ -88,7 +90,11 @@ def payment_edit(request, pk, payment_pk=None):
     payment = get_object_or_404(PaymentStage, pk=payment_pk, contract=contract) if payment_pk else None
     form = PaymentForm(request.POST or None, instance=payment)
     if request.method == "POST" and form.is_valid():
-        services.payment_save(contract=contract, by=request.user, payment=payment, **form.cleaned_data)
+        submit_once(
+            request,
+            form,
+            lambda: services.payment_save(contract=contract, by=request.user, payment=payment, **form.cleaned_data),
+        )
         messages.success(request, _("Payment saved."))
         return redirect("clients:contract_detail", pk=contract.pk)
     return render(request, "clients/payment_form.html", {"form": form, "contract": contract, "payment": payment})
@@ -100,10 +106,18 @@ def contract_attach(request, pk):
     contract = get_visible_or_404(Contract, request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        services.contract_attach(
-            contract=contract, by=request.user, upload=form.cleaned_data["file"], content_type=form.content_type
-        )
-        messages.success(request, _("File attached."))
+        try:
+            submit_once(
+                request,
+                form,
+                lambda: services.contract_attach(
+                    contract=contract, by=request.user, upload=form.cleaned_data["file"], content_type=form.content_type
+                ),
+            )
+        except ValidationError as exc:  # the disk is full, say
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("File attached."))
     else:
         messages.error(request, " ".join(form.errors.get("file", [])))
     return redirect("clients:contract_detail", pk=contract.pk)

@@ -14,6 +14,7 @@ from clients.models import Client, FollowUpVisit
 from clients.views.common import MANAGERS, PAGE_SIZE, SALES
 from teams.access import get_visible_or_404, role_required
 from teams.pagination import CappedPaginator
+from teams.submissions import submit_once
 from teams.views_helpers import form_page
 
 
@@ -72,7 +73,7 @@ def visit_create(request, pk):
     client = get_visible_or_404(Client, request.user, pk=pk)
     form = VisitCreateForm(request.POST)
     if form.is_valid():
-        services.visit_create(client=client, by=request.user, **form.cleaned_data)
+        submit_once(request, form, lambda: services.visit_create(client=client, by=request.user, **form.cleaned_data))
         messages.success(request, _("Visit planned."))
     else:
         messages.error(request, _("Give the visit point, due date and channel."))

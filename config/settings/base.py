@@ -164,14 +164,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"  # never served directly: uploads go through views that check access
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A file gets its name only when complete: a full disk leaves no truncated upload (teams/storage.py).
+    "default": {"BACKEND": "teams.storage.AtomicFileSystemStorage"},
     # https://whitenoise.readthedocs.io/en/stable/django.html
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Largest attachment a user may upload (photos, scanned contracts, PDFs).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+# Request bodies: files above 5 MB spool to disk; the rest of a form at most 2.5 MB
+# (DATA_UPLOAD_MAX_MEMORY_SIZE counts everything but the files). The web server caps the whole body
+# (client_max_body_size in the README) at a few attachments' worth.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

@@ -107,9 +107,9 @@ def _generate_and_announce(*, team: Team, month: dt.date, new: bool) -> MonthlyR
     from django.urls import reverse
 
     report = report_generate(team=team, month=month)
-    if new and team.leader is not None:
+    if new and team.responsible() is not None:
         notify(
-            recipients=[team.leader],
+            recipients=[team.responsible()],
             title=_say(gettext_noop("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"),
             body=_say(
                 gettext_noop("Add the narrative before %(when)s."),

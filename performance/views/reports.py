@@ -25,6 +25,7 @@ from teams.editing import EditConflict
 from teams.forms import add_service_errors
 from teams.models import Team
 from teams.roles import Role
+from teams.submissions import submit_once
 
 
 @role_required(*LEADERS)
@@ -100,8 +101,15 @@ def report_photo_add(request, pk):
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.report_add_photo(
-                report=report, user=request.user, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
+            submit_once(
+                request,
+                form,
+                lambda: services.report_add_photo(
+                    report=report,
+                    user=request.user,
+                    image=form.cleaned_data["image"],
+                    caption=form.cleaned_data["caption"],
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

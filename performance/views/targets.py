@@ -17,6 +17,7 @@ from teams.access import role_required
 from teams.editing import EditConflict
 from teams.models import Team, User
 from teams.roles import Role
+from teams.submissions import submit_once
 
 
 @role_required(*LEADERS)
@@ -82,7 +83,7 @@ def highlights(request):
         if team is None:
             raise Http404
         if form.is_valid():
-            services.highlight_give(team=team, given_by=user, **form.cleaned_data)
+            submit_once(request, form, lambda: services.highlight_give(team=team, given_by=user, **form.cleaned_data))
             messages.success(request, _("Highlight given."))
             return redirect("performance:highlights")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -54,7 +54,7 @@ def maintenance_escalate(*, now: datetime | None = None) -> int:
                 continue
             project = request.project
             notify(
-                recipients=[project.project_manager, project.team.leader],
+                recipients=[project.team.responsible(preferred=project.project_manager), project.team.responsible()],
                 title=_("Maintenance overdue at %(name)s (promised %(date)s)")
                 % {"name": project.name, "date": request.promised_on},
                 body=request.description,

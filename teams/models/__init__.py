@@ -1,5 +1,6 @@
 from teams.models.calendar import CalendarDay
 from teams.models.notifications import Delivery, Heartbeat, Notification
 from teams.models.staff import Team, User
+from teams.models.submissions import Submission
 
-__all__ = ["CalendarDay", "Delivery", "Heartbeat", "Notification", "Team", "User"]
+__all__ = ["CalendarDay", "Delivery", "Heartbeat", "Notification", "Submission", "Team", "User"]

@@ -34,6 +34,26 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def leader_is_away(self) -> bool:
+        """No leader, or a leader who has left (deactivated)."""
+        return self.leader is None or not self.leader.is_active
+
+    def responsible(self, preferred: "User | None" = None) -> "User | None":
+        """Who takes work routed to this team (or to ``preferred`` in it): ``preferred``
+        while active, else the leader while active, else the deputy GM. Every automatic
+        assignment and reminder goes through here, so none lands on someone who has left."""
+        return responsible(team=self, preferred=preferred)
+
+
+def responsible(*, team: Team | None, preferred: "User | None" = None) -> "User | None":
+    """``Team.responsible``, also for work without a team (the deputy GM takes it)."""
+    if preferred is not None and preferred.is_active:
+        return preferred
+    if team is not None and not team.leader_is_away:
+        return team.leader
+    return User.objects.filter(role=Role.DEPUTY_GM, is_active=True).order_by("pk").first()
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms, template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
@@ -196,3 +198,9 @@ def form_field(field, compact=False):
         help_text,
         errors,
     )
+
+
+@register.simple_tag
+def submission_token():
+    """The one-time token of a create form written by hand in a template (``teams.forms.SubmitOnce``)."""
+    return format_html('<input type="hidden" name="submission_token" value="{}">', uuid.uuid4())

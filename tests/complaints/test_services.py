@@ -1,5 +1,4 @@
 import datetime as dt
-import uuid
 from unittest import mock
 
 import pytest
@@ -74,14 +73,6 @@ def test_register_new_caller_needs_a_team(monday, front_desk, team, consultant):
         register(front_desk)
     complaint = register(front_desk, team=team)
     assert complaint.team == team and complaint.client is None
-
-
-def test_double_submit_creates_one_complaint(monday, front_desk, the_client):
-    token = uuid.uuid4()
-    first = register(front_desk, client=the_client, submission_token=token)
-    second = register(front_desk, client=the_client, submission_token=token)
-    assert first.pk == second.pk
-    assert Complaint.objects.count() == 1
 
 
 def test_deadline_policy_from_admin_overrides_defaults(monday, front_desk, the_client):

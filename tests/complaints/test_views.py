@@ -107,7 +107,7 @@ def test_list_scope_mine_for_designer(login, designer, the_client):
 
 def form_data(**overrides):
     data = {
-        "token": str(uuid.uuid4()),
+        "submission_token": str(uuid.uuid4()),
         "caller_name": "王美丽",
         "caller_phone": "138 1234 5678",
         "channel": "phone",
