@@ -18,6 +18,7 @@ from complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintEvent,
+    ComplaintResolution,
     DeadlinePolicy,
     WeeklySummary,
 )
@@ -209,22 +210,31 @@ def complaint_transition(
                 errors[name] = _("Required to resolve a complaint.")
         if errors:
             raise ValidationError(errors)
-        fields.update(
-            resolved_at=now,
+        # A new row each time: a reopened complaint keeps its earlier resolutions.
+        record = ComplaintResolution(
+            complaint=complaint,
             resolution=resolution,
             cause_category=cause_category,
             cause_analysis=cause_analysis,
             preventive_action=preventive_action,
+            resolved_by=user,
+            resolved_at=now,
         )
+        record.full_clean()
+        record.save()
+        fields.update(resolved_at=now, current_resolution=record)
     elif action == "confirm":
         fields["confirmed_at"] = now
     elif action == "close":
         fields["closed_at"] = now
     elif action == "reopen":
+        if not comment.strip():
+            raise ValidationError({"comment": _("Say why the complaint is reopened.")})
         rule = deadline_rule(category=complaint.category, severity=complaint.severity)
         fields.update(
             resolved_at=None,
             confirmed_at=None,
+            current_resolution=None,
             resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
             resolve_reminded_at=None,
             resolve_escalated_at=None,

@@ -264,6 +264,30 @@ def test_resolve_without_cause_keeps_typed_text(login, consultant, complaint):
     assert complaint.state == "in_progress"
 
 
+def test_reopen_without_a_reason_is_refused_with_a_chinese_message(login, consultant, complaint):
+    Complaint.objects.filter(pk=complaint.pk).update(state="resolved", resolved_at=timezone.now())
+    url = reverse("complaints:transition", args=[complaint.pk, "reopen"])
+    response = login(consultant).post(url, {"version": 1, "comment": ""})
+    assert response.status_code == 200 and "说明重新打开的原因" in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.state == "resolved"
+
+
+def test_page_shows_every_resolution_newest_first_and_the_reopen_reason(login, consultant, complaint):
+    Complaint.objects.filter(pk=complaint.pk).update(state="in_progress")
+    browser = login(consultant)
+    base = reverse("complaints:transition", args=[complaint.pk, "resolve"]).removesuffix("resolve/")
+    cause = {"cause_category": "workmanship", "preventive_action": ""}
+    browser.post(base + "resolve/", {"version": 1, "resolution": "第一次返工", "cause_analysis": "砂浆不饱满", **cause})
+    browser.post(base + "reopen/", {"version": 2, "comment": "客户说仍然空鼓"})
+    browser.post(base + "resolve/", {"version": 3, "resolution": "整面重贴", "cause_analysis": "基层未处理", **cause})
+    html = browser.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert html.count('data-testid="resolution"') == 2
+    assert html.index("整面重贴") < html.index("第一次返工") < html.index("客户说仍然空鼓")
+    complaint.refresh_from_db()
+    assert complaint.state == "resolved" and complaint.current_resolution.resolution == "整面重贴"
+
+
 def test_stale_transition_gets_a_clear_message_and_keeps_the_comment(login, consultant, complaint):
     Complaint.objects.filter(pk=complaint.pk).update(version=2)
     url = reverse("complaints:transition", args=[complaint.pk, "acknowledge"])
@@ -376,9 +400,9 @@ def test_detail_runs_fixed_queries(login, consultant, designer, complaint, djang
     complaint.call = CallFactory(client=complaint.client)
     complaint.save(update_fields=["project", "call"])
     client = login(consultant)
-    # user, complaint, helpers, attachments, timeline, other complaints, team members (one query for both
-    # assignment controls), unread badge (+ the session save of a fresh login)
-    with django_assert_max_num_queries(11) as small:
+    # user, complaint, helpers, attachments, timeline, resolutions, other complaints, team members (one query
+    # for both assignment controls), unread badge (+ the session save of a fresh login)
+    with django_assert_max_num_queries(12) as small:
         client.get(reverse("complaints:detail", args=[complaint.pk]))
     ComplaintEvent.objects.bulk_create(
         [ComplaintEvent(complaint=complaint, action="comment", comment=str(i), actor=designer) for i in range(30)]
