@@ -22,6 +22,7 @@ from complaints.models import (
     DeadlinePolicy,
     WeeklySummary,
 )
+from teams.audit import changes_against_db
 from teams.calendar import add_minutes, calendar_exceptions
 from teams.models import Team, User
 from teams.roles import Role
@@ -294,7 +295,8 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     """Correct the registration form. Two people editing at once: the second gets ConcurrentEditError."""
     if not complaint.can_manage(user):
         raise TransitionNotAllowed("edit")
-    changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS and getattr(complaint, k) != v}
+    found = changes_against_db(complaint, data, EDITABLE_FIELDS, hidden=["caller_phone"])
+    changes = {c.name: c.new for c in found}
     if not changes:
         _check_version(complaint, version)
         return complaint
@@ -304,8 +306,8 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
         setattr(candidate, key, value)
     candidate.full_clean(exclude=["submission_token"], validate_unique=False)
     _save_versioned(complaint, version, changes)
-    labels = ", ".join(str(Complaint._meta.get_field(k).verbose_name) for k in changes)
-    _event(complaint, user, "edit", comment=_("Changed: %(fields)s") % {"fields": labels})
+    for change in found:
+        _event(complaint, user, "edit", comment=str(change))
     if became_major:
         notify(
             recipients=deputy_gms(),

@@ -13,6 +13,7 @@ from clients.services.common import StaleEdit
 from clients.services.contracts import (
     DEFAULT_PAYMENTS,
     TRACKED_CONTRACT_FIELDS,
+    TRACKED_PAYMENT_FIELDS,
     contract_attach,
     contract_next_number,
     contract_sign,
@@ -47,6 +48,7 @@ __all__ = [
     "contract_next_number",
     "contract_sign",
     "TRACKED_CONTRACT_FIELDS",
+    "TRACKED_PAYMENT_FIELDS",
     "contract_update",
     "payment_save",
     "contract_attach",

@@ -65,7 +65,7 @@ def contract_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         if not data.get("number"):
-            data["number"] = contract.number
+            data.pop("number")  # an emptied number field keeps the number
         try:
             services.contract_update(
                 contract=contract, by=request.user, version=form.cleaned_data["version"] or 0, data=data

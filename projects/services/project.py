@@ -22,6 +22,7 @@ from projects.models import (
     SchedulePhase,
 )
 from projects.services.common import StaleEdit, _event, _team_people
+from teams.audit import changes_against_db
 from teams.calendar import calendar_exceptions, is_working_day
 from teams.models import User
 from teams.services import notify
@@ -64,6 +65,7 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
     updated = Project.objects.filter(pk=project.pk, version=version).update(version=F("version") + 1)
     if updated != 1:
         raise StaleEdit
+    changes = changes_against_db(project, data, [*fields, "designers", "assistants"])
     for field in fields:
         setattr(project, field, data[field])
     project.version = version + 1
@@ -74,7 +76,8 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
     project.assistants.set(data["assistants"])
     newcomers = [u for u in [*data["designers"], *data["assistants"], data["project_manager"]] if u]
     newcomers = [u for u in newcomers if u.pk not in before]
-    _event(project, by, _("Project details and staff updated"))
+    for change in changes:
+        _event(project, by, str(change))
     if newcomers:
         notify(
             recipients=newcomers,
@@ -375,10 +378,19 @@ def phase_update(
         raise ValidationError({"actual_finish": _("The actual finish is before the actual start.")})
     if SchedulePhase.objects.filter(pk=phase.pk, version=version).update(version=F("version") + 1) != 1:
         raise StaleEdit
+    data = {
+        "planned_start": planned_start,
+        "planned_finish": planned_finish,
+        "actual_start": actual_start,
+        "actual_finish": actual_finish,
+        "crew": crew,
+    }
+    changes = changes_against_db(phase, data, data)
     phase.planned_start, phase.planned_finish = planned_start, planned_finish
     phase.actual_start, phase.actual_finish, phase.crew = actual_start, actual_finish, crew
     phase.version = version + 1
     phase.full_clean()
     phase.save(update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
-    _event(phase.project, by, _("Schedule updated: %(phase)s") % {"phase": phase})
+    for change in changes:
+        _event(phase.project, by, _("Schedule %(phase)s: %(change)s") % {"phase": phase, "change": change})
     return phase

@@ -578,3 +578,45 @@ def test_assignment_lists_team_members_once_each_control(login, consultant, desi
     assert f'<option value="{designer.pk}">{designer}</option>' in html
     assert f'name="helpers" value="{designer.pk}"' in html
     assert f'value="{outsider.pk}"' not in html
+
+
+# --- The form's corrections in the timeline, field by field --------------------------------------------------
+
+EDITS = {
+    "caller_name": ("王女士", "王美丽", "王女士"),
+    "caller_phone": ("13900001111", None, None),  # named only: the number stays out of the timeline
+    "channel": ("visit", Complaint.Channel.PHONE.label, Complaint.Channel.VISIT.label),
+    "category": ("design", Complaint.Category.QUALITY.label, Complaint.Category.DESIGN.label),
+    "severity": ("major", Complaint.Severity.NORMAL.label, Complaint.Severity.MAJOR.label),
+    "description": ("墙砖空鼓三处", "卫生间墙砖空鼓", "墙砖空鼓三处"),
+    "demand": ("返工", "", "返工"),
+}
+
+
+def test_every_editable_complaint_field_is_in_the_table():
+    from complaints.services import EDITABLE_FIELDS
+
+    assert set(EDITS) == set(EDITABLE_FIELDS)
+
+
+@pytest.mark.parametrize("field", list(EDITS))
+def test_edit_records_each_changed_field_with_old_and_new_value(login, consultant, complaint, field):
+    from complaints.forms import ComplaintEditForm
+    from tests.forms import shown_values
+
+    Complaint.objects.filter(pk=complaint.pk).update(
+        caller_name="王美丽", channel="phone", category="quality", description="卫生间墙砖空鼓", demand=""
+    )
+    complaint.refresh_from_db()
+    value, old, new = EDITS[field]
+    form = ComplaintEditForm(instance=complaint, initial={"version": complaint.version})
+    response = login(consultant).post(
+        reverse("complaints:edit", args=[complaint.pk]), {**shown_values(form), field: value}
+    )
+    assert response.status_code == 302
+    comment = complaint.events.get(action="edit").comment
+    name = str(Complaint._meta.get_field(field).verbose_name)
+    if new is None:
+        assert comment == f"{name}已修改"
+    else:
+        assert comment == f"{name}：{old or '—'} → {new}"
