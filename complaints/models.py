@@ -312,7 +312,14 @@ class DeadlinePolicy(models.Model):
         verbose_name = _("deadline policy")
         verbose_name_plural = _("deadline policies")
         ordering = ["severity", "category"]
-        constraints = [models.UniqueConstraint(fields=["category", "severity"], name="deadline_policy_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "severity"], name="deadline_policy_unique"),
+            models.CheckConstraint(
+                condition=Q(ack_minutes__gt=0, resolve_minutes__gt=0),
+                name="deadline_policy_minutes_positive",
+                violation_error_message=_("Deadlines are at least 1 minute."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_severity_display()} {self.get_category_display() or '*'}"

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import MeetingAttendance, MeetingSchedule, Training
+from teams.dates import not_in_past
 from teams.models import User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,7 +28,7 @@ class MinutesForm(forms.Form):
 class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("Action"), max_length=300)
     owner = MemberChoiceField(label=_("Owner"), queryset=User.objects.none())
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_INPUT)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_INPUT, validators=[not_in_past])
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

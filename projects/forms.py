@@ -23,6 +23,7 @@ from projects.models import (
     TechnicalDisclosure,
 )
 from projects.uploads import process_upload
+from teams.dates import not_in_future, not_in_past
 from teams.models import User
 from teams.roles import Role
 
@@ -132,6 +133,8 @@ class PhaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
+        for name in ("actual_start", "actual_finish"):
+            self.fields[name].validators.append(not_in_future)
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
 
@@ -229,6 +232,8 @@ class DrawingTaskForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = _team_members(project.team, Role.ASSISTANT_DESIGNER, Role.DESIGNER)
+        if self.instance.pk is None:
+            self.fields["deadline"].validators.append(not_in_past)
 
 
 class DeliverForm(forms.Form):
@@ -237,7 +242,7 @@ class DeliverForm(forms.Form):
 
 
 class ReviseForm(forms.Form):
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("deadline"), widget=DATE, validators=[not_in_past])
     reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
     review = forms.ModelChoiceField(label=_("from design review"), queryset=DesignReview.objects.none(), required=False)
 
@@ -251,7 +256,7 @@ class ReviewRevisionForm(forms.Form):
 
     drawing = forms.ModelChoiceField(label=_("drawing to revise"), queryset=DrawingTask.objects.none())
     reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("deadline"), widget=DATE, validators=[not_in_past])
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,6 +290,8 @@ class BudgetRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["clerk"].queryset = User.objects.filter(role=Role.BUDGET_CLERK, is_active=True)
         self.fields["plan"].queryset = project.plans.all()
+        if self.instance.pk is None:
+            self.fields["due_on"].validators.append(not_in_past)
 
 
 class BudgetReturnForm(forms.Form):
@@ -328,9 +335,11 @@ class ChangeDecisionForm(forms.Form):
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate, validators=[not_in_future])
     client_name = forms.CharField(label=_("client signed by"), max_length=60)
-    revision_deadline = forms.DateField(label=_("deadline of the revision tasks"), widget=DATE, required=False)
+    revision_deadline = forms.DateField(
+        label=_("deadline of the revision tasks"), widget=DATE, required=False, validators=[not_in_past]
+    )
 
 
 class SiteLogForm(forms.ModelForm):
@@ -349,6 +358,8 @@ class SiteLogForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # No ``capture``: on a phone the picker then offers both the camera and the gallery.
         self.fields["weather"].widget.attrs["list"] = "weather-options"
+        if "date" in self.fields:  # the edit form keeps the day
+            self.fields["date"].validators.append(not_in_future)
 
 
 class SiteLogEditForm(SiteLogForm):
@@ -383,6 +394,8 @@ class InspectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = project.phases.order_by("order")
         self.order_fields(["phase"])
+        self.fields["inspected_on"].validators.append(not_in_future)
+        self.fields["reinspect_by"].validators.append(not_in_past)
 
 
 SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
@@ -390,7 +403,9 @@ SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
 
 class EvaluationForm(forms.Form):
     phase = forms.ModelChoiceField(label=_("phase"), queryset=SchedulePhase.objects.none())
-    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE, initial=timezone.localdate)
+    evaluated_on = forms.DateField(
+        label=_("evaluated on"), widget=DATE, initial=timezone.localdate, validators=[not_in_future]
+    )
     quality = forms.TypedChoiceField(label=_("quality"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
     schedule = forms.TypedChoiceField(label=_("schedule"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
     tidiness = forms.TypedChoiceField(
@@ -444,10 +459,12 @@ class MaintenanceForm(forms.ModelForm):
         self.fields["follow_up"].queryset = FollowUpVisit.objects.visible_to(user).filter(client_id=project.client_id)
         self.fields["call"].queryset = Call.objects.visible_to(user).filter(client_id=project.client_id)
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
+        if self.instance.pk is None:
+            self.fields["promised_on"].validators.append(not_in_past)
 
 
 class MaintenanceDoneForm(forms.Form):
-    done_on = forms.DateField(label=_("done on"), widget=DATE, initial=timezone.localdate)
+    done_on = forms.DateField(label=_("done on"), widget=DATE, initial=timezone.localdate, validators=[not_in_future])
     work_notes = forms.CharField(label=_("work done"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = FilesField(label=_("photos"), photos_only=True)
 

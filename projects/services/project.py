@@ -24,6 +24,7 @@ from projects.models import (
 from projects.services.common import StaleEdit, _event, _team_people
 from teams.audit import changes_against_db
 from teams.calendar import calendar_exceptions, is_working_day
+from teams.dates import not_in_future
 from teams.models import User
 from teams.services import notify
 
@@ -144,8 +145,13 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
     if to_phase == Project.Phase.CONSTRUCTION and project.actual_start is None:
         changes["actual_start"] = today
     if to_phase == Project.Phase.COMPLETED:
-        finishes = [d for d in project.phases.values_list("actual_finish", flat=True) if d]
-        changes["actual_finish"] = max(finishes, default=today)
+        dates = list(project.phases.values_list("actual_start", "actual_finish"))
+        changes["actual_finish"] = max((finish for _start, finish in dates if finish), default=today)
+        # Phases recorded with earlier dates than the day the project moved into construction:
+        # the project started with its first phase (and so never finishes before it started).
+        starts = [start for start, _finish in dates if start]
+        if starts and (project.actual_start is None or min(starts) < project.actual_start):
+            changes["actual_start"] = min(starts)
     if to_phase == Project.Phase.WARRANTY:
         finished = project.actual_finish or today
         changes["warranty_until"] = finished.replace(year=finished.year + WARRANTY_YEARS)
@@ -351,6 +357,14 @@ def _gate_blocking(phase: SchedulePhase) -> SchedulePhase | None:
     return next((gate for gate in gates if not gate.passed), None)
 
 
+def not_in_future_field(name: str, value) -> None:
+    """What happened cannot be dated after today: the project's finish is its last phase's."""
+    try:
+        not_in_future(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+
+
 @transaction.atomic
 def phase_update(
     *,
@@ -370,6 +384,8 @@ def phase_update(
         raise ValidationError(
             {"actual_start": _("%(phase)s must pass its inspection before the next phases start.") % {"phase": gate}}
         )
+    for name, value in (("actual_start", actual_start), ("actual_finish", actual_finish)):
+        not_in_future_field(name, value)
     if actual_finish and not actual_start:
         raise ValidationError({"actual_finish": _("Enter the actual start first.")})
     if planned_finish < planned_start:
