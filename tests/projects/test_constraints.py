@@ -40,7 +40,6 @@ BAD = [
     (Project, ProjectFactory, {"actual_start": D2, "actual_finish": D1}),
     (SchedulePhase, SchedulePhaseFactory, {"planned_start": D2, "planned_finish": D1}),
     (SchedulePhase, SchedulePhaseFactory, {"actual_start": D2, "actual_finish": D1}),
-    (SchedulePhase, SchedulePhaseFactory, {"actual_start": None, "actual_finish": D1}),
     (CrewEvaluation, CrewEvaluationFactory, {"quality": 6}),
     (CrewEvaluation, CrewEvaluationFactory, {"cooperation": 0}),
     (BudgetRequest, BudgetRequestFactory, {"amount": Decimal("-1")}),
