@@ -177,10 +177,11 @@ class Table:
     columns: tuple  # model attnames the generator yields, in this order (the primary key "id" first)
     rows: object  # generator function (Seeder) -> iterable of tuples
     optional: bool = False  # a model other engineers are adding: skip when it or a column is missing
+    after: object = None  # (Seeder) -> None, run once the table is loaded (keys pointing back at it)
 
 
-def _t(*columns, rows, optional=False):
-    return Table(columns=tuple(columns), rows=rows, optional=optional)
+def _t(*columns, rows, optional=False, after=None):
+    return Table(columns=tuple(columns), rows=rows, optional=optional, after=after)
 
 
 class Seeder:
@@ -501,6 +502,7 @@ def gen_complaints(s):
     channel_w = [60, 15, 10, 12, 3]
     s.complaints = []  # (pk, handler, registered, ack, start, resolved, confirmed, closed)
     s.complaint_clerks = []  # who registered each complaint (the register event's actor)
+    s.complaint_resolutions = []  # (text, cause) of each complaint, used by gen_complaint_resolutions when resolved
     signed = s.contracts
     for _ in range(s.n("complaints")):
         if signed and r.random() < 0.9:
@@ -553,7 +555,7 @@ def gen_complaints(s):
         ack_escalated = ack_due + 3600 if (ack or s.now) > ack_due + 3600 else None
         resolve_reminded = resolve_due if (resolved or s.now) > resolve_due else None
         resolve_escalated = resolve_due + DAY if (resolved or s.now) > resolve_due + DAY else None
-        yield (
+        row = (
             pk,
             client[0] if client else None,
             client[3] if client else s.name(r),
@@ -575,16 +577,50 @@ def gen_complaints(s):
             s.dt(closed) if closed else None,
             s.dt(ack_due),
             s.dt(resolve_due),
-            r.choice(RESOLUTIONS) if resolved else "",
-            CAUSES[category] if resolved else "",
-            "施工交底不到位，现场检查不及时" if resolved else "",
-            "加强节点验收，完工前项目经理自检" if resolved else "",
             s.dt(ack_reminded) if ack_reminded else None,
             s.dt(ack_escalated) if ack_escalated else None,
             s.dt(resolve_reminded) if resolve_reminded else None,
             s.dt(resolve_escalated) if resolve_escalated else None,
         )
+        # Drawn after the row's other choices, as before resolutions had their own table.
+        s.complaint_resolutions.append((r.choice(RESOLUTIONS) if resolved else "", CAUSES[category]))
+        yield row
         pk += 1
+
+
+def gen_complaint_resolutions(s):
+    """One resolution per resolved complaint (complaints.models.ComplaintResolution), by its handler."""
+    pk = s.next_id("complaints.ComplaintResolution")
+    for (cpk, handler, *_times, resolved, _confirmed, _closed), (text, cause) in zip(
+        s.complaints, s.complaint_resolutions, strict=True
+    ):
+        if resolved is None:
+            continue
+        yield (
+            pk,
+            cpk,
+            text,
+            cause,
+            "施工交底不到位，现场检查不及时",
+            "加强节点验收，完工前项目经理自检",
+            handler,
+            s.dt(resolved),
+        )
+        pk += 1
+
+
+def point_complaints_at_resolutions(s):
+    """The complaint's pointer to its resolution, set once both tables are in (each loads in its own
+    transaction, so the complaint rows cannot name resolutions that do not exist yet)."""
+    from django.db.models import OuterRef, Subquery
+
+    from complaints.models import Complaint, ComplaintResolution
+
+    latest = ComplaintResolution.objects.filter(complaint_id=OuterRef("pk")).order_by("-resolved_at", "-pk")
+    with transaction.atomic():
+        Complaint.objects.filter(
+            pk__gte=s.next_id("complaints.Complaint"), resolved_at__isnull=False, current_resolution__isnull=True
+        ).update(current_resolution_id=Subquery(latest.values("pk")[:1]))
 
 
 def gen_complaint_events(s):
@@ -1058,15 +1094,23 @@ TABLES = {
         "closed_at",
         "ack_due_at",
         "resolve_due_at",
-        "resolution",
-        "cause_category",
-        "cause_analysis",
-        "preventive_action",
         "ack_reminded_at",
         "ack_escalated_at",
         "resolve_reminded_at",
         "resolve_escalated_at",
         rows=gen_complaints,
+    ),
+    "complaints.ComplaintResolution": _t(
+        "id",
+        "complaint_id",
+        "resolution",
+        "cause_category",
+        "cause_analysis",
+        "preventive_action",
+        "resolved_by_id",
+        "resolved_at",
+        rows=gen_complaint_resolutions,
+        after=point_complaints_at_resolutions,
     ),
     "complaints.ComplaintEvent": _t(
         "id",
@@ -1403,6 +1447,8 @@ def seed_scale(ctx, *, seed=2026, out=None, only=None):
             n = _load_postgresql(model, table.columns, rows, extras, fast)
         else:
             n = _load_orm(model, table.columns, rows, extras)
+        if table.after is not None:
+            table.after(s)
         seconds = time.monotonic() - t0
         timings[label] = {"rows": n, "seconds": round(seconds, 2)}
         out(f"  {label:<30} {n:>10,} rows {seconds:7.1f}s  ({n / max(seconds, 1e-6):,.0f} rows/s)")

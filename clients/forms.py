@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from clients.models import ARCHIVE_DOCUMENTS, Client, Contract, FollowUpVisit, LostReason, PaymentStage
+from teams.dates import not_in_future
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
 from teams.phones import normalize_phone, validate_phone
@@ -13,6 +14,19 @@ from teams.roles import Role
 from teams.uploads import image_format
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def positive_area(value):
+    """The form's side of the models' CheckConstraints on floor areas (its messages on the field)."""
+    if value is not None and value <= 0:
+        raise forms.ValidationError(_("The floor area must be more than 0."))
+    return value
+
+
+def not_negative(value, message):
+    if value is not None and value < 0:
+        raise forms.ValidationError(message)
+    return value
 
 
 class ClientForm(SubmitOnce, ModelForm):
@@ -55,6 +69,9 @@ class ClientForm(SubmitOnce, ModelForm):
 
     def clean_phone2(self):
         return self._clean_phone_value(self.cleaned_data.get("phone2"))
+
+    def clean_floor_area(self):
+        return positive_area(self.cleaned_data.get("floor_area"))
 
     def clean(self):
         data = super().clean()
@@ -115,6 +132,7 @@ class ContractForm(SubmitOnce, ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave empty for the next number (HT-yyyymm-nnnn).")
+        self.fields["signed_date"].validators.append(not_in_future)
 
     def clean(self):
         data = super().clean()
@@ -126,6 +144,17 @@ class ContractForm(SubmitOnce, ModelForm):
     def _post_clean(self):
         # The service validates the model (full_clean) and returns errors to the form.
         pass
+
+    def clean_floor_area(self):
+        return positive_area(self.cleaned_data.get("floor_area"))
+
+    def clean_design_fee(self):
+        return not_negative(self.cleaned_data.get("design_fee"), _("The design fee cannot be negative."))
+
+    def clean_construction_amount(self):
+        return not_negative(
+            self.cleaned_data.get("construction_amount"), _("The construction amount cannot be negative.")
+        )
 
     def clean_number(self):
         number = (self.cleaned_data.get("number") or "").strip()
@@ -142,6 +171,13 @@ class PaymentForm(SubmitOnce, ModelForm):
         model = PaymentStage
         fields = ["name", "amount", "due_condition", "paid_date"]
         widgets = {"paid_date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_date"].validators.append(not_in_future)
+
+    def clean_amount(self):
+        return not_negative(self.cleaned_data.get("amount"), _("A payment amount cannot be negative."))
 
 
 class AttachmentForm(SubmitOnce, Form):

@@ -1,12 +1,38 @@
 from django.contrib import admin
 
-from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, DeadlinePolicy, WeeklySummary
+from complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    ComplaintResolution,
+    DeadlinePolicy,
+    WeeklySummary,
+)
 
 
 class EventInline(admin.TabularInline):
     model = ComplaintEvent
     extra = 0
     raw_id_fields = ["actor"]
+
+
+class ResolutionInline(admin.TabularInline):
+    """Read-only: a resolution is never edited, a reopen is followed by a new one."""
+
+    model = ComplaintResolution
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "resolved_at",
+        "resolved_by",
+        "resolution",
+        "cause_category",
+        "cause_analysis",
+        "preventive_action",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class AttachmentInline(admin.TabularInline):
@@ -22,8 +48,9 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_filter = ["state", "category", "severity", "team"]
     search_fields = ["caller_name", "caller_phone", "description"]
     raw_id_fields = ["client", "project", "registered_by", "handler", "call", "helpers"]
+    readonly_fields = ["current_resolution"]
     date_hierarchy = "registered_at"
-    inlines = [EventInline, AttachmentInline]
+    inlines = [EventInline, ResolutionInline, AttachmentInline]
 
 
 @admin.register(DeadlinePolicy)

@@ -4,7 +4,7 @@ with their timeline and cause analyses, and the weekly summaries already sent.""
 import datetime as dt
 
 from clients.demo import demo_clients
-from complaints.models import Complaint, ComplaintEvent, WeeklySummary
+from complaints.models import Complaint, ComplaintEvent, ComplaintResolution, WeeklySummary
 from complaints.selectors import summary_figures
 from complaints.services import deadline_rule, week_start_of
 from teams.calendar import add_minutes
@@ -138,11 +138,14 @@ def _complaint(ctx, client, category, severity, state, registered, desk):
     fields.pop("_", None)
     if reached >= 3:
         cause, analysis, prevention = CAUSES[category]
-        fields.update(
+        fields["current_resolution"] = ComplaintResolution.objects.create(
+            complaint=complaint,
             resolution="已安排返工/更换并当面向客户说明。",
             cause_category=cause,
             cause_analysis=analysis,
             preventive_action=prevention,
+            resolved_by=consultant,
+            resolved_at=fields["resolved_at"],
         )
     if complaint.is_overdue(ctx.now):
         if state == "registered":

@@ -176,6 +176,21 @@ class TransitionForm(Form):
         super().__init__(*args, **kwargs)
 
 
+class ReopenForm(Form):
+    """A reopen says why (it goes into the timeline); the earlier resolution is kept."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Why is it reopened?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the complaint is reopened.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reopen_%s")
+        super().__init__(*args, **kwargs)
+
+
 class CommentForm(SubmitOnce, Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -148,11 +148,16 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
     )
-    # Resolution and cause analysis (及时检讨和分析), required to resolve.
-    resolution = models.TextField(_("what was done"), blank=True)
-    cause_category = models.CharField(_("cause"), max_length=20, choices=Cause.choices, blank=True)
-    cause_analysis = models.TextField(_("cause analysis"), blank=True)
-    preventive_action = models.TextField(_("preventive action"), blank=True)
+    # The resolution in force (及时检讨和分析): every resolution is its own row in
+    # ComplaintResolution, so a reopen keeps the earlier ones; empty while open.
+    current_resolution = models.ForeignKey(
+        "complaints.ComplaintResolution",
+        verbose_name=_("current resolution"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Reminder and escalation steps, each claimed once by the deadline scan.
     ack_reminded_at = models.DateTimeField(_("acknowledgement reminder sent"), null=True, blank=True)
     ack_escalated_at = models.DateTimeField(_("acknowledgement escalated"), null=True, blank=True)
@@ -252,6 +257,37 @@ TRANSITIONS = {
 }
 
 
+class ComplaintResolution(models.Model):
+    """One resolution of a complaint and its cause analysis, written once and never
+    changed: a reopened complaint keeps it, and its next resolution is a new row."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="resolutions"
+    )
+    resolution = models.TextField(_("what was done"))
+    cause_category = models.CharField(_("cause"), max_length=20, choices=Complaint.Cause.choices)
+    cause_analysis = models.TextField(_("cause analysis"))
+    preventive_action = models.TextField(_("preventive action"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("complaint resolution")
+        verbose_name_plural = _("complaint resolutions")
+        ordering = ["-resolved_at", "-pk"]
+        indexes = [models.Index(fields=["complaint", "-resolved_at"], name="complaint_resolution_history")]
+
+    def __str__(self):
+        return f"#{self.complaint_id} {self.resolved_at:%Y-%m-%d %H:%M}"
+
+
 class DeadlinePolicy(models.Model):
     """Deadlines per category and severity, editable in the admin.
 
@@ -273,7 +309,14 @@ class DeadlinePolicy(models.Model):
         verbose_name = _("deadline policy")
         verbose_name_plural = _("deadline policies")
         ordering = ["severity", "category"]
-        constraints = [models.UniqueConstraint(fields=["category", "severity"], name="deadline_policy_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "severity"], name="deadline_policy_unique"),
+            models.CheckConstraint(
+                condition=Q(ack_minutes__gt=0, resolve_minutes__gt=0),
+                name="deadline_policy_minutes_positive",
+                violation_error_message=_("Deadlines are at least 1 minute."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_severity_display()} {self.get_category_display() or '*'}"

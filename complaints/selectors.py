@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from complaints.models import OPEN_STATES, Complaint, ComplaintEvent
+from complaints.models import OPEN_STATES, Complaint, ComplaintEvent, ComplaintResolution
 from teams.access import get_visible_or_404
 from teams.models import User
 from teams.registry import DueCount
@@ -39,6 +39,7 @@ def complaint_detail(*, user, pk: int) -> Complaint:
         "helpers",
         "attachments",
         Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor")),
+        Prefetch("resolutions", queryset=ComplaintResolution.objects.select_related("resolved_by")),
     )
     return get_visible_or_404(qs, user, pk=pk)
 
@@ -70,6 +71,13 @@ def complaint_page(*, user, pk: int) -> Complaint:
                 "events",
                 queryset=ComplaintEvent.objects.select_related("actor").only(
                     *(f.attname for f in ComplaintEvent._meta.concrete_fields), *(f"actor__{n}" for n in person)
+                ),
+            ),
+            Prefetch(
+                "resolutions",
+                queryset=ComplaintResolution.objects.select_related("resolved_by").only(
+                    *(f.attname for f in ComplaintResolution._meta.concrete_fields),
+                    *(f"resolved_by__{n}" for n in person),
                 ),
             ),
         )

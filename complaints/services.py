@@ -16,9 +16,11 @@ from complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintEvent,
+    ComplaintResolution,
     DeadlinePolicy,
     WeeklySummary,
 )
+from teams.audit import changes_against_db
 from teams.calendar import add_minutes, calendar_exceptions
 from teams.editing import EditConflict, claim, versioned_update
 from teams.models import Team, User
@@ -183,22 +185,31 @@ def complaint_transition(
                 errors[name] = _("Required to resolve a complaint.")
         if errors:
             raise ValidationError(errors)
-        fields.update(
-            resolved_at=now,
+        # A new row each time: a reopened complaint keeps its earlier resolutions.
+        record = ComplaintResolution(
+            complaint=complaint,
             resolution=resolution,
             cause_category=cause_category,
             cause_analysis=cause_analysis,
             preventive_action=preventive_action,
+            resolved_by=user,
+            resolved_at=now,
         )
+        record.full_clean()
+        record.save()
+        fields.update(resolved_at=now, current_resolution=record)
     elif action == "confirm":
         fields["confirmed_at"] = now
     elif action == "close":
         fields["closed_at"] = now
     elif action == "reopen":
+        if not comment.strip():
+            raise ValidationError({"comment": _("Say why the complaint is reopened.")})
         rule = deadline_rule(category=complaint.category, severity=complaint.severity)
         fields.update(
             resolved_at=None,
             confirmed_at=None,
+            current_resolution=None,
             resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
             resolve_reminded_at=None,
             resolve_escalated_at=None,
@@ -258,7 +269,8 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     """Correct the registration form. Two people editing at once: the second gets EditConflict."""
     if not complaint.can_manage(user):
         raise TransitionNotAllowed("edit")
-    changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS and getattr(complaint, k) != v}
+    found = changes_against_db(complaint, data, EDITABLE_FIELDS, hidden=["caller_phone"])
+    changes = {c.name: c.new for c in found}
     if not changes:
         _check_version(complaint, version)
         return complaint
@@ -268,8 +280,8 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
         setattr(candidate, key, value)
     candidate.full_clean(validate_unique=False)
     versioned_update(complaint, fields=changes, expected_version=version)
-    labels = ", ".join(str(Complaint._meta.get_field(k).verbose_name) for k in changes)
-    _event(complaint, user, "edit", comment=_("Changed: %(fields)s") % {"fields": labels})
+    for change in found:
+        _event(complaint, user, "edit", comment=str(change))
     if became_major:
         notify(
             recipients=deputy_gms(),

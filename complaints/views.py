@@ -18,6 +18,7 @@ from complaints.forms import (
     CommentForm,
     ComplaintEditForm,
     ComplaintRegisterForm,
+    ReopenForm,
     ResolveForm,
     SummaryPeriodForm,
     TransitionForm,
@@ -94,13 +95,17 @@ def _export(complaints):
             c.resolve_due_at,
             c.resolved_at,
             _("Yes") if c.is_overdue(now) else "",
-            c.get_cause_category_display(),
-            c.cause_analysis,
-            c.preventive_action,
+            *_resolution_cells(c.current_resolution),
         ]
-        for c in complaints[:10000]
+        for c in complaints.select_related("current_resolution")[:10000]
     )
     return xlsx_response(f"complaints-{timezone.localdate():%Y%m%d}.xlsx", [(_("Complaints"), headers, rows)])
+
+
+def _resolution_cells(resolution) -> list:
+    if resolution is None:
+        return ["", "", ""]
+    return [resolution.get_cause_category_display(), resolution.cause_analysis, resolution.preventive_action]
 
 
 @role_required(COMPLAINT_ROLES)
@@ -208,7 +213,8 @@ def _detail_context(request, complaint, **forms):
     context = {
         "complaint": complaint,
         "actions": actions,
-        "steps": [(name, t) for name, t in actions if name != "resolve"],
+        # Resolve and reopen have their own forms (a cause analysis, a reason).
+        "steps": [(name, t) for name, t in actions if name not in ("resolve", "reopen")],
         "other_complaints": selectors.client_other_complaints(user=user, complaint=complaint),
         "can_manage": can_manage,
         "can_comment": can_comment,
@@ -219,6 +225,8 @@ def _detail_context(request, complaint, **forms):
         context["transition_form"] = TransitionForm(initial={"version": complaint.version})
     if "resolve" in names:
         context["resolve_form"] = ResolveForm(initial={"version": complaint.version})
+    if "reopen" in names:
+        context["reopen_form"] = ReopenForm(initial={"version": complaint.version})
     if can_comment:
         context["comment_form"] = CommentForm()
         context["attachment_form"] = AttachmentForm()
@@ -247,9 +255,11 @@ def complaint_transition(request, pk, action):
     complaint = selectors.complaint_detail(user=request.user, pk=pk)
     if action not in TRANSITIONS:
         raise Http404
-    form_class = ResolveForm if action == "resolve" else TransitionForm
+    form_class, form_key = {
+        "resolve": (ResolveForm, "resolve_form"),
+        "reopen": (ReopenForm, "reopen_form"),
+    }.get(action, (TransitionForm, "transition_form"))
     form = form_class(request.POST)
-    form_key = "resolve_form" if action == "resolve" else "transition_form"
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import MeetingAttendance, MeetingSchedule, Training
+from teams.dates import not_in_past
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
 
@@ -28,7 +29,7 @@ class MinutesForm(Form):
 class ActionItemForm(SubmitOnce, Form):
     text = forms.CharField(label=_("Action"), max_length=300)
     owner = MemberChoiceField(label=_("Owner"), queryset=User.objects.none())
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_INPUT)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_INPUT, validators=[not_in_past])
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

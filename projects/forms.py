@@ -23,6 +23,7 @@ from projects.models import (
     TechnicalDisclosure,
 )
 from projects.uploads import process_upload
+from teams.dates import not_in_future, not_in_past
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
 from teams.roles import Role
@@ -133,6 +134,8 @@ class PhaseForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
+        for name in ("actual_start", "actual_finish"):
+            self.fields[name].validators.append(not_in_future)
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
 
@@ -230,6 +233,8 @@ class DrawingTaskForm(SubmitOnce, ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = _team_members(project.team, Role.ASSISTANT_DESIGNER, Role.DESIGNER)
+        if self.instance.pk is None:
+            self.fields["deadline"].validators.append(not_in_past)
 
 
 class DeliverForm(SubmitOnce, Form):
@@ -238,7 +243,7 @@ class DeliverForm(SubmitOnce, Form):
 
 
 class ReviseForm(SubmitOnce, Form):
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("deadline"), widget=DATE, validators=[not_in_past])
     reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
     review = forms.ModelChoiceField(label=_("from design review"), queryset=DesignReview.objects.none(), required=False)
 
@@ -252,7 +257,7 @@ class ReviewRevisionForm(SubmitOnce, Form):
 
     drawing = forms.ModelChoiceField(label=_("drawing to revise"), queryset=DrawingTask.objects.none())
     reason = forms.CharField(label=_("what to revise"), widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("deadline"), widget=DATE, validators=[not_in_past])
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,6 +291,8 @@ class BudgetRequestForm(SubmitOnce, ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["clerk"].queryset = User.objects.filter(role=Role.BUDGET_CLERK, is_active=True)
         self.fields["plan"].queryset = project.plans.all()
+        if self.instance.pk is None:
+            self.fields["due_on"].validators.append(not_in_past)
 
 
 class BudgetReturnForm(Form):
@@ -329,9 +336,11 @@ class ChangeDecisionForm(Form):
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate, validators=[not_in_future])
     client_name = forms.CharField(label=_("client signed by"), max_length=60)
-    revision_deadline = forms.DateField(label=_("deadline of the revision tasks"), widget=DATE, required=False)
+    revision_deadline = forms.DateField(
+        label=_("deadline of the revision tasks"), widget=DATE, required=False, validators=[not_in_past]
+    )
 
 
 class SiteLogForm(SubmitOnce, ModelForm):
@@ -350,6 +359,8 @@ class SiteLogForm(SubmitOnce, ModelForm):
         super().__init__(*args, **kwargs)
         # No ``capture``: on a phone the picker then offers both the camera and the gallery.
         self.fields["weather"].widget.attrs["list"] = "weather-options"
+        if "date" in self.fields:  # the edit form keeps the day
+            self.fields["date"].validators.append(not_in_future)
 
 
 class SiteLogEditForm(SiteLogForm):
@@ -384,6 +395,8 @@ class InspectionForm(SubmitOnce, ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = project.phases.order_by("order")
         self.order_fields(["phase"])
+        self.fields["inspected_on"].validators.append(not_in_future)
+        self.fields["reinspect_by"].validators.append(not_in_past)
 
 
 SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
@@ -391,7 +404,9 @@ SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
 
 class EvaluationForm(SubmitOnce, Form):
     phase = forms.ModelChoiceField(label=_("phase"), queryset=SchedulePhase.objects.none())
-    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DATE, initial=timezone.localdate)
+    evaluated_on = forms.DateField(
+        label=_("evaluated on"), widget=DATE, initial=timezone.localdate, validators=[not_in_future]
+    )
     quality = forms.TypedChoiceField(label=_("quality"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
     schedule = forms.TypedChoiceField(label=_("schedule"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
     tidiness = forms.TypedChoiceField(
@@ -442,10 +457,12 @@ class MaintenanceForm(SubmitOnce, ModelForm):
             field = self.fields[name]
             field.queryset = field.queryset.visible_to(user).filter(client_id=project.client_id)
         self.fields["crew"].queryset = Crew.objects.filter(is_active=True)
+        if self.instance.pk is None:
+            self.fields["promised_on"].validators.append(not_in_past)
 
 
 class MaintenanceDoneForm(SubmitOnce, Form):
-    done_on = forms.DateField(label=_("done on"), widget=DATE, initial=timezone.localdate)
+    done_on = forms.DateField(label=_("done on"), widget=DATE, initial=timezone.localdate, validators=[not_in_future])
     work_notes = forms.CharField(label=_("work done"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = FilesField(label=_("photos"), photos_only=True)
 

@@ -189,6 +189,13 @@ class Visit(models.Model):
         verbose_name_plural = _("visits")
         ordering = ["-arrived_at", "-pk"]
         indexes = [models.Index(fields=["-arrived_at"], name="visit_arrived_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party_size__gte=1),
+                name="visit_party_of_at_least_one",
+                violation_error_message=_("At least one visitor."),
+            ),
+        ]
 
     def __str__(self):
         return self.visitor_name

@@ -133,6 +133,13 @@ class Client(models.Model):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_area__isnull=True) | Q(floor_area__gt=0),
+                name="client_floor_area_positive",
+                violation_error_message=_("The floor area must be more than 0."),
+            ),
+        ]
         indexes = [
             models.Index(fields=["team", "stage"], name="client_team_stage"),
             # The pipeline: each stage's newest moves, 50 cards a column.

@@ -1,10 +1,13 @@
 """Contracts (工程合同) and what hangs off them: payment stages, the change history and
 scanned attachments."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +57,30 @@ class Contract(models.Model):
         verbose_name_plural = _("contracts")
         ordering = ["-signed_date", "-pk"]
         indexes = [models.Index(fields=["team", "signed_date"], name="contract_team_signed")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(design_fee__gte=0),
+                name="contract_design_fee_not_negative",
+                violation_error_message=_("The design fee cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(construction_amount__gte=0),
+                name="contract_construction_amount_not_negative",
+                violation_error_message=_("The construction amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(floor_area__isnull=True) | Q(floor_area__gt=0),
+                name="contract_floor_area_positive",
+                violation_error_message=_("The floor area must be more than 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_finish__isnull=True)
+                | Q(planned_finish__gte=F("planned_start")),
+                name="contract_finish_not_before_start",
+                violation_error_message=_("The planned finish is before the planned start."),
+            ),
+        ]
 
     def __str__(self):
         return self.number
@@ -61,6 +88,21 @@ class Contract(models.Model):
     @property
     def total_amount(self):
         return self.design_fee + self.construction_amount
+
+    @property
+    def payments_total(self):
+        """The payment stages added up (prefetch ``payments`` on lists)."""
+        return sum((p.amount for p in self.payments.all()), Decimal(0))
+
+    @property
+    def payments_difference(self):
+        """Payment stages minus the construction amount they split (services.DEFAULT_PAYMENTS):
+        0 when they add up, negative when money is missing from the plan."""
+        return self.payments_total - self.construction_amount
+
+    @property
+    def payments_shortfall(self):
+        return max(-self.payments_difference, Decimal(0))
 
     def clean(self):
         if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
@@ -83,6 +125,13 @@ class PaymentStage(models.Model):
         verbose_name = _("payment stage")
         verbose_name_plural = _("payment stages")
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="payment_amount_not_negative",
+                violation_error_message=_("A payment amount cannot be negative."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

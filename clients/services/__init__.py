@@ -12,6 +12,7 @@ from clients.services.archive import archive_hand_over, archive_lend, archive_re
 from clients.services.contracts import (
     DEFAULT_PAYMENTS,
     TRACKED_CONTRACT_FIELDS,
+    TRACKED_PAYMENT_FIELDS,
     contract_attach,
     contract_next_number,
     contract_sign,
@@ -45,6 +46,7 @@ __all__ = [
     "contract_next_number",
     "contract_sign",
     "TRACKED_CONTRACT_FIELDS",
+    "TRACKED_PAYMENT_FIELDS",
     "contract_update",
     "payment_save",
     "contract_attach",

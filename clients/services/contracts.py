@@ -21,7 +21,8 @@ from clients.models import (
     VisitTemplatePoint,
 )
 from clients.services.common import _event
-from teams.editing import compare_and_set, versioned_update
+from teams.audit import changes_against_db
+from teams.editing import EditConflict, compare_and_set
 from teams.models import User
 from teams.registry import run_hooks
 
@@ -123,33 +124,40 @@ TRACKED_CONTRACT_FIELDS = [
 ]
 
 
-@transaction.atomic
-def contract_update(*, contract: Contract, by: User, version: int, data: dict) -> Contract:
-    changes = []
-    for field in TRACKED_CONTRACT_FIELDS:
-        if field in data and getattr(contract, field) != data[field]:
-            changes.append((field, getattr(contract, field), data[field]))
-            setattr(contract, field, data[field])
-    contract.full_clean()
-    versioned_update(
-        contract,
-        fields=[f for f, _old, _new in changes],
-        expected_version=version,
-        message=_("Someone else changed this contract while you were editing. Reload to see their changes."),
-    )
+def _record_changes(contract: Contract, by: User, changes, prefix: str = "") -> None:
     ContractChange.objects.bulk_create(
         [
             ContractChange(
                 contract=contract,
                 changed_by=by,
-                field=str(Contract._meta.get_field(f).verbose_name),
-                old_value="" if old is None else str(old),
-                new_value="" if new is None else str(new),
+                field=f"{prefix}{change.label}"[:80],
+                old_value=change.old_text,
+                new_value=change.new_text,
             )
-            for f, old, new in changes
+            for change in changes
         ]
     )
+
+
+@transaction.atomic
+def contract_update(*, contract: Contract, by: User, version: int, data: dict) -> Contract:
+    """Save edited contract details if nobody saved in between (``version``); one history
+    entry per changed field, compared with the saved row (teams.audit)."""
+    changes = changes_against_db(contract, data, TRACKED_CONTRACT_FIELDS)
+    for change in changes:
+        setattr(contract, change.name, change.new)
+    contract.full_clean()
+    updated = Contract.objects.filter(pk=contract.pk, version=version).update(
+        **{c.name: c.new for c in changes}, version=version + 1
+    )
+    if updated != 1:
+        raise EditConflict(_("Someone else changed this contract while you were editing. Reload to see their changes."))
+    contract.version = version + 1
+    _record_changes(contract, by, changes)
     return contract
+
+
+TRACKED_PAYMENT_FIELDS = ["name", "amount", "due_condition", "paid_date"]
 
 
 @transaction.atomic
@@ -163,19 +171,17 @@ def payment_save(
     paid_date: dt.date | None = None,
     payment: PaymentStage | None = None,
 ) -> PaymentStage:
-    """Add or edit a payment stage; every change goes into the contract's history."""
-    label = _("payment %(name)s") % {"name": name}
+    """Add or edit a payment stage; each changed field goes into the contract's history."""
+    data = {"name": name, "amount": amount, "due_condition": due_condition, "paid_date": paid_date}
     if payment is None:
         payment = PaymentStage(contract=contract, order=contract.payments.count())
-        old = ""
-    else:
-        old = f"{payment.amount} / {payment.paid_date or '-'}"
-    payment.name, payment.amount, payment.due_condition, payment.paid_date = name, amount, due_condition, paid_date
+    changes = changes_against_db(payment, data, TRACKED_PAYMENT_FIELDS)
+    saved_name = PaymentStage.objects.filter(pk=payment.pk).values_list("name", flat=True).first() or name
+    for key, value in data.items():
+        setattr(payment, key, value)
     payment.full_clean()
     payment.save()
-    new = f"{payment.amount} / {payment.paid_date or '-'}"
-    if old != new:
-        ContractChange.objects.create(contract=contract, changed_by=by, field=label, old_value=old, new_value=new)
+    _record_changes(contract, by, changes, prefix=_("Payment %(name)s: ") % {"name": saved_name})
     return payment
 
 

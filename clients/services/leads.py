@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client, ClientEvent, LostLeadReport, LostReason
 from clients.services.common import _event
+from teams.audit import changes_against_db
 from teams.editing import compare_and_set, versioned_update
 from teams.models import Team, User
 from teams.phones import normalize_phone
@@ -90,6 +91,10 @@ EDITABLE_FIELDS = [
 ]
 
 
+# Contact details stay out of the timeline (which every reader of the file sees): only "changed".
+PERSONAL_FIELDS = ["phone", "phone2", "wechat"]
+
+
 @transaction.atomic
 def client_update(*, client: Client, by: User, version: int, data: dict) -> Client:
     """Save edited details if nobody saved in between (``version``); re-rate the tier
@@ -97,9 +102,10 @@ def client_update(*, client: Client, by: User, version: int, data: dict) -> Clie
     for field in ("phone", "phone2"):
         if field in data:
             data[field] = normalize_phone(data[field] or "")
-    changed = [f for f in EDITABLE_FIELDS if f in data and getattr(client, f) != data[f]]
-    for field in changed:
-        setattr(client, field, data[field])
+    changes = changes_against_db(client, data, EDITABLE_FIELDS, hidden=PERSONAL_FIELDS)
+    changed = [c.name for c in changes]
+    for change in changes:
+        setattr(client, change.name, change.new)
     if not client.tier_overridden:
         client.value_tier = client.computed_tier()
     client.full_clean()
@@ -110,9 +116,8 @@ def client_update(*, client: Client, by: User, version: int, data: dict) -> Clie
         expected_version=version,
         message=_("Someone else changed this client while you were editing. Reload to see their changes."),
     )
-    if changed:
-        labels = ", ".join(str(Client._meta.get_field(f).verbose_name) for f in changed)
-        _event(client, ClientEvent.Kind.EDIT, _("Edited: %(fields)s") % {"fields": labels}, by)
+    for change in changes:
+        _event(client, ClientEvent.Kind.EDIT, str(change), by)
     return client
 
 

@@ -46,7 +46,9 @@ def contract_sign(request, pk):
 
 @role_required(MANAGERS)
 def contract_detail(request, pk):
-    contract = get_visible_or_404(Contract.objects.select_related("client", "team", "signed_by"), request.user, pk=pk)
+    contract = get_visible_or_404(
+        Contract.objects.select_related("client", "team", "signed_by").prefetch_related("payments"), request.user, pk=pk
+    )
     return render(
         request,
         "clients/contract_detail.html",

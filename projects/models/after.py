@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models.construction import Crew, Inspection, SiteLog
 from projects.models.design import BudgetRequest, DesignPlan, DrawingTask
-from projects.models.project import Project
+from projects.models.project import Project, ends_after_start
 
 
 class CompletionItem(models.Model):
@@ -84,6 +84,12 @@ class MaintenanceRequest(models.Model):
         verbose_name_plural = _("maintenance requests")
         ordering = ["-reported_on", "-pk"]
         indexes = [models.Index(fields=["status", "promised_on"], name="maintenance_status_promised")]
+        constraints = [
+            ends_after_start(
+                "maintenance", "reported_on", "promised_on", _("The promised date is before the day it was reported.")
+            ),
+            ends_after_start("maintenance", "reported_on", "done_on", _("The repair is dated before it was reported.")),
+        ]
 
     def __str__(self):
         return self.description[:40]

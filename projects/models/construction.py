@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models.project import Project
+from projects.models.project import Project, ends_after_start
 
 
 class Crew(models.Model):
@@ -88,6 +88,14 @@ class SchedulePhase(models.Model):
                 condition=~Q(kind="custom") | ~Q(name=""),
                 name="custom_phase_has_a_name",
                 violation_error_message=_("A custom phase needs a name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_finish__gte=F("planned_start")),
+                name="phase_planned_finish_not_before_start",
+                violation_error_message=_("The planned finish is before the planned start."),
+            ),
+            ends_after_start(
+                "phase", "actual_start", "actual_finish", _("The actual finish is before the actual start.")
             ),
         ]
 
@@ -191,6 +199,11 @@ class PhaseTemplate(models.Model):
                 name="custom_template_phase_has_a_name",
                 violation_error_message=_("A custom phase needs a name."),
             ),
+            models.CheckConstraint(
+                condition=Q(duration__gte=1),
+                name="template_phase_lasts_a_day",
+                violation_error_message=_("At least 1 day."),
+            ),
         ]
 
     def __str__(self):
@@ -225,6 +238,11 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-inspected_on", "-pk"]
+        constraints = [
+            ends_after_start(
+                "inspection", "inspected_on", "reinspect_by", _("The re-inspection is before the inspection.")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.phase} {self.inspected_on} {self.get_result_display()}"
@@ -260,7 +278,17 @@ class CrewEvaluation(models.Model):
         verbose_name = _("crew evaluation")
         verbose_name_plural = _("crew evaluations")
         ordering = ["-evaluated_on", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["crew", "phase"], name="one_evaluation_per_crew_phase")]
+        constraints = [
+            models.UniqueConstraint(fields=["crew", "phase"], name="one_evaluation_per_crew_phase"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{score}__gte": 1, f"{score}__lte": 5}),
+                    name=f"crew_evaluation_{score}_1_to_5",
+                    violation_error_message=_("Scores are from 1 to 5."),
+                )
+                for score in ("quality", "schedule", "tidiness", "safety", "cooperation")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.crew} · {self.phase}"

@@ -198,6 +198,13 @@ class BudgetRequest(models.Model):
         verbose_name_plural = _("budget requests")
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["clerk", "status"], name="budget_clerk_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="budget_amount_not_negative",
+                violation_error_message=_("The budget amount cannot be negative."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project} · {self.requested_at:%Y-%m-%d}"

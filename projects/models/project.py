@@ -2,12 +2,23 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.roles import Role
+
+
+def ends_after_start(prefix: str, start: str, finish: str, message) -> models.CheckConstraint:
+    """``finish`` on or after ``start`` when both are set."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{start}__isnull": True})
+        | Q(**{f"{finish}__isnull": True})
+        | Q(**{f"{finish}__gte": F(start)}),
+        name=f"{prefix}_{finish}_not_before_{start}",
+        violation_error_message=message,
+    )
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -105,6 +116,14 @@ class Project(models.Model):
             models.Index(fields=["actual_start"], name="project_actual_start"),
             models.Index(fields=["actual_finish"], name="project_actual_finish"),
             models.Index(fields=["planned_finish"], name="project_planned_finish"),
+        ]
+        constraints = [
+            ends_after_start(
+                "project", "planned_start", "planned_finish", _("The planned finish is before the planned start.")
+            ),
+            ends_after_start(
+                "project", "actual_start", "actual_finish", _("The actual finish is before the actual start.")
+            ),
         ]
 
     def __str__(self):

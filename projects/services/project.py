@@ -21,7 +21,9 @@ from projects.models import (
     SchedulePhase,
 )
 from projects.services.common import _event, _team_people
+from teams.audit import changes_against_db
 from teams.calendar import calendar_exceptions, is_working_day
+from teams.dates import not_in_future
 from teams.editing import EditConflict, compare_and_set, versioned_update
 from teams.models import User
 from teams.services import notify
@@ -74,14 +76,20 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
     if not project.can_manage(by):
         raise PermissionDenied
     fields = ["name", "address", "project_manager", "planned_start", "planned_finish"]
-    versioned_update(project, fields={field: data[field] for field in fields}, expected_version=version)
-    project.full_clean()  # an invalid project rolls the update back with the transaction
+    compare_and_set(project, expect={"version": version}, fields={"version": version + 1})
+    changes = changes_against_db(project, data, [*fields, "designers", "assistants"])
+    for field in fields:
+        setattr(project, field, data[field])
+    project.version = version + 1
+    project.full_clean()
+    project.save(update_fields=fields)
     before = set(project.designers.values_list("pk", flat=True)) | set(project.assistants.values_list("pk", flat=True))
     project.designers.set(data["designers"])
     project.assistants.set(data["assistants"])
     newcomers = [u for u in [*data["designers"], *data["assistants"], data["project_manager"]] if u]
     newcomers = [u for u in newcomers if u.pk not in before]
-    _event(project, by, _("Project details and staff updated"))
+    for change in changes:
+        _event(project, by, str(change))
     if newcomers:
         notify(
             recipients=newcomers,
@@ -148,8 +156,13 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
     if to_phase == Project.Phase.CONSTRUCTION and project.actual_start is None:
         changes["actual_start"] = today
     if to_phase == Project.Phase.COMPLETED:
-        finishes = [d for d in project.phases.values_list("actual_finish", flat=True) if d]
-        changes["actual_finish"] = max(finishes, default=today)
+        dates = list(project.phases.values_list("actual_start", "actual_finish"))
+        changes["actual_finish"] = max((finish for _start, finish in dates if finish), default=today)
+        # Phases recorded with earlier dates than the day the project moved into construction:
+        # the project started with its first phase (and so never finishes before it started).
+        starts = [start for start, _finish in dates if start]
+        if starts and (project.actual_start is None or min(starts) < project.actual_start):
+            changes["actual_start"] = min(starts)
     if to_phase == Project.Phase.WARRANTY:
         finished = project.actual_finish or today
         changes["warranty_until"] = finished.replace(year=finished.year + WARRANTY_YEARS)
@@ -349,6 +362,14 @@ def _gate_blocking(phase: SchedulePhase) -> SchedulePhase | None:
     return next((gate for gate in gates if not gate.passed), None)
 
 
+def not_in_future_field(name: str, value) -> None:
+    """What happened cannot be dated after today: the project's finish is its last phase's."""
+    try:
+        not_in_future(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+
+
 @transaction.atomic
 def phase_update(
     *,
@@ -368,20 +389,28 @@ def phase_update(
         raise ValidationError(
             {"actual_start": _("%(phase)s must pass its inspection before the next phases start.") % {"phase": gate}}
         )
+    for name, value in (("actual_start", actual_start), ("actual_finish", actual_finish)):
+        not_in_future_field(name, value)
     if actual_finish and not actual_start:
         raise ValidationError({"actual_finish": _("Enter the actual start first.")})
     if planned_finish < planned_start:
         raise ValidationError({"planned_finish": _("The planned finish is before the planned start.")})
     if actual_start and actual_finish and actual_finish < actual_start:
         raise ValidationError({"actual_finish": _("The actual finish is before the actual start.")})
-    fields = {
+    compare_and_set(phase, expect={"version": version}, fields={"version": version + 1})
+    data = {
         "planned_start": planned_start,
         "planned_finish": planned_finish,
         "actual_start": actual_start,
         "actual_finish": actual_finish,
         "crew": crew,
     }
-    versioned_update(phase, fields=fields, expected_version=version)
-    phase.full_clean()  # an invalid phase rolls the update back with the transaction
-    _event(phase.project, by, _("Schedule updated: %(phase)s") % {"phase": phase})
+    changes = changes_against_db(phase, data, data)
+    phase.planned_start, phase.planned_finish = planned_start, planned_finish
+    phase.actual_start, phase.actual_finish, phase.crew = actual_start, actual_finish, crew
+    phase.version = version + 1
+    phase.full_clean()
+    phase.save(update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
+    for change in changes:
+        _event(phase.project, by, _("Schedule %(phase)s: %(change)s") % {"phase": phase, "change": change})
     return phase

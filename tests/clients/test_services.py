@@ -168,7 +168,7 @@ def test_contract_amount_change_is_kept_in_history(consultant):
     )
     change = ContractChange.objects.get()
     assert change.changed_by == consultant
-    assert change.old_value == "180000.00" and change.new_value == "190000"
+    assert change.old_value == "180000.00" and change.new_value == "190000.00"
     with pytest.raises(EditConflict):
         services.contract_update(
             contract=Contract.objects.get(pk=contract.pk), by=consultant, version=1, data={"style": "x"}
@@ -186,7 +186,10 @@ def test_payment_paid_is_kept_in_history(consultant):
         amount=Decimal(1000),
         paid_date=dt.date(2026, 11, 1),
     )
-    assert ContractChange.objects.filter(contract=contract).count() == 2
+    # Created with a name and an amount (two entries), then paid (one more).
+    paid = ContractChange.objects.filter(contract=contract).first()
+    assert ContractChange.objects.filter(contract=contract).count() == 3
+    assert (paid.old_value, paid.new_value) == ("", "2026-11-01")
 
 
 def test_visit_record_once(consultant):

@@ -26,7 +26,8 @@ def test_demo_covers_every_state_and_is_idempotent():
     assert Complaint.objects.filter(severity="major").exists()
     assert Complaint.objects.overdue().exists()
     assert Call.objects.filter(forwarded_at__isnull=False, acknowledged_at=None).exists()
-    assert not Complaint.objects.filter(state="resolved", cause_analysis="").exists()
+    resolved = Complaint.objects.filter(state__in=["resolved", "confirmed", "closed"])
+    assert not resolved.filter(current_resolution=None).exists()
     run()
     assert counts == (
         Complaint.objects.count(),

@@ -115,7 +115,8 @@ def test_full_lifecycle_writes_timeline_and_timestamps(monday, front_desk, the_c
     complaint.refresh_from_db()
     assert complaint.state == Complaint.State.CLOSED
     assert complaint.acknowledged_at and complaint.resolved_at and complaint.confirmed_at and complaint.closed_at
-    assert complaint.cause_category == "workmanship"
+    assert complaint.current_resolution.cause_category == "workmanship"
+    assert complaint.current_resolution.resolved_by == consultant
     actions = list(complaint.events.values_list("action", flat=True))
     assert actions == ["register", "acknowledge", "start", "resolve", "confirm", "close"]
     assert complaint.events.get(action="confirm").comment == "回访客户满意"
@@ -164,7 +165,9 @@ def test_forbidden_transitions_are_refused(consultant, the_client, state, action
 )
 def test_allowed_transitions(consultant, the_client, state, action, target):
     complaint = ComplaintFactory(client=the_client, state=state, resolved_at=MONDAY_10)
-    services.complaint_transition(complaint=complaint, user=consultant, action=action, version=1, **CAUSE)
+    services.complaint_transition(
+        complaint=complaint, user=consultant, action=action, version=1, comment="客户不满意", **CAUSE
+    )
     complaint.refresh_from_db()
     assert complaint.state == target
     assert complaint.events.get().to_state == target
@@ -210,6 +213,46 @@ def test_reopen_sets_a_new_resolve_deadline_and_clears_resolution_time(monday, c
     complaint.refresh_from_db()
     assert complaint.resolved_at is None and complaint.resolve_reminded_at is None
     assert complaint.resolve_due_at == dt.datetime(2026, 11, 26, 10, 0, tzinfo=SH)
+
+
+def test_reopen_keeps_the_first_resolution_and_the_second_is_a_new_record(monday, consultant, gm, the_client):
+    complaint = ComplaintFactory(client=the_client, state="in_progress")
+    step(complaint, consultant, "resolve", **CAUSE, preventive_action="贴砖前做配比检查")
+    first = complaint.current_resolution
+    step(complaint, consultant, "reopen", comment="客户反映仍有空鼓")
+    complaint.refresh_from_db()
+    assert complaint.current_resolution is None
+    step(
+        complaint,
+        gm,
+        "resolve",
+        resolution="整面墙重新铺贴",
+        cause_category="material_defect",
+        cause_analysis="瓷砖背纹太浅",
+    )
+    complaint.refresh_from_db()
+    first.refresh_from_db()
+    # The first resolution is untouched; the complaint points at the second.
+    assert (first.resolution, first.cause_category, first.cause_analysis, first.preventive_action) == (
+        "返工重贴",
+        "workmanship",
+        "水泥砂浆比例不对",
+        "贴砖前做配比检查",
+    )
+    assert first.resolved_by == consultant
+    second = complaint.current_resolution
+    assert second.pk != first.pk and second.resolved_by == gm and second.cause_category == "material_defect"
+    assert list(complaint.resolutions.all()) == [second, first]  # newest first
+    assert complaint.events.get(action="reopen").comment == "客户反映仍有空鼓"
+
+
+def test_reopen_needs_a_reason(consultant, the_client):
+    complaint = ComplaintFactory(client=the_client, state="resolved", resolved_at=MONDAY_10)
+    with pytest.raises(ValidationError) as exc:
+        services.complaint_transition(complaint=complaint, user=consultant, action="reopen", version=1, comment=" ")
+    assert set(exc.value.message_dict) == {"comment"}
+    complaint.refresh_from_db()
+    assert complaint.state == "resolved" and not complaint.events.exists()
 
 
 # --- Concurrency -------------------------------------------------------------------------

@@ -264,6 +264,30 @@ def test_resolve_without_cause_keeps_typed_text(login, consultant, complaint):
     assert complaint.state == "in_progress"
 
 
+def test_reopen_without_a_reason_is_refused_with_a_chinese_message(login, consultant, complaint):
+    Complaint.objects.filter(pk=complaint.pk).update(state="resolved", resolved_at=timezone.now())
+    url = reverse("complaints:transition", args=[complaint.pk, "reopen"])
+    response = login(consultant).post(url, {"version": 1, "comment": ""})
+    assert response.status_code == 200 and "说明重新打开的原因" in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.state == "resolved"
+
+
+def test_page_shows_every_resolution_newest_first_and_the_reopen_reason(login, consultant, complaint):
+    Complaint.objects.filter(pk=complaint.pk).update(state="in_progress")
+    browser = login(consultant)
+    base = reverse("complaints:transition", args=[complaint.pk, "resolve"]).removesuffix("resolve/")
+    cause = {"cause_category": "workmanship", "preventive_action": ""}
+    browser.post(base + "resolve/", {"version": 1, "resolution": "第一次返工", "cause_analysis": "砂浆不饱满", **cause})
+    browser.post(base + "reopen/", {"version": 2, "comment": "客户说仍然空鼓"})
+    browser.post(base + "resolve/", {"version": 3, "resolution": "整面重贴", "cause_analysis": "基层未处理", **cause})
+    html = browser.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert html.count('data-testid="resolution"') == 2
+    assert html.index("整面重贴") < html.index("第一次返工") < html.index("客户说仍然空鼓")
+    complaint.refresh_from_db()
+    assert complaint.state == "resolved" and complaint.current_resolution.resolution == "整面重贴"
+
+
 def test_stale_transition_gets_a_clear_message_and_keeps_the_comment(login, consultant, complaint):
     Complaint.objects.filter(pk=complaint.pk).update(version=2)
     url = reverse("complaints:transition", args=[complaint.pk, "acknowledge"])
@@ -377,9 +401,9 @@ def test_detail_runs_fixed_queries(login, consultant, designer, complaint, djang
     complaint.call = CallFactory(client=complaint.client)
     complaint.save(update_fields=["project", "call"])
     client = login(consultant)
-    # user, complaint, helpers, attachments, timeline, other complaints, team members (one query for both
-    # assignment controls), unread badge (+ the session save of a fresh login)
-    with django_assert_max_num_queries(12) as small:
+    # user, complaint, helpers, attachments, timeline, resolutions, other complaints, team members (one query
+    # for both assignment controls), unread badge, the session (in the database) and its save after a fresh login
+    with django_assert_max_num_queries(13) as small:
         client.get(reverse("complaints:detail", args=[complaint.pk]))
     ComplaintEvent.objects.bulk_create(
         [ComplaintEvent(complaint=complaint, action="comment", comment=str(i), actor=designer) for i in range(30)]
@@ -555,3 +579,45 @@ def test_assignment_lists_team_members_once_each_control(login, consultant, desi
     assert f'<option value="{designer.pk}">{designer}</option>' in html
     assert f'name="helpers" value="{designer.pk}"' in html
     assert f'value="{outsider.pk}"' not in html
+
+
+# --- The form's corrections in the timeline, field by field --------------------------------------------------
+
+EDITS = {
+    "caller_name": ("王女士", "王美丽", "王女士"),
+    "caller_phone": ("13900001111", None, None),  # named only: the number stays out of the timeline
+    "channel": ("visit", Complaint.Channel.PHONE.label, Complaint.Channel.VISIT.label),
+    "category": ("design", Complaint.Category.QUALITY.label, Complaint.Category.DESIGN.label),
+    "severity": ("major", Complaint.Severity.NORMAL.label, Complaint.Severity.MAJOR.label),
+    "description": ("墙砖空鼓三处", "卫生间墙砖空鼓", "墙砖空鼓三处"),
+    "demand": ("返工", "", "返工"),
+}
+
+
+def test_every_editable_complaint_field_is_in_the_table():
+    from complaints.services import EDITABLE_FIELDS
+
+    assert set(EDITS) == set(EDITABLE_FIELDS)
+
+
+@pytest.mark.parametrize("field", list(EDITS))
+def test_edit_records_each_changed_field_with_old_and_new_value(login, consultant, complaint, field):
+    from complaints.forms import ComplaintEditForm
+    from tests.forms import shown_values
+
+    Complaint.objects.filter(pk=complaint.pk).update(
+        caller_name="王美丽", channel="phone", category="quality", description="卫生间墙砖空鼓", demand=""
+    )
+    complaint.refresh_from_db()
+    value, old, new = EDITS[field]
+    form = ComplaintEditForm(instance=complaint, initial={"version": complaint.version})
+    response = login(consultant).post(
+        reverse("complaints:edit", args=[complaint.pk]), {**shown_values(form), field: value}
+    )
+    assert response.status_code == 302
+    comment = complaint.events.get(action="edit").comment
+    name = str(Complaint._meta.get_field(field).verbose_name)
+    if new is None:
+        assert comment == f"{name}已修改"
+    else:
+        assert comment == f"{name}：{old or '—'} → {new}"

@@ -366,7 +366,9 @@ def test_crew_evaluation_once_per_crew_and_phase(project, pm):
         )
 
 
+@time_machine.travel(dt.datetime(2026, 5, 11, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
 def test_maintenance_lifecycle_and_reopen(project, pm):
+    # On TODAY: a repair cannot be promised for a day already past.
     Project.objects.filter(pk=project.pk).update(phase=Project.Phase.WARRANTY)
     project.refresh_from_db()
     request = services.maintenance_create(project=project, by=pm, source="call", description="漏水", promised_on=TODAY)

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0003_add_complaint_lifecycle_deadlines_summary'),
+        ('complaints', '0007_add_impossible_value_checks'),
     ]
 
     operations = [
