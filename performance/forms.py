@@ -73,6 +73,15 @@ class ReturnForm(VersionForm):
     comment = forms.CharField(label=_("Why it goes back"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReopenForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Why the card is reopened"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the card's history; the member is notified."),
+    )
+
+
 class TeamTargetForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -7,6 +7,7 @@ deputy GM approves the appraisal; a report keeps the snapshot it was generated
 with (what headquarters receives).
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from teams.calendar import calendar_exceptions, is_working_day
 from teams.roles import Role
 
 # The score of one item is min(actual / target, SCORE_CAP) × weight: over-achievement
@@ -112,6 +114,24 @@ class TargetCard(models.Model):
     def targets_editable(self) -> bool:
         return self.state == self.State.DRAFT
 
+    @property
+    def self_assessment_opens_on(self) -> dt.date:
+        """The day after the month's last working day (company calendar): the month's
+        figures are complete by then, so nothing is assessed or approved on half a month."""
+        return self_assessment_opens_on(self.month)
+
+
+def self_assessment_opens_on(month: dt.date) -> dt.date:
+    first = month.replace(day=1)
+    end = (first + dt.timedelta(days=32)).replace(day=1)
+    exceptions = calendar_exceptions(first, end)
+    day = end - dt.timedelta(days=1)
+    while day >= first:
+        if is_working_day(day, exceptions=exceptions):
+            return day + dt.timedelta(days=1)
+        day -= dt.timedelta(days=1)
+    return end
+
 
 # Allowed transitions: state → {next state: roles that may make it}. The
 # services check this table (one place), "member" meaning the card's own member.
@@ -123,7 +143,8 @@ CARD_TRANSITIONS = {
         TargetCard.State.APPROVED: Role.DEPUTY_GM,
         TargetCard.State.SELF_ASSESSED: Role.DEPUTY_GM,
     },
-    TargetCard.State.APPROVED: {},
+    # The deputy GM reopens a locked card (with a reason): it waits for the decision again.
+    TargetCard.State.APPROVED: {TargetCard.State.REVIEWED: Role.DEPUTY_GM},
 }
 
 
@@ -134,7 +155,8 @@ class CardItem(models.Model):
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
-    # Entered by hand for manual items; frozen from the metric when the appraisal is approved.
+    # Entered by hand for manual items; frozen from the metric when the appraisal is approved
+    # (and cleared again when the deputy GM reopens the card).
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -163,6 +185,7 @@ CARD_ACTIONS = {
     "reviewed": _("Reviewed by the consultant"),
     "approved": _("Approved by the deputy GM"),
     "returned": _("Sent back to the consultant"),
+    "reopened": _("Reopened by the deputy GM"),
 }
 
 

@@ -16,8 +16,17 @@ from django.utils.translation import gettext as _
 
 from clients.models import LostLeadReport
 from complaints.models import Complaint
-from meetings.models import Training
-from performance.metrics import COMPANY, METRICS, Period, Scope, complaints_by_category, figures, figures_by_team
+from performance.metrics import (
+    COMPANY,
+    METRICS,
+    Period,
+    Scope,
+    complaints_by_category,
+    figures,
+    figures_by_team,
+    ratio,
+    round_half_up,
+)
 from performance.models import Highlight, TargetCard, TeamTarget
 from teams.models import Team
 from teams.roles import Role
@@ -116,9 +125,7 @@ def sees_money(user) -> bool:
 
 def achievement(actual, target) -> Decimal | None:
     """Actual as a percentage of target."""
-    if actual is None or not target:
-        return None
-    return (Decimal(actual) * 100 / Decimal(target)).quantize(Decimal("0.1"))
+    return ratio(actual, target)
 
 
 # --- target cards -------------------------------------------------------------------
@@ -166,7 +173,7 @@ def card_total(rows: list[dict], adjustment=Decimal(0)) -> Decimal:
     total = Decimal(0)
     if scored_weights:
         total = sum((row["score"] for row in scored), Decimal(0)) * all_weights / scored_weights
-    return (total + (adjustment or 0)).quantize(Decimal("0.01"))
+    return round_half_up(total + (adjustment or 0))
 
 
 def current_card(user, today: dt.date):
@@ -378,9 +385,8 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
     highlights = Highlight.objects.filter(
         team=team, created_at__gte=period.start_dt, created_at__lt=period.end_dt
     ).select_related("member")
-    trainings = Training.objects.filter(date__gte=period.start, date__lt=period.end).filter(
-        team__isnull=True
-    ) | Training.objects.filter(date__gte=period.start, date__lt=period.end, team=team)
+    # The sessions "trainings held" counts, from the metric itself: the list and the figure agree.
+    trainings = METRICS["trainings_held"].queryset(period, team_scope, now=now)
     categories = complaints_by_category(period, team_scope, now=now)
     return {
         "team": team.name,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cards/<int:pk>/review/", views.card_review, name="card_review"),
     path("cards/<int:pk>/approve/", views.card_approve, name="card_approve"),
     path("cards/<int:pk>/return/", views.card_return, name="card_return"),
+    path("cards/<int:pk>/reopen/", views.card_reopen, name="card_reopen"),
     path("team-targets/", views.team_targets, name="team_targets"),
     path("highlights/", views.highlights, name="highlights"),
     path("reports/", views.report_list, name="report_list"),

@@ -3,7 +3,9 @@
 A metric is one documented definition over one model: which records it counts
 for a period (``in_period``), how they are scoped to a team or a person
 (``team_path`` / ``person_path``), and what it computes from them (a count, a
-sum, an average, or the share of the records meeting ``hit``). From that one
+sum, an average, or the share of the records meeting ``hit``), in Decimal and
+rounded half up by ``ratio`` / ``mean`` / ``round_half_up`` (which card scores and
+the report use too). From that one
 definition come:
 
 - ``metric.value(period, scope)`` — the number;
@@ -34,6 +36,9 @@ from performance.metrics.base import (
     Scope,
     figures,
     figures_by_team,
+    mean,
+    ratio,
+    round_half_up,
 )
 from performance.metrics.clients import CLIENT_METRICS
 from performance.metrics.complaints import COMPLAINT_METRICS, complaints_by_category
@@ -55,6 +60,9 @@ __all__ = [
     "figures",
     "figures_by_team",
     "get_metrics",
+    "mean",
+    "ratio",
+    "round_half_up",
     "CLIENT_METRICS",
     "COMPLAINT_METRICS",
     "PROJECT_METRICS",

@@ -1,5 +1,6 @@
-"""The machinery every metric shares: periods, scopes, the ``Metric`` definition, and
-``figures`` / ``figures_by_team``, which compute many metrics with one query per model."""
+"""The machinery every metric shares: periods, scopes, the ``Metric`` definition,
+``figures`` / ``figures_by_team``, which compute many metrics with one query per model,
+and the arithmetic every figure goes through (``ratio``, ``mean``, ``round_half_up``)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,48 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from teams.models import Team
 
 # Years a period may fall in: keeps the previous period and the trend inside what dates can hold.
 MIN_YEAR, MAX_YEAR = 2000, 2099
 # The longest custom range, in days (about three years).
 MAX_RANGE_DAYS = 3 * 366
+
+
+# --- arithmetic ----------------------------------------------------------------------
+# Every figure (metric, card score, report) is computed in Decimal and rounded here, half
+# up as people round by hand: 4.215 → 4.22, 14.625 → 14.63. A float never takes part, since
+# it cannot hold 4.215 (it is 4.21499…) and Python rounds floats and Decimals half to even.
+
+
+def round_half_up(value, places: str = "0.01") -> Decimal:
+    """``value`` rounded half up to ``places`` ("1", "0.1", "0.01"). Floats are refused."""
+    if isinstance(value, float):
+        raise TypeError("Figures are computed in Decimal; got a float.")
+    return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def ratio(part, whole, places: str = "0.1") -> Decimal | None:
+    """``part`` as a percentage of ``whole`` (None when ``whole`` is zero or missing)."""
+    if part is None or not whole:
+        return None
+    return round_half_up(Decimal(part) * 100 / Decimal(whole), places)
+
+
+def mean(total, count: int, places: str = "0.01") -> Decimal | None:
+    """``total / count`` (None for no values)."""
+    if total is None or not count:
+        return None
+    return round_half_up(Decimal(total) / count, places)
+
+
+def seconds(value: dt.timedelta) -> Decimal:
+    """A duration in seconds, exactly (``timedelta.total_seconds()`` is a float)."""
+    return Decimal(value.days * 86400 + value.seconds) + Decimal(value.microseconds) / 1_000_000
 
 
 class PeriodError(ValueError):
@@ -268,6 +303,9 @@ class Metric:
     hit: QFn | None = None
     expr: Callable[[], object] | None = None
     higher_is_better: bool = True
+    # A team's records when they are more than those under ``team_path`` (company-wide
+    # trainings count for every team): team id → condition.
+    team_q: Callable[[int], Q] | None = None
 
     def applies_to(self, scope: Scope) -> bool:
         return scope.kind != "person" or self.person_path is not None
@@ -276,6 +314,8 @@ class Metric:
         if scope.person_id:
             return Q(**{f"{self.person_path}_id": scope.person_id})
         if scope.team_id:
+            if self.team_q is not None:
+                return self.team_q(scope.team_id)
             return Q(**{f"{self.team_path}_id": scope.team_id})
         return Q()
 
@@ -297,33 +337,29 @@ class Metric:
                 f"{name}_d": Count("pk", filter=base),
                 f"{name}_n": Count("pk", filter=base & self.hit(period, now)),
             }
-        aggregate = Sum if self.kind == "sum" else Avg
-        return {f"{name}_v": aggregate(self.expr(), filter=base)}
+        if self.kind == "sum":
+            return {f"{name}_v": Sum(self.expr(), filter=base)}
+        # An average is the sum over the count, divided here in Decimal: the database's AVG
+        # of integers is a float (843 / 200 would come back as 4.21499…).
+        return {f"{name}_s": Sum(self.expr(), filter=base), f"{name}_c": Count(self.expr(), filter=base)}
 
     def finish(self, row: dict, tag: str):
         name = f"{tag}_{self.key}"
         if self.kind == "count":
             return row.get(f"{name}_v") or 0
         if self.kind == "ratio":
-            denominator = row.get(f"{name}_d") or 0
-            if not denominator:
-                return None
-            return _round(Decimal(row.get(f"{name}_n") or 0) * 100 / denominator, "0.1")
-        value = row.get(f"{name}_v")
-        if value is None:
-            return Decimal(0) if self.kind == "sum" else None
-        if isinstance(value, dt.timedelta):
-            seconds = Decimal(value.total_seconds())
-            return _round(seconds / (60 if self.unit == "minutes" else 3600), "0.1")
-        return _round(Decimal(value), "0.01")
+            return ratio(row.get(f"{name}_n") or 0, row.get(f"{name}_d") or 0)
+        if self.kind == "sum":
+            value = row.get(f"{name}_v")
+            return Decimal(0) if value is None else round_half_up(value)
+        total, count = row.get(f"{name}_s"), row.get(f"{name}_c") or 0
+        if isinstance(total, dt.timedelta):
+            return mean(seconds(total), count * (60 if self.unit == "minutes" else 3600), "0.1")
+        return mean(total, count)
 
     def value(self, period: Period, scope: Scope = COMPANY, *, now: dt.datetime | None = None):
         """The metric's number for ``period`` and ``scope`` (one query)."""
         return figures([self], {"v": period}, scope, now=now)[("v", self.key)]
-
-
-def _round(value: Decimal, places: str) -> Decimal:
-    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
 def figures(
@@ -357,17 +393,20 @@ def figures(
             by_model[metric.model].append(metric)
     result = {}
     for model, group in by_model.items():
+        # Metrics of one model may scope differently (complaints a person registered, or
+        # handles): then each aggregate carries its own scope in its filter.
+        shared = not tag_scopes and all(metric.scope_q(scope) == group[0].scope_q(scope) for metric in group)
         aggregates, wanted = {}, []
         for tag, period in periods.items():
             for metric in group:
                 if not counted(tag, metric):
                     continue
-                extra = metric.scope_q(scope_of(tag)) if tag_scopes else Q()
+                extra = Q() if shared else metric.scope_q(scope_of(tag))
                 aggregates.update(metric.aggregates(tag, period, now, extra))
                 wanted.append(metric.in_period(period, now) & extra)
         if not aggregates:
             continue
-        scope_q = Q() if tag_scopes else group[0].scope_q(scope)
+        scope_q = group[0].scope_q(scope) if shared else Q()
         row = model._default_manager.filter(scope_q, reduce(or_, wanted)).aggregate(**aggregates)
         for tag in periods:
             for metric in group:
@@ -377,14 +416,25 @@ def figures(
 
 
 def figures_by_team(metrics: Iterable[Metric], period: Period, *, now: dt.datetime | None = None) -> dict:
-    """``{team id: {metric key: value}}`` for ``period``: one grouped query per model."""
+    """``{team id: {metric key: value}}`` for ``period``: one grouped query per model.
+
+    A metric with its own ``team_q`` cannot be grouped by a column: it is computed
+    for each active team with ``figures`` (one query per model for all teams)."""
     now = now or timezone.now()
+    metrics = list(metrics)
     by_model = defaultdict(list)
     for metric in metrics:
-        by_model[metric.model].append(metric)
+        if metric.team_q is None:
+            by_model[(metric.model, metric.team_path)].append(metric)
     result = defaultdict(dict)
-    for model, group in by_model.items():
-        team_path = group[0].team_path
+    own = [metric for metric in metrics if metric.team_q is not None]
+    if own:
+        team_ids = list(Team.objects.filter(is_active=True).values_list("pk", flat=True))
+        tags = {f"t{pk}": Scope(team_id=pk) for pk in team_ids}
+        values = figures(own, dict.fromkeys(tags, period), now=now, tag_scopes=tags)
+        for (tag, key), value in values.items():
+            result[tags[tag].team_id][key] = value
+    for (model, team_path), group in by_model.items():
         aggregates, wanted = {}, []
         for metric in group:
             aggregates.update(metric.aggregates("t", period, now))

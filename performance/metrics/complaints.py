@@ -24,8 +24,9 @@ COMPLAINT_METRICS = [
         "count",
         _times("registered_at"),
         "team",
-        "handler",
-        _("Complaints registered in the period."),
+        # A person's figure is what they registered (the front desk has no team and handles none).
+        "registered_by",
+        _("Complaints registered in the period; a person's figure counts those they registered."),
         higher_is_better=False,
     ),
     Metric(
@@ -37,7 +38,10 @@ COMPLAINT_METRICS = [
         _and(_times("registered_at"), _const(severity=Complaint.Severity.MAJOR)),
         "team",
         "handler",
-        _("Complaints registered in the period as major incidents (重大事件)."),
+        _(
+            "Complaints registered in the period as major incidents (重大事件); "
+            "a person's figure counts those they handle."
+        ),
         higher_is_better=False,
     ),
     Metric(

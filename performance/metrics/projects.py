@@ -1,14 +1,22 @@
 """Metrics over projects: started, completed and late projects, drawings on time,
-phases on schedule, inspection pass rate and crew evaluations."""
+phases on schedule, first-inspection pass rate and crew evaluations."""
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from performance.metrics.base import Metric
 from performance.metrics.conditions import _and, _const, _dates
 from projects.models import CrewEvaluation, DrawingTask, Inspection, Project, SchedulePhase
+
+# A phase's first inspection: none of the same phase before it (by date, then by entry order).
+# Not ``reinspection_of``: that link is cleared when the earlier inspection is deleted.
+_FIRST_OF_PHASE = ~Exists(
+    Inspection.objects.filter(phase=OuterRef("phase")).filter(
+        Q(inspected_on__lt=OuterRef("inspected_on")) | Q(inspected_on=OuterRef("inspected_on"), pk__lt=OuterRef("pk"))
+    )
+)
 
 PROJECT_METRICS = [
     # Projects
@@ -84,14 +92,17 @@ PROJECT_METRICS = [
     ),
     Metric(
         "inspection_pass_rate",
-        _("Inspection pass rate"),
+        _("First-inspection pass rate"),
         "pct",
         Inspection,
         "ratio",
-        _dates("inspected_on"),
+        _and(_dates("inspected_on"), lambda p, now: _FIRST_OF_PHASE),
         "phase__project__team",
         "inspector",
-        _("Of the inspections in the period, the share passed."),
+        _(
+            "Of the phases first inspected in the period, the share that passed at that first inspection "
+            "(re-inspections after rectification do not count)."
+        ),
         hit=_const(result=Inspection.Result.PASS),
     ),
     Metric(

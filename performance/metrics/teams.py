@@ -3,6 +3,7 @@ and attended."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, Meeting, MeetingAttendance, Training, TrainingAttendance
@@ -54,7 +55,9 @@ TEAM_METRICS = [
         _dates("date"),
         "team",
         None,
-        _("Training sessions in the period (a team's figure counts its own sessions)."),
+        _("Training sessions in the period; a team's figure counts its own sessions and the company-wide ones."),
+        # The same sessions the monthly report lists (performance.selectors.report_data).
+        team_q=lambda team_id: Q(team_id=team_id) | Q(team__isnull=True),
     ),
     Metric(
         "trainings_attended",

@@ -1,5 +1,5 @@
 """Target cards (目标卡) and appraisal: monthly creation, targets, confirmation, self-assessment,
-review, approval or return, and the item score."""
+review, approval or return, reopening, and the item score."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from performance import selectors
+from performance.metrics import round_half_up
 from performance.models import CARD_TRANSITIONS, SCORE_CAP, CardEvent, CardItem, RoleTemplateItem, TargetCard
 from performance.services.common import _say
 from teams.editing import versioned_update
@@ -127,7 +128,13 @@ def card_confirm(*, card: TargetCard, user: User, version: int) -> TargetCard:
 def card_self_assess(
     *, card: TargetCard, user: User, version: int, text: str, manual: dict[int, Decimal]
 ) -> TargetCard:
-    """The member's self-assessment (and the actuals of manual items)."""
+    """The member's self-assessment (and the actuals of manual items), once the month's
+    working days are over."""
+    opens = card.self_assessment_opens_on
+    if timezone.localdate() < opens:
+        raise ValidationError(
+            _("Self-assessment opens on %(date)s, after the month's last working day.") % {"date": f"{opens:%Y-%m-%d}"}
+        )
     if not text.strip():
         raise ValidationError(_("Write a few words about your month."))
     with transaction.atomic():
@@ -201,6 +208,33 @@ def card_approve(*, card: TargetCard, user: User, version: int) -> TargetCard:
     return card
 
 
+def card_reopen(*, card: TargetCard, user: User, version: int, reason: str) -> TargetCard:
+    """The deputy GM reopens an approved card, for a recorded reason: the frozen figures
+    and the final score are cleared (the computed actuals are live again) and the card
+    waits for the deputy GM's decision once more."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for reopening the card."))
+    with transaction.atomic():
+        card = _card_move(
+            card=card,
+            user=user,
+            to_state=TargetCard.State.REVIEWED,
+            version=version,
+            action="reopened",
+            comment=reason.strip(),
+            approved_by=None,
+            approved_at=None,
+            final_score=None,
+        )
+        card.items.exclude(metric="manual").update(actual=None)
+    notify(
+        recipients=[card.member],
+        title=_say(gettext_noop("Your appraisal for %(month)s was reopened"), month=f"{card.month:%Y-%m}"),
+        url=card_url(card),
+    )
+    return card
+
+
 def card_return(*, card: TargetCard, user: User, version: int, comment: str) -> TargetCard:
     """The deputy GM sends a reviewed card back to the consultant."""
     return _card_move(
@@ -225,5 +259,5 @@ def item_score(actual, target, weight) -> Decimal | None:
         return None
     if not target:
         return Decimal(weight) if actual else Decimal(0)
-    ratio = min(Decimal(actual) / Decimal(target), SCORE_CAP)
-    return (max(ratio, Decimal(0)) * weight).quantize(Decimal("0.01"))
+    share = min(Decimal(actual) / Decimal(target), SCORE_CAP)
+    return round_half_up(max(share, Decimal(0)) * weight)

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.translation import gettext as _
 
-from performance.metrics import METRICS
+from performance.metrics import METRICS, round_half_up
 
 register = template.Library()
 
@@ -17,19 +17,20 @@ def format_value(value, unit: str) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
+    # Rounded half up first: a Decimal's format rounds half to even (¥2.5 would show ¥2).
     if unit == "pct":
-        return f"{number:.1f}%"
+        return f"{round_half_up(number, '0.1'):.1f}%"
     if unit == "yuan":
-        return f"¥{number:,.0f}"
+        return f"¥{round_half_up(number, '1'):,.0f}"
     if unit == "minutes":
-        return _("%(n)s min") % {"n": f"{number:.1f}"}
+        return _("%(n)s min") % {"n": f"{round_half_up(number, '0.1'):.1f}"}
     if unit == "hours":
-        return _("%(n)s h") % {"n": f"{number:.1f}"}
+        return _("%(n)s h") % {"n": f"{round_half_up(number, '0.1'):.1f}"}
     if unit == "avg":
-        return f"{number:.2f}"
+        return f"{round_half_up(number):.2f}"
     if number == number.to_integral_value():
         return f"{number:,.0f}"
-    return f"{number:,.2f}"
+    return f"{round_half_up(number):,.2f}"
 
 
 @register.filter

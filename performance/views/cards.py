@@ -1,5 +1,5 @@
 """Target card pages: the list, a card, and each step of its appraisal (targets, confirm,
-self-assess, review, approve, return)."""
+self-assess, review, approve, return, reopen)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from performance import selectors, services
 from performance.filters import CardFilter
-from performance.forms import ReturnForm, ReviewForm, SelfAssessForm, TargetsForm, VersionForm
+from performance.forms import ReopenForm, ReturnForm, ReviewForm, SelfAssessForm, TargetsForm, VersionForm
 from performance.metrics import Period
 from performance.models import CardItem, TargetCard
 from performance.views.common import LEADERS, PAGE_SIZE, _today
@@ -100,6 +100,8 @@ def _card_context(request, card, **forms):
     is_member = card.member_id == user.pk
     is_leader = user.role == Role.CONSULTANT and user.team_id == card.team_id and not is_member
     state = TargetCard.State
+    events = list(card.events.select_related("actor"))
+    opens_on = card.self_assessment_opens_on
     context = {
         "card": card,
         "rows": rows,
@@ -107,12 +109,18 @@ def _card_context(request, card, **forms):
         "total": card.final_score if card.is_locked else selectors.card_total(rows, card.adjustment),
         "days_left": period.days_left(_today()),
         "period": period,
-        "events": card.events.select_related("actor"),
+        "events": events,
+        "reopened": next((e for e in reversed(events) if e.action == "reopened"), None)
+        if card.state == state.REVIEWED
+        else None,
+        "self_assessment_opens_on": opens_on,
+        "self_assessment_waits": card.state == state.CONFIRMED and is_member and _today() < opens_on,
         "can_set_targets": card.state == state.DRAFT and (is_leader or user.sees_all),
         "can_confirm": card.state == state.DRAFT and is_member,
-        "can_self_assess": card.state == state.CONFIRMED and is_member,
+        "can_self_assess": card.state == state.CONFIRMED and is_member and _today() >= opens_on,
         "can_review": card.state == state.SELF_ASSESSED and (is_leader or user.sees_all),
         "can_approve": card.state == state.REVIEWED and user.sees_all,
+        "can_reopen": card.is_locked and user.has_role(Role.DEPUTY_GM),
     }
     if context["can_set_targets"]:
         context["targets_form"] = forms.get("targets_form") or TargetsForm(
@@ -128,6 +136,8 @@ def _card_context(request, card, **forms):
     if context["can_approve"]:
         context["approve_form"] = VersionForm(initial={"version": card.version})
         context["return_form"] = forms.get("return_form") or ReturnForm(initial={"version": card.version})
+    if context["can_reopen"]:
+        context["reopen_form"] = forms.get("reopen_form") or ReopenForm(initial={"version": card.version})
     if context["can_confirm"]:
         context["confirm_form"] = VersionForm(initial={"version": card.version})
     return context
@@ -249,5 +259,19 @@ def card_return(request, pk):
         "return_form",
         lambda card, form: services.card_return(
             card=card, user=request.user, version=form.cleaned_data["version"], comment=form.cleaned_data["comment"]
+        ),
+    )
+
+
+@role_required(Role.DEPUTY_GM)
+@require_POST
+def card_reopen(request, pk):
+    return _card_action(
+        request,
+        pk,
+        ReopenForm,
+        "reopen_form",
+        lambda card, form: services.card_reopen(
+            card=card, user=request.user, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
         ),
     )

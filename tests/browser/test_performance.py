@@ -55,7 +55,8 @@ def test_gm_changes_period_and_drills_into_overdue_complaints(page, live_server,
 
 
 def test_consultant_approves_a_card(page, live_server, consultant, designer):
-    card = make_card(designer)
+    # Last month's card: self-assessment opens only after a month's last working day.
+    card = make_card(designer, month=Period.month_of(timezone.localdate()).previous().start)
     services.card_confirm(card=card, user=designer, version=card.version)
     services.card_self_assess(card=card, user=designer, version=card.version, text="本月完成良好", manual={})
     log_in(page, live_server, consultant)

@@ -91,6 +91,8 @@ def seeded(frozen, team, other_team, consultant, designer, assistant, pm, outsid
             resolved_at=registered + dt.timedelta(hours=resolved) if resolved else None,
             closed_at=registered + dt.timedelta(hours=resolved + 5) if resolved and rng.random() < 0.5 else None,
             state=Complaint.State.CLOSED if resolved else Complaint.State.REGISTERED,
+            # Some registered by the consultant who handles them, the rest by the front desk.
+            **({"registered_by": leader} if i % 4 == 0 else {}),
         )
         if i % 3 == 0:
             planned = dt.date(2026, 10, rng.randint(1, 31))

@@ -63,6 +63,8 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
     contracts = [c for c in Contract.objects.all() if scope_filter("contract", c)]
     visits = [v for v in FollowUpVisit.objects.all() if scope_filter("visit", v)]
     complaints = [c for c in Complaint.objects.all() if scope_filter("complaint", c)]
+    # "Complaints registered" of a person: those they registered, not those they handle.
+    own_registered = [c for c in Complaint.objects.all() if scope_filter("complaint_registered", c)]
     projects = [p for p in Project.objects.all() if scope_filter("project", p)]
     drawings = [d for d in DrawingTask.objects.select_related("project") if scope_filter("drawing", d)]
     phases = [p for p in SchedulePhase.objects.select_related("project") if scope_filter("phase", p)]
@@ -78,7 +80,11 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
     planned = [p for p in projects if inside(p.planned_finish)]
     due_drawings = [d for d in drawings if inside(d.deadline)]  # the period is over: every one is judged
     due_phases = [p for p in phases if inside(p.planned_finish)]
-    period_inspections = [i for i in inspections if inside(i.inspected_on)]
+    # 一次通过率: each phase's first inspection (earliest date, then entry order), passed.
+    first_of_phase = {}
+    for i in sorted(Inspection.objects.all(), key=lambda i: (i.inspected_on, i.pk)):
+        first_of_phase.setdefault(i.phase_id, i.pk)
+    period_inspections = [i for i in inspections if inside(i.inspected_on) and first_of_phase[i.phase_id] == i.pk]
     forwarded = [c for c in calls if inside(c.forwarded_at) and c.ack_due_at is not None]
     result = {
         "leads_new": len(new),
@@ -93,7 +99,7 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
             sum(v.done_at is not None and local_date(v.done_at) <= v.due_date for v in due_visits), len(due_visits)
         ),
         "satisfaction": mean(v.satisfaction for v in done_visits if v.satisfaction is not None),
-        "complaints_registered": len(registered),
+        "complaints_registered": sum(inside(c.registered_at) for c in own_registered),
         "complaints_major": sum(c.severity == Complaint.Severity.MAJOR for c in registered),
         "complaints_open": len(unresolved),
         "complaints_overdue": sum(c.resolve_due_at < end for c in unresolved),
@@ -150,7 +156,7 @@ def team_of(team):
             return row.phase.project.team_id == team.pk
         if model == "call":
             return row.forward_team_id == team.pk
-        return row.team_id == team.pk
+        return row.team_id == team.pk  # "complaint_registered" too
 
     return check
 
@@ -161,6 +167,7 @@ def person(user):
         "contract": "signed_by_id",
         "visit": "owner_id",
         "complaint": "handler_id",
+        "complaint_registered": "registered_by_id",
         "project": "project_manager_id",
         "drawing": "assignee_id",
         "inspection": "inspector_id",

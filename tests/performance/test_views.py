@@ -65,7 +65,7 @@ def test_card_page_shows_progress_and_days_left_in_chinese(frozen, login, design
 
 
 def test_consultant_approves_a_card_by_post(frozen, login, consultant, designer, outsider):
-    card = make_card(designer)
+    card = make_card(designer, month=dt.date(2026, 10, 1))  # a closed month: self-assessment is open
     services.card_confirm(card=card, user=designer, version=card.version)
     services.card_self_assess(card=card, user=designer, version=card.version, text="总结", manual={})
     card.refresh_from_db()
@@ -80,7 +80,7 @@ def test_consultant_approves_a_card_by_post(frozen, login, consultant, designer,
 
 
 def test_review_form_error_keeps_what_was_typed(frozen, login, consultant, designer):
-    card = make_card(designer)
+    card = make_card(designer, month=dt.date(2026, 10, 1))  # a closed month: self-assessment is open
     services.card_confirm(card=card, user=designer, version=card.version)
     services.card_self_assess(card=card, user=designer, version=card.version, text="总结", manual={})
     card.refresh_from_db()
