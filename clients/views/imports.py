@@ -34,7 +34,7 @@ def client_import(request):
             return redirect("clients:list")
     elif request.method == "POST" and form.is_valid():
         try:
-            rows = parse_rows(form.cleaned_data["file"])
+            rows = parse_rows(form.cleaned_data["file"], user=request.user)
         except Exception:
             form.add_error("file", _("This file could not be read as Excel."))
         else:
