@@ -8,6 +8,8 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         from clients import panels
+        from clients.services.access_log import access_log_request
+        from teams.audit import register_access_writer
         from teams.registry import register_nav, register_panel
         from teams.roles import PROJECT_ROLES, Role
 
@@ -83,3 +85,5 @@ class ClientsConfig(AppConfig):
             order=10,
             width=6,
         )
+        # The export gate and the refusal log of teams write the access log kept here.
+        register_access_writer(access_log_request)

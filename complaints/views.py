@@ -26,7 +26,7 @@ from projects.models import Project
 from reception.models import Call
 from reception.selectors import findable_clients
 from teams.access import get_visible_or_404, role_required
-from teams.exports import xlsx_response
+from teams.exports import export_response
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
 
@@ -44,14 +44,14 @@ def complaint_list(request):
     )
     complaints = filterset.qs
     if request.GET.get("export") == "xlsx":
-        return _export(complaints)
+        return _export(request, complaints)
     page = CappedPaginator(complaints, 25).get_page(request.GET.get("page"))
     return render(
         request, "complaints/list.html", {"filter": filterset, "page": page, "scope": scope, "now": timezone.now()}
     )
 
 
-def _export(complaints):
+def _export(request, complaints):
     headers = [
         _("No."),
         _("Registered at"),
@@ -98,7 +98,14 @@ def _export(complaints):
         ]
         for c in complaints[:10000]
     )
-    return xlsx_response(f"complaints-{timezone.localdate():%Y%m%d}.xlsx", [(_("Complaints"), headers, rows)])
+    return export_response(
+        request,
+        kind="complaints",
+        filename=f"complaints-{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("Complaints"),
+        headers=headers,
+        rows=rows,
+    )
 
 
 @role_required(COMPLAINT_ROLES)

@@ -7,7 +7,9 @@ Views never build an unscoped queryset:
   ``get_visible_or_404(Client, request.user, pk=pk)``;
 - class-based views: ``ScopedMixin`` with ``allowed_roles`` and ``model``.
 
-A row the user may not see answers 404, never 403, so ids do not leak.
+A row the user may not see answers 404, never 403, so ids do not leak. Both
+refusals raise the subclasses below, which ``teams.middleware.RefusalLogMiddleware``
+writes to the access log (user, URL name, object id; never personal data).
 """
 
 from collections.abc import Iterable
@@ -17,9 +19,25 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from teams.roles import ALL_ROLES
+
+
+class RoleRefused(PermissionDenied):
+    """The user's role may not do this (403)."""
+
+    def __init__(self, target: str = ""):
+        super().__init__()
+        self.target = target
+
+
+class NotVisible(Http404):
+    """No such row among those the user may see (404)."""
+
+    def __init__(self, target: str = ""):
+        super().__init__()
+        self.target = target
 
 
 def has_any_role(user, roles: Iterable[str]) -> bool:
@@ -39,7 +57,7 @@ def role_required(*roles: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_any_role(request.user, allowed):
-                raise PermissionDenied
+                raise RoleRefused
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = allowed
@@ -55,7 +73,13 @@ def visible(model_or_qs, user) -> QuerySet:
 
 
 def get_visible_or_404(model_or_qs, user, **lookup) -> Model:
-    return get_object_or_404(visible(model_or_qs, user), **lookup)
+    qs = visible(model_or_qs, user)
+    try:
+        return qs.get(**lookup)
+    except qs.model.DoesNotExist:
+        # Only ids go into the log: a lookup by another field could carry personal data.
+        ids = " ".join(f"{k}={v}" for k, v in lookup.items() if str(v).isdigit())
+        raise NotVisible(target=f"{qs.model._meta.label_lower} {ids}".strip()) from None
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -71,11 +95,26 @@ class ScopedMixin(LoginRequiredMixin):
         if self.allowed_roles is None:
             raise ImproperlyConfigured(f"{type(self).__name__} must set allowed_roles.")
         if request.user.is_authenticated and not has_any_role(request.user, self.allowed_roles):
-            raise PermissionDenied
+            raise RoleRefused
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return visible(super().get_queryset(), self.request.user)
 
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            raise NotVisible(target=self.model._meta.label_lower if self.model else "") from None
 
-__all__ = ["ALL_ROLES", "ScopedMixin", "get_visible_or_404", "has_any_role", "role_required", "visible"]
+
+__all__ = [
+    "ALL_ROLES",
+    "NotVisible",
+    "RoleRefused",
+    "ScopedMixin",
+    "get_visible_or_404",
+    "has_any_role",
+    "role_required",
+    "visible",
+]

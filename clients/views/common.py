@@ -3,25 +3,20 @@
 from django.core.exceptions import ValidationError
 
 from clients import services
+from clients.services.access_log import client_ip  # noqa: F401 (re-exported by clients.views)
 from teams.roles import PROJECT_ROLES, Role
 
 # Who opens the client pages at all (the front desk uses the reception lookup; the budget clerk none).
 READERS = {Role.CONSULTANT, Role.DEPUTY_GM, Role.ADMIN_CLERK, *PROJECT_ROLES}
 # Who works on leads, contracts and visits.
 SALES = {Role.CONSULTANT}
-# Who sees the team-level pages (pipeline, visits, lost-lead report) and may export.
+# Who sees the team-level pages (pipeline, visits, lost-lead report); exports: teams.exports.EXPORTS.
 MANAGERS = {Role.CONSULTANT, Role.DEPUTY_GM}
 PAGE_SIZE = 25
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _log(request, action, client=None, detail=""):
-    services.access_log_write(
-        user=request.user, action=action, ip_address=client_ip(request), client=client, detail=detail
-    )
+    services.access_log_request(request, action, client=client, detail=detail)
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -30,7 +25,3 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _can_export(user) -> bool:
-    return user.is_superuser or user.role in MANAGERS

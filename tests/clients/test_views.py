@@ -167,8 +167,9 @@ def test_export_is_logged_and_scoped(login, lead, consultant, outsider):
 
 def test_designer_cannot_export(login, lead, designer):
     ProjectFactory(client=lead, designers=[designer])
-    assert login(designer).get(reverse("clients:list"), {"export": "xlsx"}).status_code == 404
+    assert login(designer).get(reverse("clients:list"), {"export": "xlsx"}).status_code == 403
     assert not AccessLog.objects.filter(action="export").exists()
+    assert AccessLog.objects.filter(action="refused", user=designer).exists()
 
 
 def test_access_log_filters_by_action(login, gm, consultant, lead):
@@ -382,8 +383,9 @@ def test_client_file_runs_a_fixed_number_of_queries(login, consultant, lead, dja
     c = login(consultant)
     url = reverse("clients:detail", args=[lead.pk])
     # Complaints, projects and contracts are read once (shared by the timeline, the
-    # service records and the tabs); the archive comes with the client. +3: session save.
-    with django_assert_max_num_queries(14) as few:
+    # service records and the tabs); the archive comes with the client. +3: session save;
+    # +2: the access log's "opened in the last half hour?" and its entry.
+    with django_assert_max_num_queries(15) as few:
         c.get(url)
     for i in range(20):
         ClientEvent.objects.create(client=lead, kind="stage", text=f"e{i}")

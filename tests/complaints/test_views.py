@@ -336,8 +336,8 @@ def test_export_is_scoped_and_writes_formulas_as_text(login, consultant, the_cli
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert len(rows) == 2  # header + our team's one complaint
-    assert rows[1][9] == '\'=HYPERLINK("http://evil")'
-    assert rows[1][2] == "'@SUM(A1)"
+    assert rows[1][9] == '=HYPERLINK("http://evil")' and sheet.cell(2, 10).data_type == "s"
+    assert rows[1][2] == "@SUM(A1)" and sheet.cell(2, 3).quotePrefix
 
 
 # --- Filters and query counts --------------------------------------------------------------
