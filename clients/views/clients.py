@@ -15,7 +15,7 @@ from clients import selectors, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
 from clients.models import AccessLog, Client, Contract, FollowUpVisit
-from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _apply_errors, _log
+from clients.views.common import BUDGET_READERS, MANAGERS, PAGE_SIZE, READERS, SALES, _apply_errors, _log
 from teams.access import get_visible_or_404, role_required
 from teams.exports import export_allowed, export_response
 from teams.models import Team
@@ -154,6 +154,7 @@ def client_detail(request, pk):
             "archive": archive,
             "loans": list(archive.loans.all()) if archive else [],
             "is_sales": is_sales,
+            "sees_budget": request.user.is_superuser or request.user.role in BUDGET_READERS,
             "move_targets": [
                 s for s in Client.Stage if client.can_move_to(s) and s not in (Client.Stage.LOST, Client.Stage.SIGNED)
             ],

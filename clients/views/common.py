@@ -8,6 +8,9 @@ from teams.roles import PROJECT_ROLES, Role
 
 # Who opens the client pages at all (the front desk uses the reception lookup; the budget clerk none).
 READERS = {Role.CONSULTANT, Role.DEPUTY_GM, Role.ADMIN_CLERK, *PROJECT_ROLES}
+# Who reads the client's budget range in the client file: not the archive clerk, who
+# keeps the file list and needs no money (issue 12).
+BUDGET_READERS = READERS - {Role.ADMIN_CLERK}
 # Who works on leads, contracts and visits.
 SALES = {Role.CONSULTANT}
 # Who sees the team-level pages (pipeline, visits, lost-lead report); exports: teams.exports.EXPORTS.

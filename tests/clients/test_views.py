@@ -444,3 +444,58 @@ def test_client_file_shows_complaints_archive_and_service_phases_from_one_read(l
     assert sum(i["icon"] == "exclamation-triangle" for i in response.context["phases"]["in"]) == 3
     assert response.context["archive"].handed_by == consultant
     assert "已移交档案" in response.content.decode()
+
+
+# --- The archive clerk keeps the file list, not the money --------------------------------------------------------
+
+ARCHIVE_CLERK_PAGES = [
+    ("clients:list", {}),
+    ("clients:archive", {}),
+    ("clients:archive", {"state": "all"}),
+    ("teams:home", {}),
+    ("performance:dashboard", {}),
+    ("reception:call_list", {}),
+]
+
+
+def test_archive_clerk_sees_no_amounts_anywhere(login, consultant, admin_clerk, lead):
+    from clients import services
+
+    lead.budget = Client.Budget.B20_40
+    lead.save(update_fields=["budget"])
+    today = timezone.localdate()
+    data = {
+        "design_fee": Decimal("12345"),
+        "construction_amount": Decimal("187654"),
+        "signed_date": today,
+        "planned_start": today + dt.timedelta(days=10),
+        "planned_finish": today + dt.timedelta(days=100),
+        "address": "静安区 静安花园 3-1201",
+    }
+    contract = services.contract_sign(client=lead, by=consultant, data=data)
+    handover = services.archive_hand_over(client=lead, by=consultant, documents=["contract"], handed_on=today)
+    services.archive_receive(handover=handover, by=admin_clerk, shelf_mark="A-1")
+    money = [
+        str(contract.total_amount).split(".")[0],
+        "199999",
+        "199,999",
+        "187654",
+        "12345",
+        str(Client.Budget.B20_40.label),
+    ]
+    clerk = login(admin_clerk)
+    pages = [(reverse(name), query) for name, query in ARCHIVE_CLERK_PAGES]
+    pages.append((reverse("clients:detail", args=[lead.pk]), {}))
+    for url, query in pages:
+        response = clerk.get(url, query)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not [m for m in money if m in html], url
+    # The file itself is there: contract number and documents, handed over and received.
+    html = clerk.get(reverse("clients:detail", args=[lead.pk])).content.decode()
+    assert contract.number in html and "A-1" in html
+    # The consultant still reads the budget in the client file.
+    assert (
+        str(Client.Budget.B20_40.label)
+        in login(consultant).get(reverse("clients:detail", args=[lead.pk])).content.decode()
+    )
