@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clients.models import AccessLog
+from clients.services.access_log import access_log_request
 from complaints import selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
@@ -351,6 +353,20 @@ def complaint_edit(request, pk):
     else:
         form = ComplaintEditForm(instance=complaint, initial={"version": complaint.version})
     return render(request, "complaints/edit.html", {"form": form, "complaint": complaint})
+
+
+@role_required(COMPLAINT_ROLES)
+@require_POST
+def complaint_reveal_phone(request, pk):
+    """The caller's full number, written to the access log like a client's phone."""
+    complaint = get_visible_or_404(Complaint.objects.select_related("client"), request.user, pk=pk)
+    access_log_request(
+        request,
+        AccessLog.Action.REVEAL,
+        client=complaint.client,
+        detail=_("Caller phone of complaint #%(pk)s") % {"pk": complaint.pk},
+    )
+    return render(request, "complaints/partials/caller_phone.html", {"complaint": complaint, "revealed": True})
 
 
 def _with_version(post, version):

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,6 +135,40 @@ def test_phone_is_masked_and_opening_is_logged(login, lead, consultant):
     assert "138****5678" in html and "13812345678" not in html
     entry = AccessLog.objects.get()
     assert (entry.user, entry.action, entry.client, entry.ip_address) == (consultant, "open", lead, "10.0.0.8")
+
+
+def test_opening_a_file_is_logged_once_per_person_client_and_half_hour(login, lead, consultant, gm):
+    url = reverse("clients:detail", args=[lead.pk])
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(5):
+            login(consultant).get(url)
+        login(gm).get(url)
+    with time_machine.travel(start + dt.timedelta(minutes=29), tick=False):
+        login(consultant).get(url)
+    assert AccessLog.objects.filter(action="open", user=consultant).count() == 1
+    assert AccessLog.objects.filter(action="open", user=gm).count() == 1
+    with time_machine.travel(start + dt.timedelta(minutes=31), tick=False):
+        login(consultant).get(url)
+    assert AccessLog.objects.filter(action="open", user=consultant).count() == 2
+
+
+def test_refused_record_is_logged_with_user_and_id_only(login, lead, outsider, front_desk):
+    response = login(outsider).get(reverse("clients:detail", args=[lead.pk]), {"q": "13812345678"})
+    assert response.status_code == 404
+    entry = AccessLog.objects.get(action=AccessLog.Action.REFUSED)
+    assert entry.user == outsider and entry.client is None
+    assert f"pk={lead.pk}" in entry.detail and "clients:detail" in entry.detail and "404" in entry.detail
+    assert lead.name not in entry.detail and "13812345678" not in entry.detail
+    # A role refused (403) is logged too.
+    assert login(front_desk).get(reverse("clients:detail", args=[lead.pk])).status_code == 403
+    refusal = AccessLog.objects.get(action=AccessLog.Action.REFUSED, user=front_desk)
+    assert refusal.detail.startswith("403") and f"pk={lead.pk}" in refusal.detail
+
+
+def test_a_missing_page_is_not_a_refusal(login, consultant):
+    assert login(consultant).get("/no-such-page/").status_code == 404
+    assert not AccessLog.objects.exists()
 
 
 def test_reveal_phone_is_post_only_and_logged(login, lead, consultant):
