@@ -8,6 +8,8 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         from clients import panels, selectors
+        from clients.services.access_log import access_log_request
+        from teams.access_log import register_access_writer
         from teams.registry import register_demo_seeder, register_due_today, register_nav, register_panel
         from teams.roles import PROJECT_ROLES, Role
 
@@ -92,3 +94,5 @@ class ClientsConfig(AppConfig):
             order=10,
             width=6,
         )
+        # The export gate and the refusal log of teams write the access log kept here.
+        register_access_writer(access_log_request)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from clients.models import Client
+from clients.services.leads import duplicate_phone_message
 from teams.phones import normalize_phone, validate_phone
 
 # Column header (as in the template) → Client field.
@@ -73,9 +74,9 @@ def _source(value: str) -> str:
     return SOURCE_ALIASES.get(value, "")
 
 
-def parse_rows(upload) -> list[dict]:
+def parse_rows(upload, *, user) -> list[dict]:
     """Each row: {"row": n, "data": {...}, "errors": [...]}. Duplicates are checked
-    against existing clients and within the file."""
+    against existing clients (named only if ``user`` may see them) and within the file."""
     workbook = load_workbook(upload, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     rows = []
@@ -115,14 +116,15 @@ def parse_rows(upload) -> list[dict]:
         rows.append({"row": index, "data": cells, "errors": errors})
     phones = [p for r in rows for p in (r["data"]["phone"], r["data"].get("phone2")) if p]
     existing = {}
-    for client in Client.objects.filter(phone__in=phones).only("name", "phone"):
-        existing[client.phone] = client.name
-    for client in Client.objects.filter(phone2__in=phones).only("name", "phone2"):
-        existing[client.phone2] = client.name
+    duplicates = Client.objects.filter(phone__in=phones) | Client.objects.filter(phone2__in=phones)
+    for client in duplicates.select_related("team__leader", "consultant"):
+        for phone in (client.phone, client.phone2):
+            if phone:
+                existing.setdefault(phone, client)
     for row in rows:
         for phone in (row["data"]["phone"], row["data"].get("phone2")):
             if phone in existing:
-                row["errors"].append(_("Phone already belongs to client %(name)s.") % {"name": existing[phone]})
+                row["errors"].append(duplicate_phone_message(existing[phone], user))
     return rows
 
 

@@ -220,8 +220,17 @@ class AssignForm(Form):
 
 
 class ComplaintEditForm(ModelForm):
+    """The registration form corrected. The caller's phone is never put in the page: the
+    field starts empty (empty keeps the number) and the full number is shown only through
+    the logged "Show" (complaints:reveal_phone), as everywhere else."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
-    caller_phone = PhoneField(label=_("Caller phone"), max_length=20)
+    caller_phone = PhoneField(
+        label=_("Caller phone"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the number on file."),
+    )
 
     class Meta:
         model = Complaint
@@ -230,6 +239,13 @@ class ComplaintEditForm(ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "demand": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["caller_phone"] = ""
+
+    def clean_caller_phone(self):
+        return self.cleaned_data["caller_phone"] or self.instance.caller_phone
 
 
 class SummaryPeriodForm(Form):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/comment/", views.complaint_comment, name="comment"),
     path("<int:pk>/attach/", views.complaint_attach, name="attach"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/phone/", views.complaint_reveal_phone, name="reveal_phone"),
     path("<int:pk>/<slug:action>/", views.complaint_transition, name="transition"),
     path("summary/", views.weekly_summary, name="weekly_summary"),
     path("summary/<int:pk>/", views.weekly_summary_detail, name="weekly_summary_detail"),

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clients.models import AccessLog
 from clients.selectors import findable_clients
+from clients.services.access_log import access_log_request
 from complaints import selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
@@ -27,7 +29,7 @@ from complaints.models import TRANSITIONS, Complaint, WeeklySummary
 from projects.models import Project
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import xlsx_response
+from teams.exports import export_response
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
@@ -47,14 +49,14 @@ def complaint_list(request):
     )
     complaints = filterset.qs
     if request.GET.get("export") == "xlsx":
-        return _export(complaints)
+        return _export(request, complaints)
     page = CappedPaginator(complaints, 25).get_page(request.GET.get("page"))
     return render(
         request, "complaints/list.html", {"filter": filterset, "page": page, "scope": scope, "now": timezone.now()}
     )
 
 
-def _export(complaints):
+def _export(request, complaints):
     headers = [
         _("No."),
         _("Registered at"),
@@ -99,7 +101,14 @@ def _export(complaints):
         ]
         for c in complaints.select_related("current_resolution")[:10000]
     )
-    return xlsx_response(f"complaints-{timezone.localdate():%Y%m%d}.xlsx", [(_("Complaints"), headers, rows)])
+    return export_response(
+        request,
+        kind="complaints",
+        filename=f"complaints-{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("Complaints"),
+        headers=headers,
+        rows=rows,
+    )
 
 
 def _resolution_cells(resolution) -> list:
@@ -357,6 +366,20 @@ def complaint_edit(request, pk):
     else:
         form = ComplaintEditForm(instance=complaint, initial={"version": complaint.version})
     return render(request, "complaints/edit.html", {"form": form, "complaint": complaint})
+
+
+@role_required(COMPLAINT_ROLES)
+@require_POST
+def complaint_reveal_phone(request, pk):
+    """The caller's full number, written to the access log like a client's phone."""
+    complaint = get_visible_or_404(Complaint.objects.select_related("client"), request.user, pk=pk)
+    access_log_request(
+        request,
+        AccessLog.Action.REVEAL,
+        client=complaint.client,
+        detail=_("Caller phone of complaint #%(pk)s") % {"pk": complaint.pk},
+    )
+    return render(request, "complaints/partials/caller_phone.html", {"complaint": complaint, "revealed": True})
 
 
 def _with_version(post, version):

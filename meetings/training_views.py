@@ -13,7 +13,7 @@ from meetings import training as training_services
 from meetings.models import Training
 from meetings.views import MEETING_ROLES
 from teams.access import get_visible_or_404, role_required
-from teams.exports import xlsx_response
+from teams.exports import export_response
 from teams.models import User
 from teams.roles import Role
 from teams.submissions import submit_once
@@ -50,7 +50,9 @@ def training_list(request):
             _("Attended"),
             _("Rating"),
         ]
-        return xlsx_response("trainings.xlsx", [(_("Trainings"), headers, rows)])
+        return export_response(
+            request, kind="trainings", filename="trainings.xlsx", title=_("Trainings"), headers=headers, rows=rows
+        )
     page = Paginator(training_filter.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,

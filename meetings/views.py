@@ -14,7 +14,7 @@ from meetings import forms, selectors, services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingAttendance, MemberLeave
 from teams.access import get_visible_or_404, role_required, safe_next
 from teams.editing import EditConflict
-from teams.exports import xlsx_response
+from teams.exports import export_response
 from teams.forms import add_service_errors
 from teams.models import Team
 from teams.registry import panels_for
@@ -59,7 +59,9 @@ def meeting_list(request):
             for m in meeting_filter.qs[:5000]
         )
         headers = [_("Date"), _("Team"), _("Chair"), _("Held"), _("Topics"), _("Present"), _("Actions"), _("Minutes")]
-        return xlsx_response("meetings.xlsx", [(_("Daily meetings"), headers, rows)])
+        return export_response(
+            request, kind="meetings", filename="meetings.xlsx", title=_("Daily meetings"), headers=headers, rows=rows
+        )
     today_meeting = None
     if request.user.team_id:
         today_meeting = services.meeting_for_day(team=request.user.team, date=timezone.localdate())

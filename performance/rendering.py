@@ -5,17 +5,19 @@ archive, the e-mail and the page show the same numbers. Headquarters reads
 Chinese: rendering always uses the zh-Hans catalogue.
 """
 
+import datetime as dt
 import gc
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from performance.metrics import METRICS
 from performance.selectors import category_label, section_label, state_label
 from performance.templatetags.performance_tags import format_value
+from teams.exports import Figure, Sheet, write_workbook
 
 HQ_LANGUAGE = "zh-hans"
 
@@ -36,6 +38,9 @@ def report_context(report, data=None) -> dict:
                     "label": str(metric.label),
                     "team": format_value(data["team_figures"].get(key), metric.unit),
                     "company": format_value(data["company_figures"].get(key), metric.unit),
+                    "unit": metric.unit,
+                    "team_value": data["team_figures"].get(key),
+                    "company_value": data["company_figures"].get(key),
                 }
             )
         sections.append({"name": section["name"], "label": section_label(section["name"]), "rows": rows})
@@ -72,52 +77,85 @@ def report_pdf(report) -> bytes:
     return pdf
 
 
+def _figure(value, unit: str) -> Figure | None:
+    """A stored figure as a number in the sheet, shown the way the page shows it."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return Figure(str(value))
+    if unit == "pct":
+        return Figure(number / 100, "0.0%")
+    if unit == "yuan":
+        return Figure(number, '"¥"#,##0')
+    if unit in ("minutes", "hours"):
+        suffix = (_("%(n)s min") if unit == "minutes" else _("%(n)s h")) % {"n": ""}
+        return Figure(number, '0.0"' + suffix.replace('"', "") + '"')
+    if unit == "avg":
+        return Figure(number, "0.00")
+    return Figure(number, "#,##0" if number == number.to_integral_value() else "#,##0.00")
+
+
+def _when(text: str):
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return text
+
+
 def report_xlsx(report) -> bytes:
+    """The workbook HQ receives: figures as numbers, texts as text (teams.exports writes every cell)."""
     with translation.override(HQ_LANGUAGE):
         context = report_context(report)
-        workbook = Workbook()
-        summary = workbook.active
-        summary.title = _("Overview")
-        summary.append([_("Monthly report"), report.team.name, f"{report.month:%Y-%m}"])
-        summary.append([_("Item"), report.team.name, _("Company")])
+        overview = [[_("Item"), report.team.name, _("Company")]]
         for section in context["sections"]:
-            summary.append([section["label"]])
+            overview.append([section["label"]])
             for row in section["rows"]:
-                summary.append([row["label"], row["team"], row["company"]])
-        summary.column_dimensions["A"].width = 30
-        summary.column_dimensions["B"].width = 18
-        summary.column_dimensions["C"].width = 18
-        sheet = workbook.create_sheet(_("Complaints by category"))
-        sheet.append([_("Category"), _("Complaints")])
-        for row in context["categories"]:
-            sheet.append([row["label"], row["count"]])
-        sheet = workbook.create_sheet(_("Major incidents"))
-        sheet.append([_("Registered"), _("Category"), _("Client"), _("Description"), _("State")])
-        for item in context["majors"]:
-            sheet.append(
-                [
-                    item["registered_at"],
-                    item["category_label"],
-                    item["client"],
-                    item["description"],
-                    item["state_label"],
-                ]
-            )
-        sheet = workbook.create_sheet(_("Highlights"))
-        sheet.append([_("Title"), _("Member"), _("Story")])
-        for item in context["highlights"]:
-            sheet.append([item["title"], item["member"], item["story"]])
-        sheet = workbook.create_sheet(_("Narrative"))
-        sheet.append([_("Narrative")])
-        sheet.append([report.narrative])
-        for photo in context["photos"]:
-            sheet.append([_("Photo"), photo.caption])
+                overview.append(
+                    [row["label"], _figure(row["team_value"], row["unit"]), _figure(row["company_value"], row["unit"])]
+                )
+        narrative = [[report.narrative]]
+        narrative += [[_("Photo"), photo.caption] for photo in context["photos"]]
         if context["lost_leads"]:
-            sheet.append([_("Lost-lead analysis")])
-            sheet.append([context["lost_leads"]["conclusions"]])
-            sheet.append([context["lost_leads"]["actions"]])
+            narrative.append([_("Lost-lead analysis")])
+            narrative.append([context["lost_leads"]["conclusions"]])
+            narrative.append([context["lost_leads"]["actions"]])
+        sheets = [
+            Sheet(
+                _("Overview"),
+                [_("Monthly report"), report.team.name, f"{report.month:%Y-%m}"],
+                overview,
+                widths=(30, 18, 18),
+            ),
+            Sheet(
+                _("Complaints by category"),
+                [_("Category"), _("Complaints")],
+                [[row["label"], row["count"]] for row in context["categories"]],
+            ),
+            Sheet(
+                _("Major incidents"),
+                [_("Registered"), _("Category"), _("Client"), _("Description"), _("State")],
+                [
+                    [
+                        _when(item["registered_at"]),
+                        item["category_label"],
+                        item["client"],
+                        item["description"],
+                        item["state_label"],
+                    ]
+                    for item in context["majors"]
+                ],
+            ),
+            Sheet(
+                _("Highlights"),
+                [_("Title"), _("Member"), _("Story")],
+                [[item["title"], item["member"], item["story"]] for item in context["highlights"]],
+            ),
+            Sheet(_("Narrative"), [_("Narrative")], narrative),
+        ]
         buffer = BytesIO()
-        workbook.save(buffer)
+        write_workbook(buffer, sheets)
     return buffer.getvalue()
 
 

@@ -15,7 +15,7 @@ from reception.filters import CallFilter, VisitFilter
 from reception.forms import CallForm, LeadForm, VisitForm
 from reception.models import Call, Visit
 from teams.access import ALL_ROLES, get_visible_or_404, role_required, safe_next
-from teams.exports import xlsx_response
+from teams.exports import export_response
 from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
 from teams.roles import Role
@@ -46,7 +46,14 @@ def call_list(request):
             ]
             for c in calls[:5000]
         )
-        return xlsx_response(f"calls-{timezone.localdate():%Y%m%d}.xlsx", [(_("Calls"), headers, rows)])
+        return export_response(
+            request,
+            kind="calls",
+            filename=f"calls-{timezone.localdate():%Y%m%d}.xlsx",
+            title=_("Calls"),
+            headers=headers,
+            rows=rows,
+        )
     page = CappedPaginator(calls, 25).get_page(request.GET.get("page"))
     return render(request, "reception/call_list.html", {"filter": filterset, "page": page, "now": timezone.now()})
 

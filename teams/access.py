@@ -8,7 +8,9 @@ Views never build an unscoped queryset:
 - class-based views: ``ScopedMixin`` with ``allowed_roles`` and ``model``.
 
 A row the user may not see answers 404, never 403, so ids do not leak.
-A view that goes back to a ``next`` address takes it through ``safe_next``.
+A view that goes back to a ``next`` address takes it through ``safe_next``. Both
+refusals raise the subclasses below, which ``teams.middleware.RefusalLogMiddleware``
+writes to the access log (user, URL name, object id; never personal data).
 """
 
 from collections.abc import Iterable
@@ -19,7 +21,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.shortcuts import get_object_or_404, resolve_url
+from django.http import Http404
+from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from teams.roles import ALL_ROLES
@@ -35,6 +38,22 @@ def client_ip(request) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
+
+
+class RoleRefused(PermissionDenied):
+    """The user's role may not do this (403)."""
+
+    def __init__(self, target: str = ""):
+        super().__init__()
+        self.target = target
+
+
+class NotVisible(Http404):
+    """No such row among those the user may see (404)."""
+
+    def __init__(self, target: str = ""):
+        super().__init__()
+        self.target = target
 
 
 def has_any_role(user, roles: Iterable[str]) -> bool:
@@ -54,7 +73,7 @@ def role_required(*roles: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_any_role(request.user, allowed):
-                raise PermissionDenied
+                raise RoleRefused
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = allowed
@@ -70,7 +89,13 @@ def visible(model_or_qs, user) -> QuerySet:
 
 
 def get_visible_or_404(model_or_qs, user, **lookup) -> Model:
-    return get_object_or_404(visible(model_or_qs, user), **lookup)
+    qs = visible(model_or_qs, user)
+    try:
+        return qs.get(**lookup)
+    except qs.model.DoesNotExist:
+        # Only ids go into the log: a lookup by another field could carry personal data.
+        ids = " ".join(f"{k}={v}" for k, v in lookup.items() if str(v).isdigit())
+        raise NotVisible(target=f"{qs.model._meta.label_lower} {ids}".strip()) from None
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -86,11 +111,17 @@ class ScopedMixin(LoginRequiredMixin):
         if self.allowed_roles is None:
             raise ImproperlyConfigured(f"{type(self).__name__} must set allowed_roles.")
         if request.user.is_authenticated and not has_any_role(request.user, self.allowed_roles):
-            raise PermissionDenied
+            raise RoleRefused
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return visible(super().get_queryset(), self.request.user)
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            raise NotVisible(target=self.model._meta.label_lower if self.model else "") from None
 
 
 def safe_url(request, url: str | None, default: str) -> str:
@@ -109,7 +140,10 @@ def safe_next(request, default: str) -> str:
 
 __all__ = [
     "ALL_ROLES",
+    "NotVisible",
+    "RoleRefused",
     "ScopedMixin",
+    "client_ip",
     "get_visible_or_404",
     "has_any_role",
     "role_required",

@@ -1,37 +1,174 @@
-"""Excel downloads shared by every list that staff want as a sheet."""
+"""Every spreadsheet the product writes, and the one gate every export goes through.
+
+- ``write_workbook`` is the only place cells are written (a test checks that no
+  other module creates an openpyxl ``Workbook``): a string Excel would run as a
+  formula is stored as text with Excel's quote prefix, numbers stay numbers
+  (``Decimal`` included, ``Figure`` adds a number format), aware datetimes become
+  local times, and characters a workbook cannot hold are dropped.
+- ``export_response`` is the only way a list leaves as a sheet: it checks that the
+  user's role may export that kind (``EXPORTS``), writes the workbook and records
+  the export, with its row count and filters, in the access log.
+"""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from teams import access_log
+from teams.access import RoleRefused, has_any_role
+from teams.roles import Role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is a formula to Excel (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Query keys that choose the format or the page, not the rows.
+NOT_FILTERS = frozenset({"export", "format", "page"})
 
 
-def safe_cell(value):
+@dataclass(frozen=True)
+class ExportKind:
+    label: str
+    roles: frozenset
+
+
+LEADERS = frozenset({Role.CONSULTANT, Role.DEPUTY_GM})
+
+# Who may take which list away as a file: the team's leader and the deputy GM, who
+# answer for what leaves the company (issue 12). Every export view names its kind here.
+EXPORTS: dict[str, ExportKind] = {
+    "clients": ExportKind(gettext_lazy("Clients"), LEADERS),
+    "client_import_template": ExportKind(gettext_lazy("Client import template"), frozenset({Role.CONSULTANT})),
+    "complaints": ExportKind(gettext_lazy("Complaints"), LEADERS),
+    "calls": ExportKind(gettext_lazy("Calls"), LEADERS),
+    "projects": ExportKind(gettext_lazy("Projects"), LEADERS),
+    "meetings": ExportKind(gettext_lazy("Daily meetings"), LEADERS),
+    "trainings": ExportKind(gettext_lazy("Trainings"), LEADERS),
+    "target_cards": ExportKind(gettext_lazy("Target cards"), LEADERS),
+    "monthly_report": ExportKind(gettext_lazy("Monthly report"), LEADERS),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with the Excel number format it is shown in (e.g. ``0.0%``)."""
+
+    value: object
+    number_format: str = "General"
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: Sequence
+    rows: Iterable[Sequence]
+    # Column widths in characters; columns without one get 18.
+    widths: Sequence[int] = field(default_factory=tuple)
+
+
+def safe_value(value):
+    """``value`` as a cell holds it: strings (and lazy strings) cleaned, aware times local."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
-def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> HttpResponse:
-    """One workbook, one sheet per (title, headers, rows); strings are written as text."""
+def safe_cell(sheet, value) -> WriteOnlyCell:
+    """The one cell writer: a formula-looking string is text, a number a number."""
+    if isinstance(value, Figure):
+        cell = WriteOnlyCell(sheet, value=safe_value(value.value))
+        cell.number_format = value.number_format
+        return cell
+    value = safe_value(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        # Text, shown as typed; the quote prefix keeps Excel from making it a formula on edit.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def write_workbook(target, sheets: Sequence[Sheet | tuple]) -> int:
+    """Write ``sheets`` as one workbook into the file-like ``target``; return the number of data rows."""
     workbook = Workbook(write_only=True)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        sheet.append([str(h) for h in headers])
-        for index in range(1, len(headers) + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 18
-        for row in rows:
-            sheet.append([safe_cell(value) for value in row])
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    count = 0
+    for spec in sheets:
+        spec = spec if isinstance(spec, Sheet) else Sheet(*spec)
+        sheet = workbook.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", str(spec.title))[:31])
+        for index in range(1, max(len(spec.headers), len(spec.widths)) + 1):
+            width = spec.widths[index - 1] if index <= len(spec.widths) else 18
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.append([safe_cell(sheet, h) for h in spec.headers])
+        for row in spec.rows:
+            sheet.append([safe_cell(sheet, value) for value in row])
+            count += 1
+    workbook.save(target)
+    return count
+
+
+def export_allowed(user, kind: str) -> bool:
+    return has_any_role(user, EXPORTS[kind].roles)
+
+
+def export_check(user, kind: str) -> None:
+    """403 (and a refusal in the access log) unless ``user`` may export ``kind``."""
+    if not export_allowed(user, kind):
+        raise RoleRefused(target=f"export {kind}")
+
+
+def export_log(request, *, kind: str, row_count: int | None, filters=None) -> None:
+    """Record an export in the access log: what, how many rows, with which filters."""
+    params = request.GET if filters is None else filters
+    pairs = params.lists() if hasattr(params, "lists") else params.items()
+    used = "&".join(
+        f"{key}={value}"
+        for key, values in sorted(pairs)
+        if key not in NOT_FILTERS
+        for value in (values if isinstance(values, list | tuple) else [values])
+        if value not in ("", None)
+    )
+    detail = _("%(kind)s: %(n)s rows; filter: %(filters)s") % {
+        "kind": EXPORTS[kind].label,
+        "n": "—" if row_count is None else row_count,
+        "filters": used or "—",
+    }
+    access_log.access_record(request, access_log.EXPORT, detail=detail, row_count=row_count)
+
+
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    workbook.save(response)
+    return response
+
+
+def export_response(
+    request,
+    *,
+    kind: str,
+    filename: str,
+    title: str,
+    headers: Sequence,
+    rows: Iterable[Sequence],
+    filters=None,
+    widths: Sequence[int] = (),
+) -> HttpResponse:
+    """The list as a one-sheet workbook, for a role that may export ``kind``; logged with
+    the row count and the filters (``request.GET`` unless ``filters`` is given)."""
+    export_check(request.user, kind)
+    response = attachment(HttpResponse(content_type=XLSX), filename)
+    count = write_workbook(response, [Sheet(title, headers, rows, widths)])
+    export_log(request, kind=kind, row_count=count, filters=filters)
     return response

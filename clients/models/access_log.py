@@ -1,4 +1,5 @@
-"""The access log: who opened a client file, revealed a phone, exported or imported."""
+"""The access log: who opened a client file, revealed a phone, exported or imported,
+and who was refused a page or a record."""
 
 from django.conf import settings
 from django.db import models
@@ -15,14 +16,16 @@ class AccessLogQuerySet(models.QuerySet):
 
 
 class AccessLog(models.Model):
-    """Who opened a client file, revealed a phone or exported, when and from where
-    (only the deputy GM reads it; docs/architecture.md, scoping)."""
+    """Who opened a client file, revealed a phone, exported (how many rows) or was
+    refused, when and from where (only the deputy GM reads it; docs/architecture.md, scoping)."""
 
     class Action(models.TextChoices):
         OPEN = "open", _("Opened client file")
         REVEAL = "reveal", _("Revealed phone")
         EXPORT = "export", _("Exported list")
         IMPORT = "import", _("Imported clients")
+        # Written by teams.middleware.RefusalLogMiddleware (403/404 of the access helpers).
+        REFUSED = "refused", _("Refused access")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="client_accesses"
@@ -32,6 +35,7 @@ class AccessLog(models.Model):
         Client, verbose_name=_("client"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 

@@ -7,7 +7,7 @@ One module per family (``leads``, ``contracts``, ``visits``, ``access_log``,
 so ``from clients import services`` and ``services.lead_create`` keep working.
 """
 
-from clients.services.access_log import access_log_write
+from clients.services.access_log import access_log_request, access_log_write
 from clients.services.archive import archive_hand_over, archive_lend, archive_receive, archive_return
 from clients.services.contracts import (
     DEFAULT_PAYMENTS,
@@ -55,6 +55,7 @@ __all__ = [
     "visits_remind_due",
     "visits_escalate_overdue",
     "access_log_write",
+    "access_log_request",
     "archive_hand_over",
     "archive_receive",
     "archive_lend",

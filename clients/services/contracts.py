@@ -100,12 +100,9 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
                 for point in template.points.all()
             ]
         )
-    _event(
-        client,
-        ClientEvent.Kind.CONTRACT,
-        _("Contract %(number)s signed: %(amount)s yuan") % {"number": contract.number, "amount": contract.total_amount},
-        by,
-    )
+    # No amount in the timeline: everyone who opens the client file reads it (the archive
+    # clerk, the project staff); the money is on the contract page, for those who see contracts.
+    _event(client, ClientEvent.Kind.CONTRACT, _("Contract %(number)s signed") % {"number": contract.number}, by)
     return contract
 
 

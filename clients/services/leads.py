@@ -26,13 +26,34 @@ def client_find_duplicates(*, phones: list[str], exclude_pk: int | None = None):
     return qs.exclude(pk=exclude_pk) if exclude_pk else qs
 
 
-def _check_duplicates(phones: list[str], exclude_pk: int | None = None) -> None:
-    existing = client_find_duplicates(phones=phones, exclude_pk=exclude_pk).first()
-    if existing is not None:
-        message = _("This phone number already belongs to client %(name)s (%(team)s).") % {
+def duplicate_phone_message(existing: Client, user: User | None) -> str:
+    """Why a phone cannot be used again, naming the client only to someone who may see it.
+
+    Anyone else learns the team that registered the number and whom to ask there:
+    the client's name is confidential to that team (issue 12, "Nothing leaked").
+    """
+    if user is not None and Client.objects.visible_to(user).filter(pk=existing.pk).exists():
+        return _("This phone number already belongs to client %(name)s (%(team)s).") % {
             "name": existing.name,
             "team": existing.team,
         }
+    contact = existing.consultant or existing.team.leader
+    if contact is None:
+        return _("Team %(team)s has already registered this phone number; ask that team.") % {"team": existing.team}
+    return _("Team %(team)s has already registered this phone number; ask %(person)s.") % {
+        "team": existing.team,
+        "person": contact,
+    }
+
+
+def _check_duplicates(phones: list[str], *, user: User | None, exclude_pk: int | None = None) -> None:
+    existing = (
+        client_find_duplicates(phones=phones, exclude_pk=exclude_pk)
+        .select_related("team__leader", "consultant")
+        .first()
+    )
+    if existing is not None:
+        message = duplicate_phone_message(existing, user)
         raise ValidationError({"phone": ValidationError(message, code="duplicate_phone")})
 
 
@@ -60,7 +81,7 @@ def client_create(*, created_by: User, data: dict) -> Client:
     client = Client(**data)
     client.value_tier = client.computed_tier()
     client.full_clean()
-    _check_duplicates([client.phone, client.phone2])
+    _check_duplicates([client.phone, client.phone2], user=created_by)
     client.save()
     _event(
         client,
@@ -109,7 +130,7 @@ def client_update(*, client: Client, by: User, version: int, data: dict) -> Clie
     if not client.tier_overridden:
         client.value_tier = client.computed_tier()
     client.full_clean()
-    _check_duplicates([client.phone, client.phone2], exclude_pk=client.pk)
+    _check_duplicates([client.phone, client.phone2], user=by, exclude_pk=client.pk)
     versioned_update(
         client,
         fields=[*changed, "value_tier"],

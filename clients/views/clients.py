@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +15,9 @@ from clients import selectors, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
 from clients.models import AccessLog, Client, Contract, FollowUpVisit
-from clients.views.common import MANAGERS, PAGE_SIZE, READERS, SALES, _can_export, _log
+from clients.views.common import BUDGET_READERS, MANAGERS, PAGE_SIZE, READERS, SALES, _log
 from teams.access import get_visible_or_404, role_required, safe_next
-from teams.exports import xlsx_response
+from teams.exports import export_allowed, export_response
 from teams.models import Team
 from teams.pagination import CappedPaginator
 from teams.views_helpers import form_page
@@ -31,14 +30,6 @@ def client_list(request):
     if not request.user.sees_all:
         filterset.form.fields.pop("team")
     if request.GET.get("export") == "xlsx":
-        if not _can_export(request.user):
-            raise Http404
-        rows = list(filterset.qs[:5000])
-        _log(
-            request,
-            AccessLog.Action.EXPORT,
-            detail=_("%(n)s clients; filter: %(q)s") % {"n": len(rows), "q": request.GET.urlencode()},
-        )
         headers = [
             _("Name"),
             _("Phone"),
@@ -50,7 +41,7 @@ def client_list(request):
             _("Address"),
             _("Created"),
         ]
-        data = [
+        rows = (
             [
                 c.name,
                 c.masked_phone,
@@ -62,9 +53,16 @@ def client_list(request):
                 c.address,
                 c.created_at,
             ]
-            for c in rows
-        ]
-        return xlsx_response(f"clients-{timezone.localdate():%Y%m%d}.xlsx", [(_("Clients"), headers, data)])
+            for c in filterset.qs[:5000]
+        )
+        return export_response(
+            request,
+            kind="clients",
+            filename=f"clients-{timezone.localdate():%Y%m%d}.xlsx",
+            title=_("Clients"),
+            headers=headers,
+            rows=rows,
+        )
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -72,7 +70,7 @@ def client_list(request):
         {
             "filter": filterset,
             "page": page,
-            "can_export": _can_export(request.user),
+            "can_export": export_allowed(request.user, "clients"),
             "can_create": request.user.role in SALES,
         },
     )
@@ -153,6 +151,7 @@ def client_detail(request, pk):
             "archive": archive,
             "loans": list(archive.loans.all()) if archive else [],
             "is_sales": is_sales,
+            "sees_budget": request.user.is_superuser or request.user.role in BUDGET_READERS,
             "move_targets": [
                 s for s in Client.Stage if client.can_move_to(s) and s not in (Client.Stage.LOST, Client.Stage.SIGNED)
             ],

@@ -10,7 +10,7 @@ from clients.imports import COLUMNS, import_confirm, parse_rows, template_rows
 from clients.models import AccessLog
 from clients.views.common import SALES, _log
 from teams.access import role_required
-from teams.exports import xlsx_response
+from teams.exports import export_response
 
 IMPORT_SESSION_KEY = "clients_import_rows"
 
@@ -18,7 +18,15 @@ IMPORT_SESSION_KEY = "clients_import_rows"
 @role_required(SALES)
 def client_import(request):
     if request.GET.get("template"):
-        return xlsx_response("clients-import-template.xlsx", [(_("Clients"), template_rows()[0], template_rows()[1:])])
+        headers, *examples = template_rows()
+        return export_response(
+            request,
+            kind="client_import_template",
+            filename="clients-import-template.xlsx",
+            title=_("Clients"),
+            headers=headers,
+            rows=examples,
+        )
     form = ImportForm(request.POST or None, request.FILES or None)
     rows = None
     if request.method == "POST" and "confirm" in request.POST:
@@ -34,7 +42,7 @@ def client_import(request):
             return redirect("clients:list")
     elif request.method == "POST" and form.is_valid():
         try:
-            rows = parse_rows(form.cleaned_data["file"])
+            rows = parse_rows(form.cleaned_data["file"], user=request.user)
         except Exception:
             form.add_error("file", _("This file could not be read as Excel."))
         else:

@@ -18,7 +18,7 @@ from performance.models import CardItem, TargetCard
 from performance.views.common import LEADERS, PAGE_SIZE, _today
 from teams.access import ALL_ROLES, get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import xlsx_response
+from teams.exports import export_response
 from teams.forms import add_service_errors
 from teams.models import User
 from teams.roles import Role
@@ -41,7 +41,7 @@ def card_list(request):
             raise Http404
     filterset = CardFilter(request.GET, queryset=qs)
     if request.GET.get("format") == "xlsx":
-        return _cards_sheet(filterset.qs)
+        return _cards_sheet(request, filterset.qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = _today()
     return render(
@@ -62,7 +62,7 @@ def card_list(request):
     )
 
 
-def _cards_sheet(qs):
+def _cards_sheet(request, qs):
     """The filtered cards as a sheet (only what the user may see)."""
     rows = (
         (
@@ -76,7 +76,9 @@ def _cards_sheet(qs):
         for c in qs
     )
     headers = [_("Month"), _("Member"), _("Team"), _("State"), _("Score adjustment"), _("Final score")]
-    return xlsx_response("目标卡.xlsx", [(_("Target cards"), headers, rows)])
+    return export_response(
+        request, kind="target_cards", filename="目标卡.xlsx", title=_("Target cards"), headers=headers, rows=rows
+    )
 
 
 def _states_waiting_for(user):

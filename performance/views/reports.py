@@ -22,6 +22,7 @@ from performance.rendering import report_context
 from performance.views.common import LEADERS, PAGE_SIZE, _int_or_404, _today
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
+from teams.exports import attachment, export_check, export_log
 from teams.forms import add_service_errors
 from teams.models import Team
 from teams.roles import Role
@@ -160,14 +161,15 @@ def report_regenerate(request, pk):
 
 @role_required(*LEADERS)
 def report_file(request, pk, kind):
-    """The archived PDF or Excel, for those who may see the report."""
+    """The archived PDF or Excel, for those who may see the report (an export: logged)."""
+    export_check(request.user, "monthly_report")
     report = _report_for(request, pk)
     field = {"pdf": report.pdf, "xlsx": report.xlsx}.get(kind)
     if not field:
         raise Http404
     filename = f"{report.team.name}-{report.month:%Y-%m}.{kind}"
-    response = FileResponse(field.open("rb"), content_type=mimetypes.guess_type(filename)[0])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response = attachment(FileResponse(field.open("rb"), content_type=mimetypes.guess_type(filename)[0]), filename)
+    export_log(request, kind="monthly_report", row_count=None, filters={"report": report.pk, "file": kind})
     return response
 
 

@@ -18,7 +18,7 @@ from projects.models import PHASE_TRANSITIONS, CompletionItem, Project, Schedule
 from projects.views.common import BUILD_ROLES, VIEW_ROLES, form_page, require, stale_message
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import xlsx_response
+from teams.exports import export_response
 from teams.models import Team
 from teams.roles import Role
 from teams.views_helpers import form_page as teams_form_page
@@ -67,7 +67,14 @@ def project_export(request):
         _("Late drawings"),
         _("Late phases"),
     ]
-    return xlsx_response(f"projects-{timezone.localdate():%Y%m%d}.xlsx", [(_("Projects"), headers, rows)])
+    return export_response(
+        request,
+        kind="projects",
+        filename=f"projects-{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("Projects"),
+        headers=headers,
+        rows=rows,
+    )
 
 
 def _permissions(project, user) -> dict:

@@ -5,9 +5,16 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from teams.exports import export_allowed
 from teams.phones import mask_phone as _mask_phone
 
 register = template.Library()
+
+
+@register.filter
+def can_export(user, kind):
+    """``{% if request.user|can_export:"calls" %}``: the export button only for who may use it."""
+    return export_allowed(user, kind)
 
 
 @register.filter

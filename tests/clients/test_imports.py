@@ -52,6 +52,14 @@ def test_import_with_bad_rows_saves_nothing_and_reports_each_error(login, consul
     assert Client.objects.count() == 1
 
 
+def test_import_duplicate_of_another_team_does_not_name_the_client(login, consultant, outsider):
+    ClientFactory(team=outsider.team, phone="13900000009", name="秘密客户")
+    response = login(consultant).post(reverse("clients:import"), {"file": _xlsx([["新客户", "13900000009"]])})
+    errors = " ".join(response.context["rows"][0]["errors"])
+    assert "秘密客户" not in response.content.decode()
+    assert "浦东二组" in errors and "周杰" in errors
+
+
 def test_import_confirmed_saves_all_rows(login, consultant):
     c = login(consultant)
     upload = _xlsx([["甲", "13900000011", "", "", "", "", "", "", "热线"], ["乙", "021-62345678"]])

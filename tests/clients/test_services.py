@@ -34,6 +34,24 @@ def test_lead_create_refuses_a_phone_already_known_in_any_team(team, consultant,
     assert Client.objects.filter(team=team).count() == 0
 
 
+def test_duplicate_phone_of_another_team_names_the_team_and_whom_to_ask_not_the_client(team, consultant, outsider):
+    ClientFactory(team=outsider.team, phone="13812345678", phone2="13900001111", name="秘密客户")
+    for phone in ("13812345678", "13900001111"):
+        with pytest.raises(ValidationError) as exc:
+            services.lead_create(name="李", phone=phone, team=team, source="hotline", created_by=consultant)
+        message = exc.value.error_dict["phone"][0].messages[0]
+        assert "秘密客户" not in message
+        assert "浦东二组" in message and "周杰" in message
+
+
+def test_duplicate_phone_of_own_team_names_the_client(team, consultant):
+    existing = ClientFactory(team=team, phone="13812345678", name="王先生")
+    other = ClientFactory(team=team, phone="13912345678")
+    with pytest.raises(ValidationError) as exc:
+        services.client_update(client=other, by=consultant, version=other.version, data={"phone": "13812345678"})
+    assert existing.name in exc.value.error_dict["phone"][0].messages[0]
+
+
 def test_lead_create_refuses_a_bad_phone(team, consultant):
     with pytest.raises(ValidationError):
         services.lead_create(name="李", phone="12345", team=team, source="hotline", created_by=consultant)

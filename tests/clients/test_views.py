@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,6 +140,40 @@ def test_phone_is_masked_and_opening_is_logged(login, lead, consultant):
     assert (entry.user, entry.action, entry.client, entry.ip_address) == (consultant, "open", lead, "10.0.0.8")
 
 
+def test_opening_a_file_is_logged_once_per_person_client_and_half_hour(login, lead, consultant, gm):
+    url = reverse("clients:detail", args=[lead.pk])
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(5):
+            login(consultant).get(url)
+        login(gm).get(url)
+    with time_machine.travel(start + dt.timedelta(minutes=29), tick=False):
+        login(consultant).get(url)
+    assert AccessLog.objects.filter(action="open", user=consultant).count() == 1
+    assert AccessLog.objects.filter(action="open", user=gm).count() == 1
+    with time_machine.travel(start + dt.timedelta(minutes=31), tick=False):
+        login(consultant).get(url)
+    assert AccessLog.objects.filter(action="open", user=consultant).count() == 2
+
+
+def test_refused_record_is_logged_with_user_and_id_only(login, lead, outsider, front_desk):
+    response = login(outsider).get(reverse("clients:detail", args=[lead.pk]), {"q": "13812345678"})
+    assert response.status_code == 404
+    entry = AccessLog.objects.get(action=AccessLog.Action.REFUSED)
+    assert entry.user == outsider and entry.client is None
+    assert f"pk={lead.pk}" in entry.detail and "clients:detail" in entry.detail and "404" in entry.detail
+    assert lead.name not in entry.detail and "13812345678" not in entry.detail
+    # A role refused (403) is logged too.
+    assert login(front_desk).get(reverse("clients:detail", args=[lead.pk])).status_code == 403
+    refusal = AccessLog.objects.get(action=AccessLog.Action.REFUSED, user=front_desk)
+    assert refusal.detail.startswith("403") and f"pk={lead.pk}" in refusal.detail
+
+
+def test_a_missing_page_is_not_a_refusal(login, consultant):
+    assert login(consultant).get("/no-such-page/").status_code == 404
+    assert not AccessLog.objects.exists()
+
+
 def test_reveal_phone_is_post_only_and_logged(login, lead, consultant):
     c = login(consultant)
     assert c.get(reverse("clients:reveal_phone", args=[lead.pk])).status_code == 405
@@ -170,8 +205,9 @@ def test_export_is_logged_and_scoped(login, lead, consultant, outsider):
 
 def test_designer_cannot_export(login, lead, designer):
     ProjectFactory(client=lead, designers=[designer])
-    assert login(designer).get(reverse("clients:list"), {"export": "xlsx"}).status_code == 404
+    assert login(designer).get(reverse("clients:list"), {"export": "xlsx"}).status_code == 403
     assert not AccessLog.objects.filter(action="export").exists()
+    assert AccessLog.objects.filter(action="refused", user=designer).exists()
 
 
 def test_access_log_filters_by_action(login, gm, consultant, lead):
@@ -386,8 +422,9 @@ def test_client_file_runs_a_fixed_number_of_queries(login, consultant, lead, dja
     url = reverse("clients:detail", args=[lead.pk])
     # One query per timeline provider (calls, office visits, complaints, projects: each app's own
     # scoping), plus the complaints tab and the first project for the service phases; contracts are
-    # read once; the archive comes with the client. +4: the session (in the database) and its save.
-    with django_assert_max_num_queries(17) as few:
+    # read once; the archive comes with the client. +4: the session (in the database) and its save;
+    # +2: the access log's "opened in the last half hour?" and its entry.
+    with django_assert_max_num_queries(19) as few:
         c.get(url)
     for i in range(20):
         ClientEvent.objects.create(client=lead, kind="stage", text=f"e{i}")
@@ -471,3 +508,58 @@ def test_client_file_shows_complaints_archive_and_service_phases_from_one_read(l
     assert sum(i["icon"] == "exclamation-triangle" for i in response.context["phases"]["in"]) == 3
     assert response.context["archive"].handed_by == consultant
     assert "已移交档案" in response.content.decode()
+
+
+# --- The archive clerk keeps the file list, not the money --------------------------------------------------------
+
+ARCHIVE_CLERK_PAGES = [
+    ("clients:list", {}),
+    ("clients:archive", {}),
+    ("clients:archive", {"state": "all"}),
+    ("teams:home", {}),
+    ("performance:dashboard", {}),
+    ("reception:call_list", {}),
+]
+
+
+def test_archive_clerk_sees_no_amounts_anywhere(login, consultant, admin_clerk, lead):
+    from clients import services
+
+    lead.budget = Client.Budget.B20_40
+    lead.save(update_fields=["budget"])
+    today = timezone.localdate()
+    data = {
+        "design_fee": Decimal("12345"),
+        "construction_amount": Decimal("187654"),
+        "signed_date": today,
+        "planned_start": today + dt.timedelta(days=10),
+        "planned_finish": today + dt.timedelta(days=100),
+        "address": "静安区 静安花园 3-1201",
+    }
+    contract = services.contract_sign(client=lead, by=consultant, data=data)
+    handover = services.archive_hand_over(client=lead, by=consultant, documents=["contract"], handed_on=today)
+    services.archive_receive(handover=handover, by=admin_clerk, shelf_mark="A-1")
+    money = [
+        str(contract.total_amount).split(".")[0],
+        "199999",
+        "199,999",
+        "187654",
+        "12345",
+        str(Client.Budget.B20_40.label),
+    ]
+    clerk = login(admin_clerk)
+    pages = [(reverse(name), query) for name, query in ARCHIVE_CLERK_PAGES]
+    pages.append((reverse("clients:detail", args=[lead.pk]), {}))
+    for url, query in pages:
+        response = clerk.get(url, query)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not [m for m in money if m in html], url
+    # The file itself is there: contract number and documents, handed over and received.
+    html = clerk.get(reverse("clients:detail", args=[lead.pk])).content.decode()
+    assert contract.number in html and "A-1" in html
+    # The consultant still reads the budget in the client file.
+    assert (
+        str(Client.Budget.B20_40.label)
+        in login(consultant).get(reverse("clients:detail", args=[lead.pk])).content.decode()
+    )

@@ -318,6 +318,33 @@ def test_edit_conflict_keeps_what_the_user_typed(login, consultant, complaint):
     assert complaint.description == "第一个人的修改"
 
 
+def test_edit_form_shows_the_caller_phone_only_through_the_logged_show(login, consultant, complaint, outsider):
+    from clients.models import AccessLog
+
+    complaint.caller_phone = "13912345678"
+    complaint.save(update_fields=["caller_phone"])
+    c = login(consultant)
+    html = c.get(reverse("complaints:edit", args=[complaint.pk])).content.decode()
+    assert "13912345678" not in html and "139****5678" in html
+    assert not AccessLog.objects.filter(action=AccessLog.Action.REVEAL).exists()
+    url = reverse("complaints:reveal_phone", args=[complaint.pk])
+    assert c.get(url).status_code == 405
+    assert "13912345678" in c.post(url).content.decode()
+    entry = AccessLog.objects.get(action=AccessLog.Action.REVEAL)
+    assert entry.user == consultant and entry.client == complaint.client and f"#{complaint.pk}" in entry.detail
+    assert login(outsider).post(url).status_code == 404
+
+
+def test_edit_with_the_phone_left_empty_keeps_it(login, consultant, complaint):
+    complaint.caller_phone = "13912345678"
+    complaint.save(update_fields=["caller_phone"])
+    data = {"version": complaint.version, "caller_name": "新名字", "caller_phone": "", "channel": "phone"}
+    data.update(category="quality", severity="normal", description="改了", demand="")
+    assert login(consultant).post(reverse("complaints:edit", args=[complaint.pk]), data).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.caller_name == "新名字" and complaint.caller_phone == "13912345678"
+
+
 def test_edit_by_designer_gets_404(login, designer, complaint):
     assert login(designer).get(reverse("complaints:edit", args=[complaint.pk])).status_code == 404
 
@@ -360,8 +387,8 @@ def test_export_is_scoped_and_writes_formulas_as_text(login, consultant, the_cli
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert len(rows) == 2  # header + our team's one complaint
-    assert rows[1][9] == '\'=HYPERLINK("http://evil")'
-    assert rows[1][2] == "'@SUM(A1)"
+    assert rows[1][9] == '=HYPERLINK("http://evil")' and sheet.cell(2, 10).data_type == "s"
+    assert rows[1][2] == "@SUM(A1)" and sheet.cell(2, 3).quotePrefix
 
 
 # --- Filters and query counts --------------------------------------------------------------

@@ -255,8 +255,9 @@ def test_detail_runs_a_fixed_number_of_queries(login, meeting, consultant, desig
     assert response.status_code == 200
 
 
-def test_list_exports_excel_scoped_to_the_user(login, meeting, designer):
-    response = login(designer).get(reverse("meetings:meeting_list") + "?export=xlsx")
+def test_list_exports_excel_for_the_leader_only(login, meeting, consultant, designer):
+    assert login(designer).get(reverse("meetings:meeting_list") + "?export=xlsx").status_code == 403
+    response = login(consultant).get(reverse("meetings:meeting_list") + "?export=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 

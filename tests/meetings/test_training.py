@@ -100,12 +100,13 @@ def test_history_own_team_and_outsider(login, session, consultant, designer, out
     assert login(designer).get(reverse("meetings:training_history") + f"?member={consultant.pk}").status_code == 404
 
 
-def test_list_is_fixed_queries_and_exports(login, team, designer, django_assert_max_num_queries):
+def test_list_is_fixed_queries_and_exports(login, team, designer, consultant, django_assert_max_num_queries):
     for n in range(30):
         training = TrainingFactory(team=team if n % 2 else None)
         TrainingAttendanceFactory(training=training, member=designer, rating=4)
     client = login(designer)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("meetings:training_list")).status_code == 200
-    response = client.get(reverse("meetings:training_list") + "?export=xlsx")
+    assert client.get(reverse("meetings:training_list") + "?export=xlsx").status_code == 403
+    response = login(consultant).get(reverse("meetings:training_list") + "?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

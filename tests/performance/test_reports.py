@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from clients.models import AccessLog
 from performance import rendering, services, tasks
+from performance.metrics import METRICS
 from performance.models import Highlight, MonthlyReport, ReportEvent
 from teams.editing import EditConflict
 from teams.models import Notification
@@ -162,6 +164,29 @@ def test_archived_file_served_only_to_who_may_see_the_report(report, login, cons
     assert "attachment" in response["Content-Disposition"]
     assert login(outsider).get(url).status_code == 404
     assert login(designer).get(url).status_code == 403
+    # Taking the report away is an export: logged; the refusals are logged too.
+    entry = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
+    assert entry.user == consultant and f"report={report.pk}" in entry.detail
+    assert set(AccessLog.objects.filter(action=AccessLog.Action.REFUSED).values_list("user", flat=True)) == {
+        outsider.pk,
+        designer.pk,
+    }
+
+
+def test_excel_writes_narrative_formulas_as_text_and_figures_as_numbers(report):
+    report.narrative = '=HYPERLINK("http://evil.example","点我")'
+    report.data["team_figures"]["signings"] = "3"
+    pct = next(key for key in report.data["team_figures"] if METRICS[key].unit == "pct")
+    report.data["team_figures"][pct] = "66.7"
+    workbook = load_workbook(BytesIO(rendering.report_xlsx(report)))
+    narrative = workbook["文字说明"]["A2"]
+    assert narrative.value == report.narrative and narrative.data_type == "s" and narrative.quotePrefix
+    figures = {row[0].value: row[1] for row in workbook["概览"].iter_rows(min_row=3) if len(row) > 1}
+    assert figures["签约合同数"].value == 3 and figures["签约合同数"].data_type == "n"
+    numeric = [c for c in figures.values() if c.value is not None]
+    assert numeric and all(isinstance(c.value, int | float) for c in numeric)
+    share = figures[str(METRICS[pct].label)]
+    assert share.value == pytest.approx(0.667) and share.number_format == "0.0%"
 
 
 def test_narrative_closes_after_the_configured_day_for_the_consultant(report, consultant, gm):

@@ -120,15 +120,17 @@ def test_lookup_escapes_names(login, front_desk, team):
     assert XSS not in html and "&lt;img" in html
 
 
-def test_call_export_escapes_formulas_and_masks_phones(login, front_desk):
+def test_call_export_escapes_formulas_and_masks_phones(login, gm):
     import io
 
     from openpyxl import load_workbook
 
     CallFactory(caller_name="=cmd|' /C calc'!A0", phone="13812345678", summary="+1")
-    response = login(front_desk).get(reverse("reception:call_list") + "?export=xlsx")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-    assert rows[1][1].startswith("'=") and rows[1][2] == "138****5678" and rows[1][5] == "'+1"
+    response = login(gm).get(reverse("reception:call_list") + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[1][1].startswith("=") and sheet.cell(2, 2).data_type == "s" and sheet.cell(2, 2).quotePrefix
+    assert rows[1][2] == "138****5678" and rows[1][5] == "+1" and sheet.cell(2, 6).quotePrefix
 
 
 def test_call_list_xss_escaped(login, front_desk):
