@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from clients.models import (
     FollowUpVisit,
     LostLeadReport,
 )
+from teams.numbers import mean
 from teams.registry import DueCount, client_timeline_rows
 from teams.roles import Role
 
@@ -221,7 +222,7 @@ def satisfaction_by_team_month(*, user, months: int = 12, today=None) -> dict:
         .order_by()
         .annotate(m=TruncMonth("done_at"))
         .values("team__name", "m")
-        .annotate(avg=Avg("satisfaction"), n=Count("pk"))
+        .annotate(total=Sum("satisfaction"), n=Count("satisfaction"))
     )
     labels = [add_months(start, i).strftime("%Y-%m") for i in range(months)]
     series = defaultdict(lambda: [None] * months)
@@ -229,7 +230,8 @@ def satisfaction_by_team_month(*, user, months: int = 12, today=None) -> dict:
         m = timezone.localdate(row["m"]) if isinstance(row["m"], dt.datetime) else row["m"]
         key = m.strftime("%Y-%m")
         if key in labels:
-            series[row["team__name"]][labels.index(key)] = round(float(row["avg"]), 2)
+            # Exact, rounded half up (teams/numbers.py); a float only for the chart's JSON.
+            series[row["team__name"]][labels.index(key)] = float(mean(row["total"], row["n"]))
     return {"months": labels, "series": dict(series)}
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from complaints.models import OPEN_STATES, Complaint, ComplaintEvent, ComplaintResolution
 from teams.access import get_visible_or_404
 from teams.models import User
+from teams.numbers import round_half_up, seconds
 from teams.registry import DueCount
 from teams.roles import Role
 
@@ -132,9 +133,14 @@ def summary_figures(*, start: dt.date, end: dt.date, now: dt.datetime | None = N
         "total": totals["total"],
         "major_count": totals["major"],
         "overdue_count": totals["overdue"],
-        "avg_ack_minutes": round(totals["avg_ack"].total_seconds() / 60) if totals["avg_ack"] is not None else None,
+        # Exact durations, rounded half up (teams/numbers.py); stored as JSON numbers.
+        "avg_ack_minutes": (
+            int(round_half_up(seconds(totals["avg_ack"]) / 60, "1")) if totals["avg_ack"] is not None else None
+        ),
         "avg_resolve_hours": (
-            round(totals["avg_resolve"].total_seconds() / 3600, 1) if totals["avg_resolve"] is not None else None
+            float(round_half_up(seconds(totals["avg_resolve"]) / 3600, "0.1"))
+            if totals["avg_resolve"] is not None
+            else None
         ),
         "by_category": [
             {"key": r["category"], "label": str(categories.get(r["category"], r["category"])), "count": r["n"]}

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams.models import Team
+from teams.numbers import mean, ratio, round_half_up, seconds  # noqa: F401 (the figures' arithmetic)
 
 # Years a period may fall in: keeps the previous period and the trend inside what dates can hold.
 MIN_YEAR, MAX_YEAR = 2000, 2099
@@ -28,32 +29,6 @@ MAX_RANGE_DAYS = 3 * 366
 # Every figure (metric, card score, report) is computed in Decimal and rounded here, half
 # up as people round by hand: 4.215 → 4.22, 14.625 → 14.63. A float never takes part, since
 # it cannot hold 4.215 (it is 4.21499…) and Python rounds floats and Decimals half to even.
-
-
-def round_half_up(value, places: str = "0.01") -> Decimal:
-    """``value`` rounded half up to ``places`` ("1", "0.1", "0.01"). Floats are refused."""
-    if isinstance(value, float):
-        raise TypeError("Figures are computed in Decimal; got a float.")
-    return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
-def ratio(part, whole, places: str = "0.1") -> Decimal | None:
-    """``part`` as a percentage of ``whole`` (None when ``whole`` is zero or missing)."""
-    if part is None or not whole:
-        return None
-    return round_half_up(Decimal(part) * 100 / Decimal(whole), places)
-
-
-def mean(total, count: int, places: str = "0.01") -> Decimal | None:
-    """``total / count`` (None for no values)."""
-    if total is None or not count:
-        return None
-    return round_half_up(Decimal(total) / count, places)
-
-
-def seconds(value: dt.timedelta) -> Decimal:
-    """A duration in seconds, exactly (``timedelta.total_seconds()`` is a float)."""
-    return Decimal(value.days * 86400 + value.seconds) + Decimal(value.microseconds) / 1_000_000
 
 
 class PeriodError(ValueError):

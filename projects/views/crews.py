@@ -1,7 +1,7 @@
 """Construction crews (施工队): the list with average scores, a crew's history, add and edit."""
 
 from django.core.paginator import Paginator
-from django.db.models import Avg
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from projects.forms import CrewForm
 from projects.models import Crew
 from projects.views.common import CREW_ROLES, form_page
 from teams.access import role_required
+from teams.numbers import mean
 from teams.roles import Role
 
 CREW_EDIT_ROLES = {Role.CONSULTANT, Role.PROJECT_MANAGER}
@@ -30,15 +31,11 @@ def crew_detail(request, pk):
     crew = get_object_or_404(selectors.crew_list(), pk=pk)
     history = selectors.crew_history(crew=crew, user=request.user)
     page = Paginator(history, 25).get_page(request.GET.get("page"))
-    averages = history.aggregate(
-        quality=Avg("quality"),
-        schedule=Avg("schedule"),
-        tidiness=Avg("tidiness"),
-        safety=Avg("safety"),
-        cooperation=Avg("cooperation"),
-    )
+    scores = ["quality", "schedule", "tidiness", "safety", "cooperation"]
+    sums = history.aggregate(n=Count("pk"), **{name: Sum(name) for name in scores})
     labels = [_("Quality"), _("Schedule"), _("Site tidiness"), _("Safety"), _("Cooperation")]
-    values = [round(v or 0, 2) for v in averages.values()]
+    # Exact averages rounded half up (teams/numbers.py); floats only for the chart's JSON.
+    values = [float(mean(sums[name], sums["n"]) or 0) for name in scores]
     chart = {
         "radar": {"indicator": [{"name": label, "max": 5} for label in labels]},
         "series": [{"type": "radar", "data": [{"value": values, "name": str(crew)}]}],
@@ -50,7 +47,7 @@ def crew_detail(request, pk):
         {
             "crew": crew,
             "page": page,
-            "averages": averages,
+            "averages": dict(zip(scores, values, strict=True)),
             "chart": chart,
             "can_edit": request.user.has_role(*CREW_EDIT_ROLES),
         },

@@ -1,0 +1,33 @@
+"""Every figure is exact and rounded half up, in whichever app computes it (teams/numbers.py)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from clients.selectors import satisfaction_by_team_month
+from teams.numbers import mean, ratio, round_half_up
+from tests.clients.factories import ClientFactory, FollowUpVisitFactory
+
+
+def test_half_up_not_half_even():
+    assert round_half_up(Decimal("14.625")) == Decimal("14.63")
+    assert mean(843, 200) == Decimal("4.22")
+    assert mean(33, 8) == Decimal("4.13")  # 4.125: Python's round() gives 4.12
+    assert ratio(1, 8) == Decimal("12.5")
+
+
+def test_floats_are_refused():
+    with pytest.raises(TypeError):
+        round_half_up(4.125)
+
+
+@pytest.mark.django_db
+def test_the_satisfaction_chart_rounds_half_up(gm, team, consultant):
+    client = ClientFactory(team=team, consultant=consultant)
+    done = timezone.now() - dt.timedelta(days=1)
+    for score in [4, 4, 4, 4, 4, 4, 4, 5]:  # 33 / 8 = 4.125
+        FollowUpVisitFactory(client=client, owner=consultant, done_at=done, satisfaction=score, contract=None)
+    chart = satisfaction_by_team_month(user=gm, months=1, today=timezone.localdate())
+    assert chart["series"][team.name] == [4.13]
