@@ -57,7 +57,7 @@ class ProjectsConfig(AppConfig):
             "projects-designer", "projects/panels/designer.html", {Role.DESIGNER}, panels.designer_work, order=21
         )
         register_panel(
-            "projects-pm", "projects/panels/pm.html", {Role.PROJECT_MANAGER}, panels.pm_work, order=20, width=12
+            "projects-pm", "projects/panels/pm.html", {Role.PROJECT_MANAGER}, panels.pm_work, order=2, width=12
         )
         register_panel(
             "projects-budget", "projects/panels/budget.html", {Role.BUDGET_CLERK}, panels.budget_waiting, order=20

@@ -4,7 +4,9 @@
   other module creates an openpyxl ``Workbook``): a string Excel would run as a
   formula is stored as text with Excel's quote prefix, numbers stay numbers
   (``Decimal`` included, ``Figure`` adds a number format), aware datetimes become
-  local times, and characters a workbook cannot hold are dropped.
+  local times, dates and times carry a date format (never ``########`` in a column
+  of the default width), the header row is bold and frozen, and characters a
+  workbook cannot hold are dropped.
 - ``export_response`` is the only way a list leaves as a sheet: it checks that the
   user's role may export that kind (``EXPORTS``), writes the workbook and records
   the export, with its row count and filters, in the access log.
@@ -12,7 +14,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from teams import access_log
@@ -95,6 +98,10 @@ def safe_cell(sheet, value) -> WriteOnlyCell:
         return cell
     value = safe_value(value)
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
     if isinstance(value, str) and value.startswith(FORMULA_START):
         # Text, shown as typed; the quote prefix keeps Excel from making it a formula on edit.
         cell.data_type = "s"
@@ -112,7 +119,12 @@ def write_workbook(target, sheets: Sequence[Sheet | tuple]) -> int:
         for index in range(1, max(len(spec.headers), len(spec.widths)) + 1):
             width = spec.widths[index - 1] if index <= len(spec.widths) else 18
             sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.append([safe_cell(sheet, h) for h in spec.headers])
+        # The header stays in view while scrolling, in bold.
+        sheet.freeze_panes = "A2"
+        header = [safe_cell(sheet, h) for h in spec.headers]
+        for cell in header:
+            cell.font = Font(bold=True)
+        sheet.append(header)
         for row in spec.rows:
             sheet.append([safe_cell(sheet, value) for value in row])
             count += 1

@@ -56,6 +56,18 @@ def test_formula_strings_are_text_and_numbers_dates_stay_typed():
     assert sheet["A4"].value == "铃声" and sheet["B4"].value is True
 
 
+def test_sheets_people_can_read_bold_frozen_header_widths_and_date_formats():
+    when = dt.datetime(2026, 11, 3, 2, 30, tzinfo=dt.UTC)
+    workbook, _count = _workbook([Sheet("投诉", ["编号", "日期", "时间"], [["TS-1", dt.date(2026, 11, 3), when]])])
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not sheet["A2"].font.bold
+    assert all(sheet.column_dimensions[col].width >= 12 for col in "ABC")
+    assert sheet["B2"].number_format == "yyyy-mm-dd"
+    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
+
+
 def test_no_module_but_teams_exports_writes_a_workbook():
     """Every workbook goes through the one cell writer: nobody else builds an openpyxl Workbook."""
     offenders = []
