@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import AccessLog, Client, FollowUpVisit
-from teams.filters import BooleanFilter
+from teams.filters import BooleanFilter, OrderingFilter
 from teams.models import Team, User
 from teams.phones import normalize_phone
 from teams.roles import Role
@@ -23,7 +23,7 @@ class ClientFilter(django_filters.FilterSet):
     created_after = django_filters.DateFilter(label=_("Created from"), field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(label=_("Created to"), field_name="created_at", lookup_expr="date__lte")
     archived = BooleanFilter(label=_("Archived"), field_name="archive__received_at", lookup_expr="isnull", exclude=True)
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("Sort by"),
         fields=(("created_at", "created"), ("name", "name"), ("stage_changed_at", "moved"), ("value_tier", "tier")),
         # Keyed by model field, as django-filter expects.
@@ -58,7 +58,7 @@ class VisitFilter(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.filter(is_active=True))
     due_after = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
     due_before = django_filters.DateFilter(label=_("Due to"), field_name="due_date", lookup_expr="lte")
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("Sort by"),
         fields=(("due_date", "due"), ("done_at", "done"), ("satisfaction", "satisfaction")),
         field_labels={"due_date": _("Due date"), "done_at": _("Done at"), "satisfaction": _("Satisfaction")},

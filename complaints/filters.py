@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import OPEN_STATES, Complaint
+from teams.filters import OrderingFilter
 from teams.models import Team, User
 
 
@@ -23,7 +24,7 @@ class ComplaintFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"), choices=[("yes", _("Overdue only")), ("no", _("On time only"))], method="filter_overdue"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Order by"),
         fields=[("registered_at", "registered_at"), ("resolve_due_at", "resolve_due_at"), ("severity", "severity")],
         field_labels={

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, AgendaItem, Meeting, MemberLeave
 from teams import registry
-from teams.filters import BooleanFilter
+from teams.filters import BooleanFilter, OrderingFilter
 from teams.models import Team, User
 from teams.roles import TEAM_ROLES, Role
 
@@ -71,7 +71,7 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="date", lookup_expr="lte", label=_("Date until"), widget=forms.DateInput(attrs={"type": "date"})
     )
     held = BooleanFilter(label=_("held"))
-    ordering = django_filters.OrderingFilter(fields=(("date", "date"), ("team__name", "team")), label=_("sort"))
+    ordering = OrderingFilter(fields=(("date", "date"), ("team__name", "team")), label=_("sort"))
 
     class Meta:
         model = Meeting

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings.models import Training, TrainingAttendance
+from teams.filters import OrderingFilter
 from teams.models import Team, User
 from teams.roles import TEAM_ROLES, Role
 from teams.services import notify
@@ -100,7 +101,7 @@ class TrainingFilter(django_filters.FilterSet):
         label=gettext_lazy("Date until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    ordering = django_filters.OrderingFilter(fields=(("date", "date"), ("topic", "topic")), label=gettext_lazy("sort"))
+    ordering = OrderingFilter(fields=(("date", "date"), ("topic", "topic")), label=gettext_lazy("sort"))
 
     class Meta:
         model = Training

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from performance.models import MonthlyReport, TargetCard
+from teams.filters import OrderingFilter
 from teams.models import Team
 
 
@@ -9,7 +10,7 @@ class CardFilter(django_filters.FilterSet):
     month = django_filters.DateFilter(label=_("Month (first day)"))
     state = django_filters.ChoiceFilter(choices=TargetCard.State.choices, label=_("State"))
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(is_active=True), label=_("Team"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(("month", "month"), ("member__full_name", "member")),
         field_labels={"month": _("Month"), "member__full_name": _("Member")},

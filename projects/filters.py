@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import BudgetRequest, Crew, Project
-from teams.filters import BooleanFilter
+from teams.filters import BooleanFilter, OrderingFilter
 from teams.models import Team
 
 
@@ -12,7 +12,7 @@ class ProjectFilter(django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(label=_("phase"), choices=Project.Phase.choices)
     team = django_filters.ModelChoiceFilter(label=_("team"), queryset=Team.objects.filter(is_active=True))
     mine = BooleanFilter(label=_("only mine"), method="only_mine")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("order by"),
         fields=(("created_at", "created"), ("planned_start", "start"), ("planned_finish", "finish"), ("name", "name")),
         field_labels={
@@ -50,7 +50,7 @@ class BudgetRequestFilter(django_filters.FilterSet):
 class CrewFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="search")
     is_active = BooleanFilter(label=_("active"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("order by"),
         fields=(("name", "name"), ("avg_total", "score"), ("evaluation_count", "evaluations")),
         field_labels={"name": _("Name"), "avg_total": _("Average score"), "evaluation_count": _("Evaluations")},

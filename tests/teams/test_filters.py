@@ -37,3 +37,22 @@ def test_the_empty_choice_reads_all(name, boolean_filter):
         html = boolean_filter.field.widget.render("f", None)
     assert '<option value="" selected>全部</option>' in html, name
     assert "未知" not in html
+
+
+ORDERINGS = [
+    (f"{fs.__module__}.{fs.__name__}", f)
+    for fs in _filtersets()
+    for f in fs.base_filters.values()
+    if isinstance(f, django_filters.OrderingFilter)
+]
+
+
+@pytest.mark.parametrize(("name", "ordering"), ORDERINGS, ids=[n for n, _ in ORDERINGS])
+def test_sort_choices_are_in_the_readers_language(name, ordering):
+    with translation.override("en"):
+        english = [str(label) for _, label in ordering.field.choices if _]
+    with translation.override("zh-hans"):
+        chinese = [str(label) for _, label in ordering.field.choices if _]
+    assert any("(descending)" in label for label in english), name
+    assert not any("降序" in label for label in english), english
+    assert any("（降序）" in label for label in chinese), chinese
