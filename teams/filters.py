@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,7 @@ class OrderingFilter(django_filters.OrderingFilter):
     def build_choices(self, fields, labels):
         choices = []
         for field, param in fields.items():
-            label = labels.get(field, param)
+            label = labels.get(field, _(pretty_name(param)))
             choices.append((param, label))
             choices.append((f"-{param}", labels.get(f"-{param}", format_lazy(_("{} (descending)"), label))))
         return choices

@@ -54,11 +54,11 @@ class SingleLineMixin:
 
 
 class Form(SingleLineMixin, forms.Form):
-    pass
+    """The base of every plain form of the product."""
 
 
 class ModelForm(SingleLineMixin, forms.ModelForm):
-    pass
+    """The base of every model form of the product."""
 
 
 class SubmitOnce:

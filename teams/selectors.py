@@ -3,9 +3,8 @@
 from django.db.models import QuerySet
 
 from teams.models import User
-from teams.roles import Role
 
 
 def deputy_gms() -> QuerySet[User]:
     """The active deputy general managers: who escalations and summaries go to."""
-    return User.objects.filter(role=Role.DEPUTY_GM, is_active=True)
+    return User.objects.deputy_gms()

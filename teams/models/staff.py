@@ -52,11 +52,15 @@ def responsible(*, team: Team | None, preferred: "User | None" = None) -> "User 
         return preferred
     if team is not None and not team.leader_is_away:
         return team.leader
-    return User.objects.filter(role=Role.DEPUTY_GM, is_active=True).order_by("pk").first()
+    return User.objects.deputy_gms().order_by("pk").first()
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def deputy_gms(self):
+        """The active deputy general managers: who escalations and summaries go to."""
+        return self.filter(role=Role.DEPUTY_GM, is_active=True)
 
     def create_user(self, username, password=None, **fields):
         user = self.model(username=username, **fields)

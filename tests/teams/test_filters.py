@@ -56,3 +56,6 @@ def test_sort_choices_are_in_the_readers_language(name, ordering):
     assert any("(descending)" in label for label in english), name
     assert not any("降序" in label for label in english), english
     assert any("（降序）" in label for label in chinese), chinese
+    # A field without its own label reads as a word ("Date" / "日期"), never as the raw parameter ("date").
+    params = {value.lstrip("-") for value, _ in ordering.field.choices if value}
+    assert not params & set(chinese), chinese
