@@ -27,13 +27,16 @@ COLUMNS = [
     (gettext_lazy("Notes"), "notes"),
 ]
 MAX_ROWS = 2000
+# The template's example row starts with this word (in either language) and is never imported.
+EXAMPLE_MARKS = ("示例", "example")
 
 
 def template_rows():
+    """The header and one example row; the example's first cell says it is one."""
     return [
         [str(h) for h, _f in COLUMNS],
         [
-            "王先生",
+            _("Example: %(name)s") % {"name": "王先生"},
             "13812345678",
             "",
             "wx_wang",
@@ -66,6 +69,22 @@ SOURCE_ALIASES = {
 }
 
 
+def is_example(values) -> bool:
+    first = str(values[0] or "").strip().lower() if values else ""
+    return first.startswith(EXAMPLE_MARKS)
+
+
+def preview_cells(data: dict) -> list:
+    """A parsed row's cells in the template's column order, choices as the reader's labels."""
+    cells = []
+    for _h, field in COLUMNS:
+        value = data.get(field, "")
+        if field == "source" and value in Client.Source.values:
+            value = Client.Source(value).label
+        cells.append(value)
+    return cells
+
+
 def _source(value: str) -> str:
     value = (value or "").strip()
     for code, label in Client.Source.choices:
@@ -82,7 +101,7 @@ def parse_rows(upload, *, user) -> list[dict]:
     rows = []
     seen = {}
     for index, values in enumerate(sheet.iter_rows(min_row=2, max_row=MAX_ROWS + 1, values_only=True), start=2):
-        if not values or all(v in (None, "") for v in values):
+        if not values or all(v in (None, "") for v in values) or is_example(values):
             continue
         cells = {field: ("" if v is None else str(v).strip()) for (_h, field), v in zip(COLUMNS, values, strict=False)}
         errors = []

@@ -13,7 +13,7 @@ from meetings import training as training_services
 from meetings.models import Training
 from meetings.views import MEETING_ROLES
 from teams.access import get_visible_or_404, role_required
-from teams.exports import export_response
+from teams.exports import ONE_DECIMAL, Figure, capped, export_response
 from teams.models import User
 from teams.roles import Role
 from teams.submissions import submit_once
@@ -27,6 +27,7 @@ def _training(request, pk) -> Training:
 def training_list(request):
     training_filter = training_services.training_list(user=request.user, params=request.GET)
     if request.GET.get("export") == "xlsx":
+        items, notice = capped(training_filter.qs, "trainings", user=request.user)
         rows = (
             (
                 t.date,
@@ -36,9 +37,9 @@ def training_list(request):
                 str(t.team or _("Company-wide")),
                 t.place,
                 t.attended_count,
-                round(t.rating_avg, 1) if t.rating_avg else "",
+                Figure(t.rating_avg, ONE_DECIMAL) if t.rating_avg else None,
             )
-            for t in training_filter.qs[:5000]
+            for t in items
         )
         headers = [
             _("Date"),
@@ -51,7 +52,14 @@ def training_list(request):
             _("Rating"),
         ]
         return export_response(
-            request, kind="trainings", filename="trainings.xlsx", title=_("Trainings"), headers=headers, rows=rows
+            request,
+            kind="trainings",
+            filename="trainings.xlsx",
+            title=_("Trainings"),
+            headers=headers,
+            rows=rows,
+            widths=(12, 30, 12, 12, 12, 16, 8, 8),
+            notice=notice,
         )
     page = Paginator(training_filter.qs, 25).get_page(request.GET.get("page"))
     return render(

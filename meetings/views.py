@@ -14,7 +14,7 @@ from meetings import forms, selectors, services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingAttendance, MemberLeave
 from teams.access import get_visible_or_404, role_required, safe_next
 from teams.editing import EditConflict
-from teams.exports import export_response
+from teams.exports import capped, export_response
 from teams.forms import add_service_errors
 from teams.models import Team
 from teams.registry import panels_for
@@ -45,6 +45,7 @@ def _errors(exc: ValidationError) -> str:
 def meeting_list(request):
     meeting_filter = selectors.meeting_list(user=request.user, params=request.GET)
     if request.GET.get("export") == "xlsx":
+        items, notice = capped(meeting_filter.qs, "meetings", user=request.user)
         rows = (
             (
                 m.date,
@@ -52,15 +53,24 @@ def meeting_list(request):
                 str(m.chair or ""),
                 _("Yes") if m.held else _("No"),
                 m.agenda_count,
-                f"{m.present_count}/{m.attendance_count}",
+                m.present_count,
+                m.attendance_count,
                 m.action_count,
                 m.minutes,
             )
-            for m in meeting_filter.qs[:5000]
+            for m in items
         )
-        headers = [_("Date"), _("Team"), _("Chair"), _("Held"), _("Topics"), _("Present"), _("Actions"), _("Minutes")]
+        headers = [_("Date"), _("Team"), _("Chair"), _("Held"), _("Topics"), _("Present"), _("Expected")]
+        headers += [_("Actions"), _("Minutes")]
         return export_response(
-            request, kind="meetings", filename="meetings.xlsx", title=_("Daily meetings"), headers=headers, rows=rows
+            request,
+            kind="meetings",
+            filename="meetings.xlsx",
+            title=_("Daily meetings"),
+            headers=headers,
+            rows=rows,
+            widths=(12, 12, 12, 8, 8, 8, 8, 8, 50),
+            notice=notice,
         )
     today_meeting = None
     if request.user.team_id:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from performance.metrics import METRICS
 from performance.selectors import category_label, section_label, state_label
 from performance.templatetags.performance_tags import format_value
-from teams.exports import Figure, Sheet, write_workbook
+from teams.exports import INTEGER, MONEY_WHOLE, PERCENT, TWO_DECIMALS, Figure, Sheet, write_workbook
 
 HQ_LANGUAGE = "zh-hans"
 
@@ -86,15 +86,15 @@ def _figure(value, unit: str) -> Figure | None:
     except InvalidOperation:
         return Figure(str(value))
     if unit == "pct":
-        return Figure(number / 100, "0.0%")
+        return Figure(number / 100, PERCENT)
     if unit == "yuan":
-        return Figure(number, '"¥"#,##0')
+        return Figure(number, MONEY_WHOLE)
     if unit in ("minutes", "hours"):
         suffix = (_("%(n)s min") if unit == "minutes" else _("%(n)s h")) % {"n": ""}
         return Figure(number, '0.0"' + suffix.replace('"', "") + '"')
     if unit == "avg":
-        return Figure(number, "0.00")
-    return Figure(number, "#,##0" if number == number.to_integral_value() else "#,##0.00")
+        return Figure(number, TWO_DECIMALS)
+    return Figure(number, INTEGER if number == number.to_integral_value() else "#,##0.00")
 
 
 def _when(text: str):

@@ -15,7 +15,7 @@ from reception.filters import CallFilter, VisitFilter
 from reception.forms import CallForm, LeadForm, VisitForm
 from reception.models import Call, Visit
 from teams.access import ALL_ROLES, get_visible_or_404, role_required, safe_next
-from teams.exports import export_response
+from teams.exports import capped, export_response
 from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
 from teams.roles import Role
@@ -31,6 +31,7 @@ def call_list(request):
     if request.GET.get("export") == "xlsx":
         headers = [_("Time"), _("Caller"), _("Phone"), _("Caller type"), _("Purpose"), _("Summary"), _("Important")]
         headers += [_("Forwarded to"), _("Acknowledged at"), _("Logged by")]
+        items, notice = capped(calls, "calls", user=request.user)
         rows = (
             [
                 c.called_at,
@@ -44,7 +45,7 @@ def call_list(request):
                 c.acknowledged_at,
                 str(c.logged_by),
             ]
-            for c in calls[:5000]
+            for c in items
         )
         return export_response(
             request,
@@ -53,6 +54,8 @@ def call_list(request):
             title=_("Calls"),
             headers=headers,
             rows=rows,
+            widths=(18, 12, 15, 12, 18, 40, 8, 15, 18, 12),
+            notice=notice,
         )
     page = CappedPaginator(calls, 25).get_page(request.GET.get("page"))
     return render(request, "reception/call_list.html", {"filter": filterset, "page": page, "now": timezone.now()})

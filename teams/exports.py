@@ -6,7 +6,10 @@
   (``Decimal`` included, ``Figure`` adds a number format), aware datetimes become
   local times, dates and times carry a date format (never ``########`` in a column
   of the default width), the header row is bold and frozen, and characters a
-  workbook cannot hold are dropped.
+  workbook cannot hold are dropped. Money and rates carry the formats below
+  (``MONEY``, ``PERCENT``…) through ``Figure``.
+- ``capped`` takes at most the kind's row limit from a queryset; when it cut the
+  list, the sheet's first row says so (``cut_notice``) instead of stopping silently.
 - ``export_response`` is the only way a list leaves as a sheet: it checks that the
   user's role may export that kind (``EXPORTS``), writes the workbook and records
   the export, with its row count and filters, in the access log.
@@ -38,11 +41,22 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Query keys that choose the format or the page, not the rows.
 NOT_FILTERS = frozenset({"export", "format", "page"})
 
+# Number formats (Excel's codes; the yuan sign quoted so every locale shows it).
+MONEY = '"¥"#,##0.00'
+MONEY_WHOLE = '"¥"#,##0'
+PERCENT = "0.0%"
+ONE_DECIMAL = "0.0"
+TWO_DECIMALS = "0.00"
+INTEGER = "#,##0"
+MONTH = "yyyy-mm"
+
 
 @dataclass(frozen=True)
 class ExportKind:
     label: str
     roles: frozenset
+    # At most this many rows leave in one file; past it the sheet says it was cut.
+    limit: int = 5000
 
 
 LEADERS = frozenset({Role.CONSULTANT, Role.DEPUTY_GM})
@@ -52,7 +66,7 @@ LEADERS = frozenset({Role.CONSULTANT, Role.DEPUTY_GM})
 EXPORTS: dict[str, ExportKind] = {
     "clients": ExportKind(gettext_lazy("Clients"), LEADERS),
     "client_import_template": ExportKind(gettext_lazy("Client import template"), frozenset({Role.CONSULTANT})),
-    "complaints": ExportKind(gettext_lazy("Complaints"), LEADERS),
+    "complaints": ExportKind(gettext_lazy("Complaints"), LEADERS, limit=10000),
     "calls": ExportKind(gettext_lazy("Calls"), LEADERS),
     "projects": ExportKind(gettext_lazy("Projects"), LEADERS),
     "meetings": ExportKind(gettext_lazy("Daily meetings"), LEADERS),
@@ -77,6 +91,8 @@ class Sheet:
     rows: Iterable[Sequence]
     # Column widths in characters; columns without one get 18.
     widths: Sequence[int] = field(default_factory=tuple)
+    # A line above the header (e.g. that the list was cut); the header then is row 2.
+    notice: str = ""
 
 
 def safe_value(value):
@@ -119,8 +135,12 @@ def write_workbook(target, sheets: Sequence[Sheet | tuple]) -> int:
         for index in range(1, max(len(spec.headers), len(spec.widths)) + 1):
             width = spec.widths[index - 1] if index <= len(spec.widths) else 18
             sheet.column_dimensions[get_column_letter(index)].width = width
-        # The header stays in view while scrolling, in bold.
-        sheet.freeze_panes = "A2"
+        # The header (and the notice above it) stays in view while scrolling, in bold.
+        sheet.freeze_panes = "A3" if spec.notice else "A2"
+        if spec.notice:
+            notice = safe_cell(sheet, str(spec.notice))
+            notice.font = Font(bold=True, color="9C0006")
+            sheet.append([notice])
         header = [safe_cell(sheet, h) for h in spec.headers]
         for cell in header:
             cell.font = Font(bold=True)
@@ -130,6 +150,26 @@ def write_workbook(target, sheets: Sequence[Sheet | tuple]) -> int:
             count += 1
     workbook.save(target)
     return count
+
+
+def cut_notice(*, shown: int, total: int) -> str:
+    """The first-row notice of a sheet that holds only ``shown`` of ``total`` rows."""
+    return _("Only the first %(shown)s of %(total)s rows were exported; narrow the filters.") % {
+        "shown": shown,
+        "total": total,
+    }
+
+
+def capped(queryset, kind: str, *, user) -> tuple[list, str]:
+    """At most the kind's row limit from ``queryset``, and the notice if that cut it
+    (one query, plus a count only when there are more rows than the limit). Refuses
+    first, so a role that may not export never loads the rows."""
+    export_check(user, kind)
+    limit = EXPORTS[kind].limit
+    items = list(queryset[: limit + 1])
+    if len(items) <= limit:
+        return items, ""
+    return items[:limit], cut_notice(shown=limit, total=queryset.count())
 
 
 def export_allowed(user, kind: str) -> bool:
@@ -176,11 +216,13 @@ def export_response(
     rows: Iterable[Sequence],
     filters=None,
     widths: Sequence[int] = (),
+    notice: str = "",
 ) -> HttpResponse:
     """The list as a one-sheet workbook, for a role that may export ``kind``; logged with
-    the row count and the filters (``request.GET`` unless ``filters`` is given)."""
+    the row count and the filters (``request.GET`` unless ``filters`` is given).
+    ``notice`` (from ``capped``) becomes the sheet's first row."""
     export_check(request.user, kind)
     response = attachment(HttpResponse(content_type=XLSX), filename)
-    count = write_workbook(response, [Sheet(title, headers, rows, widths)])
+    count = write_workbook(response, [Sheet(title, headers, rows, widths, notice)])
     export_log(request, kind=kind, row_count=count, filters=filters)
     return response

@@ -17,7 +17,7 @@ from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm
 from clients.models import AccessLog, Client, Contract, FollowUpVisit
 from clients.views.common import BUDGET_READERS, MANAGERS, PAGE_SIZE, READERS, SALES, _log
 from teams.access import get_visible_or_404, role_required, safe_next
-from teams.exports import export_allowed, export_response
+from teams.exports import capped, export_allowed, export_response
 from teams.models import Team
 from teams.pagination import CappedPaginator
 from teams.views_helpers import form_page
@@ -41,6 +41,7 @@ def client_list(request):
             _("Address"),
             _("Created"),
         ]
+        items, notice = capped(filterset.qs, "clients", user=request.user)
         rows = (
             [
                 c.name,
@@ -48,12 +49,12 @@ def client_list(request):
                 str(c.team),
                 str(c.consultant or ""),
                 c.get_stage_display(),
-                c.value_tier,
+                c.get_value_tier_display(),
                 c.get_source_display(),
                 c.address,
                 c.created_at,
             ]
-            for c in filterset.qs[:5000]
+            for c in items
         )
         return export_response(
             request,
@@ -62,6 +63,8 @@ def client_list(request):
             title=_("Clients"),
             headers=headers,
             rows=rows,
+            widths=(12, 15, 12, 12, 12, 16, 14, 36, 18),
+            notice=notice,
         )
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from clients.forms import ImportForm
-from clients.imports import COLUMNS, import_confirm, parse_rows, template_rows
+from clients.imports import COLUMNS, import_confirm, parse_rows, preview_cells, template_rows
 from clients.models import AccessLog
 from clients.views.common import SALES, _log
 from teams.access import role_required
@@ -26,6 +26,7 @@ def client_import(request):
             title=_("Clients"),
             headers=headers,
             rows=examples,
+            widths=(16, 14, 14, 12, 10, 14, 16, 12, 10, 24),
         )
     form = ImportForm(request.POST or None, request.FILES or None)
     rows = None
@@ -56,6 +57,6 @@ def client_import(request):
             "rows": rows,
             "has_errors": has_errors,
             "columns": [str(h) for h, _f in COLUMNS],
-            "fields": [f for _h, f in COLUMNS],
+            "preview": [{**r, "cells": preview_cells(r["data"])} for r in rows or ()],
         },
     )

@@ -18,7 +18,7 @@ from projects.models import PHASE_TRANSITIONS, CompletionItem, Project, Schedule
 from projects.views.common import BUILD_ROLES, VIEW_ROLES, form_page, require, stale_message
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import export_response
+from teams.exports import capped, export_response
 from teams.models import Team
 from teams.roles import Role
 from teams.views_helpers import form_page as teams_form_page
@@ -34,6 +34,7 @@ def project_list(request):
 @role_required(VIEW_ROLES)
 def project_export(request):
     filterset = ProjectFilter(request.GET, queryset=selectors.project_list(user=request.user), request=request)
+    items, notice = capped(filterset.qs, "projects", user=request.user)
     rows = (
         (
             p.name,
@@ -50,7 +51,7 @@ def project_export(request):
             p.late_drawings,
             p.late_phases,
         )
-        for p in filterset.qs
+        for p in items
     )
     headers = [
         _("Project"),
@@ -74,6 +75,8 @@ def project_export(request):
         title=_("Projects"),
         headers=headers,
         rows=rows,
+        widths=(24, 12, 12, 12, 16, 16, 12, 12, 12, 12, 12, 10, 10),
+        notice=notice,
     )
 
 
