@@ -3,7 +3,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from clients.imports import COLUMNS
 from clients.models import AccessLog, Client
@@ -76,3 +76,44 @@ def test_import_confirmed_saves_all_rows(login, consultant):
 def test_import_rejects_a_non_excel_file(login, consultant):
     response = login(consultant).post(reverse("clients:import"), {"file": SimpleUploadedFile("x.xlsx", b"hello")})
     assert response.status_code == 200 and response.context["rows"] is None
+
+
+def test_template_example_row_is_marked_and_not_imported(login, consultant):
+    c = login(consultant)
+    template = load_workbook(BytesIO(c.get(reverse("clients:import"), {"template": 1}).content)).active
+    header, example = list(template.values)[:2]
+    assert header[0] == "姓名" and example[0] == "示例：王先生"
+    assert template.freeze_panes == "A2" and template["A1"].font.bold
+    # The consultant fills their rows under the example and uploads the file as it is.
+    template.append(["新客户", "13900000021", "", "", "", "", "", "", "热线"])
+    buffer = BytesIO()
+    template.parent.save(buffer)
+    response = c.post(reverse("clients:import"), {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue())})
+    assert [r["data"]["name"] for r in response.context["rows"]] == ["新客户"]
+    c.post(reverse("clients:import"), {"confirm": "1"})
+    assert list(Client.objects.values_list("name", flat=True)) == ["新客户"]
+
+
+def test_example_row_in_english_is_skipped_too(login, consultant):
+    upload = _xlsx([["Example: Mr Wang", "13812345678"], ["甲", "13900000031"]])
+    response = login(consultant).post(reverse("clients:import"), {"file": upload})
+    assert [r["row"] for r in response.context["rows"]] == [3]
+
+
+def test_preview_shows_choice_labels_in_the_readers_language(login, consultant):
+    upload = _xlsx([["甲", "13900000041", "", "", "", "", "", "", "referral"], ["乙", "13900000042"]])
+    c = login(consultant)
+    cells = [td.strip() for td in _preview_cells(c.post(reverse("clients:import"), {"file": upload}))]
+    assert "转介绍" in cells and "其他" in cells
+    assert "referral" not in cells and "other" not in cells
+    c.cookies["django_language"] = "en"
+    cells = _preview_cells(
+        c.post(reverse("clients:import"), {"file": _xlsx([["甲", "13900000041", *[""] * 6, "转介绍"]])})
+    )
+    assert "Referral" in cells
+
+
+def _preview_cells(response) -> list[str]:
+    html = response.content.decode()
+    table = html[html.index('data-testid="preview"') :]
+    return [cell.split("<")[0].strip() for cell in table.split("<td>")[1:]]

@@ -1,0 +1,188 @@
+"""Every export as the reader opens it in Excel: bold frozen header, widths, typed cells,
+the formula guard, and a first-row notice when the list was cut (teams/exports.py)."""
+
+import dataclasses
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from teams import exports
+from teams.exports import MONEY, MONEY_WHOLE, Figure, Sheet, write_workbook
+from teams.roles import Role
+from tests.clients.factories import ClientFactory
+from tests.complaints.factories import ComplaintFactory
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory, TrainingFactory
+from tests.performance.helpers import make_card
+from tests.projects.factories import ProjectFactory
+from tests.reception.factories import CallFactory
+from tests.teams.factories import UserFactory
+
+EVIL = "=cmd|' /C calc'!A0"
+
+
+def _clients(team, n, evil):
+    for i in range(n):
+        ClientFactory(team=team, name=evil if i == 0 else f"客户{i}")
+
+
+def _complaints(team, n, evil):
+    for i in range(n):
+        ComplaintFactory(client=ClientFactory(team=team), description=evil if i == 0 else "墙砖空鼓")
+
+
+def _calls(team, n, evil):
+    for i in range(n):
+        CallFactory(forward_team=team, summary=evil if i == 0 else "问工期")
+
+
+def _projects(team, n, evil):
+    for i in range(n):
+        ProjectFactory(
+            client=ClientFactory(team=team),
+            name=evil if i == 0 else f"项目{i}",
+            planned_start=dt.date(2026, 11, 2),
+        )
+
+
+def _meetings(team, n, evil):
+    for i in range(n):
+        meeting = MeetingFactory(team=team, date=dt.date(2026, 11, 2) - dt.timedelta(days=i), minutes=evil)
+        AgendaItemFactory(meeting=meeting)
+
+
+def _trainings(team, n, evil):
+    for i in range(n):
+        TrainingFactory(team=team, topic=evil if i == 0 else f"培训{i}", date=dt.date(2026, 11, 2))
+
+
+def _cards(team, n, evil):
+    for i in range(n):
+        member = UserFactory(role=Role.DESIGNER, team=team, full_name=evil if i == 0 else f"设计师{i}")
+        card = make_card(member)
+        card.adjustment = Decimal("1.50")
+        card.save(update_fields=["adjustment"])
+
+
+# kind → (URL name, query, maker, guarded column, {column: check}). Columns are letters.
+def _is_number(cell):
+    return cell.data_type == "n" and isinstance(cell.value, int | float)
+
+
+def _is_date(cell):
+    return cell.is_date and isinstance(cell.value, dt.datetime)
+
+
+SHEETS = {
+    "clients": ("clients:list", {"export": "xlsx"}, _clients, "A", {"I": _is_date}),
+    "complaints": (
+        "complaints:list",
+        {"export": "xlsx", "scope": "all"},
+        _complaints,
+        "J",
+        {"A": _is_number, "B": _is_date, "L": _is_date},
+    ),
+    "calls": ("reception:call_list", {"export": "xlsx"}, _calls, "F", {"A": _is_date}),
+    "projects": ("projects:export", {}, _projects, "A", {"H": _is_date, "L": _is_number, "M": _is_number}),
+    "meetings": (
+        "meetings:meeting_list",
+        {"export": "xlsx"},
+        _meetings,
+        "I",
+        {"A": _is_date, "E": _is_number, "F": _is_number, "G": _is_number, "H": _is_number},
+    ),
+    "trainings": ("meetings:training_list", {"export": "xlsx"}, _trainings, "B", {"A": _is_date, "G": _is_number}),
+    "target_cards": (
+        "performance:card_list",
+        {"format": "xlsx"},
+        _cards,
+        "B",
+        {"A": lambda c: _is_date(c) and c.number_format == "yyyy-mm", "E": lambda c: c.value == 1.5},
+    ),
+}
+
+
+def test_every_list_export_has_a_sheet_check():
+    assert set(SHEETS) == set(exports.EXPORTS) - {"client_import_template", "monthly_report"}
+
+
+def _open(response):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(SHEETS))
+def test_export_opens_as_a_readable_sheet(kind, login, team, consultant):
+    url_name, query, make, guarded, checks = SHEETS[kind]
+    make(team, 2, EVIL)
+    sheet = _open(login(consultant).get(reverse(url_name), query))
+    header = sheet[1]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in header) and not any(cell.font.bold for cell in sheet[2])
+    # Every column has a width chosen for it (openpyxl reads an unset one as 13).
+    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(header) + 1)]
+    assert all(w and w >= 8 for w in widths) and widths != [13] * len(header)
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 2
+    evil = [row for row in rows if row[ord(guarded) - 65].value == EVIL]
+    assert evil, f"{kind}: {EVIL!r} not in column {guarded}"
+    cell = evil[0][ord(guarded) - 65]
+    assert cell.data_type == "s" and cell.quotePrefix
+    for column, check in checks.items():
+        cell = sheet[f"{column}2"]
+        assert check(cell), f"{kind} {column}2 = {cell.value!r} ({cell.data_type}, {cell.number_format})"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(SHEETS))
+def test_cut_export_says_so_in_its_first_row(kind, login, team, consultant, monkeypatch):
+    url_name, query, make, _guarded, _checks = SHEETS[kind]
+    monkeypatch.setitem(exports.EXPORTS, kind, dataclasses.replace(exports.EXPORTS[kind], limit=2))
+    make(team, 3, "正常")
+    sheet = _open(login(consultant).get(reverse(url_name), query))
+    assert sheet["A1"].value == "仅导出前 2 行，共 3 行；请缩小筛选范围。"
+    assert sheet["A1"].font.bold
+    assert sheet.freeze_panes == "A3"
+    assert all(cell.font.bold for cell in sheet[2] if cell.value is not None)
+    assert len(list(sheet.iter_rows(min_row=3))) == 2
+
+
+@pytest.mark.django_db
+def test_export_within_the_limit_has_no_notice(login, team, consultant, monkeypatch):
+    monkeypatch.setitem(exports.EXPORTS, "clients", dataclasses.replace(exports.EXPORTS["clients"], limit=2))
+    _clients(team, 2, "甲")
+    sheet = _open(login(consultant).get(reverse("clients:list"), {"export": "xlsx"}))
+    assert sheet.freeze_panes == "A2" and len(list(sheet.iter_rows(min_row=2))) == 2
+
+
+@pytest.mark.django_db
+def test_refused_role_loads_no_rows(login, team, designer, monkeypatch):
+    """The gate comes before the rows: a refused export never reads (and so never cuts) the list."""
+    monkeypatch.setitem(exports.EXPORTS, "clients", dataclasses.replace(exports.EXPORTS["clients"], limit=2))
+    _clients(team, 3, "甲")
+    loaded = []
+    monkeypatch.setattr(exports, "cut_notice", lambda **kw: loaded.append(kw) or "")
+    assert login(designer).get(reverse("clients:list"), {"export": "xlsx"}).status_code == 403
+    assert loaded == []
+
+
+def test_cut_notice_in_english():
+    with translation.override("en"):
+        text = exports.cut_notice(shown=5000, total=12000)
+    assert text == "Only the first 5000 of 12000 rows were exported; narrow the filters."
+
+
+def test_money_and_whole_yuan_formats():
+    buffer = io.BytesIO()
+    write_workbook(
+        buffer, [Sheet("金额", ["合同额", "整元"], [[Figure(Decimal("231600.50"), MONEY), Figure(9, MONEY_WHOLE)]])]
+    )
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert sheet["A2"].value == pytest.approx(231600.5) and sheet["A2"].number_format == '"¥"#,##0.00'
+    assert sheet["B2"].value == 9 and sheet["B2"].number_format == '"¥"#,##0'
