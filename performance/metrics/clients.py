@@ -39,11 +39,13 @@ def _signed_within_days(p, now) -> Q:
 # The label carries N, read at display time (in the reader's language).
 _conversion_label = lazy(lambda: gettext("Signed within %(days)s days") % {"days": conversion_days()}, str)
 _conversion_description = lazy(
-    lambda: gettext(
-        "Of the leads created in the period, the share with a contract signed within %(days)s days of "
-        "the lead's day. A period is final only %(days)s days after its end (until then: not matured)."
-    )
-    % {"days": conversion_days()},
+    lambda: (
+        gettext(
+            "Of the leads created in the period, the share with a contract signed within %(days)s days of "
+            "the lead's day. A period is final only %(days)s days after its end (until then: not matured)."
+        )
+        % {"days": conversion_days()}
+    ),
     str,
 )
 
