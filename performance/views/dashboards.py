@@ -38,8 +38,8 @@ def trend_chart(data, labels) -> dict:
     axis_of = {k: 1 if METRICS[k].unit == "pct" else 0 for k in keys}
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [labels[k] for k in keys], "type": "scroll"},
-        "grid": {"left": 48, "right": 56, "bottom": 32, "containLabel": True},
+        "legend": {"data": [labels[k] for k in keys], "type": "scroll", "top": 0},
+        "grid": {"left": 8, "right": 8, "top": 56, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "category", "data": data["trend"]["months"]},
         "yAxis": [
             {"type": "value", "name": _("Count"), "minInterval": 1},
@@ -65,7 +65,7 @@ def category_chart(data) -> dict:
         "tooltip": {},
         "grid": {"left": 8, "right": 24, "top": 8, "bottom": 8, "containLabel": True},
         "yAxis": {"type": "category", "data": names, "inverse": True, "axisLabel": {"interval": 0}},
-        "xAxis": {"type": "value", "minInterval": 1, "name": _("Complaints")},
+        "xAxis": {"type": "value", "minInterval": 1},
         "series": [{"type": "bar", "data": list(data["categories"].values()), "name": _("Complaints")}],
     }
 
