@@ -324,6 +324,8 @@ def drill(request, key):
         {
             "metric": metric,
             "value": metric.value(period, scope) if not category else None,
+            # A cohort still inside its window (leads signed within N days): the value may still grow.
+            "matured": metric.matured(period, _today()),
             "period": period,
             "period_error": period_error,
             "scope": scope,

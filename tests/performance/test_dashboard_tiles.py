@@ -179,3 +179,13 @@ def test_only_matured_months_are_shown(july_cohort, login, gm):
     # The trend has no point for a month not matured.
     series = web.get(reverse("performance:dashboard"), {"month": "2026-10"}).context["data"]["trend"]["series"]
     assert series["lead_conversion"][-4:] == ["60.0", None, None, None]  # July; August to October not matured
+
+
+def test_drill_down_lists_the_cohort_and_marks_an_unmatured_month(july_cohort, login, gm, team):
+    web = login(gm)
+    url = reverse("performance:drill", args=["lead_conversion"])
+    july = web.get(url, {"month": "2026-07", "team": team.pk})
+    assert july.context["value"] == Decimal("60.0") and july.context["page"].paginator.count == 5
+    assert 'data-testid="drill-not-matured"' not in july.content.decode()
+    august = web.get(url, {"month": "2026-08", "team": team.pk}).content.decode()
+    assert 'data-testid="drill-not-matured"' in august and "未满期" in august
