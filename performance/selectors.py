@@ -29,6 +29,7 @@ from performance.metrics import (
 )
 from performance.models import Highlight, TargetCard, TeamTarget
 from teams.models import Team
+from teams.ordering import by_name
 from teams.roles import Role
 
 DASHBOARD_SECTIONS = [
@@ -57,6 +58,10 @@ DASHBOARD_SECTIONS = [
 ]
 DASHBOARD_KEYS = [key for _section, keys in DASHBOARD_SECTIONS for key in keys]
 TREND_KEYS = ["leads_new", "signings", "complaints_registered", "followups_on_time"]
+# The tiles above the tables: what the deputy GM looks at first, each with its sparkline
+# over the trend months (computed in the same queries as the trend).
+TILE_KEYS = ["leads_new", "signings", "contract_value", "lead_conversion", "complaints_registered", "followups_on_time"]
+SPARK_KEYS = list(dict.fromkeys(TREND_KEYS + TILE_KEYS))
 TREND_MONTHS = 6
 # Figures that are money: only for those who may see contracts.
 MONEY_KEYS = {"contract_value"}
@@ -210,7 +215,7 @@ def dashboard_data(*, period: Period, scope: Scope, money: bool, now: dt.datetim
 
 
 def _dashboard_key(*, period: Period, scope: Scope, money: bool) -> str:
-    return f"performance:dashboard:v2:{scope.key}:{period.kind}:{period.key}:{int(money)}"
+    return f"performance:dashboard:v3:{scope.key}:{period.kind}:{period.key}:{int(money)}"
 
 
 def dashboards_warm(*, today: dt.date | None = None) -> int:
@@ -271,40 +276,48 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
             tag = f"t{i}"
             periods[tag] = month
         month_tags.append(tag)
-    trend_only = {tag: set(TREND_KEYS) for tag in periods if tag not in ("cur", "prev")}
+    trend_only = {tag: set(SPARK_KEYS) for tag in periods if tag not in ("cur", "prev")}
     values = figures(metrics, periods, scope, now=now, only=trend_only)
+
+    def row(key):
+        metric = METRICS[key]
+        current, before = values[("cur", key)], values[("prev", key)]
+        # A cohort not matured yet has no final value: no change is computed against it.
+        matured, before_matured = metric.matured(period, today), metric.matured(previous, today)
+        comparable = matured and before_matured and current is not None and before is not None
+        return {
+            "key": key,
+            "current": _serial(current),
+            "previous": _serial(before),
+            "matured": matured,
+            "previous_matured": before_matured,
+            "change": _serial(current - before) if comparable else None,
+        }
+
     sections = []
     for name, section_keys in DASHBOARD_SECTIONS:
-        rows = []
-        for key in section_keys:
-            metric = METRICS[key]
-            if metric not in metrics:
-                continue
-            current, before = values[("cur", key)], values[("prev", key)]
-            rows.append(
-                {
-                    "key": key,
-                    "current": _serial(current),
-                    "previous": _serial(before),
-                    "change": _serial(current - before) if current is not None and before is not None else None,
-                }
-            )
+        rows = [row(key) for key in section_keys if METRICS[key] in metrics]
         if rows:
             sections.append({"name": name, "rows": rows})
     trend = {
         "months": [p.key for p in months],
         "series": {
-            key: [_serial(values[(tag, key)]) if tag else None for tag in month_tags]
-            for key in TREND_KEYS
+            key: [
+                _serial(values[(tag, key)]) if tag and METRICS[key].matured(month, today) else None
+                for tag, month in zip(month_tags, months, strict=True)
+            ]
+            for key in SPARK_KEYS
             if METRICS[key] in metrics
         },
     }
+    tiles = [{**row(key), "spark": trend["series"][key]} for key in TILE_KEYS if METRICS[key] in metrics]
     categories = complaints_by_category(period, scope, now=now)
     data = {
         "period": period.key,
         "kind": period.kind,
         "computed_at": timezone.localtime(now).isoformat(),
         "sections": sections,
+        "tiles": tiles,
         "trend": trend,
         "categories": categories,
         "teams": [],
@@ -320,7 +333,7 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
                 "name": team.name,
                 "values": {key: _serial(by_team.get(team.pk, {}).get(key, _empty(METRICS[key]))) for key in keys},
             }
-            for team in Team.objects.filter(is_active=True)
+            for team in by_name(Team.objects.filter(is_active=True))
         ]
         team_values = by_team
         targets = TeamTarget.objects.filter(month=period.start).select_related("team") if monthly else []
@@ -338,7 +351,7 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         if missing:
             for team_id, vals in figures_by_team(missing, period, now=now).items():
                 team_values.setdefault(team_id, {}).update(vals)
-    for target in targets:
+    for target in by_name(targets, lambda target: target.team.name):
         rows = []
         for field, metric_key in TEAM_TARGET_METRICS:
             if metric_key in MONEY_KEYS and not money:

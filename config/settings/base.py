@@ -253,3 +253,5 @@ PERFORMANCE_REPORT_SEND_DAY = env_int("PERFORMANCE_REPORT_SEND_DAY", 5)
 PERFORMANCE_REPORT_SEND_HOUR = env_int("PERFORMANCE_REPORT_SEND_HOUR", 10)
 # Dashboard figures are cached this many seconds (the page shows how fresh they are); 0 = no cache.
 PERFORMANCE_DASHBOARD_CACHE_SECONDS = env_int("PERFORMANCE_DASHBOARD_CACHE_SECONDS", 300)
+# "Signed within N days" (lead conversion as a matured cohort): N; a month is final N days after it ends.
+PERFORMANCE_LEAD_CONVERSION_DAYS = env_int("PERFORMANCE_LEAD_CONVERSION_DAYS", 90)

@@ -281,6 +281,15 @@ class Metric:
     # A team's records when they are more than those under ``team_path`` (company-wide
     # trainings count for every team): team id → condition.
     team_q: Callable[[int], Q] | None = None
+    # A cohort figure (leads signed within N days): the number of days after a period's end
+    # before its value is final; until then the period is "not matured" (未满期).
+    matures_days: Callable[[], int] | None = None
+
+    def matured(self, period: Period, today: dt.date) -> bool:
+        """Whether every record of ``period`` has had its full window (always, for most metrics)."""
+        if self.matures_days is None:
+            return True
+        return period.end + dt.timedelta(days=self.matures_days()) <= today
 
     def applies_to(self, scope: Scope) -> bool:
         return scope.kind != "person" or self.person_path is not None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import DateField, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Contract, FollowUpVisit
@@ -13,6 +19,35 @@ from performance.metrics.conditions import _and, _const, _dates, _times
 def _amount():
     return ExpressionWrapper(F("design_fee") + F("construction_amount"), output_field=DecimalField())
 
+
+def conversion_days() -> int:
+    """N of "signed within N days" (``PERFORMANCE_LEAD_CONVERSION_DAYS``), read when used."""
+    return settings.PERFORMANCE_LEAD_CONVERSION_DAYS
+
+
+def _signed_within_days(p, now) -> Q:
+    """The lead has a contract signed at most N days after the (local) day it was created.
+
+    ``Exists`` rather than a join: a client with two contracts is still one lead."""
+    limit = ExpressionWrapper(
+        TruncDate("client__created_at") + dt.timedelta(days=conversion_days()), output_field=DateField()
+    )
+    signed = Contract.objects.filter(client=OuterRef("pk")).annotate(lead_limit=limit)
+    return Q(Exists(signed.filter(signed_date__lte=F("lead_limit"))))
+
+
+# The label carries N, read at display time (in the reader's language).
+_conversion_label = lazy(lambda: gettext("Signed within %(days)s days") % {"days": conversion_days()}, str)
+_conversion_description = lazy(
+    lambda: (
+        gettext(
+            "Of the leads created in the period, the share with a contract signed within %(days)s days of "
+            "the lead's day. A period is final only %(days)s days after its end (until then: not matured)."
+        )
+        % {"days": conversion_days()}
+    ),
+    str,
+)
 
 _DUE_OR_DONE_VISIT = lambda p, now: Q(done_at__isnull=False) | Q(due_date__lt=p.cutoff_date(now))  # noqa: E731
 
@@ -29,17 +64,20 @@ CLIENT_METRICS = [
         "consultant",
         _("Leads (单源) created in the period."),
     ),
+    # A matured cohort: "share now signed" of recent months is always low (their leads have
+    # had no time yet), so a month's rate is final only N days after it ends.
     Metric(
         "lead_conversion",
-        _("Lead conversion"),
+        _conversion_label(),
         "pct",
         Client,
         "ratio",
         _times("created_at"),
         "team",
         "consultant",
-        _("Of the leads created in the period, the share now signed."),
-        hit=_const(stage=Client.Stage.SIGNED),
+        _conversion_description(),
+        hit=_signed_within_days,
+        matures_days=conversion_days,
     ),
     Metric(
         "leads_lost",

@@ -40,6 +40,29 @@ def metric_value(value, key):
     return format_value(value, metric.unit if metric else "")
 
 
+def format_change(change, unit: str) -> str:
+    """A change between two periods with its arrow: ``↑ 12``, ``↓ ¥3,400``; a rate's change in
+    percentage points (``↑ 2.5 个百分点``), since 40% → 42% is +2 points, not +2%."""
+    if change is None or change == "":
+        return "—"
+    try:
+        number = Decimal(str(change))
+    except InvalidOperation:
+        return str(change)
+    arrow = "↑" if number > 0 else "↓" if number < 0 else "→"
+    size = abs(number)
+    if unit == "pct":
+        return f"{arrow} " + _("%(n)s pp") % {"n": f"{round_half_up(size, '0.1'):.1f}"}
+    return f"{arrow} {format_value(size, unit)}"
+
+
+@register.filter
+def metric_change(change, key):
+    """``{{ row.change|metric_change:row.key }}``: the arrow and the change in the metric's unit."""
+    metric = METRICS.get(key)
+    return format_change(change, metric.unit if metric else "")
+
+
 @register.filter
 def unit_value(value, unit):
     return format_value(value, unit)

@@ -24,6 +24,62 @@ from performance.views.common import (
 )
 from teams.access import ALL_ROLES, role_required
 from teams.models import Team
+from teams.ordering import by_name
+
+
+def _numbers(values):
+    return [float(v) if v is not None else None for v in values]
+
+
+def trend_chart(data, labels) -> dict:
+    """Counts on the left axis, percentages on the right: one measure per axis, each labelled."""
+    series = data["trend"]["series"]
+    keys = [k for k in selectors.TREND_KEYS if k in series]
+    axis_of = {k: 1 if METRICS[k].unit == "pct" else 0 for k in keys}
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [labels[k] for k in keys], "type": "scroll", "top": 0},
+        "grid": {"left": 8, "right": 8, "top": 56, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": data["trend"]["months"]},
+        "yAxis": [
+            {"type": "value", "name": _("Count"), "minInterval": 1},
+            {
+                "type": "value",
+                "name": _("Percent (%)"),
+                "min": 0,
+                "max": 100,
+                "axisLabel": {"formatter": "{value}%"},
+                "splitLine": {"show": False},
+            },
+        ],
+        "series": [
+            {"name": labels[k], "type": "line", "yAxisIndex": axis_of[k], "data": _numbers(series[k])} for k in keys
+        ],
+    }
+
+
+def category_chart(data) -> dict:
+    """Horizontal bars: every category's label reads in full, however many there are."""
+    names = [selectors.category_label(c) for c in data["categories"]]
+    return {
+        "tooltip": {},
+        "grid": {"left": 8, "right": 24, "top": 8, "bottom": 8, "containLabel": True},
+        "yAxis": {"type": "category", "data": names, "inverse": True, "axisLabel": {"interval": 0}},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "data": list(data["categories"].values()), "name": _("Complaints")}],
+    }
+
+
+def sparkline(values, months) -> dict:
+    """A tile's small line: no axes, the months in the tooltip."""
+    return {
+        "animation": False,
+        "grid": {"left": 2, "right": 2, "top": 4, "bottom": 4},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "data": months, "show": False, "boundaryGap": False},
+        "yAxis": {"type": "value", "show": False, "scale": True},
+        "series": [{"type": "line", "data": _numbers(values), "symbol": "none", "areaStyle": {"opacity": 0.15}}],
+    }
 
 
 @role_required(ALL_ROLES)
@@ -33,29 +89,14 @@ def dashboard(request):
     period, period_error = resolve_period(request.GET)
     data = selectors.dashboard_data(period=period, scope=scope, money=selectors.sees_money(user))
     labels = {key: str(metric.label) for key, metric in METRICS.items()}
-    trend_chart = {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": [labels[k] for k in data["trend"]["series"]]},
-        "xAxis": {"type": "category", "data": data["trend"]["months"]},
-        "yAxis": {"type": "value"},
-        "series": [
-            {"name": labels[k], "type": "line", "data": [float(v) if v is not None else None for v in values]}
-            for k, values in data["trend"]["series"].items()
-        ],
-    }
-    category_chart = {
-        "tooltip": {},
-        "xAxis": {"type": "category", "data": [selectors.category_label(c) for c in data["categories"]]},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "data": list(data["categories"].values()), "name": _("Complaints")}],
-    }
+    context_charts = {"trend_chart": trend_chart(data, labels), "category_chart": category_chart(data)}
     team_chart = None
     if data["teams"]:
         team_chart = {
             "tooltip": {"trigger": "axis"},
             "legend": {"data": [labels["signings"], labels["complaints_registered"]]},
-            "xAxis": {"type": "category", "data": [t["name"] for t in data["teams"]]},
-            "yAxis": {"type": "value", "minInterval": 1},
+            "xAxis": {"type": "category", "data": [t["name"] for t in data["teams"]], "axisLabel": {"interval": 0}},
+            "yAxis": {"type": "value", "minInterval": 1, "name": _("Count")},
             "series": [
                 {"name": labels[k], "type": "bar", "data": [t["values"].get(k) or 0 for t in data["teams"]]}
                 for k in ("signings", "complaints_registered")
@@ -74,10 +115,13 @@ def dashboard(request):
         "next_period": period.next() if period.end <= today else None,
         **period_choices(today),
         "computed_at": parse_datetime(data["computed_at"]),
-        "trend_chart": trend_chart,
-        "category_chart": category_chart,
+        **context_charts,
+        "tiles": [
+            {**tile, "chart_id": f"spark-{tile['key']}", "chart": sparkline(tile["spark"], data["trend"]["months"])}
+            for tile in data["tiles"]
+        ],
         "team_chart": team_chart,
-        "teams": Team.objects.filter(is_active=True) if user.sees_all else Team.objects.none(),
+        "teams": by_name(Team.objects.filter(is_active=True)) if user.sees_all else [],
         "money": selectors.sees_money(user),
         "fragment_seconds": settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS * 2,
         "team_keys": [k for k in selectors.DASHBOARD_KEYS if not data["teams"] or k in data["teams"][0]["values"]],
@@ -280,6 +324,8 @@ def drill(request, key):
         {
             "metric": metric,
             "value": metric.value(period, scope) if not category else None,
+            # A cohort still inside its window (leads signed within N days): the value may still grow.
+            "matured": metric.matured(period, _today()),
             "period": period,
             "period_error": period_error,
             "scope": scope,

@@ -88,7 +88,17 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
     forwarded = [c for c in calls if inside(c.forwarded_at) and c.ack_due_at is not None]
     result = {
         "leads_new": len(new),
-        "lead_conversion": pct(sum(c.stage == Client.Stage.SIGNED for c in new), len(new)),
+        # Signed within 90 days (the default): a contract at most 90 days after the lead's local day.
+        "lead_conversion": pct(
+            sum(
+                any(
+                    k.client_id == c.pk and k.signed_date <= local_date(c.created_at) + dt.timedelta(days=90)
+                    for k in Contract.objects.all()
+                )
+                for c in new
+            ),
+            len(new),
+        ),
         "leads_lost": sum(inside(c.lost_at) for c in clients),
         "signings": sum(inside(c.signed_date) for c in contracts),
         "contract_value": sum(
