@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.roles import Role
 
@@ -282,7 +283,7 @@ class ActionItem(models.Model):
     """An action decided at a meeting; open items carry over until done."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")  # spine
-    text = models.CharField(_("action"), max_length=300)
+    text = models.CharField(pgettext_lazy("action item", "action"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="action_items"
     )  # spine
