@@ -136,7 +136,7 @@ DRILL_COLUMNS = {
             _("Category"),
             _("Severity"),
             _("State"),
-            _("Registered"),
+            pgettext("date", "Registered"),
             _("Resolve by"),
             _("Resolved at"),
         ],
