@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import AccessLog, Client, FollowUpVisit
 from teams.filters import BooleanFilter, OrderingFilter
@@ -82,7 +83,7 @@ class VisitFilter(django_filters.FilterSet):
 
 class AccessLogFilter(django_filters.FilterSet):
     user = django_filters.ModelChoiceFilter(label=_("Who"), queryset=User.objects.all())
-    action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessLog.Action.choices)
+    action = django_filters.ChoiceFilter(label=pgettext_lazy("access log", "Action"), choices=AccessLog.Action.choices)
     client_name = django_filters.CharFilter(label=_("Client"), field_name="client__name", lookup_expr="icontains")
     ip_address = django_filters.CharFilter(label=_("Address"), field_name="ip_address")
     after = django_filters.DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from PIL import Image
 
 from clients.models import ARCHIVE_DOCUMENTS, Client, Contract, FollowUpVisit, LostReason, PaymentStage
@@ -232,7 +233,9 @@ class VisitCreateForm(SubmitOnce, Form):
 
 class LostReportForm(Form):
     conclusions = forms.CharField(label=_("Conclusions"), widget=forms.Textarea(attrs={"rows": 4}))
-    actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    actions = forms.CharField(
+        label=pgettext_lazy("lost-lead report", "Actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class HandoverForm(SubmitOnce, Form):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import MeetingAttendance, MeetingSchedule, Training
 from teams.dates import not_in_past
@@ -27,7 +28,7 @@ class MinutesForm(Form):
 
 
 class ActionItemForm(SubmitOnce, Form):
-    text = forms.CharField(label=_("Action"), max_length=300)
+    text = forms.CharField(label=pgettext_lazy("action item", "Action"), max_length=300)
     owner = MemberChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_INPUT, validators=[not_in_past])
 

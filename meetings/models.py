@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.roles import Role
 
@@ -65,7 +66,7 @@ class MemberLeave(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="leaves"
     )
-    start_date = models.DateField(_("from"))
+    start_date = models.DateField(pgettext_lazy("leave", "from"))
     end_date = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
@@ -207,14 +208,17 @@ class ChairSwap(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="chair_swaps")
     from_chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("chair swap", "from"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
     to_chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("chair swap", "to"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     # The later meeting the two exchanged with, if the new chair already had one.
     other_meeting = models.ForeignKey(
@@ -282,7 +286,7 @@ class ActionItem(models.Model):
     """An action decided at a meeting; open items carry over until done."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")  # spine
-    text = models.CharField(_("action"), max_length=300)
+    text = models.CharField(pgettext_lazy("action item", "action"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="action_items"
     )  # spine

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from meetings import forms, selectors, services
@@ -61,7 +62,7 @@ def meeting_list(request):
             for m in items
         )
         headers = [_("Date"), _("Team"), _("Chair"), _("Held"), _("Topics"), _("Present"), _("Expected")]
-        headers += [_("Actions"), _("Minutes")]
+        headers += [pgettext("action items", "Actions"), _("Minutes")]
         return export_response(
             request,
             kind="meetings",

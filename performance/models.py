@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.calendar import calendar_exceptions, is_working_day
 from teams.roles import Role
@@ -347,7 +348,7 @@ class MonthlyReport(models.Model):
     sent_unapproved = models.BooleanField(_("sent without approval"), default=False)
     failure_alerted_at = models.DateTimeField(_("failure alerted at"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
-    xlsx = models.FileField(_("Excel"), upload_to=report_upload_to, blank=True)
+    xlsx = models.FileField(pgettext_lazy("report file", "Excel"), upload_to=report_upload_to, blank=True)
 
     objects = MonthlyReportQuerySet.as_manager()
 

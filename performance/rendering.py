@@ -13,6 +13,7 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from performance.metrics import METRICS
 from performance.selectors import category_label, section_label, state_label
@@ -135,7 +136,7 @@ def report_xlsx(report) -> bytes:
             ),
             Sheet(
                 _("Major incidents"),
-                [_("Registered"), _("Category"), _("Client"), _("Description"), _("State")],
+                [pgettext("date", "Registered"), _("Category"), _("Client"), _("Description"), _("State")],
                 [
                     [
                         _when(item["registered_at"]),

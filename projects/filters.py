@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import BudgetRequest, Crew, Project
 from teams.filters import BooleanFilter, OrderingFilter
@@ -19,7 +20,7 @@ class ProjectFilter(django_filters.FilterSet):
             "created_at": _("Created"),
             "planned_start": _("Planned start"),
             "planned_finish": _("Planned finish"),
-            "name": _("Name"),
+            "name": pgettext_lazy("thing", "Name"),
         },
     )
 
@@ -53,7 +54,11 @@ class CrewFilter(django_filters.FilterSet):
     ordering = OrderingFilter(
         label=_("order by"),
         fields=(("name", "name"), ("avg_total", "score"), ("evaluation_count", "evaluations")),
-        field_labels={"name": _("Name"), "avg_total": _("Average score"), "evaluation_count": _("Evaluations")},
+        field_labels={
+            "name": pgettext_lazy("thing", "Name"),
+            "avg_total": _("Average score"),
+            "evaluation_count": _("Evaluations"),
+        },
     )
 
     class Meta:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.forms import PhoneField, lookup_as_you_type
 from reception.models import Call
@@ -33,7 +34,7 @@ class CallForm(SubmitOnce, Form):
     caller_name = forms.CharField(label=_("Caller name"), max_length=60)
     caller_type = forms.ChoiceField(label=_("Caller type"), choices=Call.CallerType.choices)
     client = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    purpose = forms.CharField(label=pgettext_lazy("call or visit", "Purpose"), max_length=200)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     important = forms.BooleanField(label=_("Important"), required=False)
     forward_to = StaffChoiceField(label=_("Forward to a person"), queryset=User.objects.none(), required=False)
@@ -71,7 +72,7 @@ class VisitForm(SubmitOnce, Form):
     phone = PhoneField(label=_("Phone"), max_length=20, required=False)
     client = forms.IntegerField(required=False, widget=forms.HiddenInput)
     party_size = forms.IntegerField(label=_("Party size"), min_value=1, max_value=50, initial=1)
-    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    purpose = forms.CharField(label=pgettext_lazy("call or visit", "Purpose"), max_length=200)
     host = StaffChoiceField(label=_("Host"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, clients=None, **kwargs):

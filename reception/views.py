@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from complaints.models import Complaint
@@ -29,7 +30,15 @@ def call_list(request):
     filterset = CallFilter(request.GET, queryset=selectors.call_list(user=request.user))
     calls = filterset.qs
     if request.GET.get("export") == "xlsx":
-        headers = [_("Time"), _("Caller"), _("Phone"), _("Caller type"), _("Purpose"), _("Summary"), _("Important")]
+        headers = [
+            _("Time"),
+            _("Caller"),
+            _("Phone"),
+            _("Caller type"),
+            pgettext("call or visit", "Purpose"),
+            _("Summary"),
+            _("Important"),
+        ]
         headers += [_("Forwarded to"), _("Acknowledged at"), _("Logged by")]
         items, notice = capped(calls, "calls", user=request.user)
         rows = (

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.phones import mask_phone, validate_phone
 from teams.registry import run_hooks
@@ -81,7 +82,7 @@ class Client(models.Model):
         MEDIUM = "medium", _("Medium")
         LOW = "low", _("Low")
 
-    name = models.CharField(_("name"), max_length=60)  # spine
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)  # spine
     phone = models.CharField(_("phone"), max_length=20, db_index=True, validators=[validate_phone])  # spine
     team = models.ForeignKey(
         "teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="clients"

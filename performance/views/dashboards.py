@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from complaints.models import Complaint
 from performance import selectors
@@ -179,7 +180,7 @@ DRILL_COLUMNS = {
             _("Category"),
             _("Severity"),
             _("State"),
-            _("Registered"),
+            pgettext("date", "Registered"),
             _("Resolve by"),
             _("Resolved at"),
         ],
@@ -243,7 +244,7 @@ DRILL_COLUMNS = {
         ["logged_by", "forward_to", "forward_team"],
         lambda: [
             _("Caller"),
-            _("Purpose"),
+            pgettext("call or visit", "Purpose"),
             _("Forwarded to"),
             _("Forwarded at"),
             _("Acknowledge by"),
@@ -270,7 +271,7 @@ DRILL_COLUMNS = {
     ),
     "ActionItem": (
         ["meeting__team", "owner"],
-        lambda: [_("Action"), _("Team"), _("Owner"), _("Due date"), _("Done at")],
+        lambda: [pgettext("action item", "Action"), _("Team"), _("Owner"), _("Due date"), _("Done at")],
         lambda o: [o.text, o.meeting.team.name, str(o.owner), str(o.due_date or "—"), _dt(o.done_at)],
     ),
     "Training": (

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models.construction import Crew, Inspection, SiteLog
 from projects.models.design import BudgetRequest, DesignPlan, DrawingTask
@@ -49,7 +50,7 @@ class MaintenanceRequest(models.Model):
         SITE = "site", _("Found on site")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("maintenance status", "Open")
         DONE = "done", _("Done")
         CONFIRMED = "confirmed", _("Confirmed by the client")
 
@@ -62,7 +63,7 @@ class MaintenanceRequest(models.Model):
         "clients.FollowUpVisit", verbose_name=_("follow-up visit"), on_delete=models.SET_NULL, null=True, blank=True
     )
     call = models.ForeignKey("reception.Call", verbose_name=_("call"), on_delete=models.SET_NULL, null=True, blank=True)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("maintenance", "description"))
     reported_on = models.DateField(_("reported on"), default=timezone.localdate)
     crew = models.ForeignKey(
         Crew, verbose_name=_("assigned crew"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

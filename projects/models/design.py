@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models.construction import Crew
 from projects.models.project import Project
@@ -189,7 +190,7 @@ class BudgetRequest(models.Model):
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     due_on = models.DateField(_("wanted by"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
-    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_at = models.DateTimeField(pgettext_lazy("budget", "returned at"), null=True, blank=True)
     amount = models.DecimalField(_("budget amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     clerk_notes = models.TextField(_("clerk's notes"), blank=True)
 

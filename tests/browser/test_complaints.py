@@ -60,7 +60,7 @@ def test_call_to_complaint_to_resolution_to_weekly_summary(page, live_server, fr
     page.goto(f"{live_server.url}/notifications/")
     note = page.get_by_text(re.compile(f"新投诉 #{complaint.pk}"))
     expect(note).to_be_visible()
-    note.locator("xpath=ancestor::li").get_by_role("button", name="打开").click()
+    note.locator("xpath=ancestor::li").get_by_role("button", name="查看").click()
     expect(page).to_have_url(re.compile(f"/complaints/{complaint.pk}/$"))
     page.fill("#transition-form textarea[name=comment]", "已致电客户")
     page.click("[data-testid=action-acknowledge]")
