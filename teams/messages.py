@@ -22,9 +22,14 @@ from django.utils.translation import gettext, pgettext
 class Message:
     """A translatable text with ``%``-parameters, rendered when read."""
 
-    def __init__(self, msgid: str, /, *, context: str = "", **params):
-        self.msgid = str(msgid)
-        self.context = context
+    def __init__(self, msgid, /, **params):
+        # ``makemessages`` collects the first argument (teams/management/commands/makemessages.py).
+        # A pgettext_lazy("context", "text") msgid keeps its context.
+        encoded = _encode(msgid)
+        if isinstance(encoded, dict):
+            self.msgid, self.context = encoded["message"]["msgid"], encoded["message"].get("context", "")
+        else:
+            self.msgid, self.context = str(msgid), ""
         self.params = {key: _encode(value) for key, value in params.items()}
 
     def render(self) -> str:
