@@ -34,6 +34,8 @@ class Message:
 
     def render(self) -> str:
         """The text in the active language."""
+        if not self.msgid:
+            return ""  # gettext("") is the catalogue's header
         text = pgettext(self.context, self.msgid) if self.context else gettext(self.msgid)
         if not self.params:
             return text
@@ -45,6 +47,14 @@ class Message:
             return self.render()
 
     __str__ = render
+
+    @classmethod
+    def join(cls, parts, sep: str = "\n") -> Message:
+        """Several texts (messages or plain) as one, each part translated when read.
+        The joined msgid is in no catalogue, so gettext gives it back as it is."""
+        parts = list(parts)
+        template = sep.replace("%", "%%").join(f"%(p{i})s" for i in range(len(parts)))
+        return cls(template, **{f"p{i}": part for i, part in enumerate(parts)})
 
     def __eq__(self, other):
         return isinstance(other, Message) and self.to_json() == other.to_json()
@@ -99,6 +109,13 @@ def render_stored(data: dict | None, fallback: str) -> str:
         return Message.from_json(data).render()
     except (KeyError, TypeError, ValueError):
         return fallback
+
+
+def to_store(value) -> tuple[str, dict | None]:
+    """What a row keeps of a text: (the site-language text, the message or None)."""
+    if isinstance(value, Message):
+        return as_text(value), value.to_json()
+    return str(value), None
 
 
 def as_text(value) -> str:
