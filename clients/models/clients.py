@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from teams.messages import render_stored
 from teams.phones import mask_phone, validate_phone
 from teams.registry import run_hooks
 from teams.roles import PROJECT_ROLES, Role
@@ -281,6 +282,8 @@ class ClientEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # ``text`` as msgid + parameters (teams/messages.py); empty on rows written before it.
+    message = models.JSONField(_("message parameters"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("client event")
@@ -290,6 +293,11 @@ class ClientEvent(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        """What happened, in the reader's language (the stored text for older rows)."""
+        return render_stored(self.message, self.text)
 
 
 class LostLeadReport(models.Model):
