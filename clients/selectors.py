@@ -62,7 +62,7 @@ def client_timeline(*, client: Client, user) -> list[dict]:
     rows the other apps register (calls, office visits, complaints, projects), each app
     showing only what ``user`` may see there (teams/registry.py)."""
     items = [
-        {"at": e.at, "kind": e.get_kind_display(), "icon": "clock-history", "text": e.text, "by": e.actor}
+        {"at": e.at, "kind": e.get_kind_display(), "icon": "clock-history", "text": e.display_text, "by": e.actor}
         for e in ClientEvent.objects.filter(client=client).select_related("actor")[:200]
     ]
     items.extend(client_timeline_rows(client, user))

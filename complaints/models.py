@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+from teams.messages import render_stored
 from teams.roles import PROJECT_ROLES, TEAM_ROLES, Role
 
 OPEN_STATES = ("registered", "acknowledged", "in_progress")
@@ -386,6 +387,9 @@ class ComplaintEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # A comment the system wrote (a reminder, an escalation), as msgid + parameters
+    # (teams/messages.py), read in the reader's language; people's comments stay as typed.
+    message = models.JSONField(_("message parameters"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint event")
@@ -399,6 +403,10 @@ class ComplaintEvent(models.Model):
     @property
     def action_label(self) -> str:
         return EVENT_LABELS.get(self.action, self.action)
+
+    @property
+    def display_comment(self) -> str:
+        return render_stored(self.message, self.comment)
 
 
 EVENT_LABELS = {

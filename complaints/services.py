@@ -23,6 +23,7 @@ from complaints.models import (
 from teams.audit import changes_against_db
 from teams.calendar import add_minutes, calendar_exceptions
 from teams.editing import EditConflict, claim, versioned_update
+from teams.messages import Message, to_store
 from teams.models import Team, User
 from teams.selectors import deputy_gms
 from teams.services import notify
@@ -50,6 +51,7 @@ def _url(complaint: Complaint) -> str:
 
 
 def _event(complaint, actor, action, *, from_state="", to_state="", comment="", now=None) -> ComplaintEvent:
+    comment, message = to_store(comment)
     return ComplaintEvent.objects.create(
         complaint=complaint,
         actor=actor,
@@ -57,6 +59,7 @@ def _event(complaint, actor, action, *, from_state="", to_state="", comment="", 
         from_state=from_state,
         to_state=to_state,
         comment=comment,
+        message=message,
         created_at=now or timezone.now(),
     )
 
@@ -115,29 +118,32 @@ def complaint_register(
     for upload in attachments:
         attachment_add(complaint=complaint, user=registered_by, upload=upload, record_event=False)
 
-    title = _("New complaint #%(pk)s: %(name)s (%(category)s)") % {
-        "pk": complaint.pk,
-        "name": complaint.caller_name,
-        "category": complaint.get_category_display(),
-    }
-    body = _("Team %(team)s. Acknowledge by %(due)s.\n%(text)s") % {
-        "team": team.name,
-        "due": timezone.localtime(complaint.ack_due_at).strftime("%Y-%m-%d %H:%M"),
-        "text": complaint.description[:300],
-    }
+    title = Message(
+        "New complaint #%(pk)s: %(name)s (%(category)s)",
+        pk=complaint.pk,
+        name=complaint.caller_name,
+        category=Complaint.Category(complaint.category).label,
+    )
+    body = Message(
+        "Team %(team)s. Acknowledge by %(due)s.\n%(text)s",
+        team=team.name,
+        due=timezone.localtime(complaint.ack_due_at).strftime("%Y-%m-%d %H:%M"),
+        text=complaint.description[:300],
+    )
     if team.leader_is_away and complaint.handler is not None:
         # Said in the message, so the stand-in knows why it came to them and the team sees who has it.
-        body = (
-            _("%(team)s has no active leader (%(leader)s has left): %(handler)s handles this complaint.")
-            % {"team": team.name, "leader": team.leader or "—", "handler": complaint.handler}
-            + "\n"
-            + body
+        away = Message(
+            "%(team)s has no active leader (%(leader)s has left): %(handler)s handles this complaint.",
+            team=team.name,
+            leader=team.leader or "—",
+            handler=complaint.handler,
         )
+        body = Message.join([away, body])
     notify(recipients=[complaint.handler], title=title, body=body, url=_url(complaint), team_channel=team)
     if complaint.is_major:
         notify(
             recipients=deputy_gms(),
-            title=_("Major incident: complaint #%(pk)s (%(team)s)") % {"pk": complaint.pk, "team": team.name},
+            title=Message("Major incident: complaint #%(pk)s (%(team)s)", pk=complaint.pk, team=team.name),
             body=body,
             url=_url(complaint),
         )
@@ -217,9 +223,11 @@ def complaint_transition(
     versioned_update(complaint, fields=fields, expected_version=version, expect={"state": source})
     _event(complaint, user, action, from_state=source, to_state=transition.target, comment=comment, now=now)
     if action in ("resolve", "reopen"):
-        title = (_("Complaint #%(pk)s resolved") if action == "resolve" else _("Complaint #%(pk)s reopened")) % {
-            "pk": complaint.pk
-        }
+        title = (
+            Message("Complaint #%(pk)s resolved", pk=complaint.pk)
+            if action == "resolve"
+            else Message("Complaint #%(pk)s reopened", pk=complaint.pk)
+        )
         people = [complaint.team.responsible(), complaint.handler, *complaint.helpers.all()]
         notify(recipients=[p for p in people if p and p.pk != user.pk], title=title, body=comment, url=_url(complaint))
     return complaint
@@ -254,7 +262,7 @@ def complaint_assign(
         newcomers.append(handler)
     notify(
         recipients=[p for p in newcomers if p.pk != user.pk],
-        title=_("You are working on complaint #%(pk)s") % {"pk": complaint.pk},
+        title=Message("You are working on complaint #%(pk)s", pk=complaint.pk),
         body=complaint.description[:300],
         url=_url(complaint),
     )
@@ -285,7 +293,7 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     if became_major:
         notify(
             recipients=deputy_gms(),
-            title=_("Major incident: complaint #%(pk)s (%(team)s)") % {"pk": complaint.pk, "team": complaint.team},
+            title=Message("Major incident: complaint #%(pk)s (%(team)s)", pk=complaint.pk, team=complaint.team),
             body=complaint.description[:300],
             url=_url(complaint),
         )
@@ -376,19 +384,19 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
                 }
                 if step == "reminded":
                     title = (
-                        _("Complaint #%(pk)s (%(name)s) was due to be acknowledged at %(due)s")
+                        Message("Complaint #%(pk)s (%(name)s) was due to be acknowledged at %(due)s", **args)
                         if kind == "ack"
-                        else _("Complaint #%(pk)s (%(name)s) was due to be resolved at %(due)s")
-                    ) % args
+                        else Message("Complaint #%(pk)s (%(name)s) was due to be resolved at %(due)s", **args)
+                    )
                     recipients = [complaint.team.responsible(preferred=complaint.handler)]
                 else:
                     if gms is None:
                         gms = list(deputy_gms())
                     title = (
-                        _("Escalated: complaint #%(pk)s of %(team)s not acknowledged (due %(due)s)")
+                        Message("Escalated: complaint #%(pk)s of %(team)s not acknowledged (due %(due)s)", **args)
                         if kind == "ack"
-                        else _("Escalated: complaint #%(pk)s of %(team)s not resolved (due %(due)s)")
-                    ) % args
+                        else Message("Escalated: complaint #%(pk)s of %(team)s not resolved (due %(due)s)", **args)
+                    )
                     recipients = gms
                 notify(recipients=recipients, title=title, body=complaint.description[:300], url=_url(complaint))
                 _event(complaint, None, f"{kind}_{'remind' if step == 'reminded' else 'escalate'}", comment=title)
@@ -443,23 +451,23 @@ def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime |
         if not claim(summary, "sent_at", now):
             return None
         data = summary.data
-        title = _("Complaint summary %(start)s – %(end)s") % {"start": week_start, "end": end}
+        title = Message("Complaint summary %(start)s – %(end)s", start=week_start, end=end)
         lines = [
-            _("Complaints registered: %(n)s") % {"n": data["total"]},
-            _("Major incidents: %(n)s") % {"n": data["major_count"]},
-            _("Overdue: %(n)s") % {"n": data["overdue_count"]},
-            _("Average time to acknowledge: %(v)s minutes") % {"v": data["avg_ack_minutes"] or "—"},
-            _("Average time to resolve: %(v)s hours") % {"v": data["avg_resolve_hours"] or "—"},
+            Message("Complaints registered: %(n)s", n=data["total"]),
+            Message("Major incidents: %(n)s", n=data["major_count"]),
+            Message("Overdue: %(n)s", n=data["overdue_count"]),
+            Message("Average time to acknowledge: %(v)s minutes", v=data["avg_ack_minutes"] or "—"),
+            Message("Average time to resolve: %(v)s hours", v=data["avg_resolve_hours"] or "—"),
             "",
-            _("By team:"),
+            Message("By team:"),
             *[f"  {row['label']}: {row['count']}" for row in data["by_team"]],
-            _("By category:"),
+            Message("By category:"),
             *[f"  {row['label']}: {row['count']}" for row in data["by_category"]],
         ]
         notify(
             recipients=deputy_gms(),
             title=title,
-            body="\n".join(str(line) for line in lines),
+            body=Message.join(lines),
             url=reverse("complaints:weekly_summary_detail", args=[summary.pk]),
         )
     summary.sent_at = now

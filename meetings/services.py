@@ -27,6 +27,7 @@ from meetings.models import (
 )
 from teams.calendar import calendar_exceptions, is_working_day, working_days
 from teams.editing import claim, versioned_update
+from teams.messages import Message
 from teams.models import Team, User
 from teams.services import notify
 
@@ -214,19 +215,22 @@ def meeting_swap_chair(*, meeting: Meeting, to_chair: User, by: User, reason: st
         swap = ChairSwap.objects.create(
             meeting=locked, from_chair=from_chair, to_chair=to_chair, other_meeting=other, swapped_by=by, reason=reason
         )
-        body = _("%(from)s → %(to)s for the meeting on %(date)s.") % {
-            "from": from_chair or "—",
-            "to": to_chair,
-            "date": meeting.date.isoformat(),
-        }
+        parts = [
+            Message(
+                "%(from)s → %(to)s for the meeting on %(date)s.",
+                **{"from": from_chair or "—", "to": to_chair, "date": meeting.date.isoformat()},
+            )
+        ]
         if other is not None:
-            body += " " + _("In exchange %(from)s chairs on %(date)s.") % {
-                "from": from_chair,
-                "date": other.date.isoformat(),
-            }
+            parts.append(
+                Message(
+                    "In exchange %(from)s chairs on %(date)s.", **{"from": from_chair, "date": other.date.isoformat()}
+                )
+            )
+        body = Message.join(parts, " ")
         notify(
             recipients=[u for u in (from_chair, to_chair) if u is not None and u.pk != by.pk],
-            title=_("Meeting chair changed"),
+            title=Message("Meeting chair changed"),
             body=body,
             url=reverse("meetings:meeting_detail", args=[meeting.pk]),
         )
@@ -261,8 +265,8 @@ def leave_record(
                 )
                 notify(
                     recipients=[substitute],
-                    title=_("You chair the meeting on %(date)s") % {"date": meeting.date.isoformat()},
-                    body=_("%(name)s is on leave.") % {"name": member},
+                    title=Message("You chair the meeting on %(date)s", date=meeting.date.isoformat()),
+                    body=Message("%(name)s is on leave.", name=member),
                     url=reverse("meetings:meeting_detail", args=[meeting.pk]),
                 )
     return leave
@@ -304,19 +308,20 @@ def meeting_agenda_send(*, meeting_id: int, now: dt.datetime | None = None) -> b
         agenda = selectors.meeting_agenda(meeting=meeting)
         lines = [f"{i}. {item.text}（{item.author}）" for i, item in enumerate(agenda.items, 1)]
         if agenda.carried:
-            lines.append(_("Open action items:"))
+            lines.append(Message("Open action items:"))
             lines += [f"- {item.text}（{item.owner}）" for item in agenda.carried]
         if not lines:
-            lines.append(_("No topics were raised."))
-        header = _("%(time)s, chaired by %(chair)s, %(place)s") % {
-            "time": _local(meeting.starts_at),
-            "chair": meeting.chair or "—",
-            "place": meeting.place or meeting.online_link or "—",
-        }
+            lines.append(Message("No topics were raised."))
+        header = Message(
+            "%(time)s, chaired by %(chair)s, %(place)s",
+            time=_local(meeting.starts_at),
+            chair=meeting.chair or "—",
+            place=meeting.place or meeting.online_link or "—",
+        )
         notify(
             recipients=selectors.team_members(team=meeting.team),
-            title=_("Agenda of the meeting on %(date)s") % {"date": meeting.date.isoformat()},
-            body=header + "\n\n" + "\n".join(lines),
+            title=Message("Agenda of the meeting on %(date)s", date=meeting.date.isoformat()),
+            body=Message.join([header, "", *lines]),
             url=reverse("meetings:meeting_detail", args=[meeting.pk]),
         )
     return True
@@ -331,9 +336,12 @@ def meeting_reminder_send(*, meeting_id: int, now: dt.datetime | None = None) ->
         meeting = Meeting.objects.select_related("team", "chair").get(pk=meeting_id)
         notify(
             recipients=selectors.team_members(team=meeting.team),
-            title=_("Daily meeting at %(time)s") % {"time": timezone.localtime(meeting.starts_at).strftime("%H:%M")},
-            body=_("Chair: %(chair)s. Place: %(place)s.")
-            % {"chair": meeting.chair or "—", "place": meeting.place or meeting.online_link or "—"},
+            title=Message("Daily meeting at %(time)s", time=timezone.localtime(meeting.starts_at).strftime("%H:%M")),
+            body=Message(
+                "Chair: %(chair)s. Place: %(place)s.",
+                chair=meeting.chair or "—",
+                place=meeting.place or meeting.online_link or "—",
+            ),
             url=reverse("meetings:meeting_detail", args=[meeting.pk]),
         )
     return True
@@ -396,7 +404,7 @@ def meeting_record_attendance(
         if flagged and leader is not None:
             notify(
                 recipients=[leader],
-                title=_("Absent without reason from the meeting on %(date)s") % {"date": meeting.date.isoformat()},
+                title=Message("Absent without reason from the meeting on %(date)s", date=meeting.date.isoformat()),
                 body="、".join(str(r.member) for r in flagged),
                 url=reverse("meetings:meeting_detail", args=[meeting.pk]),
             )
@@ -422,8 +430,8 @@ def action_item_add(
         if owner.pk != by.pk:
             notify(
                 recipients=[owner],
-                title=_("New action item: %(text)s") % {"text": item.text},
-                body=_("Due %(date)s.") % {"date": due_date.isoformat() if due_date else "—"},
+                title=Message("New action item: %(text)s", text=item.text),
+                body=Message("Due %(date)s.", date=due_date.isoformat() if due_date else "—"),
                 url=reverse("meetings:meeting_detail", args=[meeting.pk]),
             )
     return item

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from meetings.models import Training, TrainingAttendance
 from teams.filters import OrderingFilter
+from teams.messages import Message
 from teams.models import Team, User
 from teams.roles import TEAM_ROLES, Role
 from teams.services import notify
@@ -47,9 +48,13 @@ def training_save(*, training: Training, by: User) -> Training:
         if is_new:
             notify(
                 recipients=[u for u in training_roster(training=training) if u.pk != by.pk],
-                title=_("Training: %(topic)s") % {"topic": training.topic},
-                body=_("%(date)s %(place)s, by %(trainer)s.")
-                % {"date": training.date.isoformat(), "place": training.place, "trainer": training.trainer},
+                title=Message("Training: %(topic)s", topic=training.topic),
+                body=Message(
+                    "%(date)s %(place)s, by %(trainer)s.",
+                    date=training.date.isoformat(),
+                    place=training.place,
+                    trainer=training.trainer,
+                ),
                 url=reverse("meetings:training_detail", args=[training.pk]),
                 email=False,
             )

@@ -15,6 +15,7 @@ from clients.services import lead_create
 from reception.models import Call, Visit
 from teams.calendar import add_working_minutes, calendar_exceptions
 from teams.editing import claim
+from teams.messages import Message
 from teams.models import Team, User
 from teams.models.staff import responsible
 from teams.selectors import deputy_gms
@@ -76,14 +77,17 @@ def call_log(
     call.full_clean()
     call.save()
     if call.forwarded_at:
-        title = (_("Important call for you: %(name)s") if important else _("Call for you: %(name)s")) % {
-            "name": caller_name
-        }
-        body = _("%(purpose)s\n%(summary)s\nPlease acknowledge by %(due)s.") % {
-            "purpose": purpose,
-            "summary": summary,
-            "due": timezone.localtime(call.ack_due_at).strftime("%H:%M"),
-        }
+        title = (
+            Message("Important call for you: %(name)s", name=caller_name)
+            if important
+            else Message("Call for you: %(name)s", name=caller_name)
+        )
+        body = Message(
+            "%(purpose)s\n%(summary)s\nPlease acknowledge by %(due)s.",
+            purpose=purpose,
+            summary=summary,
+            due=timezone.localtime(call.ack_due_at).strftime("%H:%M"),
+        )
         notify(recipients=_forward_recipients(call), title=title, body=body, url=_call_url(call))
     return call
 
@@ -112,7 +116,7 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
                 continue
             notify(
                 recipients=_forward_recipients(call),
-                title=_("Reminder: acknowledge the call from %(name)s") % {"name": call.caller_name},
+                title=Message("Reminder: acknowledge the call from %(name)s", name=call.caller_name),
                 body=call.purpose,
                 url=_call_url(call),
             )
@@ -133,11 +137,9 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
             who = call.forward_to or call.forward_team
             notify(
                 recipients=gms,
-                title=_("Escalated: call from %(name)s not acknowledged by %(who)s")
-                % {
-                    "name": call.caller_name,
-                    "who": who,
-                },
+                title=Message(
+                    "Escalated: call from %(name)s not acknowledged by %(who)s", name=call.caller_name, who=who
+                ),
                 body=call.purpose,
                 url=_call_url(call),
             )
@@ -167,7 +169,7 @@ def call_make_lead(*, call: Call, user: User, team: Team) -> Client:
     call.lead = call.client = client
     notify(
         recipients=[client.team.responsible(preferred=client.consultant)],
-        title=_("New lead from the hotline: %(name)s") % {"name": client.name},
+        title=Message("New lead from the hotline: %(name)s", name=client.name),
         body=call.purpose,
         url="",
     )
@@ -201,7 +203,7 @@ def visit_log(
     if host is not None:
         notify(
             recipients=[host],
-            title=_("Visitor for you at the front desk: %(name)s") % {"name": visitor_name},
+            title=Message("Visitor for you at the front desk: %(name)s", name=visitor_name),
             body=purpose,
             url=reverse("reception:visit_list"),
             email=False,
@@ -238,7 +240,7 @@ def visit_make_lead(*, visit: Visit, user: User, team: Team) -> Client:
     visit.lead = visit.client = client
     notify(
         recipients=[client.team.responsible(preferred=client.consultant)],
-        title=_("New walk-in lead: %(name)s") % {"name": client.name},
+        title=Message("New walk-in lead: %(name)s", name=client.name),
         body=visit.purpose,
         url="",
     )

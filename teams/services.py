@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from config.celery import enqueue_on_commit
 from teams.channels import SENDERS
+from teams.messages import Message, as_text
 from teams.models import Delivery, Heartbeat, Notification, Team, User
 
 logger = logging.getLogger(__name__)
@@ -37,17 +38,27 @@ STALLED_AFTER = timedelta(minutes=5)
 def notify(
     *,
     recipients: Iterable[User],
-    title: str,
-    body: str = "",
+    title: str | Message,
+    body: str | Message = "",
     url: str = "",
     email: bool = True,
     team_channel: Team | None = None,
 ) -> list[Notification]:
     """Notify each recipient in the app and by e-mail (when they have an address),
-    and post to ``team_channel``'s group robot if it has one."""
+    and post to ``team_channel``'s group robot if it has one.
+
+    ``title`` and ``body`` are plain text (stored and shown as they are) or a
+    ``teams.messages.Message``, stored as msgid + parameters and shown in each reader's
+    language. E-mails and robot posts go out in the site language (users choose no
+    language of their own); the text columns hold that rendering too."""
     people = {user.pk: user for user in recipients if user is not None and user.is_active}.values()
+    message = {key: value.to_json() for key, value in (("title", title), ("body", body)) if isinstance(value, Message)}
+    title, body = as_text(title), as_text(body)
     notifications = Notification.objects.bulk_create(
-        [Notification(recipient=user, title=title[:200], body=body, url=url) for user in people]
+        [
+            Notification(recipient=user, title=title[:200], body=body, url=url, message=message or None)
+            for user in people
+        ]
     )
     link = f"\n\n{settings.SITE_URL}{url}" if url else ""
     deliveries = []

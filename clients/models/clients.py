@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from teams.messages import render_stored
 from teams.phones import mask_phone, validate_phone
 from teams.registry import run_hooks
 from teams.roles import PROJECT_ROLES, Role
@@ -282,6 +283,8 @@ class ClientEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # ``text`` as msgid + parameters (teams/messages.py); empty on rows written before it.
+    message = models.JSONField(_("message parameters"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("client event")
@@ -291,6 +294,11 @@ class ClientEvent(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        """What happened, in the reader's language (the stored text for older rows)."""
+        return render_stored(self.message, self.text)
 
 
 class LostLeadReport(models.Model):

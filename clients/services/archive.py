@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clients.models import ArchiveHandover, ArchiveLoan, Client, ClientEvent
 from clients.services.common import _event
 from teams.editing import EditConflict, claim
+from teams.messages import Message
 from teams.models import User
 from teams.roles import Role
 from teams.services import notify
@@ -30,12 +31,12 @@ def archive_hand_over(
     _event(
         client,
         ClientEvent.Kind.ARCHIVE,
-        _("File handed to the administration (%(n)s documents)") % {"n": len(documents)},
+        Message("File handed to the administration (%(n)s documents)", n=len(documents)),
         by,
     )
     notify(
         recipients=User.objects.filter(role=Role.ADMIN_CLERK, is_active=True),
-        title=_("Client file to archive: %(client)s") % {"client": client},
+        title=Message("Client file to archive: %(client)s", client=client),
         url=reverse("clients:archive"),
     )
     return handover
@@ -46,7 +47,7 @@ def archive_receive(*, handover: ArchiveHandover, by: User, shelf_mark: str = ""
     now = timezone.now()
     if not claim(handover, "received_at", now, received_by=by, shelf_mark=shelf_mark):
         raise EditConflict(_("This file has already been received."))
-    _event(handover.client, ClientEvent.Kind.ARCHIVE, _("Archived by the administration"), by, at=now)
+    _event(handover.client, ClientEvent.Kind.ARCHIVE, Message("Archived by the administration"), by, at=now)
     return handover
 
 
@@ -61,7 +62,7 @@ def archive_lend(
     loan = ArchiveLoan(handover=handover, borrower=borrower, purpose=purpose, due_back=due_back, lent_by=by)
     loan.full_clean()
     loan.save()
-    _event(handover.client, ClientEvent.Kind.ARCHIVE, _("Paper file lent to %(who)s") % {"who": borrower}, by)
+    _event(handover.client, ClientEvent.Kind.ARCHIVE, Message("Paper file lent to %(who)s", who=borrower), by)
     return loan
 
 
@@ -71,6 +72,6 @@ def archive_return(*, loan: ArchiveLoan, by: User) -> ArchiveLoan:
     if not claim(loan, "returned_at", now):
         raise EditConflict(_("This file has already been returned."))
     _event(
-        loan.handover.client, ClientEvent.Kind.ARCHIVE, _("Paper file returned by %(who)s") % {"who": loan.borrower}, by
+        loan.handover.client, ClientEvent.Kind.ARCHIVE, Message("Paper file returned by %(who)s", who=loan.borrower), by
     )
     return loan

@@ -23,6 +23,7 @@ from clients.models import (
 from clients.services.common import _event
 from teams.audit import changes_against_db
 from teams.editing import EditConflict, compare_and_set
+from teams.messages import Message
 from teams.models import User
 from teams.registry import run_hooks
 
@@ -102,7 +103,7 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
         )
     # No amount in the timeline: everyone who opens the client file reads it (the archive
     # clerk, the project staff); the money is on the contract page, for those who see contracts.
-    _event(client, ClientEvent.Kind.CONTRACT, _("Contract %(number)s signed") % {"number": contract.number}, by)
+    _event(client, ClientEvent.Kind.CONTRACT, Message("Contract %(number)s signed", number=contract.number), by)
     return contract
 
 

@@ -13,6 +13,7 @@ from clients.models import Client, ClientEvent, LostLeadReport, LostReason
 from clients.services.common import _event
 from teams.audit import changes_against_db
 from teams.editing import compare_and_set, versioned_update
+from teams.messages import Message
 from teams.models import Team, User
 from teams.phones import normalize_phone
 
@@ -86,7 +87,7 @@ def client_create(*, created_by: User, data: dict) -> Client:
     _event(
         client,
         ClientEvent.Kind.CREATED,
-        _("Lead created (%(source)s)") % {"source": client.get_source_display()},
+        Message("Lead created (%(source)s)", source=Client.Source(client.source).label),
         created_by,
     )
     return client
@@ -164,10 +165,10 @@ def lead_move(*, client: Client, stage: str, by: User, measured_on: dt.date | No
         fields.update(lost_at=None, lost_reason=None, lost_stage="", competitor="", lost_notes="")
     moved = _("Someone else moved this lead just now. Reload the board.")
     compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
-    text = _("%(from)s → %(to)s") % {"from": Client.Stage(old).label, "to": client.get_stage_display()}
+    parts = [Message("%(from)s → %(to)s", **{"from": Client.Stage(old).label, "to": Client.Stage(stage).label})]
     if stage == Client.Stage.MEASURED:
-        text += " · " + _("measured on %(date)s") % {"date": measured_on.isoformat()}
-    _event(client, ClientEvent.Kind.STAGE, text, by, at=now)
+        parts.append(Message("measured on %(date)s", date=measured_on.isoformat()))
+    _event(client, ClientEvent.Kind.STAGE, Message.join(parts, " · "), by, at=now)
     return client
 
 
@@ -194,10 +195,10 @@ def lead_mark_lost(
     }
     moved = _("Someone else moved this lead just now. Reload the board.")
     compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
-    text = _("Lost at %(stage)s: %(reason)s") % {"stage": Client.Stage(old).label, "reason": reason.name}
+    parts = [Message("Lost at %(stage)s: %(reason)s", stage=Client.Stage(old).label, reason=reason.name)]
     if competitor:
-        text += " · " + _("competitor %(name)s") % {"name": competitor}
-    _event(client, ClientEvent.Kind.LOST, text, by, at=lost_at)
+        parts.append(Message("competitor %(name)s", name=competitor))
+    _event(client, ClientEvent.Kind.LOST, Message.join(parts, " · "), by, at=lost_at)
     return client
 
 
@@ -209,10 +210,10 @@ def client_set_tier(*, client: Client, by: User, tier: str, reason: str) -> Clie
         if not reason.strip():
             raise ValidationError({"reason": _("Say why you set the tier by hand.")})
         client.value_tier, client.tier_overridden, client.tier_reason = tier, True, reason.strip()
-        text = _("Tier set to %(tier)s by hand: %(reason)s") % {"tier": tier, "reason": client.tier_reason}
+        text = Message("Tier set to %(tier)s by hand: %(reason)s", tier=tier, reason=client.tier_reason)
     else:
         client.value_tier, client.tier_overridden, client.tier_reason = client.computed_tier(), False, ""
-        text = _("Tier back to the rule: %(tier)s") % {"tier": client.value_tier}
+        text = Message("Tier back to the rule: %(tier)s", tier=client.value_tier)
     client.full_clean()
     client.save(update_fields=["value_tier", "tier_overridden", "tier_reason"])
     _event(client, ClientEvent.Kind.TIER, text, by)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client, ClientEvent, FollowUpVisit
 from clients.services.common import _event
 from teams.editing import EditConflict, claim
+from teams.messages import Message
 from teams.models import User
 from teams.selectors import deputy_gms
 from teams.services import notify
@@ -35,7 +36,7 @@ def visit_create(
     _event(
         client,
         ClientEvent.Kind.VISIT,
-        _("Visit planned: %(point)s on %(date)s") % {"point": point, "date": due_date},
+        Message("Visit planned: %(point)s on %(date)s", point=point, date=due_date),
         by,
     )
     return visit
@@ -70,12 +71,12 @@ def visit_record(
     )
     if not recorded:
         raise EditConflict(_("This visit has already been recorded."))
-    text = _("Visit done: %(point)s") % {"point": visit.point}
+    parts = [Message("Visit done: %(point)s", point=visit.point)]
     if satisfaction:
-        text += " · " + _("satisfaction %(n)s/5") % {"n": satisfaction}
+        parts.append(Message("satisfaction %(n)s/5", n=satisfaction))
     if raised_complaint:
-        text += " · " + _("raised a complaint")
-    _event(visit.client, ClientEvent.Kind.VISIT, text, by, at=done_at)
+        parts.append(Message("raised a complaint"))
+    _event(visit.client, ClientEvent.Kind.VISIT, Message.join(parts, " · "), by, at=done_at)
     return visit
 
 
@@ -97,9 +98,10 @@ def visits_remind_due(*, now=None) -> int:
                 continue
             notify(
                 recipients=[visit.team.responsible(preferred=visit.owner)],
-                title=_("Follow-up visit due today: %(client)s · %(point)s")
-                % {"client": visit.client, "point": visit.point},
-                body=_("Due %(date)s.") % {"date": visit.due_date},
+                title=Message(
+                    "Follow-up visit due today: %(client)s · %(point)s", client=visit.client, point=visit.point
+                ),
+                body=Message("Due %(date)s.", date=visit.due_date),
                 url=_visit_url(visit),
             )
             sent += 1
@@ -122,10 +124,18 @@ def visits_escalate_overdue(*, now=None, days: int | None = None) -> int:
                 continue
             notify(
                 recipients=[*gms, visit.team.responsible(preferred=visit.owner)],
-                title=_("Follow-up visit overdue %(days)s days: %(client)s · %(point)s")
-                % {"days": visit.days_overdue(timezone.localdate(now)), "client": visit.client, "point": visit.point},
-                body=_("Owner: %(owner)s, team %(team)s, due %(date)s.")
-                % {"owner": visit.owner, "team": visit.team, "date": visit.due_date},
+                title=Message(
+                    "Follow-up visit overdue %(days)s days: %(client)s · %(point)s",
+                    days=visit.days_overdue(timezone.localdate(now)),
+                    client=visit.client,
+                    point=visit.point,
+                ),
+                body=Message(
+                    "Owner: %(owner)s, team %(team)s, due %(date)s.",
+                    owner=visit.owner,
+                    team=visit.team,
+                    date=visit.due_date,
+                ),
                 url=_visit_url(visit),
             )
             sent += 1

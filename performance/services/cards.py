@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from performance import selectors
 from performance.metrics import round_half_up
 from performance.models import CARD_TRANSITIONS, SCORE_CAP, CardEvent, CardItem, RoleTemplateItem, TargetCard
-from performance.services.common import _say
 from teams.editing import versioned_update
+from teams.messages import Message
 from teams.models import User
 from teams.roles import Role
 from teams.selectors import deputy_gms
@@ -176,7 +175,7 @@ def card_review(
     )
     notify(
         recipients=deputy_gms(),
-        title=_say(gettext_noop("Appraisal to approve: %(card)s"), card=card),
+        title=Message("Appraisal to approve: %(card)s", card=card),
         url=card_url(card),
     )
     return card
@@ -202,7 +201,7 @@ def card_approve(*, card: TargetCard, user: User, version: int) -> TargetCard:
         )
     notify(
         recipients=[card.member],
-        title=_say(gettext_noop("Your appraisal for %(month)s is approved"), month=f"{card.month:%Y-%m}"),
+        title=Message("Your appraisal for %(month)s is approved", month=f"{card.month:%Y-%m}"),
         url=card_url(card),
     )
     return card
@@ -229,7 +228,7 @@ def card_reopen(*, card: TargetCard, user: User, version: int, reason: str) -> T
         card.items.exclude(metric="manual").update(actual=None)
     notify(
         recipients=[card.member],
-        title=_say(gettext_noop("Your appraisal for %(month)s was reopened"), month=f"{card.month:%Y-%m}"),
+        title=Message("Your appraisal for %(month)s was reopened", month=f"{card.month:%Y-%m}"),
         url=card_url(card),
     )
     return card

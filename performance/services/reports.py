@@ -14,15 +14,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from config.celery import enqueue_on_commit
 from performance import selectors
 from performance.metrics import Period
 from performance.models import REPORT_TRANSITIONS, MonthlyReport, ReportEvent, ReportPhoto
-from performance.services.common import _say
 from teams.channels import stable_message_id
 from teams.editing import claim, versioned_update
+from teams.messages import Message
 from teams.models import Team, User
 from teams.selectors import deputy_gms
 from teams.services import notify
@@ -110,9 +109,9 @@ def _generate_and_announce(*, team: Team, month: dt.date, new: bool) -> MonthlyR
     if new and team.responsible() is not None:
         notify(
             recipients=[team.responsible()],
-            title=_say(gettext_noop("The monthly report draft for %(month)s is ready"), month=f"{report.month:%Y-%m}"),
-            body=_say(
-                gettext_noop("Add the narrative before %(when)s."),
+            title=Message("The monthly report draft for %(month)s is ready", month=f"{report.month:%Y-%m}"),
+            body=Message(
+                "Add the narrative before %(when)s.",
                 when=f"{narrative_deadline(report.month):%Y-%m-%d}",
             ),
             url=reverse("performance:report_detail", args=[report.pk]),
@@ -272,7 +271,7 @@ def report_send_failed(*, report_id: int) -> None:
 
     notify(
         recipients=deputy_gms(),
-        title=_say(gettext_noop("The monthly report %(report)s could not be sent to headquarters"), report=report),
+        title=Message("The monthly report %(report)s could not be sent to headquarters", report=report),
         body=report.last_error,
         url=reverse("performance:report_detail", args=[report.pk]),
     )

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from performance.models import Highlight, TeamTarget
-from performance.services.common import _say
 from teams.editing import EditConflict
+from teams.messages import Message
 from teams.models import Team, User
 from teams.services import notify
 
@@ -48,7 +47,7 @@ def highlight_give(*, team: Team, member: User | None, title: str, story: str, g
     if member is not None:
         notify(
             recipients=[member],
-            title=_say(gettext_noop("Recognition: %(title)s"), title=title),
+            title=Message("Recognition: %(title)s", title=title),
             body=story,
             team_channel=team,
         )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from teams.messages import render_stored
 from teams.roles import Role
 
 
@@ -196,6 +197,8 @@ class ProjectEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True
     )
     text = models.CharField(_("what"), max_length=300)
+    # ``text`` as msgid + parameters (teams/messages.py); empty on rows written before it.
+    message = models.JSONField(_("message parameters"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("project event")
@@ -204,3 +207,8 @@ class ProjectEvent(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        """What happened, in the reader's language (the stored text for older rows)."""
+        return render_stored(self.message, self.text)

@@ -11,11 +11,19 @@ from projects.models import (
     ProjectEvent,
 )
 from projects.uploads import ProcessedFile
+from teams.messages import Message, to_store
 from teams.models import User
 
 
-def _event(project: Project, actor: User | None, text: str) -> None:
-    ProjectEvent.objects.create(project=project, actor=actor, text=text[:300])
+def _event(project: Project, actor: User | None, text: str | Message) -> None:
+    text, message = to_store(text)
+    ProjectEvent.objects.create(project=project, actor=actor, text=text[:300], message=message)
+
+
+def _phase_name(phase) -> str:
+    """A schedule phase's name for a stored message: its own name, else its kind's label
+    left lazy, so it is translated when read (``SchedulePhase.display_name`` renders it now)."""
+    return phase.name or dict(phase.Kind.choices).get(phase.kind, phase.kind)
 
 
 def _team_people(project: Project) -> list[User]:

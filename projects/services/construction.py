@@ -18,8 +18,9 @@ from projects.models import (
     SchedulePhase,
     SiteLog,
 )
-from projects.services.common import _attach, _event
+from projects.services.common import _attach, _event, _phase_name
 from teams.editing import EditConflict, claim, compare_and_set, versioned_update
+from teams.messages import Message
 from teams.models import User
 from teams.roles import Role
 from teams.services import notify
@@ -56,7 +57,7 @@ def site_log_write(
     if problems.strip() and project.team.leader_id:
         notify(
             recipients=[project.team.leader, *project.designers.all()],
-            title=_("Site problem at %(name)s") % {"name": project.name},
+            title=Message("Site problem at %(name)s", name=project.name),
             body=problems,
             url=project.get_absolute_url() + "#logs",
         )
@@ -125,12 +126,18 @@ def inspection_record(
     _event(
         project,
         by,
-        _("Inspection of %(phase)s: %(result)s") % {"phase": phase, "result": inspection.get_result_display()},
+        Message(
+            "Inspection of %(phase)s: %(result)s",
+            phase=_phase_name(phase),
+            result=Inspection.Result(inspection.result).label,
+        ),
     )
     if phase.gates_later and result == Inspection.Result.PASS:
         notify(
             recipients=[*project.designers.all(), project.team.leader],
-            title=_("%(name)s: %(phase)s accepted, the next phases may start") % {"name": project.name, "phase": phase},
+            title=Message(
+                "%(name)s: %(phase)s accepted, the next phases may start", name=project.name, phase=_phase_name(phase)
+            ),
             url=project.get_absolute_url() + "#schedule",
         )
     return inspection
@@ -199,10 +206,10 @@ def completion_hand_over(*, project: Project, by: User) -> Project:
     if not claim(project, "completion_handed_over_at", timezone.now(), completion_handed_to=consultant):
         raise EditConflict
     project.refresh_from_db(fields=["completion_handed_over_at", "completion_handed_to"])
-    _event(project, by, _("Completion documents handed to %(who)s") % {"who": consultant})
+    _event(project, by, Message("Completion documents handed to %(who)s", who=consultant))
     notify(
         recipients=[consultant],
-        title=_("Completion documents of %(name)s handed over: please archive them") % {"name": project.name},
+        title=Message("Completion documents of %(name)s handed over: please archive them", name=project.name),
         url=project.get_absolute_url() + "#completion",
     )
     return project
@@ -240,10 +247,10 @@ def maintenance_create(
     request.full_clean()
     request.save()
     _attach(project, by, photos, maintenance=request)
-    _event(project, by, _("Maintenance request registered"))
+    _event(project, by, Message("Maintenance request registered"))
     notify(
         recipients=[project.project_manager, project.team.leader],
-        title=_("Maintenance at %(name)s, promised by %(date)s") % {"name": project.name, "date": promised_on},
+        title=Message("Maintenance at %(name)s, promised by %(date)s", name=project.name, date=promised_on),
         body=description,
         url=project.get_absolute_url() + "#maintenance",
     )
@@ -262,7 +269,7 @@ def maintenance_done(*, request: MaintenanceRequest, by: User, done_on: date, wo
         raise PermissionDenied
     _maintenance_move(request, MaintenanceRequest.Status.DONE, done_on=done_on, work_notes=work_notes)
     _attach(request.project, by, photos, maintenance=request)
-    _event(request.project, by, _("Maintenance done"))
+    _event(request.project, by, Message("Maintenance done"))
     return request
 
 
@@ -275,8 +282,8 @@ def maintenance_confirm(*, request: MaintenanceRequest, by: User, satisfied: boo
         _maintenance_move(
             request, MaintenanceRequest.Status.CONFIRMED, client_confirmed_on=on, client_feedback=feedback
         )
-        _event(request.project, by, _("The client confirmed the maintenance"))
+        _event(request.project, by, Message("The client confirmed the maintenance"))
     else:
         _maintenance_move(request, MaintenanceRequest.Status.OPEN, done_on=None, client_feedback=feedback)
-        _event(request.project, by, _("The client was not satisfied; maintenance reopened"))
+        _event(request.project, by, Message("The client was not satisfied; maintenance reopened"))
     return request

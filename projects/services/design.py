@@ -24,6 +24,7 @@ from projects.models import (
 )
 from projects.services.common import _attach, _event, _team_people
 from teams.editing import EditConflict, claim, compare_and_set
+from teams.messages import Message
 from teams.models import User
 from teams.roles import Role
 from teams.services import notify
@@ -40,7 +41,7 @@ def plan_create(*, project: Project, by: User, title: str, summary: str, files=(
     plan.full_clean()
     plan.save()
     _attach(project, by, files, plan=plan)
-    _event(project, by, _("Design plan v%(n)s added") % {"n": number})
+    _event(project, by, Message("Design plan v%(n)s added", n=number))
     return plan
 
 
@@ -55,7 +56,7 @@ def plan_submit(*, plan: DesignPlan, by: User) -> DesignPlan:
     if not plan.project.can_design(by):
         raise PermissionDenied
     _plan_move(plan, DesignPlan.Status.SUBMITTED, submitted_at=timezone.now())
-    _event(plan.project, by, _("Design plan v%(n)s submitted to the client") % {"n": plan.number})
+    _event(plan.project, by, Message("Design plan v%(n)s submitted to the client", n=plan.number))
     return plan
 
 
@@ -70,14 +71,14 @@ def plan_record_answer(
     _plan_move(plan, to, confirmed_on=on if confirmed else None, confirmed_by=client_name, client_notes=notes)
     project = plan.project
     if confirmed:
-        _event(project, by, _("The client confirmed design plan v%(n)s") % {"n": plan.number})
+        _event(project, by, Message("The client confirmed design plan v%(n)s", n=plan.number))
         notify(
             recipients=[*_team_people(project), project.team.leader],
-            title=_("%(name)s: the client confirmed design plan v%(n)s") % {"name": project.name, "n": plan.number},
+            title=Message("%(name)s: the client confirmed design plan v%(n)s", name=project.name, n=plan.number),
             url=project.get_absolute_url() + "#design",
         )
     else:
-        _event(project, by, _("The client asked for changes to design plan v%(n)s") % {"n": plan.number})
+        _event(project, by, Message("The client asked for changes to design plan v%(n)s", n=plan.number))
     return plan
 
 
@@ -127,7 +128,7 @@ def drawing_task_create(
         project.assistants.add(assignee)
     notify(
         recipients=[assignee],
-        title=_("Drawing task: %(title)s, due %(date)s") % {"title": title, "date": deadline},
+        title=Message("Drawing task: %(title)s, due %(date)s", title=title, date=deadline),
         url=project.get_absolute_url() + "#drawings",
     )
     return task
@@ -145,10 +146,10 @@ def drawing_task_deliver(*, task: DrawingTask, by: User, files=(), notes: str = 
         task.notes = (task.notes + "\n" + notes).strip()
         task.save(update_fields=["notes"])
     _attach(task.project, by, files, drawing=task)
-    _event(task.project, by, _("Drawing delivered: %(title)s") % {"title": task.title})
+    _event(task.project, by, Message("Drawing delivered: %(title)s", title=task.title))
     notify(
         recipients=list(task.project.designers.all()),
-        title=_("Drawing delivered: %(title)s") % {"title": task.title},
+        title=Message("Drawing delivered: %(title)s", title=task.title),
         url=task.project.get_absolute_url() + "#drawings",
     )
     return task
@@ -200,7 +201,7 @@ def review_record(
     review.full_clean()
     review.save()
     review.attendees.set(attendees)
-    _event(project, by, _("Design review recorded (%(date)s)") % {"date": date})
+    _event(project, by, Message("Design review recorded (%(date)s)", date=date))
     return review
 
 
@@ -215,10 +216,10 @@ def budget_request_create(
     )
     request.full_clean()
     request.save()
-    _event(project, by, _("Budget requested from %(clerk)s") % {"clerk": clerk})
+    _event(project, by, Message("Budget requested from %(clerk)s", clerk=clerk))
     notify(
         recipients=[clerk],
-        title=_("Budget request: %(name)s, wanted by %(date)s") % {"name": project.name, "date": due_on},
+        title=Message("Budget request: %(name)s, wanted by %(date)s", name=project.name, date=due_on),
         url=project.get_absolute_url() + "#budget",
     )
     return request
@@ -236,10 +237,10 @@ def budget_return(*, request: BudgetRequest, by: User, amount: Decimal, notes: s
         fields={"status": BudgetRequest.Status.RETURNED, "returned_at": now, "amount": amount, "clerk_notes": notes},
     )
     _attach(request.project, by, files, budget=request)
-    _event(request.project, by, _("Budget returned: %(amount)s yuan") % {"amount": amount})
+    _event(request.project, by, Message("Budget returned: %(amount)s yuan", amount=amount))
     notify(
         recipients=[request.requested_by],
-        title=_("Budget returned for %(name)s: %(amount)s yuan") % {"name": request.project.name, "amount": amount},
+        title=Message("Budget returned for %(name)s: %(amount)s yuan", name=request.project.name, amount=amount),
         url=request.project.get_absolute_url() + "#budget",
     )
     return request
@@ -271,10 +272,10 @@ def disclosure_record(
     )
     row.full_clean()
     row.save()
-    _event(project, by, _("Technical disclosure recorded (%(date)s)") % {"date": date})
+    _event(project, by, Message("Technical disclosure recorded (%(date)s)", date=date))
     notify(
         recipients=[designer, project_manager],
-        title=_("Please confirm the technical disclosure of %(name)s") % {"name": project.name},
+        title=Message("Please confirm the technical disclosure of %(name)s", name=project.name),
         url=project.get_absolute_url() + "#disclosure",
     )
     return row
@@ -323,7 +324,7 @@ def change_propose(
     change.full_clean()
     change.save()
     change.affected_drawings.set(affected_drawings)
-    _event(project, by, _("Design change proposed"))
+    _event(project, by, Message("Design change proposed"))
     return change
 
 
@@ -344,7 +345,7 @@ def change_decide(
         deadline = revision_deadline or on + timedelta(days=3)
         for drawing in change.affected_drawings.select_related("project", "assignee", "revision_of"):
             drawing_task_revise(task=drawing, by=by, deadline=deadline, reason=change.content, design_change=change)
-        _event(change.project, by, _("The client approved a design change"))
+        _event(change.project, by, Message("The client approved a design change"))
     else:
-        _event(change.project, by, _("The client rejected a design change"))
+        _event(change.project, by, Message("The client rejected a design change"))
     return change

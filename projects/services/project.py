@@ -20,11 +20,12 @@ from projects.models import (
     Project,
     SchedulePhase,
 )
-from projects.services.common import _event, _team_people
+from projects.services.common import _event, _phase_name, _team_people
 from teams.audit import changes_against_db
 from teams.calendar import calendar_exceptions, is_working_day
 from teams.dates import not_in_future
 from teams.editing import EditConflict, compare_and_set, versioned_update
+from teams.messages import Message
 from teams.models import User
 from teams.services import notify
 
@@ -47,11 +48,11 @@ def project_open(
     )
     project.full_clean()
     project.save()
-    _event(project, None, _("Project opened") + (f" ({contract})" if contract else ""))
+    _event(project, None, Message.join([Message("Project opened"), f" ({contract})" if contract else ""], ""))
     if team.leader_id:
         notify(
             recipients=[team.leader],
-            title=_("New project %(name)s: assign designer, assistant and PM") % {"name": project.name},
+            title=Message("New project %(name)s: assign designer, assistant and PM", name=project.name),
             url=project.get_absolute_url(),
         )
     return project
@@ -93,7 +94,7 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
     if newcomers:
         notify(
             recipients=newcomers,
-            title=_("You are assigned to project %(name)s") % {"name": project.name},
+            title=Message("You are assigned to project %(name)s", name=project.name),
             url=project.get_absolute_url(),
         )
     return project
@@ -167,12 +168,13 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
         finished = project.actual_finish or today
         changes["warranty_until"] = finished.replace(year=finished.year + WARRANTY_YEARS)
     # Compare-and-set on the phase: two clicks, or two people, move it once.
-    old = project.get_phase_display()
+    old = Project.Phase(project.phase).label
     compare_and_set(project, expect={"phase": project.phase}, fields=changes)
-    _event(project, by, _("Phase: %(old)s → %(new)s") % {"old": old, "new": project.get_phase_display()})
+    new = Project.Phase(project.phase).label
+    _event(project, by, Message("Phase: %(old)s → %(new)s", old=old, new=new))
     notify(
         recipients=[*_team_people(project), project.team.leader],
-        title=_("%(name)s is now in phase %(phase)s") % {"name": project.name, "phase": project.get_phase_display()},
+        title=Message("%(name)s is now in phase %(phase)s", name=project.name, phase=new),
         url=project.get_absolute_url(),
     )
     return project
@@ -187,7 +189,7 @@ def construction_plan_save(*, project: Project, by: User, version: int, method: 
     versioned_update(
         project, fields={"construction_method": method, "safety_plan": safety_plan}, expected_version=version
     )
-    _event(project, by, _("Construction plan saved"))
+    _event(project, by, Message("Construction plan saved"))
     return project
 
 
@@ -257,7 +259,7 @@ def schedule_apply_template(*, project: Project, by: User, start: date) -> list[
     if created:
         if existing:  # custom phases added before: keep the sequence 1, 2, … without ties
             _renumber(sorted([*existing, *created], key=lambda p: (p.order, p.pk)))
-        _event(project, by, _("Schedule created from the template"))
+        _event(project, by, Message("Schedule created from the template"))
     return created
 
 
@@ -324,7 +326,7 @@ def phase_add(
     phase.save()
     phases.insert(index, phase)
     _renumber(phases)
-    _event(project, by, _("Phase added to the schedule: %(phase)s") % {"phase": phase})
+    _event(project, by, Message("Phase added to the schedule: %(phase)s", phase=_phase_name(phase)))
     return phase
 
 
@@ -345,7 +347,7 @@ def phase_remove(*, phase: SchedulePhase, by: User) -> None:
         )
     locked.delete()
     _renumber(list(project.phases.order_by("order", "pk")))
-    _event(project, by, _("Phase removed from the schedule: %(phase)s") % {"phase": locked})
+    _event(project, by, Message("Phase removed from the schedule: %(phase)s", phase=_phase_name(locked)))
 
 
 def _gate_blocking(phase: SchedulePhase) -> SchedulePhase | None:
@@ -412,5 +414,5 @@ def phase_update(
     phase.full_clean()
     phase.save(update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
     for change in changes:
-        _event(phase.project, by, _("Schedule %(phase)s: %(change)s") % {"phase": phase, "change": change})
+        _event(phase.project, by, Message("Schedule %(phase)s: %(change)s", phase=_phase_name(phase), change=change))
     return phase

@@ -4,13 +4,14 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from projects.models import (
     DrawingTask,
     MaintenanceRequest,
 )
 from teams.editing import claim
+from teams.messages import Message
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -21,8 +22,8 @@ def drawing_reminders_send(*, now: datetime | None = None) -> int:
     today = timezone.localdate(now)
     sent = 0
     plans = [
-        ("reminded_before_at", today + timedelta(days=1), _("Drawing due tomorrow: %(title)s")),
-        ("reminded_due_at", today, _("Drawing due today: %(title)s")),
+        ("reminded_before_at", today + timedelta(days=1), gettext_noop("Drawing due tomorrow: %(title)s")),
+        ("reminded_due_at", today, gettext_noop("Drawing due today: %(title)s")),
     ]
     for field, deadline, title in plans:
         due = DrawingTask.objects.filter(deadline=deadline, delivered_at=None, **{field: None}).select_related(
@@ -34,7 +35,7 @@ def drawing_reminders_send(*, now: datetime | None = None) -> int:
                     continue
                 notify(
                     recipients=[task.assignee],
-                    title=title % {"title": task.title},
+                    title=Message(title, title=task.title),
                     body=str(task.project),
                     url=task.project.get_absolute_url() + "#drawings",
                 )
@@ -55,8 +56,9 @@ def maintenance_escalate(*, now: datetime | None = None) -> int:
             project = request.project
             notify(
                 recipients=[project.team.responsible(preferred=project.project_manager), project.team.responsible()],
-                title=_("Maintenance overdue at %(name)s (promised %(date)s)")
-                % {"name": project.name, "date": request.promised_on},
+                title=Message(
+                    "Maintenance overdue at %(name)s (promised %(date)s)", name=project.name, date=request.promised_on
+                ),
                 body=request.description,
                 url=project.get_absolute_url() + "#maintenance",
                 team_channel=project.team,
@@ -70,8 +72,11 @@ def maintenance_escalate(*, now: datetime | None = None) -> int:
                 continue
             notify(
                 recipients=gms,
-                title=_("Escalation: maintenance overdue at %(name)s (promised %(date)s)")
-                % {"name": request.project.name, "date": request.promised_on},
+                title=Message(
+                    "Escalation: maintenance overdue at %(name)s (promised %(date)s)",
+                    name=request.project.name,
+                    date=request.promised_on,
+                ),
                 body=request.description,
                 url=request.project.get_absolute_url() + "#maintenance",
             )

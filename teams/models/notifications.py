@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from teams.messages import render_stored
+
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -25,6 +27,9 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # {"title": {"msgid", "params"}, "body": {...}} (teams/messages.py): rendered in the
+    # reader's language. Empty for plain-text notifications and for rows written before it.
+    message = models.JSONField(_("message parameters"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -36,6 +41,15 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the stored text for plain-text and old rows)."""
+        return render_stored((self.message or {}).get("title"), self.title)
+
+    @property
+    def display_body(self) -> str:
+        return render_stored((self.message or {}).get("body"), self.body)
 
 
 class DeliveryQuerySet(models.QuerySet):

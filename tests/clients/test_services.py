@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients import services
 from clients.models import Client, ClientEvent, Contract, ContractChange, FollowUpVisit, LostLeadReport, LostReason
@@ -65,6 +65,19 @@ def test_move_to_measured_records_date_and_event(consultant):
     assert client.measured_on == dt.date(2026, 11, 20)
     event = client.events.get()
     assert event.kind == ClientEvent.Kind.STAGE and "2026-11-20" in event.text
+
+
+def test_stage_change_timeline_line_reads_in_each_readers_language(consultant):
+    client = ClientFactory(team=consultant.team, stage="contacted")
+    with translation.override("en"):
+        services.lead_move(client=client, stage="measured", by=consultant, measured_on=dt.date(2026, 11, 20))
+
+    event = client.events.get()
+    assert event.text == "已联系 → 已量房 · 量房日期 2026-11-20"
+    with translation.override("zh-hans"):
+        assert event.display_text == event.text
+    with translation.override("en"):
+        assert event.display_text == "Contacted → Site measured · measured on 2026-11-20"
 
 
 def test_move_not_allowed_is_refused(consultant):

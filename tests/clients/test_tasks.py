@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients import tasks
 from clients.models import FollowUpVisit
@@ -27,6 +27,21 @@ def test_reminder_runs_twice_sends_once(consultant):
     assert Notification.objects.filter(recipient=consultant).count() == 1
     due.refresh_from_db()
     assert due.reminded_at is not None
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_reminder_reads_in_each_readers_language(consultant):
+    due = FollowUpVisitFactory(client=ClientFactory(team=consultant.team), due_date=dt.date(2026, 11, 26))
+    with translation.override("en"):
+        tasks.remind_due_visits()
+
+    note = Notification.objects.get(recipient=consultant)
+    with translation.override("zh-hans"):
+        assert note.display_title == f"今日回访：{due.client} · {due.point}"
+        assert note.display_body == "截止日期 2026-11-26。"
+    with translation.override("en"):
+        assert note.display_title == f"Follow-up visit due today: {due.client} · {due.point}"
+        assert note.display_body == "Due 2026-11-26."
 
 
 @time_machine.travel(MORNING, tick=False)

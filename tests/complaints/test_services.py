@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent, DeadlinePolicy, WeeklySummary
@@ -418,3 +419,35 @@ def test_weekly_summary_task_twice_sends_once(gm):
         weekly_summary_send.delay()
     assert WeeklySummary.objects.count() == 1
     assert len(titles(gm)) == 1
+
+
+# --- Read in the reader's language (teams/messages.py) --------------------------------------
+
+
+def test_new_complaint_notification_reads_in_each_readers_language(monday, front_desk, the_client, consultant):
+    with translation.override("en"):
+        complaint = register(front_desk, client=the_client)
+
+    note = Notification.objects.get(recipient=consultant)
+    assert note.title == f"新投诉 #{complaint.pk}：王美丽（施工质量）"  # the text column: the site language
+    with translation.override("zh-hans"):
+        assert note.display_title == note.title
+        assert "卫生间渗水" in note.display_body
+    with translation.override("en"):
+        assert note.display_title == f"New complaint #{complaint.pk}: 王美丽 (Construction quality)"
+        assert note.display_body.startswith(f"Team {the_client.team.name}. Acknowledge by ")
+
+
+def test_escalation_timeline_line_reads_in_each_readers_language(front_desk, the_client, gm):
+    with time_machine.travel(MONDAY_10, tick=False) as clock:
+        complaint = register(front_desk, client=the_client)
+        clock.move_to(MONDAY_10 + dt.timedelta(minutes=31))
+        services.complaint_deadlines_scan()
+        clock.move_to(MONDAY_10 + dt.timedelta(minutes=61))
+        services.complaint_deadlines_scan()
+
+    event = complaint.events.get(action="ack_escalate")
+    with translation.override("en"):
+        assert event.display_comment.startswith(f"Escalated: complaint #{complaint.pk} of ")
+    with translation.override("zh-hans"):
+        assert event.display_comment.startswith("上报：")

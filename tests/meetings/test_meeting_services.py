@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from meetings import selectors, services
 from meetings.models import ChairSwap, Meeting, MeetingAttendance
@@ -122,6 +123,25 @@ def test_leave_recorded_later_hands_the_chair_to_the_next_member(crew):
     assert tuesday.chair == chen
     assert ChairSwap.objects.filter(meeting=tuesday, from_chair=liu, to_chair=chen).exists()
     assert Notification.objects.filter(recipient=chen).count() == 1
+
+
+def test_chair_swap_notification_reads_in_each_readers_language(crew):
+    team, (zhang, liu, _chen, _yang) = crew
+    monday = services.meeting_for_day(team=team, date=dt.date(2026, 9, 21))
+    services.meeting_for_day(team=team, date=dt.date(2026, 9, 22))
+    with translation.override("en"):
+        services.meeting_swap_chair(meeting=monday, to_chair=liu, by=zhang, reason="周一外出量房")
+
+    note = Notification.objects.get(recipient=liu)
+    with translation.override("zh-hans"):
+        assert note.display_body == (
+            f"2026-09-21 的例会主持人：{zhang} → {liu}。 作为交换，{zhang} 主持 2026-09-22 的例会。"
+        )
+    with translation.override("en"):
+        assert note.display_title == "Meeting chair changed"
+        assert note.display_body == (
+            f"{zhang} → {liu} for the meeting on 2026-09-21. In exchange {zhang} chairs on 2026-09-22."
+        )
 
 
 def test_swap_exchanges_with_the_new_chairs_later_meeting_and_is_recorded(crew):

@@ -94,8 +94,12 @@ def test_appraisal_flow_and_locking(frozen, english, consultant, designer, gm):
     services.card_review(
         card=card, user=consultant, version=card.version, comment="好", adjustment=Decimal(-2), reason="回访记录不全"
     )
-    # Stored in the site's language whatever the request's: "待审批绩效考核".
-    assert Notification.objects.get(recipient=gm).title.startswith("待审批绩效考核")
+    # Stored in the site's language whatever the request's, read in the reader's.
+    note = Notification.objects.get(recipient=gm)
+    assert note.title.startswith("待审批绩效考核")
+    assert note.display_title.startswith("Appraisal to approve: ")
+    with translation.override("zh-hans"):
+        assert note.display_title.startswith("待审批绩效考核")
     services.card_approve(card=card, user=gm, version=card.version)
     card.refresh_from_db()
     assert card.state == TargetCard.State.APPROVED and card.is_locked

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from projects import services
 from projects.defaults import STANDARD_PHASES
@@ -99,6 +99,23 @@ def test_construction_needs_confirmed_plan_safety_plan_schedule_and_disclosure(p
     assert project.phase == Project.Phase.CONSTRUCTION
     assert project.actual_start == timezone.localdate()
     assert ProjectEvent.objects.filter(project=project, text__contains="→").exists()
+
+
+def test_phase_change_reads_in_each_readers_language(project, designer, pm):
+    _ready_for_construction(project, designer, pm)
+    Notification.objects.all().delete()
+    with translation.override("en"):
+        services.project_advance(project=project, to_phase=Project.Phase.CONSTRUCTION, by=pm)
+
+    event = ProjectEvent.objects.filter(project=project).first()
+    note = Notification.objects.get(recipient=designer)
+    assert event.text == "阶段：设计 → 施工"  # the text column: the site language
+    with translation.override("zh-hans"):
+        assert event.display_text == "阶段：设计 → 施工"
+        assert note.display_title == f"{project.name} 已进入施工阶段"
+    with translation.override("en"):
+        assert event.display_text == "Phase: Design → Construction"
+        assert note.display_title == f"{project.name} is now in phase Construction"
 
 
 def test_phase_cannot_skip(project, pm):

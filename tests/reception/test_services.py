@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from clients.models import Client
 from reception import services
@@ -36,6 +37,18 @@ def test_forwarded_call_notifies_at_once_with_working_deadline(front_desk, desig
     assert call.forwarded_at is not None
     assert call.ack_due_at == dt.datetime(2026, 11, 24, 9, 5, tzinfo=SH)  # 10 working minutes
     assert titles(designer) == ["重要来电转达：王先生"]
+
+
+def test_forwarded_call_notification_reads_in_each_readers_language(front_desk, designer):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 17, 55, tzinfo=SH), tick=False), translation.override("en"):
+        log(front_desk, forward_to=designer, summary="下周三前")
+
+    note = Notification.objects.get(recipient=designer)
+    with translation.override("zh-hans"):
+        assert note.display_title == "重要来电转达：王先生"
+    with translation.override("en"):
+        assert note.display_title == "Important call for you: 王先生"
+        assert note.display_body == "催工期\n下周三前\nPlease acknowledge by 09:05."
 
 
 def test_call_forwarded_to_a_team_goes_to_its_consultant(monday, front_desk, team, consultant):
