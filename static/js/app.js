@@ -104,3 +104,21 @@
     htmx.ajax("POST", url, {target: "#board", values: {stage: column.dataset.dropStage}});
   });
 })();
+
+// Lists as cards on phones (static/css/app.css, .table-cards): each cell gets its column's header as data-label.
+(function () {
+  function labelCells(root) {
+    root.querySelectorAll("table.table-cards").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody > tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (cell.colSpan === 1 && !cell.hasAttribute("data-label") && headers[i]) { cell.setAttribute("data-label", headers[i]); }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) { labelCells(document); });
+})();
