@@ -122,3 +122,26 @@
   document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
   document.body.addEventListener("htmx:afterSettle", function (event) { labelCells(document); });
 })();
+
+// [data-scroll-hint]: a sideways-scrolling bar (the project tabs) shows its "more" hint while it overflows and is
+// not scrolled to the end; the active tab is brought into view.
+(function () {
+  function update(box) {
+    var bar = box.firstElementChild;
+    if (!bar) { return; }
+    box.classList.toggle("is-scrollable", bar.scrollWidth > bar.clientWidth + 1);
+    box.classList.toggle("at-end", bar.scrollLeft + bar.clientWidth >= bar.scrollWidth - 1);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-scroll-hint]").forEach(function (box) {
+      var bar = box.firstElementChild;
+      if (!bar) { return; }
+      bar.addEventListener("scroll", function () { update(box); }, { passive: true });
+      window.addEventListener("resize", function () { update(box); });
+      box.addEventListener("shown.bs.tab", function (event) {
+        event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+      });
+      update(box);
+    });
+  });
+})();

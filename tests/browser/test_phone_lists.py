@@ -70,8 +70,17 @@ def test_consultant_lists_and_project_form_fit_a_phone(page, live_server, consul
     assert card.get_by_text(complaint.caller_name).is_visible()
     assert page.locator("[data-testid=filter-toggle]").is_visible()
 
-    _open(page, f"{live_server.url}/projects/{project.pk}/edit/")
-    assert page.locator("form input, form select").first.is_visible()
+    for form in ("edit/", "plans/new/", "logs/new/", "changes/new/"):
+        _open(page, f"{live_server.url}/projects/{project.pk}/{form}")
+        assert page.locator("form.record-form [data-testid=save]").is_visible()
+
+    # The 13 project tabs scroll sideways, with a hint at the edge until the end is reached.
+    _open(page, f"{live_server.url}/projects/{project.pk}/")
+    bar = page.locator("[data-testid=tabs-scroll]")
+    assert "is-scrollable" in bar.get_attribute("class") and "at-end" not in bar.get_attribute("class")
+    assert page.locator("[data-testid=tabs-hint]").is_visible()
+    page.locator("#project-tabs").evaluate("el => el.scrollTo(el.scrollWidth, 0)")
+    page.locator("[data-testid=tabs-scroll].at-end").wait_for()
 
 
 def test_front_desk_sees_forward_state_and_visitor_actions_on_a_phone(page, live_server, front_desk, consultant):
