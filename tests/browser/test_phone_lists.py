@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.clients.factories import ClientFactory
 from tests.complaints.factories import ComplaintFactory
-from tests.projects.factories import ProjectFactory
+from tests.projects.factories import ProjectFactory, SchedulePhaseFactory
 from tests.reception.factories import CallFactory, VisitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,6 +81,13 @@ def test_consultant_lists_and_project_form_fit_a_phone(page, live_server, consul
     assert page.locator("[data-testid=tabs-hint]").is_visible()
     page.locator("#project-tabs").evaluate("el => el.scrollTo(el.scrollWidth, 0)")
     page.locator("[data-testid=tabs-scroll].at-end").wait_for()
+
+    # The schedule: one card per phase, its dates on one line each (not wrapped over six lines).
+    SchedulePhaseFactory(project=project)
+    _open(page, f"{live_server.url}/projects/{project.pk}/schedule/")
+    card = _first_card(page, "schedule-table")
+    assert card.locator(".cell-title").is_visible()
+    assert card.locator("td").nth(2).bounding_box()["height"] < 30
 
 
 def test_front_desk_sees_forward_state_and_visitor_actions_on_a_phone(page, live_server, front_desk, consultant):
