@@ -36,9 +36,7 @@ def _first_card(page, table):
     row = page.locator(f"[data-testid={table}] tbody tr").first
     # A card: the table's header is hidden, the row is a box as wide as the list, its cells stacked.
     assert not page.locator(f"[data-testid={table}] thead").is_visible()
-    assert page.evaluate(
-        "el => getComputedStyle(el).display", row.element_handle()
-    ) == "flex", "rows are not cards"
+    assert page.evaluate("el => getComputedStyle(el).display", row.element_handle()) == "flex", "rows are not cards"
     return row
 
 

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def _project(first, last):
     project = ProjectFactory(planned_start=None, planned_finish=None)
     SchedulePhaseFactory(project=project, planned_start=first, planned_finish=first + dt.timedelta(days=10))
-    SchedulePhaseFactory(project=project, planned_start=last - dt.timedelta(days=10), planned_finish=last, order=3, kind="painting")
+    SchedulePhaseFactory(
+        project=project, planned_start=last - dt.timedelta(days=10), planned_finish=last, order=3, kind="painting"
+    )
     return project
 
 
