@@ -115,6 +115,8 @@
       table.querySelectorAll("tbody > tr").forEach(function (row) {
         Array.prototype.forEach.call(row.children, function (cell, i) {
           if (cell.colSpan === 1 && !cell.hasAttribute("data-label") && headers[i]) { cell.setAttribute("data-label", headers[i]); }
+          // A cell holding only template whitespace (an action the reader may not take) is no card line.
+          if (!cell.textContent.trim() && !cell.children.length) { cell.classList.add("cell-blank"); }
         });
       });
     });
