@@ -233,24 +233,37 @@ def late_items(project: Project, today: date | None = None) -> list[dict]:
     return sorted(late, key=lambda item: item["due"])
 
 
+GANTT_WEEK_LABELS = 6  # at most this many week labels, so that "12-07" labels never overlap (also on a phone)
+
+
 def gantt_rows(project: Project, today: date | None = None) -> dict:
-    """Bars for the schedule: planned and actual, as percentages of the project's time span."""
+    """Bars for the schedule: planned and actual, as percentages of the project's time span.
+
+    The span is the project's own dates (its phases, its planned start and finish), not today's: a schedule
+    opened long after completion is not squeezed into a corner. Today's line shows only inside the span.
+    Month ticks mark each first of a month inside the span; week lines are drawn every week but labelled
+    only every ``step`` weeks (``labelled``)."""
     today = today or timezone.localdate()
     phases = list(project.phases.all())
-    dates = [today]
+    dates = [d for d in (project.planned_start, project.planned_finish) if d]
     for phase in phases:
         dates += [phase.planned_start, phase.planned_finish]
         dates += [d for d in (phase.actual_start, phase.actual_finish) if d]
+    if any(p.actual_start and not p.actual_finish for p in phases):
+        dates.append(today)  # a running phase's bar reaches today
+    dates = dates or [today]
     start, end = min(dates), max(dates) + timedelta(days=1)
     span = max((end - start).days, 1)
+
+    def left_of(day) -> float:
+        return round((day - start).days / span * 100, 2)
 
     def bar(first, last):
         if first is None:
             return None
-        last = last or max(today, first)
-        left = (first - start).days / span * 100
+        last = min(last or max(today, first), end - timedelta(days=1))
         width = max(((last - first).days + 1) / span * 100, 0.8)
-        return {"left": round(left, 2), "width": round(width, 2)}
+        return {"left": left_of(first), "width": round(width, 2)}
 
     rows = []
     for phase in phases:
@@ -263,18 +276,28 @@ def gantt_rows(project: Project, today: date | None = None) -> dict:
                 "late": phase.is_late(today),
             }
         )
-    weeks = []
-    cursor = start - timedelta(days=start.weekday())
+    mondays = []
+    cursor = start + timedelta(days=(7 - start.weekday()) % 7)
+    while cursor < end:
+        mondays.append(cursor)
+        cursor += timedelta(days=7)
+    step = max(1, -(-len(mondays) // GANTT_WEEK_LABELS))
+    weeks = [{"date": d, "left": left_of(d), "labelled": i % step == 0} for i, d in enumerate(mondays)]
+    firsts = []
+    cursor = start.replace(day=1)
     while cursor < end:
         if cursor >= start:
-            weeks.append({"date": cursor, "left": round((cursor - start).days / span * 100, 2)})
-        cursor += timedelta(days=7)
+            firsts.append(cursor)
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    month_step = max(1, -(-len(firsts) // GANTT_WEEK_LABELS))
+    months = [{"date": d, "left": left_of(d), "labelled": i % month_step == 0} for i, d in enumerate(firsts)]
     return {
         "rows": rows,
         "start": start,
         "end": end - timedelta(days=1),
-        "today_left": round((today - start).days / span * 100, 2),
+        "today_left": left_of(today) if start <= today < end else None,
         "weeks": weeks,
+        "months": months,
     }
 
 

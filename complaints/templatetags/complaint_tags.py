@@ -86,11 +86,11 @@ def complaint_row(c, now):
     handler = c.handler
     return format_html(
         '<tr class="{}">'
-        '<td><a href="{}">#{}</a></td>'
-        '<td class="text-nowrap">{}</td>'
-        '<td><a href="{}">{}</a><div class="small text-muted">{}</div></td>'
-        '<td class="text-nowrap">{}</td>'
-        '<td class="text-nowrap">{}</td>'
+        '<td class="cell-extra"><a href="{}">#{}</a></td>'
+        '<td class="text-nowrap cell-extra">{}</td>'
+        '<td class="cell-title"><a href="{}">{}</a><div class="small text-muted">{}</div></td>'
+        '<td class="text-nowrap cell-extra">{}</td>'
+        '<td class="text-nowrap cell-extra">{}</td>'
         '<td class="text-nowrap">{}</td>'
         '<td class="text-nowrap">{}</td>'
         '<td class="text-nowrap">{}</td>'

@@ -104,3 +104,46 @@
     htmx.ajax("POST", url, {target: "#board", values: {stage: column.dataset.dropStage}});
   });
 })();
+
+// Lists as cards on phones (static/css/app.css, .table-cards): each cell gets its column's header as data-label.
+(function () {
+  function labelCells(root) {
+    root.querySelectorAll("table.table-cards").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody > tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (cell.colSpan === 1 && !cell.hasAttribute("data-label") && headers[i]) { cell.setAttribute("data-label", headers[i]); }
+          // A cell holding only template whitespace (an action the reader may not take) is no card line.
+          if (!cell.textContent.trim() && !cell.children.length) { cell.classList.add("cell-blank"); }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) { labelCells(document); });
+})();
+
+// [data-scroll-hint]: a sideways-scrolling bar (the project tabs) shows its "more" hint while it overflows and is
+// not scrolled to the end; the active tab is brought into view.
+(function () {
+  function update(box) {
+    var bar = box.firstElementChild;
+    if (!bar) { return; }
+    box.classList.toggle("is-scrollable", bar.scrollWidth > bar.clientWidth + 1);
+    box.classList.toggle("at-end", bar.scrollLeft + bar.clientWidth >= bar.scrollWidth - 1);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-scroll-hint]").forEach(function (box) {
+      var bar = box.firstElementChild;
+      if (!bar) { return; }
+      bar.addEventListener("scroll", function () { update(box); }, { passive: true });
+      window.addEventListener("resize", function () { update(box); });
+      box.addEventListener("shown.bs.tab", function (event) {
+        event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+      });
+      update(box);
+    });
+  });
+})();

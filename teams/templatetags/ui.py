@@ -1,5 +1,6 @@
 import uuid
 
+import django_filters
 from django import forms, template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
@@ -211,3 +212,27 @@ def form_field(field, compact=False):
 def submission_token():
     """The one-time token of a create form written by hand in a template (``teams.forms.SubmitOnce``)."""
     return format_html('<input type="hidden" name="submission_token" value="{}">', uuid.uuid4())
+
+
+def _is_set(value) -> bool:
+    """A submitted filter value that narrows the list: multi-value widgets (date ranges) give lists."""
+    if isinstance(value, (list, tuple)):
+        return any(_is_set(v) for v in value)
+    return value not in (None, "", "unknown")
+
+
+@register.simple_tag
+def active_filter_count(filterset) -> int:
+    """How many of a FilterSet's filters the request sets (the 筛选 button's badge); sorting is not a filter.
+
+    Read from the bound data through each widget, so a date range (two inputs) counts once."""
+    if filterset is None or not filterset.is_bound:
+        return 0
+    form = filterset.form
+    count = 0
+    for name, field in form.fields.items():
+        if isinstance(filterset.filters.get(name), django_filters.OrderingFilter):
+            continue
+        if _is_set(field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))):
+            count += 1
+    return count

@@ -574,7 +574,7 @@ def test_list_row_shows_state_overdue_and_link(login, consultant, the_client):
         resolve_due_at=timezone.now() - dt.timedelta(days=1),
     )
     html = login(consultant).get(reverse("complaints:list") + "?scope=team").content.decode()
-    assert f'<tr class="overdue"><td><a href="/complaints/{late.pk}/">#{late.pk}</a></td>' in html
+    assert f'<tr class="overdue"><td class="cell-extra"><a href="/complaints/{late.pk}/">#{late.pk}</a></td>' in html
     assert "墙" * 49 + "…" in html and "墙" * 50 not in html
     assert 'data-testid="overdue-badge"' in html and 'data-testid="state"' in html
 
