@@ -7,8 +7,9 @@
   delivered twice, a retry and the scan together run the work once.
 - A runner is registered per kind (``register_job_runner``) by the app that owns the work;
   it gets the job and a ``report(done, total, message)`` callback, and returns the result
-  file as ``(filename, file)`` or None. Its ``ValidationError`` is shown to the owner as is;
-  any other error as a generic message (details in the log).
+  file as ``(filename, file)``, the URL of a page showing the result, or None. Its
+  ``ValidationError`` is shown to the owner as is; any other error as a generic message
+  (details in the log).
 - When done, the owner is told through ``teams.services.notify`` with the job's page, which
   holds the download link; the file is served only to the owner (``teams:job_download``).
 """
@@ -32,7 +33,7 @@ from teams.models import Job, User
 
 logger = logging.getLogger(__name__)
 
-Runner = Callable[[Job, Callable[..., None]], tuple[str, object] | None]
+Runner = Callable[[Job, Callable[..., None]], tuple[str, object] | str | None]
 RUNNERS: dict[str, Runner] = {}
 
 # A queued job older than this is taken by the scan (its task was lost or never sent).
@@ -114,7 +115,9 @@ def job_run(*, job_id: int) -> str:
 
 def _done(job: Job, output) -> str:
     with transaction.atomic():
-        if output is not None:
+        if isinstance(output, str):
+            job.result_url = output
+        elif output is not None:
             filename, content = output
             with content:
                 content.seek(0)
@@ -123,7 +126,7 @@ def _done(job: Job, output) -> str:
         job.progress = 100
         job.message = ""
         job.finished_at = timezone.now()
-        job.save(update_fields=["result", "state", "progress", "message", "finished_at"])
+        job.save(update_fields=["result", "result_url", "state", "progress", "message", "finished_at"])
         services.notify(
             recipients=[job.owner],
             title=_("Ready: %(title)s") % {"title": job.title},

@@ -38,6 +38,8 @@ class Job(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
+    # Where the result is when it is a page, not a file (a recomputed report).
+    result_url = models.CharField(_("result link"), max_length=300, blank=True)
     result = models.FileField(_("result file"), upload_to=_result_to, max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
