@@ -88,6 +88,11 @@ BEAT_SCHEDULE = {
         "task": "teams.tasks.deliver_pending",
         "schedule": 60.0,
     },
+    # Every minute: background jobs (big exports, reports) whose task never reached a worker (teams/jobs.py).
+    "teams-run-queued-jobs": {
+        "task": "teams.tasks.run_queued_jobs",
+        "schedule": 60.0,
+    },
     # 03:10 every day: forget notifications read more than 180 days ago.
     "purge-old-notifications": {
         "task": "teams.tasks.purge_old_notifications",

@@ -7,10 +7,12 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance and reports")
 
     def ready(self):
-        from performance import panels
+        from performance import panels, services
+        from teams.jobs import register_job_runner
         from teams.registry import register_demo_seeder, register_nav, register_panel
         from teams.roles import ALL_ROLES, TEAM_ROLES, Role
 
+        register_job_runner(services.REGENERATE_JOB, services.run_report_regenerate)
         register_demo_seeder(
             "performance", "performance.demo.seed", after=["clients", "projects", "reception", "complaints"]
         )

@@ -8,6 +8,8 @@ class TeamsConfig(AppConfig):
 
     def ready(self):
         from teams import (
+            exports,
+            jobs,
             panels,
             uploads,  # noqa: F401 -- sets Pillow's pixel limit in every process
         )
@@ -26,3 +28,5 @@ class TeamsConfig(AppConfig):
             order=1,
         )
         register_demo_seeder("teams", "teams.demo.seed")
+        # Big exports run as background jobs in the worker too, which imports no view.
+        jobs.register_job_runner(exports.EXPORT_JOB, exports.run_export_job)

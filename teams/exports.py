@@ -13,26 +13,39 @@
 - ``export_response`` is the only way a list leaves as a sheet: it checks that the
   user's role may export that kind (``EXPORTS``), writes the workbook and records
   the export, with its row count and filters, in the access log.
+- A list longer than ``settings.EXPORT_INLINE_MAX_ROWS`` is not written in the web
+  request: ``export_response`` starts a background job (``teams/jobs.py``) and sends
+  the user to its progress page. The job (``run_export_job``) calls the same view
+  again for the owner, with the same URL and filters, so the rows and columns are
+  defined once, in the view; there ``export_response`` streams the rows into a
+  write-only workbook in a temporary file, which becomes the job's result.
 """
 
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import quote
+from itertools import islice
+from urllib.parse import quote, urlsplit
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import resolve
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_htmx.middleware import HtmxDetails
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from teams import access_log
-from teams.access import RoleRefused, has_any_role
+from teams import access_log, jobs
+from teams.access import RoleRefused, client_ip, has_any_role
 from teams.roles import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -222,7 +235,75 @@ def export_response(
     the row count and the filters (``request.GET`` unless ``filters`` is given).
     ``notice`` (from ``capped``) becomes the sheet's first row."""
     export_check(request.user, kind)
+    in_job = getattr(request, "export_job", None)
+    if in_job is not None:
+        return _export_into_job(request, in_job, kind, filename, Sheet(title, headers, rows, widths), filters)
+    limit = settings.EXPORT_INLINE_MAX_ROWS
+    rows = list(islice(rows, limit + 1))  # fewer than limit + 1 means every row is here
+    if len(rows) > limit:
+        return _export_job_start(request, title=title)
     response = attachment(HttpResponse(content_type=XLSX), filename)
     count = write_workbook(response, [Sheet(title, headers, rows, widths, notice)])
     export_log(request, kind=kind, row_count=count, filters=filters)
     return response
+
+
+# A big export as a background job (teams/jobs.py) ---------------------------------------------
+
+
+EXPORT_JOB = "export"
+# Rows between two progress messages (the reporter also throttles to one UPDATE a second).
+PROGRESS_ROWS = 200
+
+
+@dataclass
+class ExportInJob:
+    """Set on the request the job replays: where ``export_response`` reports and leaves the file."""
+
+    report: Callable[..., None]
+    output: tuple | None = None
+
+
+def _export_job_start(request, *, title) -> HttpResponse:
+    job = jobs.job_start(
+        owner=request.user,
+        kind=EXPORT_JOB,
+        title=_("Export: %(title)s") % {"title": title},
+        params={"path": request.get_full_path(), "ip": client_ip(request) or ""},
+    )
+    return redirect("teams:job_detail", job.pk)
+
+
+def _counted(rows: Iterable[Sequence], report: Callable[..., None]):
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_ROWS == 0:
+            report(done, message=_("%(n)s rows written") % {"n": done})
+
+
+def _export_into_job(request, in_job: ExportInJob, kind, filename, sheet: Sheet, filters) -> HttpResponse:
+    # A temporary file, not memory: the write-only workbook streams its rows to disk.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- handed to the job, which closes it once stored
+    sheet.rows = _counted(sheet.rows, in_job.report)
+    count = write_workbook(out, [sheet])
+    export_log(request, kind=kind, row_count=count, filters=filters)
+    in_job.output = (filename, out)
+    return HttpResponse(status=204)
+
+
+def run_export_job(job, report):
+    """The job's runner: call the export's own view again, for the owner, with the same URL."""
+    parts = urlsplit(job.params["path"])
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = parts.path
+    request.GET = QueryDict(parts.query)
+    request.META = {"REMOTE_ADDR": job.params.get("ip", ""), "SERVER_NAME": "job", "SERVER_PORT": "80"}
+    request.user = job.owner
+    request.htmx = HtmxDetails(request)
+    request.export_job = ExportInJob(report=report)
+    match = resolve(parts.path)
+    match.func(request, *match.args, **match.kwargs)
+    if request.export_job.output is None:
+        raise ValidationError(_("This list can no longer be exported."))
+    return request.export_job.output

@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from teams import services
+from teams import jobs, services
 from teams.models import Notification
 
 
@@ -32,3 +32,15 @@ def purge_old_notifications() -> int:
     cutoff = timezone.now() - timedelta(days=180)
     deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(acks_late=True)
+def run_job(job_id: int) -> str:
+    """Run one background job; claimed first, so a second delivery does nothing."""
+    return jobs.job_run(job_id=job_id)
+
+
+@shared_task
+def run_queued_jobs() -> int:
+    """Every minute: jobs whose task never arrived (the broker was down) run here."""
+    return sum(jobs.job_run(job_id=pk) != "claimed" for pk in jobs.jobs_queued(now=timezone.now()))

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams import health, services
 from teams.access import get_visible_or_404, role_required, safe_url
-from teams.models import Delivery, Notification
+from teams.models import Delivery, Job, Notification
 from teams.registry import panels_for
 from teams.roles import Role
 
@@ -64,6 +64,37 @@ def delivery_retry(request, pk):
     if services.delivery_retry(delivery_id=pk):
         messages.success(request, _("The notification will be sent again."))
     return redirect("teams:failed_deliveries")
+
+
+@login_required
+@require_GET
+def job_detail(request, pk):
+    """A background job's page: the progress, then the result link or the error, in place."""
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    return render(request, "teams/job_detail.html", {"job": job})
+
+
+@login_required
+@require_GET
+@never_cache
+def job_status(request, pk):
+    """The job's fragment alone; while it runs the fragment polls itself every second."""
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    return render(request, "teams/partials/job_status.html", {"job": job})
+
+
+@login_required
+@require_GET
+def job_download(request, pk):
+    """The result file, to its owner only, never kept by a browser or proxy cache."""
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    if job.state != Job.State.DONE or not job.result:
+        raise Http404
+    # Stored as jobs/<yyyy>/<mm>/<pk>-<name>: the person gets <name>.
+    name = job.result.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+    response = FileResponse(job.result.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @never_cache

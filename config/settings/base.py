@@ -210,6 +210,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # which needs no server and is shared by the worker and its embedded beat; its queue,
 # processed and control folders all live here, never in the working directory.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# An export with more rows than this is written by a background job with progress (teams/exports.py).
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -19,6 +19,7 @@ from performance.services.cards import (
     item_score,
 )
 from performance.services.reports import (
+    REGENERATE_JOB,
     SEND_CLAIM_TIMEOUT,
     narrative_deadline,
     report_add_photo,
@@ -26,12 +27,14 @@ from performance.services.reports import (
     report_claim,
     report_generate,
     report_generate_all,
+    report_regenerate_start,
     report_save_narrative,
     report_send,
     report_send_failed,
     report_snapshot,
     reports_due_for_sending,
     reports_generate_missing,
+    run_report_regenerate,
     send_due_at,
 )
 from performance.services.targets import highlight_give, team_target_save
@@ -63,4 +66,7 @@ __all__ = [
     "report_send",
     "report_send_failed",
     "reports_due_for_sending",
+    "REGENERATE_JOB",
+    "report_regenerate_start",
+    "run_report_regenerate",
 ]

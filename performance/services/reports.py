@@ -19,10 +19,11 @@ from config.celery import enqueue_on_commit
 from performance import selectors
 from performance.metrics import Period
 from performance.models import REPORT_TRANSITIONS, MonthlyReport, ReportEvent, ReportPhoto
+from teams import jobs
 from teams.channels import stable_message_id
 from teams.editing import claim, versioned_update
 from teams.messages import Message
-from teams.models import Team, User
+from teams.models import Job, Team, User
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -60,6 +61,34 @@ def report_generate(*, team: Team, month: dt.date, user: User | None = None, reg
         report.save(update_fields=["data", "generated_at", "generation_count", "version"])
         ReportEvent.objects.create(report=report, actor=user, action="regenerated")
     return report
+
+
+REGENERATE_JOB = "report_regenerate"
+
+
+def report_regenerate_start(*, report: MonthlyReport, user: User) -> Job:
+    """Recompute a draft's figures in the background (slow at company scale); the job shows progress."""
+    if report.state != MonthlyReport.State.DRAFT:
+        raise ValidationError(_("Only a draft can be regenerated."))
+    return jobs.job_start(
+        owner=user,
+        kind=REGENERATE_JOB,
+        title=_("Monthly report %(team)s %(month)s: figures computed again")
+        % {"team": report.team.name, "month": f"{report.month:%Y-%m}"},
+        params={"report": report.pk},
+    )
+
+
+def run_report_regenerate(job: Job, report) -> str:
+    """The job's runner: the report as its owner may see it now, recomputed; the result is its page."""
+    from django.urls import reverse
+
+    row = MonthlyReport.objects.visible_to(job.owner).select_related("team").filter(pk=job.params["report"]).first()
+    if row is None:
+        raise ValidationError(_("This report is no longer available."))
+    report(0, message=_("Computing the figures…"))
+    report_generate(team=row.team, month=row.month, user=job.owner, regenerate=True)
+    return reverse("performance:report_detail", args=[row.pk])
 
 
 def report_generate_all(*, month: dt.date) -> list[MonthlyReport]:

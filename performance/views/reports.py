@@ -149,14 +149,14 @@ def report_approve(request, pk):
 @role_required(*LEADERS)
 @require_POST
 def report_regenerate(request, pk):
+    """The figures computed again, as a background job: its page shows the progress, then the report."""
     report = _report_for(request, pk)
     try:
-        services.report_generate(team=report.team, month=report.month, user=request.user, regenerate=True)
+        job = services.report_regenerate_start(report=report, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The figures were computed again."))
-    return redirect("performance:report_detail", pk=report.pk)
+        return redirect("performance:report_detail", pk=report.pk)
+    return redirect("teams:job_detail", pk=job.pk)
 
 
 @role_required(*LEADERS)

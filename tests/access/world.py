@@ -4,6 +4,7 @@ record of 静安一组 by each demo login, and by consultant2 of another team.""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from clients.models import (
@@ -33,7 +34,7 @@ from projects.models import (
     TechnicalDisclosure,
 )
 from reception.models import Call, Visit
-from teams.models import Notification, Team, User
+from teams.models import Job, Notification, Team, User
 
 # The signed-in people of the matrix: one of each role (team roles from 静安一组) and an outsider.
 PEOPLE = ["gm", "frontdesk", "archive", "budget", "consultant1", "designer1", "assistant1", "pm1", "consultant2"]
@@ -102,7 +103,11 @@ class World:
             row = ReportPhoto.objects.filter(report__team=team).order_by("pk").first()
             return {"pk": row.report_id, "photo_pk": row.pk} if row else {"pk": MISSING, "photo_pk": 1}
         pick = {
-            "teams": lambda: _first(Notification.objects.filter(recipient__username="consultant1")),
+            "teams": lambda: (
+                _first(Job.objects.filter(owner__username="consultant1"))
+                if view.startswith("job")
+                else _first(Notification.objects.filter(recipient__username="consultant1"))
+            ),
             "meetings": lambda: self._meetings(view),
             "clients": lambda: self._clients(view),
             "reception": lambda: (
@@ -176,4 +181,11 @@ def build_world() -> World:
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=StringIO())
+    _finished_job(User.objects.get(username="consultant1"))
     return World(team=User.objects.get(username="consultant1").team)
+
+
+def _finished_job(owner):
+    """A big export of consultant1's, done, with its file: only its owner opens it."""
+    job = Job.objects.create(owner=owner, kind="export", title="导出：客户", state=Job.State.DONE, progress=100)
+    job.result.save("clients.xlsx", ContentFile(b"xlsx"), save=True)

@@ -56,6 +56,24 @@ def test_regenerating_a_draft_is_recorded(report, consultant):
     assert ReportEvent.objects.filter(report=report, action="regenerated", actor=consultant).exists()
 
 
+def test_regenerate_button_runs_a_job_with_progress_then_links_the_report(
+    report, login, consultant, outsider, django_capture_on_commit_callbacks
+):
+    from teams.models import Job
+
+    client = login(consultant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("performance:report_regenerate", args=[report.pk]))
+    job = Job.objects.get(owner=consultant)
+    assert response.status_code == 302 and response.url == reverse("teams:job_detail", args=[job.pk])
+    job.refresh_from_db()
+    report.refresh_from_db()
+    assert job.state == Job.State.DONE and report.generation_count == 2
+    status = client.get(reverse("teams:job_status", args=[job.pk])).content.decode()
+    assert reverse("performance:report_detail", args=[report.pk]) in status and "every 1s" not in status
+    assert login(outsider).get(reverse("teams:job_status", args=[job.pk])).status_code == 404
+
+
 def test_an_approved_report_is_not_regenerated(report, gm):
     services.report_approve(report=report, user=gm, version=report.version)
     with pytest.raises(ValidationError):

@@ -1,0 +1,147 @@
+"""Long work in the background with progress: start a job, run it once, show where it is.
+
+- ``job_start`` writes a queued ``Job`` row and queues ``teams.tasks.run_job`` after commit.
+  If the broker is down the row simply stays queued: ``run_queued_jobs`` (every minute,
+  config/celery.py) picks it up. Nothing runs inline in the web request.
+- ``job_run`` claims the row (``teams.editing.claim`` on ``started_at``), so a task
+  delivered twice, a retry and the scan together run the work once.
+- A runner is registered per kind (``register_job_runner``) by the app that owns the work;
+  it gets the job and a ``report(done, total, message)`` callback, and returns the result
+  file as ``(filename, file)``, the URL of a page showing the result, or None. Its
+  ``ValidationError`` is shown to the owner as is; any other error as a generic message
+  (details in the log).
+- When done, the owner is told through ``teams.services.notify`` with the job's page, which
+  holds the download link; the file is served only to the owner (``teams:job_download``).
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from config.celery import enqueue_on_commit
+from teams import services, tasks
+from teams.editing import claim
+from teams.models import Job, User
+
+logger = logging.getLogger(__name__)
+
+Runner = Callable[[Job, Callable[..., None]], tuple[str, object] | str | None]
+RUNNERS: dict[str, Runner] = {}
+
+# A queued job older than this is taken by the scan (its task was lost or never sent).
+QUEUED_GRACE = timedelta(seconds=30)
+# Progress is written at most this often (seconds): one UPDATE, not one per row.
+REPORT_EVERY = 1.0
+
+
+def register_job_runner(kind: str, runner: Runner) -> None:
+    RUNNERS[kind] = runner
+
+
+def job_start(*, owner: User, kind: str, title: str, params: dict | None = None) -> Job:
+    """A queued job for ``owner``; its task is sent once the caller's transaction commits."""
+    if kind not in RUNNERS:
+        raise ValueError(f"No runner for job kind {kind!r}")
+    job = Job.objects.create(
+        owner=owner,
+        kind=kind,
+        title=title[:200],
+        params=params or {},
+        language=translation.get_language() or "zh-hans",
+        message=_("Waiting to start…"),
+    )
+    enqueue_on_commit(tasks.run_job, job.pk)
+    return job
+
+
+def jobs_queued(*, now) -> list[int]:
+    """Queued jobs whose task has had time to arrive: the scan runs them (each claimed once)."""
+    return list(
+        Job.objects.filter(state=Job.State.QUEUED, created_at__lte=now - QUEUED_GRACE)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:20]
+    )
+
+
+class _Reporter:
+    """The runner's ``report(done, total=None, message="")``: progress and a message, throttled."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
+        now = time.monotonic()
+        if now - self.last < REPORT_EVERY:
+            return
+        self.last = now
+        values = {"message": message[:300]} if message else {}
+        if total:
+            # 100 is for a finished job only.
+            values["progress"] = min(99, done * 100 // total)
+        if values:
+            Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING).update(**values)
+
+
+def job_run(*, job_id: int) -> str:
+    """Run one queued job; "claimed" if someone else already took it."""
+    if not claim(
+        Job.objects.filter(pk=job_id, state=Job.State.QUEUED),
+        "started_at",
+        timezone.now(),
+        state=Job.State.RUNNING,
+        message="",
+    ):
+        return "claimed"
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    with translation.override(job.language):
+        try:
+            output = RUNNERS[job.kind](job, _Reporter(job))
+        except ValidationError as exc:
+            return _failed(job, " ".join(exc.messages))
+        except Exception:
+            logger.exception("Job %s (%s) failed", job.pk, job.kind)
+            return _failed(job, _("Something went wrong while preparing this. Please try again later."))
+        return _done(job, output)
+
+
+def _done(job: Job, output) -> str:
+    with transaction.atomic():
+        if isinstance(output, str):
+            job.result_url = output
+        elif output is not None:
+            filename, content = output
+            with content:
+                content.seek(0)
+                job.result.save(filename, File(content), save=False)
+        job.state = Job.State.DONE
+        job.progress = 100
+        job.message = ""
+        job.finished_at = timezone.now()
+        job.save(update_fields=["result", "result_url", "state", "progress", "message", "finished_at"])
+        services.notify(
+            recipients=[job.owner],
+            title=_("Ready: %(title)s") % {"title": job.title},
+            url=reverse("teams:job_detail", args=[job.pk]),
+        )
+    return "done"
+
+
+def _failed(job: Job, message: str) -> str:
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, message=message[:300], finished_at=timezone.now())
+        services.notify(
+            recipients=[job.owner],
+            title=_("Failed: %(title)s") % {"title": job.title},
+            body=message,
+            url=reverse("teams:job_detail", args=[job.pk]),
+        )
+    return "failed"

@@ -1,0 +1,64 @@
+"""Long work done in the background (a big export, a report), with its progress and result file."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the job's owner (and a superuser) sees it: another person's job answers 404."""
+        if user.is_superuser:
+            return self
+        return self.filter(owner=user)
+
+
+def _result_to(instance, filename):
+    # Under MEDIA_ROOT, which is never served directly: teams:job_download checks the owner.
+    return f"jobs/{instance.created_at:%Y/%m}/{instance.pk}-{filename}"
+
+
+class Job(models.Model):
+    """One piece of long work started by a person; ``teams.jobs.job_run`` claims it once and runs it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    # What the runner needs to redo the work (for an export: the list's URL with its filters).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    # Where the result is when it is a page, not a file (a recomputed report).
+    result_url = models.CharField(_("result link"), max_length=300, blank=True)
+    result = models.FileField(_("result file"), upload_to=_result_to, max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "created_at"], name="job_state_created")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
