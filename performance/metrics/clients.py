@@ -27,7 +27,7 @@ CLIENT_METRICS = [
         _times("created_at"),
         "team",
         "consultant",
-        _("Leads (单源) created in the period."),
+        _("Leads created in the period."),
     ),
     Metric(
         "lead_conversion",

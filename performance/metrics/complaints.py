@@ -39,7 +39,7 @@ COMPLAINT_METRICS = [
         "team",
         "handler",
         _(
-            "Complaints registered in the period as major incidents (重大事件); "
+            "Complaints registered in the period as major incidents; "
             "a person's figure counts those they handle."
         ),
         higher_is_better=False,
