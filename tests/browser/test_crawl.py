@@ -7,6 +7,7 @@ attribute, and any value stored in the database, is left out before the language
 an element whose ``lang`` differs from the page's (the language switch names the other language in itself)."""
 
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -157,6 +158,7 @@ def test_every_role_reaches_only_pages_that_fit_and_speak_its_language(browser, 
     stored = _stored_text()
     base = live_server.url
     problems = []
+    started = time.monotonic()
     for role, username in ROLES:
         for language, sizes in SIZES.items():
             context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
@@ -196,4 +198,5 @@ def test_every_role_reaches_only_pages_that_fit_and_speak_its_language(browser, 
                         queue.append(href)
                 page.set_viewport_size({"width": sizes[0][0], "height": sizes[0][1]})
             context.close()
+            print(f"crawl: {role.label} {language}: {len(seen)} pages by {time.monotonic() - started:.0f}s")
     assert not problems, "\n".join(problems)
