@@ -93,7 +93,7 @@ class ScheduleForm(ModelForm):
         label=_("Meeting days"),
         choices=WEEKDAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Public holidays and moved working days (调休) follow the company calendar."),
+        help_text=_("Public holidays and moved working days follow the company calendar."),
     )
     online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
 

@@ -62,7 +62,7 @@ CLIENT_METRICS = [
         _times("created_at"),
         "team",
         "consultant",
-        _("Leads (单源) created in the period."),
+        _("Leads created in the period."),
     ),
     # A matured cohort: "share now signed" of recent months is always low (their leads have
     # had no time yet), so a month's rate is final only N days after it ends.

@@ -38,10 +38,7 @@ COMPLAINT_METRICS = [
         _and(_times("registered_at"), _const(severity=Complaint.Severity.MAJOR)),
         "team",
         "handler",
-        _(
-            "Complaints registered in the period as major incidents (重大事件); "
-            "a person's figure counts those they handle."
-        ),
+        _("Complaints registered in the period as major incidents; a person's figure counts those they handle."),
         higher_is_better=False,
     ),
     Metric(
