@@ -28,7 +28,7 @@ CONTEXTUAL = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 # every use. Keys are the reason; a model's or a role's own name needs no entry (see `record_names`).
 SAME_SENSE_GROUPS = {
     "buttons and links that do the same thing on every page": (
-        "Acknowledge Add Cancel Clear Close Edit Excel Filter Record Remove Save Search Show Upload search",
+        "Acknowledge Add Cancel Close Edit Excel Record Remove Save Search Show Upload search",
         "Register complaint|Sort by",
     ),
     "answers and empty states": ("All No Yes Other None.", "Nothing waiting.|Saved.|No complaints."),
@@ -36,7 +36,7 @@ SAME_SENSE_GROUPS = {
         "Created Date Deadline Month Time Today at by created date month time sent From To",
         "Acknowledge by|Acknowledged at|Resolve by|Resolved at|Done at|Due date|Signed on|Planned finish|Planned start"
         "|Actual finish|Actual start|acknowledge by|acknowledged at|confirmed at|done at|due date|planned finish"
-        "|planned start|recorded by|uploaded at|uploaded by|written by|sending since|last error|Due %(date)s.",
+        "|planned start|recorded by|uploaded at|uploaded by|written by|sending since|last error",
     ),
     "a complaint's fields, shown by complaints, the front desk and the reports": (
         "Acknowledged Caller Category Channel Closed Description Severity channel comment Comment",
@@ -56,8 +56,8 @@ SAME_SENSE_GROUPS = {
         "Company-wide|Team life",
     ),
     "generic field labels of one meaning": (
-        "Phone State Status Timeline action active address figures file name notes order phone role state",
-        "status|summary|title|version|file name|Forwarded to",
+        "Count Phone Progress State Status Timeline action active address figures file name notes order phone role",
+        "state|status|summary|title|version|file name|Forwarded to|message parameters",
     ),
     "a history row's state change (from → to)": ("from to", ""),
     "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", ""),
