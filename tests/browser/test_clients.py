@@ -47,7 +47,7 @@ def test_consultant_moves_a_lead_signs_and_records_a_visit(page, live_server, co
     page.fill("input[name=planned_finish]", (today + dt.timedelta(days=97)).isoformat())
     page.click("[data-testid=save-contract]")
     page.get_by_text("项目和回访计划已生成").wait_for()
-    assert page.locator("[data-testid=visit-plan] tr").count() == 7
+    assert page.locator("[data-testid=visit-plan] tbody tr").count() == 7
     lead.refresh_from_db()
     assert lead.stage == "signed"
 
