@@ -136,14 +136,17 @@ def _take_over(job_id: int, now) -> str:
     """A running job whose worker stopped reporting: "taken" for the one caller that re-claimed it,
     "failed" when it has been taken over too often, "claimed" when it is not (or no longer) stale."""
     stale = Job.objects.filter(pk=job_id, state=Job.State.RUNNING, heartbeat_at__lte=_stale_before(now))
+    job = stale.select_related("owner").first()
+    if job is None:
+        return "claimed"
     # Conditional UPDATEs: the row is re-checked under its lock, so of two scans only one wins.
-    if stale.filter(takeovers__gte=settings.JOB_MAX_TAKEOVERS).update(state=Job.State.FAILED, finished_at=now):
-        job = Job.objects.select_related("owner").get(pk=job_id)
+    if job.takeovers >= settings.JOB_MAX_TAKEOVERS:
         with translation.override(job.language):
-            return _failed(
-                job, _("This job stopped several times without finishing and was given up. Please start it again.")
-            )
-    if stale.update(heartbeat_at=now, started_at=now, takeovers=F("takeovers") + 1, progress=0, message=""):
+            message = _("This job stopped several times without finishing and was given up. Please start it again.")
+            return _failed(job, message, rows=stale.filter(takeovers__gte=settings.JOB_MAX_TAKEOVERS))
+    if stale.filter(takeovers=job.takeovers).update(
+        heartbeat_at=now, started_at=now, takeovers=F("takeovers") + 1, progress=0, message=""
+    ):
         logger.warning("Job %s taken over: its worker stopped reporting", job_id)
         return "taken"
     return "claimed"
@@ -151,7 +154,7 @@ def _take_over(job_id: int, now) -> str:
 
 def job_run(*, job_id: int) -> str:
     """Run one queued job, or take over a running one whose worker died; "claimed" if someone
-    else already has it."""
+    else already has it, "superseded" if it was taken over while this worker ran it."""
     now = timezone.now()
     if not claim(
         Job.objects.filter(pk=job_id, state=Job.State.QUEUED),
@@ -176,6 +179,12 @@ def job_run(*, job_id: int) -> str:
         return _done(job, output)
 
 
+def _mine(job: Job):
+    # The row as long as this worker still holds it: a worker that was slow, not dead, and was
+    # taken over by the scan must not overwrite what the newer run writes.
+    return Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, takeovers=job.takeovers)
+
+
 def _done(job: Job, output) -> str:
     with transaction.atomic():
         if isinstance(output, str):
@@ -185,11 +194,18 @@ def _done(job: Job, output) -> str:
             with content:
                 content.seek(0)
                 job.result.save(filename, File(content), save=False)
-        job.state = Job.State.DONE
-        job.progress = 100
-        job.message = ""
-        job.finished_at = timezone.now()
-        job.save(update_fields=["result", "result_url", "state", "progress", "message", "finished_at"])
+        finished = _mine(job).update(
+            result=job.result.name or "",
+            result_url=job.result_url,
+            state=Job.State.DONE,
+            progress=100,
+            message="",
+            finished_at=timezone.now(),
+        )
+        if not finished:
+            if job.result:
+                job.result.delete(save=False)
+            return "superseded"
         services.notify(
             recipients=[job.owner],
             title=_("Ready: %(title)s") % {"title": job.title},
@@ -198,9 +214,11 @@ def _done(job: Job, output) -> str:
     return "done"
 
 
-def _failed(job: Job, message: str) -> str:
+def _failed(job: Job, message: str, *, rows=None) -> str:
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, message=message[:300], finished_at=timezone.now())
+        rows = _mine(job) if rows is None else rows
+        if not rows.update(state=Job.State.FAILED, message=message[:300], finished_at=timezone.now()):
+            return "superseded"
         services.notify(
             recipients=[job.owner],
             title=_("Failed: %(title)s") % {"title": job.title},

@@ -270,3 +270,19 @@ def test_the_database_refuses_a_second_active_job_with_the_same_parameters(consu
     with pytest.raises(IntegrityError), transaction.atomic():
         Job.objects.create(owner=consultant, kind="export", title="导出", params_hash=digest, state=Job.State.RUNNING)
     Job.objects.create(owner=consultant, kind="export", title="导出", params_hash=digest, state=Job.State.DONE)
+
+
+def test_a_slow_worker_that_was_taken_over_does_not_overwrite_the_newer_run(consultant, runner_kinds):
+    def slow(job, report):
+        # While this worker was silent, the scan took the job over and runs it again.
+        _stale(job)
+        assert jobs._take_over(job.pk, timezone.now()) == "taken"
+        report(1, total=2, message="旧的进度")
+        return "/old/"
+
+    jobs.register_job_runner("slow", slow)
+    job = jobs.job_start(owner=consultant, kind="slow", title="月度报告")
+    assert jobs.job_run(job_id=job.pk) == "superseded"
+    job.refresh_from_db()
+    assert (job.state, job.result_url, job.message, job.takeovers) == (Job.State.RUNNING, "", "", 1)
+    assert not Notification.objects.filter(recipient=consultant).exists()
