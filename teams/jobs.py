@@ -5,6 +5,13 @@
   config/celery.py) picks it up. Nothing runs inline in the web request.
 - ``job_run`` claims the row (``teams.editing.claim`` on ``started_at``), so a task
   delivered twice, a retry and the scan together run the work once.
+- A double click starts one job: while a job of the same owner, kind and parameters is
+  queued or running, ``job_start`` returns it (the partial unique constraint
+  ``job_one_active_per_params`` decides between two concurrent requests).
+- A worker that dies mid-run leaves a running row whose ``heartbeat_at`` (set at the claim
+  and with each progress report) stops moving. After ``settings.JOB_STALE_MINUTES`` the scan
+  takes it over with a conditional UPDATE (two scans cannot both win) and runs it again;
+  after ``settings.JOB_MAX_TAKEOVERS`` takeovers it is marked failed and the owner told once.
 - A runner is registered per kind (``register_job_runner``) by the app that owns the work;
   it gets the job and a ``report(done, total, message)`` callback, and returns the result
   file as ``(filename, file)``, the URL of a page showing the result, or None. Its
@@ -14,14 +21,18 @@
   holds the download link; the file is served only to the owner (``teams:job_download``).
 """
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,29 +57,58 @@ def register_job_runner(kind: str, runner: Runner) -> None:
     RUNNERS[kind] = runner
 
 
+def params_hash(params: dict) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _active(owner: User, kind: str, digest: str) -> Job | None:
+    return Job.objects.filter(
+        owner=owner, kind=kind, params_hash=digest, state__in=(Job.State.QUEUED, Job.State.RUNNING)
+    ).first()
+
+
 def job_start(*, owner: User, kind: str, title: str, params: dict | None = None) -> Job:
-    """A queued job for ``owner``; its task is sent once the caller's transaction commits."""
+    """A queued job for ``owner``; its task is sent once the caller's transaction commits.
+
+    The same owner, kind and parameters while such a job is queued or running: that job.
+    """
     if kind not in RUNNERS:
         raise ValueError(f"No runner for job kind {kind!r}")
-    job = Job.objects.create(
-        owner=owner,
-        kind=kind,
-        title=title[:200],
-        params=params or {},
-        language=translation.get_language() or "zh-hans",
-        message=_("Waiting to start…"),
-    )
-    enqueue_on_commit(tasks.run_job, job.pk)
-    return job
+    params = params or {}
+    digest = params_hash(params)
+    for _attempt in range(3):
+        existing = _active(owner, kind, digest)
+        if existing is not None:
+            return existing
+        try:
+            # A savepoint: losing the race to a concurrent request leaves the caller's transaction usable.
+            with transaction.atomic():
+                job = Job.objects.create(
+                    owner=owner,
+                    kind=kind,
+                    title=title[:200],
+                    params=params,
+                    params_hash=digest,
+                    language=translation.get_language() or "zh-hans",
+                    message=_("Waiting to start…"),
+                )
+        except IntegrityError:
+            continue  # the other request's job is there now (or already finished: then try again)
+        enqueue_on_commit(tasks.run_job, job.pk)
+        return job
+    raise RuntimeError(f"Could not start a {kind!r} job for user {owner.pk}")
+
+
+def _stale_before(now):
+    return now - timedelta(minutes=settings.JOB_STALE_MINUTES)
 
 
 def jobs_queued(*, now) -> list[int]:
-    """Queued jobs whose task has had time to arrive: the scan runs them (each claimed once)."""
-    return list(
-        Job.objects.filter(state=Job.State.QUEUED, created_at__lte=now - QUEUED_GRACE)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:20]
-    )
+    """Queued jobs whose task has had time to arrive, and running jobs whose worker stopped
+    reporting: the scan runs them (each claimed once)."""
+    queued = Job.objects.filter(state=Job.State.QUEUED, created_at__lte=now - QUEUED_GRACE).order_by("created_at")
+    stale = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lte=_stale_before(now)).order_by("heartbeat_at")
+    return list(queued.values_list("pk", flat=True)[:20]) + list(stale.values_list("pk", flat=True)[:20])
 
 
 class _Reporter:
@@ -87,20 +127,46 @@ class _Reporter:
         if total:
             # 100 is for a finished job only.
             values["progress"] = min(99, done * 100 // total)
-        if values:
-            Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING).update(**values)
+        # Every report is a heartbeat, even without news; a superseded worker (taken over) writes nothing.
+        values["heartbeat_at"] = timezone.now()
+        Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING, takeovers=self.job.takeovers).update(**values)
+
+
+def _take_over(job_id: int, now) -> str:
+    """A running job whose worker stopped reporting: "taken" for the one caller that re-claimed it,
+    "failed" when it has been taken over too often, "claimed" when it is not (or no longer) stale."""
+    stale = Job.objects.filter(pk=job_id, state=Job.State.RUNNING, heartbeat_at__lte=_stale_before(now))
+    job = stale.select_related("owner").first()
+    if job is None:
+        return "claimed"
+    # Conditional UPDATEs: the row is re-checked under its lock, so of two scans only one wins.
+    if job.takeovers >= settings.JOB_MAX_TAKEOVERS:
+        with translation.override(job.language):
+            message = _("This job stopped several times without finishing and was given up. Please start it again.")
+            return _failed(job, message, rows=stale.filter(takeovers__gte=settings.JOB_MAX_TAKEOVERS))
+    if stale.filter(takeovers=job.takeovers).update(
+        heartbeat_at=now, started_at=now, takeovers=F("takeovers") + 1, progress=0, message=""
+    ):
+        logger.warning("Job %s taken over: its worker stopped reporting", job_id)
+        return "taken"
+    return "claimed"
 
 
 def job_run(*, job_id: int) -> str:
-    """Run one queued job; "claimed" if someone else already took it."""
+    """Run one queued job, or take over a running one whose worker died; "claimed" if someone
+    else already has it, "superseded" if it was taken over while this worker ran it."""
+    now = timezone.now()
     if not claim(
         Job.objects.filter(pk=job_id, state=Job.State.QUEUED),
         "started_at",
-        timezone.now(),
+        now,
         state=Job.State.RUNNING,
+        heartbeat_at=now,
         message="",
     ):
-        return "claimed"
+        taken = _take_over(job_id, now)
+        if taken != "taken":
+            return taken
     job = Job.objects.select_related("owner").get(pk=job_id)
     with translation.override(job.language):
         try:
@@ -113,6 +179,12 @@ def job_run(*, job_id: int) -> str:
         return _done(job, output)
 
 
+def _mine(job: Job):
+    # The row as long as this worker still holds it: a worker that was slow, not dead, and was
+    # taken over by the scan must not overwrite what the newer run writes.
+    return Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, takeovers=job.takeovers)
+
+
 def _done(job: Job, output) -> str:
     with transaction.atomic():
         if isinstance(output, str):
@@ -122,11 +194,18 @@ def _done(job: Job, output) -> str:
             with content:
                 content.seek(0)
                 job.result.save(filename, File(content), save=False)
-        job.state = Job.State.DONE
-        job.progress = 100
-        job.message = ""
-        job.finished_at = timezone.now()
-        job.save(update_fields=["result", "result_url", "state", "progress", "message", "finished_at"])
+        finished = _mine(job).update(
+            result=job.result.name or "",
+            result_url=job.result_url,
+            state=Job.State.DONE,
+            progress=100,
+            message="",
+            finished_at=timezone.now(),
+        )
+        if not finished:
+            if job.result:
+                job.result.delete(save=False)
+            return "superseded"
         services.notify(
             recipients=[job.owner],
             title=_("Ready: %(title)s") % {"title": job.title},
@@ -135,9 +214,11 @@ def _done(job: Job, output) -> str:
     return "done"
 
 
-def _failed(job: Job, message: str) -> str:
+def _failed(job: Job, message: str, *, rows=None) -> str:
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, message=message[:300], finished_at=timezone.now())
+        rows = _mine(job) if rows is None else rows
+        if not rows.update(state=Job.State.FAILED, message=message[:300], finished_at=timezone.now()):
+            return "superseded"
         services.notify(
             recipients=[job.owner],
             title=_("Failed: %(title)s") % {"title": job.title},

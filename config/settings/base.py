@@ -212,6 +212,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # An export with more rows than this is written by a background job with progress (teams/exports.py).
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
+# A running job whose heartbeat has not moved for this long lost its worker: the scan takes it over,
+# and after JOB_MAX_TAKEOVERS takeovers marks it failed (teams/jobs.py).
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10)
+JOB_MAX_TAKEOVERS = env_int("JOB_MAX_TAKEOVERS", 3)
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
 CELERY_TASK_ALWAYS_EAGER = False
 

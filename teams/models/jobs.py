@@ -44,6 +44,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written when the job is claimed and with each progress report: a running job whose heartbeat
+    # stopped lost its worker, and the scan takes it over (teams.jobs.jobs_queued).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    takeovers = models.PositiveSmallIntegerField(_("takeovers"), default=0)
+    # Hash of ``params``: one active job per owner, kind and parameters (a double click starts one).
+    params_hash = models.CharField(_("parameters hash"), max_length=64, blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -51,9 +57,17 @@ class Job(models.Model):
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["state", "created_at"], name="job_state_created")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="job_state_created"),
+            models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100"),
+            models.UniqueConstraint(
+                fields=["owner", "kind", "params_hash"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="job_one_active_per_params",
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,14 @@
 """Long work as background jobs with progress (teams/jobs.py, the job views, big exports in teams/exports.py)."""
 
 import io
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from clients.models import AccessLog
@@ -186,3 +190,99 @@ def test_every_export_view_can_be_replayed_as_a_job(
     job.refresh_from_db()
     assert (job.state, job.message) == (Job.State.DONE, "")
     assert load_workbook(io.BytesIO(job.result.read())).active.max_row >= 1
+
+
+def _stale(job, *, takeovers=0):
+    """The row a worker that died mid-run leaves: running, its heartbeat older than the stale interval."""
+    old = timezone.now() - timedelta(minutes=settings.JOB_STALE_MINUTES, seconds=1)
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, started_at=old, heartbeat_at=old, progress=40, takeovers=takeovers
+    )
+
+
+def test_a_running_job_whose_worker_died_is_taken_over_by_the_scan(consultant, runner_kinds):
+    runs = []
+
+    def counting(job, report):
+        runs.append(job.takeovers)
+        return "/done/"
+
+    jobs.register_job_runner("counting", counting)
+    job = jobs.job_start(owner=consultant, kind="counting", title="月度报告")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - jobs.QUEUED_GRACE)
+    # Freshly claimed and reporting: the scan leaves it to its worker.
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, heartbeat_at=timezone.now())
+    assert tasks.run_queued_jobs() == 0 and runs == []
+
+    _stale(job)
+    assert tasks.run_queued_jobs() == 1
+    job.refresh_from_db()
+    assert runs == [1] and (job.state, job.result_url, job.takeovers) == (Job.State.DONE, "/done/", 1)
+
+
+def test_two_scans_cannot_both_take_over_a_stale_job(consultant):
+    job = Job.objects.create(owner=consultant, kind="export", title="导出")
+    _stale(job)
+    now = timezone.now()
+    assert jobs._take_over(job.pk, now) == "taken"
+    # The second scan read the same stale row, but the conditional UPDATE finds it fresh again.
+    assert jobs._take_over(job.pk, now) == "claimed"
+    job.refresh_from_db()
+    assert job.takeovers == 1 and job.heartbeat_at == now and job.state == Job.State.RUNNING
+
+
+def test_a_job_taken_over_too_often_fails_in_chinese_and_tells_the_owner_once(login, consultant, runner_kinds):
+    runs = []
+    jobs.register_job_runner("counting", lambda job, report: runs.append(job.pk))
+    job = jobs.job_start(owner=consultant, kind="counting", title="月度报告")
+    _stale(job, takeovers=settings.JOB_MAX_TAKEOVERS)
+    assert tasks.run_queued_jobs() == 1
+    assert tasks.run_queued_jobs() == 0
+    job.refresh_from_db()
+    assert runs == [] and job.state == Job.State.FAILED and job.finished_at
+    assert "多次中断" in job.message
+    assert Notification.objects.filter(recipient=consultant, title__contains="月度报告").count() == 1
+    shown = login(consultant).get(reverse("teams:job_status", args=[job.pk])).content.decode()
+    assert "多次中断" in shown and "every 1s" not in shown
+
+
+def test_a_double_click_on_a_big_export_starts_one_job(login, big, consultant, django_capture_on_commit_callbacks):
+    client = login(consultant)
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client.get(reverse("clients:list"), {"export": "xlsx", "q": ""})
+        second = client.get(reverse("clients:list"), {"export": "xlsx", "q": ""})
+    job = Job.objects.get()
+    # Both clicks land on the one job's page; its task is queued once.
+    assert first.url == second.url == reverse("teams:job_detail", args=[job.pk])
+    assert len(callbacks) == 1
+    # Other filters are other work; and once the job is finished, the same export may start again.
+    client.get(reverse("clients:list"), {"export": "xlsx", "q": "客户"})
+    assert Job.objects.count() == 2
+    Job.objects.filter(pk=job.pk).update(state=Job.State.DONE)
+    third = client.get(reverse("clients:list"), {"export": "xlsx", "q": ""})
+    assert Job.objects.count() == 3 and third.url != first.url
+
+
+def test_the_database_refuses_a_second_active_job_with_the_same_parameters(consultant):
+    """What decides between two concurrent requests, both past the look-up in teams.jobs.job_start."""
+    digest = jobs.params_hash({"path": "/clients/?export=xlsx"})
+    Job.objects.create(owner=consultant, kind="export", title="导出", params_hash=digest)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Job.objects.create(owner=consultant, kind="export", title="导出", params_hash=digest, state=Job.State.RUNNING)
+    Job.objects.create(owner=consultant, kind="export", title="导出", params_hash=digest, state=Job.State.DONE)
+
+
+def test_a_slow_worker_that_was_taken_over_does_not_overwrite_the_newer_run(consultant, runner_kinds):
+    def slow(job, report):
+        # While this worker was silent, the scan took the job over and runs it again.
+        _stale(job)
+        assert jobs._take_over(job.pk, timezone.now()) == "taken"
+        report(1, total=2, message="旧的进度")
+        return "/old/"
+
+    jobs.register_job_runner("slow", slow)
+    job = jobs.job_start(owner=consultant, kind="slow", title="月度报告")
+    assert jobs.job_run(job_id=job.pk) == "superseded"
+    job.refresh_from_db()
+    assert (job.state, job.result_url, job.message, job.takeovers) == (Job.State.RUNNING, "", "", 1)
+    assert not Notification.objects.filter(recipient=consultant).exists()
