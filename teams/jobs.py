@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from config.celery import enqueue_on_commit
 from teams import services, tasks
 from teams.editing import claim
+from teams.messages import Message
 from teams.models import Job, User
 
 logger = logging.getLogger(__name__)
@@ -208,7 +209,7 @@ def _done(job: Job, output) -> str:
             return "superseded"
         services.notify(
             recipients=[job.owner],
-            title=_("Ready: %(title)s") % {"title": job.title},
+            title=Message("Ready: %(title)s", title=job.title),
             url=reverse("teams:job_detail", args=[job.pk]),
         )
     return "done"
@@ -221,7 +222,7 @@ def _failed(job: Job, message: str, *, rows=None) -> str:
             return "superseded"
         services.notify(
             recipients=[job.owner],
-            title=_("Failed: %(title)s") % {"title": job.title},
+            title=Message("Failed: %(title)s", title=job.title),
             body=message,
             url=reverse("teams:job_detail", args=[job.pk]),
         )
