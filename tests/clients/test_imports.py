@@ -121,9 +121,7 @@ def test_preview_shows_choice_labels_in_the_readers_language(login, consultant, 
     assert "转介绍" in cells and "其他" in cells
     assert "referral" not in cells and "other" not in cells
     c.cookies["django_language"] = "en"
-    cells = _preview_cells(
-        preview(c, _xlsx([["甲", "13900000041", *[""] * 6, "转介绍"]]))
-    )
+    cells = _preview_cells(preview(c, _xlsx([["甲", "13900000041", *[""] * 6, "转介绍"]])))
     assert "Referral" in cells
 
 
