@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from clients.models import Client
 from clients.services.leads import duplicate_phone_message
@@ -165,7 +164,7 @@ def run_import_preview(job, report):
     try:
         with default_storage.open(name, "rb") as upload:
             rows = parse_rows(upload, user=job.owner, report=report)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ValidationError(_("This file could not be read as Excel.")) from exc
     finally:
         default_storage.delete(name)

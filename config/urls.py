@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from teams.forms import LoginForm, OutboxPasswordResetForm
-from teams.views import healthz
+from teams.views import healthz, language_set
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,7 +18,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path("", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, remembering the choice on the account (teams.views.language_set).
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("teams.urls")),
     path("", include("meetings.urls")),

@@ -49,11 +49,20 @@ def notify(
 
     ``title`` and ``body`` are plain text (stored and shown as they are) or a
     ``teams.messages.Message``, stored as msgid + parameters and shown in each reader's
-    language. E-mails and robot posts go out in the site language (users choose no
-    language of their own); the text columns hold that rendering too."""
+    language. An e-mail is written in its recipient's language (``User.language``, the one
+    last chosen with the switch; the site language if none); robot posts and the text
+    columns in the site language."""
     people = {user.pk: user for user in recipients if user is not None and user.is_active}.values()
     message = {key: value.to_json() for key, value in (("title", title), ("body", body)) if isinstance(value, Message)}
-    title, body = as_text(title), as_text(body)
+    originals = (title, body)
+    texts = {"": (as_text(title), as_text(body))}
+
+    def in_language(language):
+        if language not in texts:
+            texts[language] = tuple(v.render_in(language) if isinstance(v, Message) else str(v) for v in originals)
+        return texts[language]
+
+    title, body = texts[""]
     notifications = Notification.objects.bulk_create(
         [
             Notification(recipient=user, title=title[:200], body=body, url=url, message=message or None)
@@ -65,13 +74,14 @@ def notify(
     if email:
         for note, user in zip(notifications, people, strict=True):
             if user.email:
+                subject, text = in_language(user.language) if user.language else (title, body)
                 deliveries.append(
                     Delivery(
                         notification=note if note.pk else None,
                         channel=Delivery.Channel.EMAIL,
                         address=user.email,
-                        subject=title[:200],
-                        body=body + link,
+                        subject=subject[:200],
+                        body=text + link,
                     )
                 )
     if team_channel is not None and team_channel.webhook_url:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from teams import health, services
 from teams.access import get_visible_or_404, role_required, safe_url
-from teams.models import Delivery, Job, Notification
+from teams.models import Delivery, Job, Notification, User
 from teams.registry import panels_for
 from teams.roles import Role
 
@@ -98,6 +100,18 @@ def job_download(request, pk):
     name = job.result.name.rsplit("/", 1)[-1].split("-", 1)[-1]
     response = FileResponse(job.result.open("rb"), as_attachment=True, filename=name)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def language_set(request):
+    """Django's ``set_language``, and the choice remembered on the account: the person's
+    e-mails are written in it (teams.services.notify)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
     return response
 
 

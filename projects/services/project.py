@@ -414,5 +414,6 @@ def phase_update(
     phase.full_clean()
     phase.save(update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
     for change in changes:
-        _event(phase.project, by, Message("Schedule %(phase)s: %(change)s", phase=_phase_name(phase), change=change.message()))
+        line = Message("Schedule %(phase)s: %(change)s", phase=_phase_name(phase), change=change.message())
+        _event(phase.project, by, line)
     return phase

@@ -1,5 +1,6 @@
 """Staff and teams."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -82,6 +83,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # The language last chosen with the switch (teams.views.language_set): e-mails are written in it.
+    # Empty: the site language.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="members"

@@ -1,6 +1,6 @@
 """The crawl (issue #13, "Tests"): every role of the demo company follows the links it meets from its home page —
 one page per URL pattern — and every page, in Chinese at 375 and 1440 px and in English at 1280 and 1920 px,
-fits the screen, speaks the reader's language and logs no console error.
+fits the screen, speaks the reader's language (its charts' words too) and logs no console error.
 
 User data (names, addresses, notes…) may be in either language: text inside an element with a ``data-user``
 attribute, and any value stored in the database, is left out before the language is checked. So is text inside
@@ -72,6 +72,16 @@ VISIBLE_TEXT = """() => {
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none') continue;
     out.push(text);
+  }
+  // A chart draws its words on a canvas: read them from its option (names, titles, category labels).
+  const words = (value, key) => {
+    if (typeof value === 'string') { if (['name', 'text', 'subtext', 'data'].includes(key)) out.push(value); }
+    else if (Array.isArray(value)) { value.forEach((item) => words(item, key)); }
+    else if (value && typeof value === 'object') { Object.entries(value).forEach(([k, v]) => words(v, k)); }
+  };
+  for (const el of document.querySelectorAll('[data-chart]')) {
+    const source = document.getElementById(el.dataset.chart);
+    if (source && !skip(el)) words(JSON.parse(source.textContent), '');
   }
   for (const el of document.querySelectorAll('[placeholder],[title],[aria-label]')) {
     if (skip(el)) continue;

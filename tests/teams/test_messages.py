@@ -81,3 +81,22 @@ def test_email_goes_out_in_the_site_language(consultant, django_capture_on_commi
     assert mail.outbox[0].subject == "请您处理投诉 #9"
     assert mail.outbox[0].body.startswith("请您处理投诉 #10")
     assert Delivery.objects.get().subject == "请您处理投诉 #9"
+
+
+def test_the_language_switch_is_remembered_and_e_mails_follow_it(login, consultant, designer):
+    consultant.email, designer.email = "zw@example.com", "ds@example.com"
+    consultant.save(update_fields=["email"])
+    designer.save(update_fields=["email"])
+    web = login(consultant)
+    response = web.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and web.cookies["django_language"].value == "en"
+    consultant.refresh_from_db()
+    assert consultant.language == "en"
+    services.notify(recipients=[consultant, designer], title=Message("Complaint #%(pk)s resolved", pk=7))
+    mails = dict(Delivery.objects.values_list("address", "subject"))
+    # Each e-mail in its reader's language: the designer never chose, so the site's (Chinese).
+    assert mails == {"zw@example.com": "Complaint #7 resolved", "ds@example.com": "投诉 #7 已解决"}
+    # A refused language changes nothing on the account.
+    web.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    consultant.refresh_from_db()
+    assert consultant.language == "en"
