@@ -5,6 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from teams.calendar import holidays_import
 from teams.models import CalendarDay, Delivery, Notification, Team, User
 from teams.services import user_sync_role_group
+from teams.two_factor import two_factor_reset
+
+
+@admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+def reset_two_factor(modeladmin, request, queryset):
+    """Superusers only: the person sets up a new device at their next request (logged in the admin history)."""
+    for user in queryset:
+        two_factor_reset(user=user, by=request.user)
+    modeladmin.message_user(
+        request, _("Two-factor sign-in reset for %(n)s people; they set it up again.") % {"n": queryset.count()}
+    )
 
 
 @admin.register(User)
@@ -13,6 +24,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "team", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone", "email"]
     ordering = ["full_name"]
+    actions = [reset_two_factor]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "email", "role", "team"]}),
@@ -21,6 +33,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["username", "full_name", "role", "team", "password1", "password2"]}),
     ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("reset_two_factor", None)
+        return actions
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -8,6 +8,7 @@ class TeamsConfig(AppConfig):
 
     def ready(self):
         from teams import (
+            checks,  # noqa: F401 -- registers the system checks
             exports,
             jobs,
             panels,

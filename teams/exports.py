@@ -88,6 +88,10 @@ EXPORTS: dict[str, ExportKind] = {
     "monthly_report": ExportKind(gettext_lazy("Monthly report"), LEADERS),
 }
 
+# The kinds whose rows name clients: every role that may export one of them must use two-factor sign-in
+# (settings.TWO_FACTOR_ROLES; teams/checks.py refuses to start otherwise).
+CLIENT_DATA_EXPORTS = frozenset({"clients", "complaints", "calls", "projects"})
+
 
 @dataclass(frozen=True)
 class Figure:

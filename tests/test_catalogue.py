@@ -60,7 +60,7 @@ SAME_SENSE_GROUPS = {
         "state|status|summary|title|version|file name|Forwarded to|message parameters",
     ),
     "a history row's state change (from → to)": ("from to", ""),
-    "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", ""),
+    "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", "Sign-in security"),
 }
 SAME_SENSE = {
     msgid: reason

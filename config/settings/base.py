@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "teams",
     "meetings",
     "clients",
@@ -54,12 +57,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.user.is_verified() from the session (django-otp); TwoFactorMiddleware below enforces it.
+    "django_otp.middleware.OTPMiddleware",
     "teams.middleware.IdleSessionMiddleware",
     "teams.middleware.SecurityHeadersMiddleware",
     "teams.middleware.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "teams.middleware.TwoFactorMiddleware",
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,6 +150,17 @@ AXES_CLIENT_IP_CALLABLE = "teams.access.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+
+# Two-factor sign-in (teams/two_factor.py, django-otp: https://django-otp-official.readthedocs.io/).
+# Superusers and these roles — every role that may export client data (teams/exports.py
+# CLIENT_DATA_EXPORTS; a system check keeps the two in step) — must enrol before reaching any page
+# while TWO_FACTOR_ENFORCE is on; everyone else may. Whoever has a device is always asked for it.
+TWO_FACTOR_ENFORCE = env_bool("TWO_FACTOR_ENFORCE", True)
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", "deputy_gm,consultant")
+# "Remember this device": a signed cookie that spares the code on this browser for so many days.
+TWO_FACTOR_REMEMBER_DAYS = env_int("TWO_FACTOR_REMEMBER_DAYS", 30)
+# The name an authenticator app shows above the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "客服中心")
 
 # Sessions end after this much inactivity (IdleSessionMiddleware renews them).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60

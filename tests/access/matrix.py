@@ -156,5 +156,11 @@ EXPECTED = {
     "teams:notification_read": ("405 405 405 405 405 405 405 405 405", "404 404 404 404 302 404 404 404 404"),
     "teams:notifications": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
     "teams:notifications_read_all": ("405 405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302 302"),
+    # Two-factor sign-in (not enforced in the test settings; tests/teams/test_two_factor.py turns it on): verify
+    # sends a person without a device on; new recovery codes need a device first (302 back to security).
+    "teams:security": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
+    "teams:two_factor_codes": ("405 405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302 302"),
+    "teams:two_factor_enrol": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
+    "teams:two_factor_verify": ("302 302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302 302"),
 }
 # fmt: on

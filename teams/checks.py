@@ -1,0 +1,22 @@
+"""System checks of the settings that protect client data (run by ``manage.py check`` and at start-up)."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@register()
+def two_factor_roles_check(app_configs, **kwargs):
+    """Every role that may export client data is in TWO_FACTOR_ROLES."""
+    from teams.exports import CLIENT_DATA_EXPORTS, EXPORTS
+
+    exporting = {str(role) for kind in CLIENT_DATA_EXPORTS for role in EXPORTS[kind].roles}
+    missing = sorted(exporting - set(settings.TWO_FACTOR_ROLES))
+    if missing:
+        return [
+            Error(
+                f"TWO_FACTOR_ROLES leaves out roles that may export client data: {', '.join(missing)}.",
+                hint="Add them to TWO_FACTOR_ROLES (teams/exports.py EXPORTS lists who may export what).",
+                id="teams.E001",
+            )
+        ]
+    return []
