@@ -1,12 +1,15 @@
 """Forms: validation only; views pass cleaned_data to services."""
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from PIL import Image
 
-from clients.models import ARCHIVE_DOCUMENTS, Client, Contract, FollowUpVisit, LostReason, PaymentStage
+from clients.models import ARCHIVE_DOCUMENTS, Client, ClientConsent, Contract, FollowUpVisit, LostReason, PaymentStage
 from teams.dates import not_in_future
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
@@ -108,6 +111,23 @@ class TierForm(Form):
         if data.get("tier") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why you set the tier by hand."))
         return data
+
+
+class ConsentForm(Form):
+    method = forms.ChoiceField(label=_("How the client agreed"), choices=ClientConsent.Method.choices)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("personal information", "Purpose"),
+        choices=ClientConsent.Purpose.choices,
+        initial=ClientConsent.Purpose.SERVICE,
+    )
+    agreed_on = forms.DateField(label=_("Agreed on"), widget=DATE, validators=[not_in_future])
+
+    def clean_agreed_on(self):
+        """The moment of agreement: now for today, else midday of that day (local time)."""
+        day = self.cleaned_data["agreed_on"]
+        if day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 class ContractForm(SubmitOnce, ModelForm):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/move/", views.client_move, name="move"),
     path("<int:pk>/lost/", views.client_lost, name="lost"),
     path("<int:pk>/tier/", views.client_tier, name="tier"),
+    path("<int:pk>/consent/", views.consent_record, name="consent_record"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
     path("<int:pk>/archive/", views.archive_hand_over, name="archive_hand_over"),
     path("<int:pk>/contract/", views.contract_sign, name="contract_sign"),

@@ -7,11 +7,14 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Staff and teams")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from teams import (
             checks,  # noqa: F401 -- registers the system checks
             exports,
             jobs,
             panels,
+            two_factor,
             uploads,  # noqa: F401 -- sets Pillow's pixel limit in every process
         )
         from teams.registry import register_demo_seeder, register_nav, register_panel
@@ -29,5 +32,6 @@ class TeamsConfig(AppConfig):
             order=1,
         )
         register_demo_seeder("teams", "teams.demo.seed")
+        user_logged_in.connect(two_factor.note_device_at_login, dispatch_uid="teams.two_factor.note_device")
         # Big exports run as background jobs in the worker too, which imports no view.
         jobs.register_job_runner(exports.EXPORT_JOB, exports.run_export_job)

@@ -100,7 +100,7 @@ class TwoFactorMiddleware:
         match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
         if match is not None and match.view_name in self.OPEN:
             return self.get_response(request)
-        if two_factor.has_device(user):
+        if two_factor.session_has_device(request):
             device = two_factor.remembered_device(request)
             if device is not None:
                 django_otp.login(request, device)

@@ -29,6 +29,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PENDING_KEY = "_two_factor_pending_key"
+# Whether the signed-in user has a confirmed device, noted in the session at sign-in (user_logged_in), so
+# that an ordinary request of someone without a device costs no query. Enrolment sets it; the verify
+# page corrects it when a superuser's reset removed the device meanwhile.
+HAS_DEVICE_KEY = "_two_factor_has_device"
 REMEMBER_COOKIE = "kefu_2fa_device"
 REMEMBER_SALT = "teams.two_factor.remember"
 RECOVERY_CODE_COUNT = 10
@@ -47,6 +51,20 @@ def totp_device(user) -> TOTPDevice | None:
 
 def has_device(user) -> bool:
     return django_otp.user_has_device(user, confirmed=True)
+
+
+def session_has_device(request) -> bool:
+    """``has_device`` as noted in the session (computed once per session)."""
+    noted = request.session.get(HAS_DEVICE_KEY)
+    if noted is None:
+        noted = request.session[HAS_DEVICE_KEY] = has_device(request.user)
+    return noted
+
+
+def note_device_at_login(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver (teams/apps.py)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[HAS_DEVICE_KEY] = has_device(user)
 
 
 def recovery_codes_left(user) -> int:
@@ -91,6 +109,7 @@ def enrolment_confirm(request, *, token: str) -> list[str] | None:
         device = TOTPDevice.objects.create(user=user, key=key, name="default", confirmed=True, last_t=totp.t())
         codes = _recovery_codes_write(user)
     del request.session[PENDING_KEY]
+    request.session[HAS_DEVICE_KEY] = True
     django_otp.login(request, device)
     return codes
 

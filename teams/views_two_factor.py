@@ -45,6 +45,7 @@ def enrol(request):
 def verify(request):
     """The second step of signing in: the app's code or a recovery code (used up)."""
     if not two_factor.has_device(request.user):
+        request.session[two_factor.HAS_DEVICE_KEY] = False  # reset by a superuser meanwhile
         return redirect("teams:two_factor_enrol" if two_factor.two_factor_required(request.user) else "teams:home")
     form = TwoFactorTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -270,6 +270,7 @@ class ClientEvent(models.Model):
         CONTRACT = "contract", _("Contract")
         VISIT = "visit", _("Follow-up visit")
         ARCHIVE = "archive", _("Archive")
+        PRIVACY = "privacy", _("Personal information")
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

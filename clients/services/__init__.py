@@ -30,6 +30,7 @@ from clients.services.leads import (
     lead_move,
     lost_report_save,
 )
+from clients.services.privacy import consent_record
 from clients.services.visits import visit_create, visit_record, visits_escalate_overdue, visits_remind_due
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "archive_receive",
     "archive_lend",
     "archive_return",
+    "consent_record",
 ]

@@ -27,10 +27,12 @@ from clients.views.contracts import (
     payment_edit,
 )
 from clients.views.imports import IMPORT_SESSION_KEY, client_import
+from clients.views.privacy import consent_record
 from clients.views.reports import access_log, lost_report
 from clients.views.visits import visit_create, visit_list, visit_record
 
 __all__ = [
+    "consent_record",
     "READERS",
     "SALES",
     "MANAGERS",
