@@ -93,6 +93,11 @@ BEAT_SCHEDULE = {
         "task": "teams.tasks.run_queued_jobs",
         "schedule": 60.0,
     },
+    # 03:30 every night: anonymise expired lost leads and strangers' calls, delete old access-log entries.
+    "privacy-retention-sweep": {
+        "task": "teams.tasks.retention_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # 03:10 every day: forget notifications read more than 180 days ago.
     "purge-old-notifications": {
         "task": "teams.tasks.purge_old_notifications",

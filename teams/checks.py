@@ -20,3 +20,24 @@ def two_factor_roles_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# The Cybersecurity Law (网络安全法 Art. 21) asks for network logs kept at least six months.
+ACCESS_LOG_MIN_MONTHS = 6
+
+
+@register()
+def retention_check(app_configs, **kwargs):
+    errors = []
+    if settings.RETENTION_ACCESS_LOG_MONTHS < ACCESS_LOG_MIN_MONTHS:
+        errors.append(
+            Error(
+                f"RETENTION_ACCESS_LOG_MONTHS is {settings.RETENTION_ACCESS_LOG_MONTHS}: the access log must be kept"
+                f" at least {ACCESS_LOG_MIN_MONTHS} months.",
+                id="teams.E002",
+            )
+        )
+    for name in ("RETENTION_LOST_LEAD_MONTHS", "RETENTION_CALLER_MONTHS"):
+        if getattr(settings, name) < 1:
+            errors.append(Error(f"{name} must be at least 1 month.", id="teams.E003"))
+    return errors

@@ -162,6 +162,14 @@ TWO_FACTOR_REMEMBER_DAYS = env_int("TWO_FACTOR_REMEMBER_DAYS", 30)
 # The name an authenticator app shows above the code.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "客服中心")
 
+# Retention (teams/retention.py; README "Privacy"): a lost lead that never signed is anonymised this many
+# months after it was lost; calls and visits of people who never became clients after RETENTION_CALLER_MONTHS;
+# access-log entries are deleted after RETENTION_ACCESS_LOG_MONTHS — never below 6 (the Cybersecurity Law,
+# Art. 21: network logs at least six months; teams/checks.py refuses less).
+RETENTION_LOST_LEAD_MONTHS = env_int("RETENTION_LOST_LEAD_MONTHS", 24)
+RETENTION_CALLER_MONTHS = env_int("RETENTION_CALLER_MONTHS", 12)
+RETENTION_ACCESS_LOG_MONTHS = env_int("RETENTION_ACCESS_LOG_MONTHS", 36)
+
 # Sessions end after this much inactivity (IdleSessionMiddleware renews them).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
 # …and at the latest this long after sign-in, however active (a session stolen from a shared PC ends).
