@@ -64,6 +64,15 @@ class ClientsConfig(AppConfig):
             group="clients",
         )
         register_nav(
+            _("Personal information requests"),
+            "clients:privacy_requests",
+            {Role.DEPUTY_GM},
+            icon="person-lock",
+            order=81,
+            active_prefix="clients:privacy_request",
+            group="clients",
+        )
+        register_nav(
             _("Archive"),
             "clients:archive",
             {Role.ADMIN_CLERK},

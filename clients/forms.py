@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from PIL import Image
 
-from clients.models import ARCHIVE_DOCUMENTS, Client, ClientConsent, Contract, FollowUpVisit, LostReason, PaymentStage
+from clients.models import (
+    ARCHIVE_DOCUMENTS,
+    Client,
+    ClientConsent,
+    Contract,
+    FollowUpVisit,
+    LostReason,
+    PaymentStage,
+    PrivacyRequest,
+)
 from teams.dates import not_in_future
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
@@ -128,6 +137,47 @@ class ConsentForm(Form):
         if day == timezone.localdate():
             return timezone.now()
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+class PrivacyRequestForm(Form):
+    kind = forms.ChoiceField(label=_("The client asks to"), choices=PrivacyRequest.Kind.choices)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, validators=[not_in_future])
+    details = forms.CharField(
+        label=_("What the client asks"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CorrectionForm(ModelForm):
+    """The client's own details, corrected at their request."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Client
+        fields = ["name", "phone", "phone2", "wechat", "district", "community", "building"]
+
+    def _clean_phone_value(self, value):
+        value = normalize_phone(value or "")
+        if value:
+            validate_phone(value)
+        return value
+
+    def clean_phone(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone"))
+
+    def clean_phone2(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone2"))
+
+
+class PrivacyAnswerForm(Form):
+    answer = forms.CharField(label=_("What the client was told"), widget=forms.Textarea(attrs={"rows": 3}))
+    refused = forms.BooleanField(label=_("The request is refused (say why in the answer)"), required=False)
+
+
+class EraseForm(Form):
+    confirm = forms.BooleanField(
+        label=_("I have checked the request: erase this client's name, phones, WeChat id and address everywhere"),
+    )
 
 
 class ContractForm(SubmitOnce, ModelForm):

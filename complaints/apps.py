@@ -19,6 +19,7 @@ class ComplaintsConfig(AppConfig):
         from teams.roles import TEAM_ROLES, Role
 
         register_hook("client_records", services.client_records)
+        register_hook("client_urls", services.client_urls)
         register_hook("client_anonymise", services.client_records_anonymise)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)

@@ -487,3 +487,8 @@ def client_records(*, client_id: int) -> list:
 def client_records_anonymise(*, client_id: int, pseudonym: str) -> None:
     """``client_anonymise`` hook: the caller on the complaint form is the client."""
     Complaint.objects.filter(client_id=client_id).update(caller_name=pseudonym, caller_phone="")
+
+
+def client_urls(*, client_id: int) -> list[str]:
+    """``client_urls`` hook: the pages of the client's complaints."""
+    return [_url(c) for c in Complaint.objects.filter(client_id=client_id).only("pk")]

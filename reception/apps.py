@@ -19,6 +19,7 @@ class ReceptionConfig(AppConfig):
 
         register_hook("retention_sweep", services.retention_sweep)
         register_hook("client_records", services.client_records)
+        register_hook("client_urls", services.client_urls)
         register_hook("client_anonymise", services.client_records_anonymise)
         register_client_timeline(selectors.client_timeline)
         register_demo_seeder("reception", "reception.demo.seed", after=["clients"])

@@ -311,3 +311,9 @@ def client_records_anonymise(*, client_id: int, pseudonym: str) -> None:
     Visit.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id)).update(
         visitor_name=pseudonym, phone="", anonymised_at=now
     )
+
+
+def client_urls(*, client_id: int) -> list[str]:
+    """``client_urls`` hook: the pages of the client's calls."""
+    calls = Call.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id)).only("pk")
+    return [_call_url(call) for call in calls]

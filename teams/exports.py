@@ -86,11 +86,13 @@ EXPORTS: dict[str, ExportKind] = {
     "trainings": ExportKind(gettext_lazy("Trainings"), LEADERS),
     "target_cards": ExportKind(gettext_lazy("Target cards"), LEADERS),
     "monthly_report": ExportKind(gettext_lazy("Monthly report"), LEADERS),
+    # Everything held about one client, for their request to see it (PIPL Art. 45): the deputy GM's desk.
+    "client_data": ExportKind(gettext_lazy("A client's personal information"), frozenset({Role.DEPUTY_GM})),
 }
 
 # The kinds whose rows name clients: every role that may export one of them must use two-factor sign-in
 # (settings.TWO_FACTOR_ROLES; teams/checks.py refuses to start otherwise).
-CLIENT_DATA_EXPORTS = frozenset({"clients", "complaints", "calls", "projects"})
+CLIENT_DATA_EXPORTS = frozenset({"clients", "complaints", "calls", "projects", "client_data"})
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,31 @@ def export_response(
     response = attachment(HttpResponse(content_type=XLSX), filename)
     count = write_workbook(response, [Sheet(title, headers, rows, widths, notice)])
     export_log(request, kind=kind, row_count=count, filters=filters)
+    return response
+
+
+def workbook_response(request, *, kind: str, filename: str, sheets: Sequence[Sheet], detail: str) -> HttpResponse:
+    """Several sheets as one workbook (a client's data: one sheet per kind of record), for a role that may
+    export ``kind``; written in the request (a single client's records) and logged with ``detail``."""
+    export_check(request.user, kind)
+    response = attachment(HttpResponse(content_type=XLSX), filename)
+    count = write_workbook(response, sheets)
+    access_log.access_record(
+        request, access_log.EXPORT, detail=f"{EXPORTS[kind].label}: {detail}"[:300], row_count=count
+    )
+    return response
+
+
+def json_response(request, *, kind: str, filename: str, data, detail: str, row_count: int) -> HttpResponse:
+    """``data`` as a JSON file, through the same gate and access log as the workbooks."""
+    import json
+
+    export_check(request.user, kind)
+    body = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    response = attachment(HttpResponse(body, content_type="application/json; charset=utf-8"), filename)
+    access_log.access_record(
+        request, access_log.EXPORT, detail=f"{EXPORTS[kind].label}: {detail}"[:300], row_count=row_count
+    )
     return response
 
 

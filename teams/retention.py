@@ -10,6 +10,7 @@ import datetime as dt
 from calendar import monthrange
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from teams.registry import run_hooks
@@ -63,4 +64,45 @@ def scrub(queryset, replacements: dict[str, str], fields=None) -> int:
             changed += queryset.filter(**{f"{name}__contains": old}).update(
                 **{name: Replace(F(name), Value(old), Value(replacements[old]))}
             )
+    return changed
+
+
+def _replace_in(value, replacements: dict[str, str]):
+    """``value`` (a stored message: dicts, lists, strings) with every old text replaced."""
+    if isinstance(value, str):
+        for old in sorted(replacements, key=len, reverse=True):
+            if old:
+                value = value.replace(old, replacements[old])
+        return value
+    if isinstance(value, dict):
+        return {key: _replace_in(item, replacements) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_in(item, replacements) for item in value]
+    return value
+
+
+def notifications_scrub(replacements: dict[str, str], urls: list[str]) -> int:
+    """Notifications (and their e-mails) about the person: those that link to one of the person's records
+    (``urls``: the record pages' addresses), and any that holds one of their phones (a phone belongs to one
+    client: duplicates are refused). Another person's notification is never searched for a name."""
+    from teams.models import Delivery, Notification
+
+    replacements = {old: new for old, new in replacements.items() if old and len(old) >= 2}
+    linked = Q(pk__in=[])
+    for url in urls:
+        linked |= Q(url=url) | Q(url__startswith=url.rstrip("/") + "/") | Q(url__startswith=url + "#")
+    phones = Q(pk__in=[])
+    for old in (v for v in replacements if v.isdigit()):
+        phones |= Q(title__contains=old) | Q(body__contains=old)
+    changed = 0
+    for note in Notification.objects.filter(linked | phones):
+        note.title = _replace_in(note.title, replacements)
+        note.body = _replace_in(note.body, replacements)
+        note.message = _replace_in(note.message, replacements)
+        note.save(update_fields=["title", "body", "message"])
+        changed += 1
+        for delivery in Delivery.objects.filter(notification=note):
+            delivery.subject = _replace_in(delivery.subject, replacements)
+            delivery.body = _replace_in(delivery.body, replacements)
+            delivery.save(update_fields=["subject", "body"])
     return changed

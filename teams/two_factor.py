@@ -168,9 +168,7 @@ def remembered_device(request) -> Device | None:
     if not value:
         return None
     try:
-        data = signing.loads(
-            value, salt=REMEMBER_SALT, max_age=timedelta(days=settings.TWO_FACTOR_REMEMBER_DAYS)
-        )
+        data = signing.loads(value, salt=REMEMBER_SALT, max_age=timedelta(days=settings.TWO_FACTOR_REMEMBER_DAYS))
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or data.get("u") != request.user.pk:

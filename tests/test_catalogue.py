@@ -36,7 +36,8 @@ SAME_SENSE_GROUPS = {
         "Created Date Deadline Month Time Today at by created date month time sent From To",
         "Acknowledge by|Acknowledged at|Resolve by|Resolved at|Done at|Due date|Signed on|Planned finish|Planned start"
         "|Actual finish|Actual start|acknowledge by|acknowledged at|confirmed at|done at|due date|planned finish"
-        "|planned start|recorded at|recorded by|anonymised at|uploaded at|uploaded by|written by|sending since|last error",
+        "|planned start|recorded at|recorded by|anonymised at|uploaded at|uploaded by|written by|sending since"
+        "|last error|reminder sent",
     ),
     "a complaint's fields, shown by complaints, the front desk and the reports": (
         "Acknowledged Caller Category Channel Closed Description Severity channel comment Comment",

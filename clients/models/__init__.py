@@ -24,7 +24,7 @@ from clients.models.clients import (
     value_tier_for,
 )
 from clients.models.contracts import Contract, ContractAttachment, ContractChange, ContractQuerySet, PaymentStage
-from clients.models.privacy import ClientConsent, PrivacyNotice
+from clients.models.privacy import ClientConsent, PrivacyNotice, PrivacyRequest, PrivacyRequestStep
 from clients.models.visits import FollowUpVisit, FollowUpVisitQuerySet, VisitTemplate, VisitTemplatePoint
 
 __all__ = [
@@ -53,4 +53,6 @@ __all__ = [
     "ArchiveLoan",
     "PrivacyNotice",
     "ClientConsent",
+    "PrivacyRequest",
+    "PrivacyRequestStep",
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models.clients import Client
 
@@ -83,3 +84,84 @@ class ClientConsent(models.Model):
 
     def __str__(self):
         return f"{self.client} {self.get_method_display()} {self.agreed_at:%Y-%m-%d}"
+
+
+class PrivacyRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The deputy GM's desk: nobody else sees clients' requests."""
+        return self.all() if user.sees_all else self.none()
+
+
+class PrivacyRequest(models.Model):
+    """A client's request about their personal information (个人信息权利请求, PIPL Art. 44–47): to see (and
+    receive a copy), to correct, or to delete it. Answered within 15 working days (``due_on``)."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("See and copy")
+        CORRECT = "correct", _("Correct")
+        DELETE = "delete", _("Delete")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+        REFUSED = "refused", _("Refused")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="privacy_requests"
+    )
+    kind = models.CharField(_("request"), max_length=10, choices=Kind.choices)
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    details = models.TextField(_("what the client asks"), blank=True)
+    due_on = models.DateField(_("answer by"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    answer = models.TextField(pgettext_lazy("personal information", "answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The reminders, each claimed once by the scan (clients/services/privacy.py).
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("overdue notice sent"), null=True, blank=True)
+
+    objects = PrivacyRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal information request")
+        verbose_name_plural = _("personal information requests")
+        ordering = ["state", "due_on", "-pk"]
+        indexes = [models.Index(fields=["state", "due_on"], name="privacyrequest_state_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.client}"
+
+    def is_overdue(self, today=None) -> bool:
+        return self.state == self.State.OPEN and self.due_on < (today or timezone.localdate())
+
+
+class PrivacyRequestStep(models.Model):
+    """Each step taken on a request (recorded, exported, corrected, erased, answered): appended, never edited."""
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", _("Request recorded")
+        EXPORTED = "exported", _("Data exported")
+        CORRECTED = "corrected", _("Data corrected")
+        ERASED = "erased", _("Personal information erased")
+        ANSWERED = "answered", _("Answered")
+        REFUSED = "refused", _("Refused")
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("request step")
+        verbose_name_plural = _("request steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

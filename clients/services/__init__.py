@@ -30,7 +30,15 @@ from clients.services.leads import (
     lead_move,
     lost_report_save,
 )
-from clients.services.privacy import consent_record
+from clients.services.privacy import (
+    consent_record,
+    privacy_request_answer,
+    privacy_request_correct,
+    privacy_request_erase,
+    privacy_request_exported,
+    privacy_request_record,
+    privacy_requests_remind,
+)
 from clients.services.visits import visit_create, visit_record, visits_escalate_overdue, visits_remind_due
 
 __all__ = [
@@ -62,4 +70,10 @@ __all__ = [
     "archive_lend",
     "archive_return",
     "consent_record",
+    "privacy_request_record",
+    "privacy_request_exported",
+    "privacy_request_correct",
+    "privacy_request_erase",
+    "privacy_request_answer",
+    "privacy_requests_remind",
 ]

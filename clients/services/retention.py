@@ -6,26 +6,17 @@ count of the reports stays as it was; only what names or reaches the person goes
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from clients.models import (
-    AccessLog,
-    ArchiveHandover,
-    ArchiveLoan,
-    Client,
-    ClientConsent,
-    ClientEvent,
-    Contract,
-    ContractAttachment,
-    ContractChange,
-    FollowUpVisit,
-    PaymentStage,
-)
+from clients.models import AccessLog, Client, ClientEvent
+from clients.selectors import client_records, client_urls
 from teams.messages import Message, to_store
 from teams.registry import run_hooks
-from teams.retention import ANONYMISE, DELETE, Expired, months_before, scrub
+from teams.retention import ANONYMISE, DELETE, Expired, months_before, notifications_scrub, scrub
 
 # What anonymising clears on the client row (name becomes the pseudonym).
 PERSONAL_CLIENT_FIELDS = [
@@ -69,6 +60,11 @@ def client_anonymise(*, client_id: int, now: dt.datetime | None = None) -> bool:
     replacements = client_replacements(old, pseudonym)
     for _label, queryset in client_records(client_id=client_id):
         scrub(queryset, replacements)
+    notifications_scrub(replacements, client_urls(client_id=client_id))
+    # The admin's history names the client it changed.
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Client), object_id=str(client_id)).update(
+        object_repr=pseudonym, change_message=""
+    )
     run_hooks("client_anonymise", client_id=client_id, pseudonym=pseudonym)
     return True
 
@@ -77,24 +73,6 @@ def client_replacements(old, pseudonym: str) -> dict[str, str]:
     """The name becomes the pseudonym; phones and the WeChat id go."""
     name, *contacts = old or ("",)
     return {name: pseudonym, **dict.fromkeys((c for c in contacts if c), "")}
-
-
-def client_records(*, client_id: int) -> list[tuple[str, object]]:
-    """Every record of every app that belongs to the client, as (label, queryset): this app's own and
-    the ``client_records`` hooks of the apps above. The client's export and erasure both read it."""
-    own = [
-        (_("Timeline"), ClientEvent.objects.filter(client_id=client_id)),
-        (_("Contracts"), Contract.objects.filter(client_id=client_id)),
-        (_("Payment stages"), PaymentStage.objects.filter(contract__client_id=client_id)),
-        (_("Contract changes"), ContractChange.objects.filter(contract__client_id=client_id)),
-        (_("Contract attachments"), ContractAttachment.objects.filter(contract__client_id=client_id)),
-        (_("Follow-up visits"), FollowUpVisit.objects.filter(client_id=client_id)),
-        (_("Archive"), ArchiveHandover.objects.filter(client_id=client_id)),
-        (_("Archive loans"), ArchiveLoan.objects.filter(handover__client_id=client_id)),
-        (_("Consents"), ClientConsent.objects.filter(client_id=client_id)),
-        (_("Access log"), AccessLog.objects.filter(client_id=client_id)),
-    ]
-    return own + [pair for pairs in run_hooks("client_records", client_id=client_id) for pair in pairs]
 
 
 def lost_leads_expired(*, now: dt.datetime):

@@ -169,6 +169,9 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "客服中心")
 RETENTION_LOST_LEAD_MONTHS = env_int("RETENTION_LOST_LEAD_MONTHS", 24)
 RETENTION_CALLER_MONTHS = env_int("RETENTION_CALLER_MONTHS", 12)
 RETENTION_ACCESS_LOG_MONTHS = env_int("RETENTION_ACCESS_LOG_MONTHS", 36)
+# A client's request to see, correct or delete their personal information is answered within this many
+# working days (teams/calendar.py); the deputy GMs are reminded before and when it is overdue.
+PRIVACY_REQUEST_ANSWER_DAYS = env_int("PRIVACY_REQUEST_ANSWER_DAYS", 15)
 
 # Sessions end after this much inactivity (IdleSessionMiddleware renews them).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60

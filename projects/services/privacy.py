@@ -19,3 +19,8 @@ def client_records(*, client_id: int) -> list:
                 records.append((model._meta.verbose_name_plural, model.objects.filter(**{path: client_id})))
                 break
     return records
+
+
+def client_urls(*, client_id: int) -> list[str]:
+    """``client_urls`` hook: the client's project pages (their tabs are anchors and sub-pages of it)."""
+    return [project.get_absolute_url() for project in Project.objects.filter(client_id=client_id).only("pk")]

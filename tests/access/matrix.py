@@ -33,6 +33,15 @@ EXPECTED = {
     "clients:payment_add": ("403 403 403 403 200 403 403 403 404", "403 403 403 403 200 403 403 403 404"),
     "clients:payment_edit": ("403 403 403 403 200 403 403 403 404", "403 403 403 403 200 403 403 403 404"),
     "clients:pipeline": ("200 403 403 403 200 403 403 403 200", "200 403 403 403 200 403 403 403 200"),
+    # The deputy GM's desk of clients' personal-information requests (an empty POST: erase without the
+    # confirmation and answer without text come back to the request, 302; nothing is erased).
+    "clients:privacy_request_answer": ("405 403 403 403 403 403 403 403 403", "302 403 403 403 403 403 403 403 403"),
+    "clients:privacy_request_correct": ("200 403 403 403 403 403 403 403 403", "200 403 403 403 403 403 403 403 403"),
+    "clients:privacy_request_create": ("200 403 403 403 403 403 403 403 403", "200 403 403 403 403 403 403 403 403"),
+    "clients:privacy_request_detail": ("200 403 403 403 403 403 403 403 403", "405 403 403 403 403 403 403 403 403"),
+    "clients:privacy_request_erase": ("405 403 403 403 403 403 403 403 403", "302 403 403 403 403 403 403 403 403"),
+    "clients:privacy_request_export": ("200 403 403 403 403 403 403 403 403", "405 403 403 403 403 403 403 403 403"),
+    "clients:privacy_requests": ("200 403 403 403 403 403 403 403 403", "405 403 403 403 403 403 403 403 403"),
     "clients:reveal_phone": ("405 403 405 403 405 405 405 405 405", "200 403 200 403 200 200 200 200 404"),
     "clients:tier": ("403 403 403 403 405 403 403 403 405", "403 403 403 403 302 403 403 403 404"),
     "clients:visit_create": ("403 403 403 403 405 403 403 403 405", "403 403 403 403 302 403 403 403 404"),
