@@ -21,6 +21,15 @@ class TeamsConfig(AppConfig):
         from teams.roles import ALL_ROLES, Role
 
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
+        register_nav(
+            _("Export approvals"),
+            "teams:export_approvals",
+            {Role.DEPUTY_GM},
+            icon="file-earmark-lock",
+            order=82,
+            active_prefix="teams:export_approvals",
+            group="clients",
+        )
         register_panel(
             "calendar", "teams/partials/panel_calendar.html", {Role.DEPUTY_GM}, panels.calendar_panel, order=1, width=12
         )

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from teams import health, services
-from teams.access import get_visible_or_404, role_required, safe_url
+from teams import health, jobs, services
+from teams.access import NotVisible, get_visible_or_404, role_required, safe_url
 from teams.models import Delivery, Job, Notification
 from teams.registry import panels_for
 from teams.roles import Role
@@ -103,3 +103,36 @@ def healthz(request):
     """For a monitor, without login: each part ok or failed; 200 when all are ok, else 503."""
     results = health.report()
     return JsonResponse(results, status=200 if all(v == "ok" for v in results.values()) else 503)
+
+
+@role_required(Role.DEPUTY_GM)
+@require_GET
+def export_approvals(request):
+    """The deputy GM's list of big client-data exports waiting for approval (teams/exports.py)."""
+    waiting = Job.objects.awaiting_approval(request.user).select_related("owner").order_by("created_at")
+    return render(request, "teams/export_approvals.html", {"jobs": list(waiting[:100])})
+
+
+def _awaiting_or_404(request, pk) -> Job:
+    job = Job.objects.awaiting_approval(request.user).select_related("owner").filter(pk=pk).first()
+    if job is None:
+        raise NotVisible(target=f"teams.job pk={pk}")
+    return job
+
+
+@role_required(Role.DEPUTY_GM)
+@require_POST
+def job_approve(request, pk):
+    job = _awaiting_or_404(request, pk)
+    if jobs.job_approve(job_id=job.pk, by=request.user):
+        messages.success(request, _("Approved: the export is being written for %(name)s.") % {"name": job.owner})
+    return redirect("teams:export_approvals")
+
+
+@role_required(Role.DEPUTY_GM)
+@require_POST
+def job_refuse(request, pk):
+    job = _awaiting_or_404(request, pk)
+    if jobs.job_refuse(job_id=job.pk, by=request.user):
+        messages.success(request, _("Refused; %(name)s is told.") % {"name": job.owner})
+    return redirect("teams:export_approvals")

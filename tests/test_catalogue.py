@@ -33,7 +33,7 @@ SAME_SENSE_GROUPS = {
     ),
     "answers and empty states": ("All No Yes Other None.", "Nothing waiting.|Saved.|No complaints."),
     "a record's own dates and people, shown by its app and by the reports that read it": (
-        "Created Date Deadline Month Time Today at by created date month time sent From To",
+        "Created Date Deadline Month Time Today at by created date month time sent From To Who When Rows",
         "Acknowledge by|Acknowledged at|Resolve by|Resolved at|Done at|Due date|Signed on|Planned finish|Planned start"
         "|Actual finish|Actual start|acknowledge by|acknowledged at|confirmed at|done at|due date|planned finish"
         "|planned start|recorded at|recorded by|anonymised at|uploaded at|uploaded by|written by|sending since"

@@ -240,6 +240,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # An export with more rows than this is written by a background job with progress (teams/exports.py).
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
+# An export of more client rows than this (clients, complaints, calls, projects) waits for the deputy GM's
+# approval in the app before the file is written (teams/exports.py needs_approval, teams/jobs.py job_approve).
+EXPORT_APPROVAL_ROWS = env_int("EXPORT_APPROVAL_ROWS", 500)
 # A running job whose heartbeat has not moved for this long lost its worker: the scan takes it over,
 # and after JOB_MAX_TAKEOVERS takeovers marks it failed (teams/jobs.py).
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10)
