@@ -22,6 +22,15 @@ class TeamsConfig(AppConfig):
 
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
         register_nav(
+            _("Staff account history"),
+            "teams:staff_history",
+            {Role.DEPUTY_GM},
+            icon="person-gear",
+            order=90,
+            active_prefix="teams:staff_history",
+            group="team",
+        )
+        register_nav(
             _("Export approvals"),
             "teams:export_approvals",
             {Role.DEPUTY_GM},

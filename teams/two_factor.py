@@ -23,10 +23,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from teams.models import StaffChange
 
 PENDING_KEY = "_two_factor_pending_key"
 # Whether the signed-in user has a confirmed device, noted in the session at sign-in (user_logged_in), so
@@ -117,7 +120,7 @@ def enrolment_confirm(request, *, token: str) -> list[str] | None:
 def _recovery_codes_write(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
 
@@ -188,7 +191,7 @@ def two_factor_reset(*, user, by) -> int:
     with transaction.atomic():
         count = 0
         for model in django_otp.device_classes():
-            deleted, _ = model.objects.filter(user=user).delete()
+            deleted, _per_model = model.objects.filter(user=user).delete()
             count += deleted
         LogEntry.objects.create(
             user_id=by.pk,
@@ -197,6 +200,14 @@ def two_factor_reset(*, user, by) -> int:
             object_repr=str(user)[:200],
             action_flag=CHANGE,
             change_message=f"two-factor sign-in reset ({count} devices) at {timezone.now().isoformat()}",
+        )
+        StaffChange.objects.create(
+            user=user,
+            changed_by=by,
+            field="two_factor",
+            label=str(_("Two-factor sign-in")),
+            old_value=str(_("%(n)s devices") % {"n": count}),
+            new_value=str(_("reset")),
         )
     return count
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/failed/", views.failed_deliveries, name="failed_deliveries"),
     path("notifications/failed/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
+    path("staff/history/", views.staff_history, name="staff_history"),
     path("account/security/", views_two_factor.security, name="security"),
     path("account/two-factor/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
     path("account/two-factor/verify/", views_two_factor.verify, name="two_factor_verify"),

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams import health, jobs, services
 from teams.access import NotVisible, get_visible_or_404, role_required, safe_url
-from teams.models import Delivery, Job, Notification
+from teams.models import Delivery, Job, Notification, StaffChange, User
+from teams.pagination import CappedPaginator
 from teams.registry import panels_for
 from teams.roles import Role
 
@@ -136,3 +137,16 @@ def job_refuse(request, pk):
     if jobs.job_refuse(job_id=job.pk, by=request.user):
         messages.success(request, _("Refused; %(name)s is told.") % {"name": job.owner})
     return redirect("teams:export_approvals")
+
+
+@role_required(Role.DEPUTY_GM)
+@require_GET
+def staff_history(request):
+    """Who changed whose role, team, active flag, admin rights or permissions, when, from what to what."""
+    changes = StaffChange.objects.visible_to(request.user).select_related("user", "changed_by")
+    person = request.GET.get("user", "")
+    if person.isdigit():
+        changes = changes.filter(user_id=int(person))
+    page = CappedPaginator(changes, 50).get_page(request.GET.get("page"))
+    people = User.objects.order_by("full_name").only("pk", "full_name", "username")
+    return render(request, "teams/staff_history.html", {"page": page, "people": people, "person": person})

@@ -60,7 +60,7 @@ SAME_SENSE_GROUPS = {
         "Count Phone Progress State Status Timeline action active address figures file name notes order phone role",
         "state|status|summary|title|version|file name|Forwarded to|message parameters",
     ),
-    "a history row's state change (from → to)": ("from to", ""),
+    "a history row's state change (from → to)": ("from to field", "changed by"),
     "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", "Sign-in security"),
 }
 SAME_SENSE = {
