@@ -70,6 +70,14 @@ class ClientForm(SubmitOnce, ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["consultant"].queryset = User.objects.filter(role=Role.CONSULTANT, team=team, is_active=True)
         self.fields["phone"].help_text = _("Mobile (11 digits) or landline with area code.")
+        if self.instance.pk is None:
+            # A new lead: how the client agreed to the privacy notice, if they were asked (clients/models/privacy.py).
+            self.fields["consent_method"] = forms.ChoiceField(
+                label=_("How the client agreed"),
+                choices=[("", _("Not asked yet"))] + list(ClientConsent.Method.choices),
+                required=False,
+                help_text=_("Tell the client the privacy notice (shown on the client file) before recording this."),
+            )
 
     def _clean_phone_value(self, value):
         value = normalize_phone(value or "")

@@ -20,6 +20,7 @@ def enrol(request):
         return redirect("teams:security")
     key = two_factor.pending_key(request)
     form = TwoFactorTokenForm(request.POST or None)
+    form.fields["token"].help_text = ""  # no recovery codes yet
     if request.method == "POST" and form.is_valid():
         codes = two_factor.enrolment_confirm(request, token=form.cleaned_data["token"])
         if codes is not None:

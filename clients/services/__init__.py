@@ -9,6 +9,7 @@ so ``from clients import services`` and ``services.lead_create`` keep working.
 
 from clients.services.access_log import access_log_request, access_log_write
 from clients.services.archive import archive_hand_over, archive_lend, archive_receive, archive_return
+from clients.services.consent import consent_record
 from clients.services.contracts import (
     DEFAULT_PAYMENTS,
     TRACKED_CONTRACT_FIELDS,
@@ -31,7 +32,6 @@ from clients.services.leads import (
     lost_report_save,
 )
 from clients.services.privacy import (
-    consent_record,
     privacy_request_answer,
     privacy_request_correct,
     privacy_request_erase,

@@ -1,4 +1,4 @@
-"""Personal information (PIPL): consent records and the requests of clients (see, correct, delete)."""
+"""Personal information (PIPL): the requests of clients to see, correct or delete it (consent: ``consent``)."""
 
 import datetime as dt
 
@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Client, ClientConsent, ClientEvent, PrivacyNotice, PrivacyRequest, PrivacyRequestStep
-from clients.services.common import _event
+from clients.models import Client, PrivacyRequest, PrivacyRequestStep
 from clients.services.leads import client_update
 from clients.services.retention import client_anonymise
 from teams.calendar import add_working_days
@@ -19,29 +18,6 @@ from teams.messages import Message
 from teams.models import User
 from teams.selectors import deputy_gms
 from teams.services import notify
-
-
-@transaction.atomic
-def consent_record(*, client: Client, by: User, method: str, purpose: str, agreed_at: dt.datetime | None = None):
-    """Record how and when ``client`` agreed, to the current privacy notice; appended to the timeline."""
-    consent = ClientConsent(
-        client=client,
-        method=method,
-        purpose=purpose,
-        agreed_at=agreed_at or timezone.now(),
-        notice=PrivacyNotice.current(),
-        recorded_by=by,
-    )
-    consent.full_clean()
-    consent.save()
-    _event(
-        client,
-        ClientEvent.Kind.PRIVACY,
-        Message("Consent recorded: %(method)s", method=ClientConsent.Method(method).label),
-        by,
-    )
-    return consent
-
 
 # Requests from a client (个人信息权利请求, PIPL Art. 44–47) -------------------------------------------------
 

@@ -73,3 +73,26 @@ def test_editing_the_notice_in_the_admin_publishes_a_new_version(client, db):
     first.refresh_from_db()
     assert first.text != "新文本"  # the old version stays as it was
     assert PrivacyNotice.current().published_by == admin
+
+
+@pytest.mark.django_db
+def test_a_new_lead_records_how_the_client_agreed(client, consultant):
+    client.force_login(consultant)
+    form = client.get(reverse("clients:create")).content.decode()
+    assert 'name="consent_method"' in form
+    client.post(
+        reverse("clients:create"),
+        {"name": "钱女士", "phone": "13900002222", "property_type": "apartment", "intent": "medium",
+         "source": "walk_in", "consultant": consultant.pk, "consent_method": "verbal_visit"},
+    )  # fmt: skip
+    consent = ClientConsent.objects.get(client__name="钱女士")
+    assert consent.method == "verbal_visit" and consent.recorded_by == consultant
+    # Not asked yet: no consent, and the client file asks for it.
+    client.post(
+        reverse("clients:create"),
+        {"name": "孙先生", "phone": "13900003333", "property_type": "apartment", "intent": "medium",
+         "source": "walk_in", "consultant": consultant.pk, "consent_method": ""},
+    )  # fmt: skip
+    assert not ClientConsent.objects.filter(client__name="孙先生").exists()
+    edit = client.get(reverse("clients:edit", args=[ClientConsent.objects.get().client_id])).content.decode()
+    assert 'name="consent_method"' not in edit
