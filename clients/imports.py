@@ -1,13 +1,19 @@
 """Excel import of existing clients: parse and check every row, save nothing until
 the consultant confirms, and then all rows or none."""
 
+import json
 from decimal import Decimal, InvalidOperation
+from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from clients.models import Client
 from clients.services.leads import duplicate_phone_message
@@ -27,6 +33,7 @@ COLUMNS = [
     (gettext_lazy("Notes"), "notes"),
 ]
 MAX_ROWS = 2000
+PREVIEW_JOB = "client_import_preview"
 # The template's example row starts with this word (in either language) and is never imported.
 EXAMPLE_MARKS = ("示例", "example")
 
@@ -93,14 +100,18 @@ def _source(value: str) -> str:
     return SOURCE_ALIASES.get(value, "")
 
 
-def parse_rows(upload, *, user) -> list[dict]:
+def parse_rows(upload, *, user, report=None) -> list[dict]:
     """Each row: {"row": n, "data": {...}, "errors": [...]}. Duplicates are checked
-    against existing clients (named only if ``user`` may see them) and within the file."""
+    against existing clients (named only if ``user`` may see them) and within the file.
+    ``report(done, total)`` hears the progress (the preview runs as a job: ``run_import_preview``)."""
     workbook = load_workbook(upload, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
+    total = min(MAX_ROWS, max((sheet.max_row or MAX_ROWS + 1) - 1, 1))
     rows = []
     seen = {}
     for index, values in enumerate(sheet.iter_rows(min_row=2, max_row=MAX_ROWS + 1, values_only=True), start=2):
+        if report:
+            report(index - 1, total)
         if not values or all(v in (None, "") for v in values) or is_example(values):
             continue
         cells = {field: ("" if v is None else str(v).strip()) for (_h, field), v in zip(COLUMNS, values, strict=False)}
@@ -145,6 +156,21 @@ def parse_rows(upload, *, user) -> list[dict]:
             if phone in existing:
                 row["errors"].append(duplicate_phone_message(existing[phone], user))
     return rows
+
+
+def run_import_preview(job, report):
+    """The preview job's runner: read the stored upload (then remove it), keep the rows as the
+    job's result file, and open the import page on them (clients.views.imports)."""
+    name = job.params["upload"]
+    try:
+        with default_storage.open(name, "rb") as upload:
+            rows = parse_rows(upload, user=job.owner, report=report)
+    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise ValidationError(_("This file could not be read as Excel.")) from exc
+    finally:
+        default_storage.delete(name)
+    content = ContentFile(json.dumps(rows, ensure_ascii=False).encode())
+    return "preview.json", content, f"{reverse('clients:import')}?job={job.pk}"
 
 
 @transaction.atomic

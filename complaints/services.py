@@ -289,7 +289,7 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     candidate.full_clean(validate_unique=False)
     versioned_update(complaint, fields=changes, expected_version=version)
     for change in found:
-        _event(complaint, user, "edit", comment=str(change))
+        _event(complaint, user, "edit", comment=change.message())
     if became_major:
         notify(
             recipients=deputy_gms(),
@@ -451,6 +451,7 @@ def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime |
         if not claim(summary, "sent_at", now):
             return None
         data = summary.data
+        categories = dict(Complaint.Category.choices)
         title = Message("Complaint summary %(start)s – %(end)s", start=week_start, end=end)
         lines = [
             Message("Complaints registered: %(n)s", n=data["total"]),
@@ -462,7 +463,11 @@ def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime |
             Message("By team:"),
             *[f"  {row['label']}: {row['count']}" for row in data["by_team"]],
             Message("By category:"),
-            *[f"  {row['label']}: {row['count']}" for row in data["by_category"]],
+            # The category's label stays lazy: the deputy GM reads it in her language.
+            *[
+                Message.join(["  ", categories.get(row["key"], row["label"]), f": {row['count']}"], sep="")
+                for row in data["by_category"]
+            ],
         ]
         notify(
             recipients=deputy_gms(),

@@ -42,6 +42,7 @@ def report_context(report, data=None) -> dict:
                     "unit": metric.unit,
                     "team_value": data["team_figures"].get(key),
                     "company_value": data["company_figures"].get(key),
+                    "matured": key not in data.get("not_matured", ()),
                 }
             )
         sections.append({"name": section["name"], "label": section_label(section["name"]), "rows": rows})
@@ -64,6 +65,10 @@ def report_context(report, data=None) -> dict:
         "lost_leads": data.get("lost_leads"),
         "photos": list(report.photos.all()) if report.pk else [],
     }
+
+
+def _label(row) -> str:
+    return row["label"] if row["matured"] else f"{row['label']} ({_('Not matured')})"
 
 
 def report_pdf(report) -> bytes:
@@ -114,7 +119,7 @@ def report_xlsx(report) -> bytes:
             overview.append([section["label"]])
             for row in section["rows"]:
                 overview.append(
-                    [row["label"], _figure(row["team_value"], row["unit"]), _figure(row["company_value"], row["unit"])]
+                    [_label(row), _figure(row["team_value"], row["unit"]), _figure(row["company_value"], row["unit"])]
                 )
         narrative = [[report.narrative]]
         narrative += [[_("Photo"), photo.caption] for photo in context["photos"]]

@@ -146,6 +146,7 @@ def card_progress(card: TargetCard, *, now: dt.datetime | None = None) -> list[d
 
     items = list(card.items.all())
     period = Period.month_of(card.month)
+    today = timezone.localdate(now) if now else timezone.localdate()
     live = {}
     if not card.is_locked:
         metrics = [METRICS[i.metric] for i in items if i.metric in METRICS]
@@ -160,6 +161,8 @@ def card_progress(card: TargetCard, *, now: dt.datetime | None = None) -> list[d
                 "actual": actual,
                 "achievement": achievement(actual, item.target),
                 "score": item_score(actual, item.target, item.weight),
+                # A cohort figure of a month whose window is still open is not final (未满期).
+                "matured": item.metric not in METRICS or METRICS[item.metric].matured(period, today),
             }
         )
     return rows
@@ -408,6 +411,8 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
         "sections": [{"name": name, "keys": keys} for name, keys in REPORT_SECTIONS],
         "team_figures": {k: _serial(values[("t", k)]) for k in REPORT_KEYS},
         "company_figures": {k: _serial(values[("c", k)]) for k in REPORT_KEYS},
+        # Cohort figures whose window had not closed when computed (未满期): not final, marked so.
+        "not_matured": [k for k in REPORT_KEYS if not METRICS[k].matured(period, timezone.localdate(now))],
         "categories": [[value, count] for value, count in categories.items()],
         "major_incidents": [
             {

@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext as _
 
+from teams.messages import Message
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -25,6 +27,23 @@ class FieldChange:
     old_text: str  # "" for no value, or when the field's values are kept out of the history
     new_text: str
     hidden: bool = False
+    # A choice's label left lazy (or None): the timeline line translates it when read.
+    old_label: object = None
+    new_label: object = None
+    # The field's verbose name left lazy, for the same reason.
+    verbose_name: object = None
+
+    def message(self) -> Message:
+        """The change as a timeline line, rendered in the reader's language (teams/messages.py)."""
+        field = self.verbose_name or self.label
+        if self.hidden:
+            return Message("%(field)s changed", field=field)
+        return Message(
+            "%(field)s: %(old)s → %(new)s",
+            field=field,
+            old=self.old_label or self.old_text or "—",
+            new=self.new_label or self.new_text or "—",
+        )
 
     def __str__(self) -> str:
         if self.hidden:
@@ -50,6 +69,12 @@ def _text(field: models.Field, value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _choice_label(field: models.Field, value):
+    if not field.choices or value in (None, ""):
+        return None
+    return dict(field.flatchoices).get(value)
 
 
 def _comparable(field: models.Field, value):
@@ -102,5 +127,18 @@ def changes_against_db(
             old_text = new_text = ""
         else:
             old_text, new_text = _text(field, old)[:200], _text(field, new)[:200]
-        changes.append(FieldChange(name, str(field.verbose_name), old, new, old_text, new_text, name in hidden))
+        changes.append(
+            FieldChange(
+                name,
+                str(field.verbose_name),
+                old,
+                new,
+                old_text,
+                new_text,
+                name in hidden,
+                old_label=None if name in hidden else _choice_label(field, old),
+                new_label=None if name in hidden else _choice_label(field, new),
+                verbose_name=field.verbose_name,
+            )
+        )
     return changes

@@ -14,7 +14,8 @@
   after ``settings.JOB_MAX_TAKEOVERS`` takeovers it is marked failed and the owner told once.
 - A runner is registered per kind (``register_job_runner``) by the app that owns the work;
   it gets the job and a ``report(done, total, message)`` callback, and returns the result
-  file as ``(filename, file)``, the URL of a page showing the result, or None. Its
+  file as ``(filename, file)``, the URL of a page showing the result, both as
+  ``(filename, file, url)`` (the page reads the file), or None. Its
   ``ValidationError`` is shown to the owner as is; any other error as a generic message
   (details in the log).
 - When done, the owner is told through ``teams.services.notify`` with the job's page, which
@@ -46,7 +47,7 @@ from teams.selectors import deputy_gms
 
 logger = logging.getLogger(__name__)
 
-Runner = Callable[[Job, Callable[..., None]], tuple[str, object] | str | None]
+Runner = Callable[[Job, Callable[..., None]], tuple[str, object] | tuple[str, object, str] | str | None]
 RUNNERS: dict[str, Runner] = {}
 
 # A queued job older than this is taken by the scan (its task was lost or never sent).
@@ -245,7 +246,8 @@ def _done(job: Job, output) -> str:
         if isinstance(output, str):
             job.result_url = output
         elif output is not None:
-            filename, content = output
+            filename, content, *url = output
+            job.result_url = url[0] if url else ""
             with content:
                 content.seek(0)
                 job.result.save(filename, File(content), save=False)

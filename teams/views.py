@@ -79,9 +79,13 @@ def job_detail(request, pk):
 @require_GET
 @never_cache
 def job_status(request, pk):
-    """The job's fragment alone; while it runs the fragment polls itself every second."""
+    """The job's fragment alone; while it runs the fragment polls itself every second. The poll
+    that sees a job with a result page finish opens that page (the result in place)."""
     job = get_visible_or_404(Job, request.user, pk=pk)
-    return render(request, "teams/partials/job_status.html", {"job": job})
+    response = render(request, "teams/partials/job_status.html", {"job": job})
+    if request.htmx and job.state == Job.State.DONE and job.result_url:
+        response["HX-Redirect"] = job.result_url
+    return response
 
 
 @login_required

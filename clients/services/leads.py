@@ -144,7 +144,7 @@ def client_update(*, client: Client, by: User, version: int, data: dict) -> Clie
         message=_("Someone else changed this client while you were editing. Reload to see their changes."),
     )
     for change in changes:
-        _event(client, ClientEvent.Kind.EDIT, str(change), by)
+        _event(client, ClientEvent.Kind.EDIT, change.message(), by)
     return client
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -10,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from clients.models import Contract
 from complaints.models import Complaint
 from performance import selectors
 from performance.metrics import METRICS
@@ -145,13 +147,14 @@ def _dt(value):
 DRILL_COLUMNS = {
     "Client": (
         ["team", "consultant"],
-        lambda: [_("Client"), _("Team"), _("Consultant"), _("Stage"), _("Created"), _("Lost at")],
+        lambda: [_("Client"), _("Team"), _("Consultant"), _("Stage"), _("Created"), _("Signed on"), _("Lost at")],
         lambda o: [
             _link("clients:detail", o.pk, o.name),
             o.team.name,
             str(o.consultant or "—"),
             o.get_stage_display(),
             _dt(o.created_at),
+            str(o.signed_on or "—"),
             _dt(o.lost_at),
         ],
     ),
@@ -287,6 +290,17 @@ DRILL_COLUMNS = {
 }
 
 
+# Per model, what the rows need beyond their own fields: a lead's first signing date shows why it
+# counts (or not) in "signed within N days".
+DRILL_ANNOTATIONS = {
+    "Client": lambda: {
+        "signed_on": Subquery(
+            Contract.objects.filter(client=OuterRef("pk")).order_by("signed_date").values("signed_date")[:1]
+        )
+    },
+}
+
+
 def drill_queryset(user, metric, period, scope, *, category=None, now=None):
     """Exactly the metric's records (same function, same filter), limited to what ``user`` may see."""
     qs = metric.queryset(period, scope, now=now)
@@ -314,6 +328,8 @@ def drill(request, key):
     category = request.GET.get("category") or None
     related, headers, cells = DRILL_COLUMNS[metric.model.__name__]
     qs = drill_queryset(user, metric, period, scope, category=category).select_related(*related).order_by("-pk")
+    if metric.model.__name__ in DRILL_ANNOTATIONS:
+        qs = qs.annotate(**DRILL_ANNOTATIONS[metric.model.__name__]())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"cells": cells(obj), "hit": getattr(obj, "metric_hit", None)} for obj in page]
     counted = metric.queryset(period, scope).filter(category=category).count() if category else None

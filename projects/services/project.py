@@ -90,7 +90,7 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
     newcomers = [u for u in [*data["designers"], *data["assistants"], data["project_manager"]] if u]
     newcomers = [u for u in newcomers if u.pk not in before]
     for change in changes:
-        _event(project, by, str(change))
+        _event(project, by, change.message())
     if newcomers:
         notify(
             recipients=newcomers,
@@ -414,5 +414,5 @@ def phase_update(
     phase.full_clean()
     phase.save(update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
     for change in changes:
-        _event(phase.project, by, Message("Schedule %(phase)s: %(change)s", phase=_phase_name(phase), change=change))
+        _event(phase.project, by, Message("Schedule %(phase)s: %(change)s", phase=_phase_name(phase), change=change.message()))
     return phase

@@ -110,3 +110,24 @@ def test_front_desk_sees_forward_state_and_visitor_actions_on_a_phone(page, live
     actions = card.locator("[data-testid=visit-actions]")
     assert actions.get_by_role("button", name="建立单源").is_visible()
     assert card.get_by_role("button").count() >= 2  # left now + make a lead
+
+
+def test_team_board_target_card_and_lost_report_read_as_cards_on_a_phone(page, live_server, consultant, designer):
+    from clients.models import Client
+    from tests.meetings.factories import ActionItemFactory
+    from tests.performance.helpers import make_card
+
+    ActionItemFactory(meeting__team=consultant.team, owner=designer, text="整理本周回访名单")
+    card = make_card(designer, month=timezone.localdate().replace(day=1))
+    ClientFactory(team=consultant.team, consultant=consultant, stage=Client.Stage.LOST, lost_at=timezone.now())
+    _login(page, live_server, consultant)
+
+    _open(page, f"{live_server.url}/board/")
+    assert _first_card(page, "board-due").locator(".cell-title").is_visible()
+    assert _first_card(page, "board-actions").get_by_text("整理本周回访名单").is_visible()
+
+    _open(page, f"{live_server.url}/performance/cards/{card.pk}/")
+    assert _first_card(page, "card-items").locator(".cell-title", has_text="签约单数").is_visible()
+
+    _open(page, f"{live_server.url}/clients/lost-report/")
+    assert _first_card(page, "lost-reasons").locator(".cell-title").is_visible()

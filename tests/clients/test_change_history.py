@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from clients.forms import ClientForm, ContractForm, PaymentForm
 from clients.models import Client, ClientEvent, Contract, PaymentStage
@@ -131,3 +132,9 @@ def test_client_edit_records_each_changed_field(login, consultant, field):
         assert event.text == f"{label(Client, field)}已修改" and value not in event.text
     else:
         assert event.text == f"{label(Client, field)}：{old or '—'} → {new}"
+    # An English reader reads the same line in English: field name and choice labels too.
+    with translation.override("en"):
+        english = event.display_text
+        assert english.startswith(f"{label(Client, field)}") and "：" not in english
+        if field in ("property_type", "intent", "source"):
+            assert english == f"{label(Client, field)}: {old} → {new}"

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -409,6 +410,13 @@ def test_weekly_summary_counts_last_week_and_is_sent_once(front_desk, the_client
     assert {r["key"]: r["count"] for r in summary.data["by_category"]} == {"quality": 1, "schedule": 1}
     assert len(titles(gm)) == 1
     assert titles(outsider) == []
+    # The bell's body reads in the reader's language, category labels included.
+    note = Notification.objects.get(recipient=gm)
+    assert "  工期: 1" in note.display_body
+    with translation.override("en"):
+        english = note.display_body
+    assert "Schedule" in english and "By category" in english
+    assert not re.search(r"[\u4e00-\u9fff]", english.replace(summary.data["by_team"][0]["label"], ""))
 
 
 def test_weekly_summary_task_twice_sends_once(gm):

@@ -189,3 +189,42 @@ def test_drill_down_lists_the_cohort_and_marks_an_unmatured_month(july_cohort, l
     assert 'data-testid="drill-not-matured"' not in july.content.decode()
     august = web.get(url, {"month": "2026-08", "team": team.pk}).content.decode()
     assert 'data-testid="drill-not-matured"' in august and "未满期" in august
+
+
+def test_drill_down_shows_each_leads_first_signing_date(july_cohort, login, gm, team):
+    july = login(gm).get(reverse("performance:drill", args=["lead_conversion"]), {"month": "2026-07", "team": team.pk})
+    assert "签订日期" in july.context["headers"]
+    column = july.context["headers"].index("签订日期")
+    signed_on = {row["cells"][column] for row in july.context["rows"]}
+    # "twice" signed on 20 July and 1 September: its first signing shows; the unsigned lead shows a dash.
+    assert {"2026-07-20", "2026-08-20", "2026-11-01", "2026-10-29", "—"} == signed_on
+
+
+def test_target_card_and_monthly_report_mark_a_cohort_not_matured(frozen, login, consultant, team):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from performance.models import MonthlyReport
+    from performance.rendering import report_context, report_xlsx
+    from performance.selectors import report_data
+
+    from .helpers import make_card
+
+    october = dt.date(2026, 10, 1)  # today is in November: October's leads are within their 90 days
+    card = make_card(consultant, month=october, items=[("签约率", "lead_conversion", "30", 100)])
+    html = login(consultant).get(reverse("performance:card_detail", args=[card.pk])).content.decode()
+    assert 'data-testid="not-matured"' in html and "未满期" in html
+    july = make_card(consultant, month=dt.date(2026, 7, 1), items=[("签约率", "lead_conversion", "30", 100)])
+    assert (
+        'data-testid="not-matured"'
+        not in login(consultant).get(reverse("performance:card_detail", args=[july.pk])).content.decode()
+    )
+
+    data = report_data(team=team, period=Period.month_of(october))
+    assert "lead_conversion" in data["not_matured"] and "signings" not in data["not_matured"]
+    report = MonthlyReport(team=team, month=october, data=data)
+    rows = {r["key"]: r for section in report_context(report, data)["sections"] for r in section["rows"]}
+    assert not rows["lead_conversion"]["matured"] and rows["signings"]["matured"]
+    labels = [row[0] for row in load_workbook(BytesIO(report_xlsx(report))).worksheets[0].iter_rows(values_only=True)]
+    assert "90 天内签约率 (未满期)" in labels and "签约合同数" in labels

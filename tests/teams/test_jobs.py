@@ -286,3 +286,24 @@ def test_a_slow_worker_that_was_taken_over_does_not_overwrite_the_newer_run(cons
     job.refresh_from_db()
     assert (job.state, job.result_url, job.message, job.takeovers) == (Job.State.RUNNING, "", "", 1)
     assert not Notification.objects.filter(recipient=consultant).exists()
+
+
+def test_big_export_reports_progress_as_a_share_of_its_rows(
+    login, big, consultant, monkeypatch, django_capture_on_commit_callbacks
+):
+    from teams import exports
+
+    monkeypatch.setattr(exports, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(jobs, "REPORT_EVERY", 0)
+    _response, job = _start_big_export(login(consultant), django_capture_on_commit_callbacks)
+    seen = []
+    original = jobs._Reporter.__call__
+
+    def spy(self, done, total=None, message=""):
+        original(self, done, total, message)
+        seen.append(Job.objects.values_list("progress", "message").get(pk=self.job.pk))
+
+    monkeypatch.setattr(jobs._Reporter, "__call__", spy)
+    assert tasks.run_job(job.pk) == "done"
+    # Five rows, a report every two: 40 % then 80 %, each with "n of 5".
+    assert seen == [(40, "已写入 2 / 5 行"), (80, "已写入 4 / 5 行")]
