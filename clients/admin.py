@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from clients.models import (
     AccessLog,
@@ -8,6 +9,7 @@ from clients.models import (
     FollowUpVisit,
     LostLeadReport,
     LostReason,
+    PrivacyNotice,
     VisitTemplate,
     VisitTemplatePoint,
 )
@@ -80,3 +82,24 @@ class AccessLogAdmin(admin.ModelAdmin):
 class ArchiveHandoverAdmin(admin.ModelAdmin):
     list_display = ["client", "handed_on", "handed_by", "received_at", "received_by"]
     raw_id_fields = ["client", "handed_by", "received_by"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """The privacy notice told to clients: saving a changed text publishes a new version (the old ones stay,
+    since consents name the version they agreed to)."""
+
+    list_display = ["version", "published_at", "published_by"]
+    fields = ["text"]
+    readonly_fields = []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        current = PrivacyNotice.current()
+        obj.pk = None
+        obj.version = (current.version if current else 0) + 1
+        obj.published_by = request.user
+        obj.published_at = timezone.now()
+        obj.save()

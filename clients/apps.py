@@ -8,12 +8,14 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         from clients import imports, panels, selectors
+        from clients.services import retention
         from clients.services.access_log import access_log_request
         from teams.access_log import register_access_writer
         from teams.jobs import register_job_runner
-        from teams.registry import register_demo_seeder, register_due_today, register_nav, register_panel
+        from teams.registry import register_demo_seeder, register_due_today, register_hook, register_nav, register_panel
         from teams.roles import PROJECT_ROLES, Role
 
+        register_hook("retention_sweep", retention.retention_sweep)
         register_due_today(selectors.due_today)
         register_job_runner(imports.PREVIEW_JOB, imports.run_import_preview)
         register_demo_seeder("clients", "clients.demo.seed", after=["teams"])
@@ -61,6 +63,15 @@ class ClientsConfig(AppConfig):
             icon="shield-lock",
             order=80,
             active_prefix="clients:access_log",
+            group="clients",
+        )
+        register_nav(
+            _("Personal information requests"),
+            "clients:privacy_requests",
+            {Role.DEPUTY_GM},
+            icon="person-lock",
+            order=81,
+            active_prefix="clients:privacy_request",
             group="clients",
         )
         register_nav(

@@ -1,12 +1,24 @@
 """Forms: validation only; views pass cleaned_data to services."""
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from PIL import Image
 
-from clients.models import ARCHIVE_DOCUMENTS, Client, Contract, FollowUpVisit, LostReason, PaymentStage
+from clients.models import (
+    ARCHIVE_DOCUMENTS,
+    Client,
+    ClientConsent,
+    Contract,
+    FollowUpVisit,
+    LostReason,
+    PaymentStage,
+    PrivacyRequest,
+)
 from teams.dates import not_in_future
 from teams.forms import Form, ModelForm, SubmitOnce
 from teams.models import User
@@ -58,6 +70,14 @@ class ClientForm(SubmitOnce, ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["consultant"].queryset = User.objects.filter(role=Role.CONSULTANT, team=team, is_active=True)
         self.fields["phone"].help_text = _("Mobile (11 digits) or landline with area code.")
+        if self.instance.pk is None:
+            # A new lead: how the client agreed to the privacy notice, if they were asked (clients/models/privacy.py).
+            self.fields["consent_method"] = forms.ChoiceField(
+                label=_("How the client agreed"),
+                choices=[("", _("Not asked yet"))] + list(ClientConsent.Method.choices),
+                required=False,
+                help_text=_("Tell the client the privacy notice (shown on the client file) before recording this."),
+            )
 
     def _clean_phone_value(self, value):
         value = normalize_phone(value or "")
@@ -108,6 +128,64 @@ class TierForm(Form):
         if data.get("tier") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why you set the tier by hand."))
         return data
+
+
+class ConsentForm(Form):
+    method = forms.ChoiceField(label=_("How the client agreed"), choices=ClientConsent.Method.choices)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("personal information", "Purpose"),
+        choices=ClientConsent.Purpose.choices,
+        initial=ClientConsent.Purpose.SERVICE,
+    )
+    agreed_on = forms.DateField(label=_("Agreed on"), widget=DATE, validators=[not_in_future])
+
+    def clean_agreed_on(self):
+        """The moment of agreement: now for today, else midday of that day (local time)."""
+        day = self.cleaned_data["agreed_on"]
+        if day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+class PrivacyRequestForm(Form):
+    kind = forms.ChoiceField(label=_("The client asks to"), choices=PrivacyRequest.Kind.choices)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, validators=[not_in_future])
+    details = forms.CharField(
+        label=_("What the client asks"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CorrectionForm(ModelForm):
+    """The client's own details, corrected at their request."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Client
+        fields = ["name", "phone", "phone2", "wechat", "district", "community", "building"]
+
+    def _clean_phone_value(self, value):
+        value = normalize_phone(value or "")
+        if value:
+            validate_phone(value)
+        return value
+
+    def clean_phone(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone"))
+
+    def clean_phone2(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone2"))
+
+
+class PrivacyAnswerForm(Form):
+    answer = forms.CharField(label=_("What the client was told"), widget=forms.Textarea(attrs={"rows": 3}))
+    refused = forms.BooleanField(label=_("The request is refused (say why in the answer)"), required=False)
+
+
+class EraseForm(Form):
+    confirm = forms.BooleanField(
+        label=_("I have checked the request: erase this client's name, phones, WeChat id and address everywhere"),
+    )
 
 
 class ContractForm(SubmitOnce, ModelForm):

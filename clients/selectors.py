@@ -1,26 +1,36 @@
 """Client reads: every function scopes to what ``user`` may see first."""
 
 import datetime as dt
+import json
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.models import (
     PIPELINE,
     SLIPPING_DAYS,
     AccessLog,
     ArchiveHandover,
+    ArchiveLoan,
     Client,
+    ClientConsent,
     ClientEvent,
     Contract,
+    ContractAttachment,
+    ContractChange,
     FollowUpVisit,
     LostLeadReport,
+    PaymentStage,
+    PrivacyRequest,
+    PrivacyRequestStep,
 )
 from teams.numbers import mean
-from teams.registry import DueCount, client_timeline_rows
+from teams.registry import DueCount, client_timeline_rows, run_hooks
 from teams.roles import Role
 
 
@@ -265,3 +275,63 @@ def due_today(team, user, today) -> list[DueCount]:
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
     )
     return [DueCount(r["owner_id"], "visits", r["n"], r["late"]) for r in rows]
+
+
+# A client's personal data (PIPL) ----------------------------------------------------------------------------
+
+
+def client_records(*, client_id: int) -> list[tuple[str, object]]:
+    """Every record of every app that belongs to the client, as (label, queryset): this app's own and
+    the ``client_records`` hooks of the apps above. The client's export and erasure both read it."""
+    own = [
+        (_("Timeline"), ClientEvent.objects.filter(client_id=client_id)),
+        (_("Contracts"), Contract.objects.filter(client_id=client_id)),
+        (_("Payment stages"), PaymentStage.objects.filter(contract__client_id=client_id)),
+        (_("Contract changes"), ContractChange.objects.filter(contract__client_id=client_id)),
+        (_("Contract attachments"), ContractAttachment.objects.filter(contract__client_id=client_id)),
+        (_("Follow-up visits"), FollowUpVisit.objects.filter(client_id=client_id)),
+        (_("Archive"), ArchiveHandover.objects.filter(client_id=client_id)),
+        (_("Archive loans"), ArchiveLoan.objects.filter(handover__client_id=client_id)),
+        (_("Consents"), ClientConsent.objects.filter(client_id=client_id)),
+        (_("Access log"), AccessLog.objects.filter(client_id=client_id)),
+        (_("Personal information requests"), PrivacyRequest.objects.filter(client_id=client_id)),
+        (_("Request steps"), PrivacyRequestStep.objects.filter(request__client_id=client_id)),
+    ]
+    return own + [pair for pairs in run_hooks("client_records", client_id=client_id) for pair in pairs]
+
+
+def client_urls(*, client_id: int) -> list[str]:
+    """The pages of the client's records (notifications link to them): the client file, contracts, visits,
+    and the ``client_urls`` hooks of the apps above."""
+    urls = [reverse("clients:detail", args=[client_id])]
+    urls += [
+        reverse("clients:contract_detail", args=[pk])
+        for pk in Contract.objects.filter(client_id=client_id).values_list("pk", flat=True)
+    ]
+    urls += [
+        reverse("clients:visit_record", args=[pk])
+        for pk in FollowUpVisit.objects.filter(client_id=client_id).values_list("pk", flat=True)
+    ]
+    return urls + [url for urls_of_app in run_hooks("client_urls", client_id=client_id) for url in urls_of_app]
+
+
+def _cell(value):
+    """A stored value as the export shows it: files by name, JSON as text, the rest as they are."""
+    if hasattr(value, "name") and hasattr(value, "storage"):
+        return value.name
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def client_data(*, client: Client) -> list[tuple[str, list[str], list[list]]]:
+    """Everything held about ``client``: the client row, then one (label, column names, rows) per kind of
+    record of every app (``client_records``), every stored column. For the client's request to see it."""
+    tables = [(str(Client._meta.verbose_name), Client.objects.filter(pk=client.pk))]
+    tables += [(str(label), queryset) for label, queryset in client_records(client_id=client.pk)]
+    out = []
+    for label, queryset in tables:
+        names = [f.attname for f in queryset.model._meta.concrete_fields]
+        rows = [[_cell(getattr(row, name)) for name in names] for row in queryset.order_by("pk")]
+        out.append((label, names, rows))
+    return out

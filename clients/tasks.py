@@ -16,3 +16,9 @@ def remind_due_visits() -> int:
 def escalate_overdue_visits() -> int:
     """Overdue by CLIENT_VISIT_ESCALATE_DAYS: tell the deputy GM once."""
     return services.visits_escalate_overdue()
+
+
+@shared_task
+def remind_privacy_requests() -> int:
+    """Hourly: open personal-information requests near or past their deadline remind the deputy GMs once."""
+    return services.privacy_requests_remind()

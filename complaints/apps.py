@@ -7,16 +7,20 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import panels, selectors
+        from complaints import panels, selectors, services
         from teams.registry import (
             register_client_timeline,
             register_demo_seeder,
             register_due_today,
+            register_hook,
             register_nav,
             register_panel,
         )
         from teams.roles import TEAM_ROLES, Role
 
+        register_hook("client_records", services.client_records)
+        register_hook("client_urls", services.client_urls)
+        register_hook("client_anonymise", services.client_records_anonymise)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
         register_demo_seeder("complaints", "complaints.demo.seed", after=["projects", "reception"])

@@ -477,3 +477,23 @@ def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime |
         )
     summary.sent_at = now
     return summary
+
+
+def client_records(*, client_id: int) -> list:
+    """``client_records`` hook (clients/services/retention.py): the client's complaints and what hangs on them."""
+    return [
+        (_("Complaints"), Complaint.objects.filter(client_id=client_id)),
+        (_("Complaint timeline"), ComplaintEvent.objects.filter(complaint__client_id=client_id)),
+        (_("Resolutions"), ComplaintResolution.objects.filter(complaint__client_id=client_id)),
+        (_("Complaint attachments"), ComplaintAttachment.objects.filter(complaint__client_id=client_id)),
+    ]
+
+
+def client_records_anonymise(*, client_id: int, pseudonym: str) -> None:
+    """``client_anonymise`` hook: the caller on the complaint form is the client."""
+    Complaint.objects.filter(client_id=client_id).update(caller_name=pseudonym, caller_phone="")
+
+
+def client_urls(*, client_id: int) -> list[str]:
+    """``client_urls`` hook: the pages of the client's complaints."""
+    return [_url(c) for c in Complaint.objects.filter(client_id=client_id).only("pk")]

@@ -93,6 +93,17 @@ BEAT_SCHEDULE = {
         "task": "teams.tasks.run_queued_jobs",
         "schedule": 60.0,
     },
+    # 03:30 every night: anonymise expired lost leads and strangers' calls, delete old access-log entries.
+    "privacy-retention-sweep": {
+        "task": "teams.tasks.retention_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Every hour at :15, 08:00–18:00: remind the deputy GMs of clients' personal-information requests that
+    # are due within 3 working days, and once more when overdue (each once).
+    "clients-remind-privacy-requests": {
+        "task": "clients.tasks.remind_privacy_requests",
+        "schedule": crontab(hour="8-18", minute=15),
+    },
     # 03:10 every day: forget notifications read more than 180 days ago.
     "purge-old-notifications": {
         "task": "teams.tasks.purge_old_notifications",

@@ -20,6 +20,10 @@ class ProjectsConfig(AppConfig):
 
         register_hook("contract_signed", services.project_open_for_contract)
         register_hook("client_access", selectors.projects_assigned)
+        from projects.services import privacy
+
+        register_hook("client_records", privacy.client_records)
+        register_hook("client_urls", privacy.client_urls)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
         register_demo_seeder("projects", "projects.demo.seed", after=["clients"])

@@ -7,10 +7,20 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Front desk")
 
     def ready(self):
-        from reception import panels, selectors
-        from teams.registry import register_client_timeline, register_demo_seeder, register_nav, register_panel
+        from reception import panels, selectors, services
+        from teams.registry import (
+            register_client_timeline,
+            register_demo_seeder,
+            register_hook,
+            register_nav,
+            register_panel,
+        )
         from teams.roles import Role
 
+        register_hook("retention_sweep", services.retention_sweep)
+        register_hook("client_records", services.client_records)
+        register_hook("client_urls", services.client_urls)
+        register_hook("client_anonymise", services.client_records_anonymise)
         register_client_timeline(selectors.client_timeline)
         register_demo_seeder("reception", "reception.demo.seed", after=["clients"])
 

@@ -87,6 +87,8 @@ class Call(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when the name and phone were removed (retention or the client's request): teams/retention.py.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = CallQuerySet.as_manager()
 
@@ -181,6 +183,8 @@ class Visit(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when the name and phone were removed (retention or the client's request): teams/retention.py.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = VisitQuerySet.as_manager()
 

@@ -6,8 +6,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.models import Client
@@ -18,6 +19,7 @@ from teams.editing import claim
 from teams.messages import Message
 from teams.models import Team, User
 from teams.models.staff import responsible
+from teams.retention import ANONYMISE, Expired, months_before
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -245,3 +247,73 @@ def visit_make_lead(*, visit: Visit, user: User, team: Team) -> Client:
         url="",
     )
     return visit.lead
+
+
+# Retention and anonymisation (teams/retention.py) ------------------------------------------------------
+
+
+def callers_expired(*, now: dt.datetime):
+    """Calls of callers who never became clients (no client, no lead made from it), older than
+    ``RETENTION_CALLER_MONTHS`` and not anonymised yet."""
+    cutoff = months_before(now, settings.RETENTION_CALLER_MONTHS)
+    return Call.objects.filter(called_at__lt=cutoff, client=None, lead=None, anonymised_at=None)
+
+
+def visitors_expired(*, now: dt.datetime):
+    cutoff = months_before(now, settings.RETENTION_CALLER_MONTHS)
+    return Visit.objects.filter(arrived_at__lt=cutoff, client=None, lead=None, anonymised_at=None)
+
+
+def retention_sweep(*, now: dt.datetime, dry_run: bool) -> list[Expired]:
+    """The front desk's part of the nightly sweep: strangers' calls and visits keep their type, purpose
+    class, time and forwarding (the reports count them), lose the name, phone and summary."""
+    calls = Expired("calls of callers who never became clients", ANONYMISE)
+    visits = Expired("visits of visitors who never became clients", ANONYMISE)
+    calls.ids = list(callers_expired(now=now).values_list("pk", flat=True))
+    visits.ids = list(visitors_expired(now=now).values_list("pk", flat=True))
+    if not dry_run:
+        with transaction.atomic():
+            for pk in calls.ids:
+                Call.objects.filter(pk=pk, anonymised_at=None).update(
+                    caller_name=_caller_pseudonym(pk), phone="", summary="", anonymised_at=now
+                )
+            for pk in visits.ids:
+                Visit.objects.filter(pk=pk, anonymised_at=None).update(
+                    visitor_name=_visitor_pseudonym(pk), phone="", anonymised_at=now
+                )
+    return [calls, visits]
+
+
+def _caller_pseudonym(pk: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # stored: in the site's language
+        return _("Caller #%(id)s") % {"id": pk}
+
+
+def _visitor_pseudonym(pk: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Visitor #%(id)s") % {"id": pk}
+
+
+def client_records(*, client_id: int) -> list:
+    """``client_records`` hook: the calls and visits of (or turned into) the client."""
+    return [
+        (_("Calls"), Call.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id))),
+        (_("Visitor log"), Visit.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id))),
+    ]
+
+
+def client_records_anonymise(*, client_id: int, pseudonym: str) -> None:
+    """``client_anonymise`` hook: whatever of the calls and visits still names or reaches the person."""
+    now = timezone.now()
+    Call.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id)).update(
+        caller_name=pseudonym, phone="", anonymised_at=now
+    )
+    Visit.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id)).update(
+        visitor_name=pseudonym, phone="", anonymised_at=now
+    )
+
+
+def client_urls(*, client_id: int) -> list[str]:
+    """``client_urls`` hook: the pages of the client's calls."""
+    calls = Call.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id)).only("pk")
+    return [_call_url(call) for call in calls]

@@ -2,9 +2,21 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from teams.audit import changes_against_db
 from teams.calendar import holidays_import
 from teams.models import CalendarDay, Delivery, Notification, Team, User
-from teams.services import user_sync_role_group
+from teams.services import TRACKED_STAFF_FIELDS, staff_access_snapshot, staff_changes_record, user_sync_role_group
+from teams.two_factor import two_factor_reset
+
+
+@admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+def reset_two_factor(modeladmin, request, queryset):
+    """Superusers only: the person sets up a new device at their next request (logged in the admin history)."""
+    for user in queryset:
+        two_factor_reset(user=user, by=request.user)
+    modeladmin.message_user(
+        request, _("Two-factor sign-in reset for %(n)s people; they set it up again.") % {"n": queryset.count()}
+    )
 
 
 @admin.register(User)
@@ -13,6 +25,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "team", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone", "email"]
     ordering = ["full_name"]
+    actions = [reset_two_factor]
+    # Full history of role, team and access changes: 团队 → 账号变更记录 (teams:staff_history).
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "email", "role", "team"]}),
@@ -22,10 +36,28 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["username", "full_name", "role", "team", "password1", "password2"]}),
     ]
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("reset_two_factor", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        """Compare with the saved row before saving: the history of role, team, flags (teams.audit)."""
+        self._staff_changes = changes_against_db(obj, form.cleaned_data, TRACKED_STAFF_FIELDS)
+        self._staff_before = staff_access_snapshot(obj) if change else {"groups": "", "user_permissions": ""}
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not form.instance.is_superuser:
             user_sync_role_group(user=form.instance)
+        staff_changes_record(
+            user=form.instance,
+            by=request.user,
+            changes=getattr(self, "_staff_changes", []),
+            before=getattr(self, "_staff_before", None),
+        )
 
 
 class MemberInline(admin.TabularInline):

@@ -86,7 +86,13 @@ EXPORTS: dict[str, ExportKind] = {
     "trainings": ExportKind(gettext_lazy("Trainings"), LEADERS),
     "target_cards": ExportKind(gettext_lazy("Target cards"), LEADERS),
     "monthly_report": ExportKind(gettext_lazy("Monthly report"), LEADERS),
+    # Everything held about one client, for their request to see it (PIPL Art. 45): the deputy GM's desk.
+    "client_data": ExportKind(gettext_lazy("A client's personal information"), frozenset({Role.DEPUTY_GM})),
 }
+
+# The kinds whose rows name clients: every role that may export one of them must use two-factor sign-in
+# (settings.TWO_FACTOR_ROLES; teams/checks.py refuses to start otherwise).
+CLIENT_DATA_EXPORTS = frozenset({"clients", "complaints", "calls", "projects", "client_data"})
 
 
 @dataclass(frozen=True)
@@ -138,13 +144,30 @@ def safe_cell(sheet, value) -> WriteOnlyCell:
     return cell
 
 
-def write_workbook(target, sheets: Sequence[Sheet | tuple]) -> int:
-    """Write ``sheets`` as one workbook into the file-like ``target``; return the number of data rows."""
+def export_watermark(user, at: datetime | None = None) -> str:
+    """Who exported and when, printed in every sheet's page header: a copy that leaves names its source."""
+    moment = timezone.localtime(at or timezone.now())
+    return _("Exported by %(name)s (%(username)s) at %(time)s · internal, do not pass on") % {
+        "name": getattr(user, "full_name", "") or user.get_username(),
+        "username": user.get_username(),
+        "time": moment.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def write_workbook(target, sheets: Sequence[Sheet | tuple], *, watermark: str = "") -> int:
+    """Write ``sheets`` as one workbook into the file-like ``target``; return the number of data rows.
+    ``watermark`` (``export_watermark``: the exporter and the time) goes into every sheet's page header —
+    shown in Excel's page layout view and printed on every page — and the workbook's author."""
     workbook = Workbook(write_only=True)
+    if watermark:
+        workbook.properties.creator = watermark[:200]
     count = 0
     for spec in sheets:
         spec = spec if isinstance(spec, Sheet) else Sheet(*spec)
         sheet = workbook.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", str(spec.title))[:31])
+        if watermark:
+            for header in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
+                header.center.text = ILLEGAL_CHARACTERS_RE.sub("", watermark).replace("&", "&&")
         for index in range(1, max(len(spec.headers), len(spec.widths)) + 1):
             width = spec.widths[index - 1] if index <= len(spec.widths) else 18
             sheet.column_dimensions[get_column_letter(index)].width = width
@@ -239,12 +262,41 @@ def export_response(
     if in_job is not None:
         return _export_into_job(request, in_job, kind, filename, Sheet(title, headers, rows, widths), filters)
     limit = settings.EXPORT_INLINE_MAX_ROWS
-    rows = list(islice(rows, limit + 1))  # fewer than limit + 1 means every row is here
+    rows = list(islice(rows, max(limit, settings.EXPORT_APPROVAL_ROWS) + 1))  # fewer: every row is here
+    if needs_approval(request.user, kind, len(rows)):
+        return _export_job_start(request, title=title, rows=len(rows))
     if len(rows) > limit:
         return _export_job_start(request, title=title)
     response = attachment(HttpResponse(content_type=XLSX), filename)
-    count = write_workbook(response, [Sheet(title, headers, rows, widths, notice)])
+    count = write_workbook(
+        response, [Sheet(title, headers, rows, widths, notice)], watermark=export_watermark(request.user)
+    )
     export_log(request, kind=kind, row_count=count, filters=filters)
+    return response
+
+
+def workbook_response(request, *, kind: str, filename: str, sheets: Sequence[Sheet], detail: str) -> HttpResponse:
+    """Several sheets as one workbook (a client's data: one sheet per kind of record), for a role that may
+    export ``kind``; written in the request (a single client's records) and logged with ``detail``."""
+    export_check(request.user, kind)
+    response = attachment(HttpResponse(content_type=XLSX), filename)
+    count = write_workbook(response, sheets, watermark=export_watermark(request.user))
+    access_log.access_record(
+        request, access_log.EXPORT, detail=f"{EXPORTS[kind].label}: {detail}"[:300], row_count=count
+    )
+    return response
+
+
+def json_response(request, *, kind: str, filename: str, data, detail: str, row_count: int) -> HttpResponse:
+    """``data`` as a JSON file, through the same gate and access log as the workbooks."""
+    import json
+
+    export_check(request.user, kind)
+    body = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    response = attachment(HttpResponse(body, content_type="application/json; charset=utf-8"), filename)
+    access_log.access_record(
+        request, access_log.EXPORT, detail=f"{EXPORTS[kind].label}: {detail}"[:300], row_count=row_count
+    )
     return response
 
 
@@ -264,12 +316,23 @@ class ExportInJob:
     output: tuple | None = None
 
 
-def _export_job_start(request, *, title) -> HttpResponse:
+def needs_approval(user, kind: str, row_count: int) -> bool:
+    """An export of more than ``EXPORT_APPROVAL_ROWS`` rows naming clients waits for the deputy GM's approval
+    (the deputy GM's own exports, and a superuser's, do not wait: they are the ones who approve)."""
+    if kind not in CLIENT_DATA_EXPORTS or row_count <= settings.EXPORT_APPROVAL_ROWS:
+        return False
+    return not (user.is_superuser or user.role == Role.DEPUTY_GM)
+
+
+def _export_job_start(request, *, title, rows: int | None = None) -> HttpResponse:
+    """The export as a background job; with ``rows`` (over the approval threshold) it first waits for the
+    deputy GM's approval (``teams.jobs.job_approve``)."""
     job = jobs.job_start(
         owner=request.user,
         kind=EXPORT_JOB,
         title=_("Export: %(title)s") % {"title": title},
         params={"path": request.get_full_path(), "ip": client_ip(request) or ""},
+        approval_rows=rows,
     )
     return redirect("teams:job_detail", job.pk)
 
@@ -289,7 +352,7 @@ def _export_into_job(request, in_job: ExportInJob, kind, filename, sheet: Sheet,
     # and gives the progress bar its total; writing the workbook is the slow part.
     rows = sheet.rows if hasattr(sheet.rows, "__len__") else list(sheet.rows)
     sheet.rows = _counted(rows, in_job.report)
-    count = write_workbook(out, [sheet])
+    count = write_workbook(out, [sheet], watermark=export_watermark(request.user))
     export_log(request, kind=kind, row_count=count, filters=filters)
     in_job.output = (filename, out)
     return HttpResponse(status=204)

@@ -43,6 +43,7 @@ from teams import services, tasks
 from teams.editing import claim
 from teams.messages import Message
 from teams.models import Job, User
+from teams.selectors import deputy_gms
 
 logger = logging.getLogger(__name__)
 
@@ -63,16 +64,21 @@ def params_hash(params: dict) -> str:
     return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
 
 
+ACTIVE = (Job.State.AWAITING, Job.State.QUEUED, Job.State.RUNNING)
+
+
 def _active(owner: User, kind: str, digest: str) -> Job | None:
-    return Job.objects.filter(
-        owner=owner, kind=kind, params_hash=digest, state__in=(Job.State.QUEUED, Job.State.RUNNING)
-    ).first()
+    return Job.objects.filter(owner=owner, kind=kind, params_hash=digest, state__in=ACTIVE).first()
 
 
-def job_start(*, owner: User, kind: str, title: str, params: dict | None = None) -> Job:
+def job_start(
+    *, owner: User, kind: str, title: str, params: dict | None = None, approval_rows: int | None = None
+) -> Job:
     """A queued job for ``owner``; its task is sent once the caller's transaction commits.
 
-    The same owner, kind and parameters while such a job is queued or running: that job.
+    The same owner, kind and parameters while such a job is waiting, queued or running: that job.
+    With ``approval_rows`` (a big export of client data) the job waits for the deputy GM's approval
+    (``job_approve``), who is notified; nothing runs before.
     """
     if kind not in RUNNERS:
         raise ValueError(f"No runner for job kind {kind!r}")
@@ -92,13 +98,61 @@ def job_start(*, owner: User, kind: str, title: str, params: dict | None = None)
                     params=params,
                     params_hash=digest,
                     language=translation.get_language() or "zh-hans",
-                    message=_("Waiting to start…"),
+                    state=Job.State.QUEUED if approval_rows is None else Job.State.AWAITING,
+                    approval_rows=approval_rows,
+                    message=_("Waiting to start…")
+                    if approval_rows is None
+                    else _("Waiting for the deputy GM's approval."),
                 )
         except IntegrityError:
             continue  # the other request's job is there now (or already finished: then try again)
-        enqueue_on_commit(tasks.run_job, job.pk)
+        if approval_rows is None:
+            enqueue_on_commit(tasks.run_job, job.pk)
+        else:
+            services.notify(
+                recipients=deputy_gms(),
+                title=Message(
+                    "An export of %(n)s rows waits for your approval: %(title)s (%(name)s)",
+                    n=approval_rows,
+                    title=job.title,
+                    name=owner.full_name or owner.get_username(),
+                ),
+                url=reverse("teams:export_approvals"),
+            )
         return job
     raise RuntimeError(f"Could not start a {kind!r} job for user {owner.pk}")
+
+
+@transaction.atomic
+def job_approve(*, job_id: int, by: User) -> bool:
+    """The deputy GM approves a waiting export: it is queued and runs. False if no longer waiting."""
+    now = timezone.now()
+    if not Job.objects.filter(pk=job_id, state=Job.State.AWAITING).update(
+        state=Job.State.QUEUED, decided_by=by, decided_at=now, message=_("Approved; waiting to start…")
+    ):
+        return False
+    enqueue_on_commit(tasks.run_job, job_id)
+    return True
+
+
+@transaction.atomic
+def job_refuse(*, job_id: int, by: User) -> bool:
+    """The deputy GM refuses a waiting export: it fails and its owner is told. False if no longer waiting."""
+    job = Job.objects.filter(pk=job_id, state=Job.State.AWAITING).select_related("owner").first()
+    if job is None:
+        return False
+    with translation.override(job.language):
+        message = _("The deputy GM did not approve this export. Narrow the filters, or ask them.")
+    if not Job.objects.filter(pk=job_id, state=Job.State.AWAITING).update(
+        state=Job.State.FAILED, decided_by=by, decided_at=timezone.now(), message=message, finished_at=timezone.now()
+    ):
+        return False
+    services.notify(
+        recipients=[job.owner],
+        title=Message("Not approved: %(title)s", title=job.title),
+        url=reverse("teams:job_detail", args=[job.pk]),
+    )
+    return True
 
 
 def _stale_before(now):

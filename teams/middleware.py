@@ -1,10 +1,15 @@
 import time
+from urllib.parse import urlencode
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django_htmx.http import HttpResponseClientRedirect
 
-from teams import access_log
+from teams import access_log, two_factor
 from teams.access import NotVisible, RoleRefused
 
 # Renew the session at most this often, so an active user's session does not
@@ -72,4 +77,49 @@ class RefusalLogMiddleware:
             parts.append(f"({exception.target})")
         status = 403 if isinstance(exception, RoleRefused) else 404
         access_log.access_record(request, access_log.REFUSED, detail=f"{status} " + " ".join(parts))
+        return None
+
+
+class TwoFactorMiddleware:
+    """A signed-in session without its second factor reaches only the two-factor pages, sign-out and the
+    language switch (teams/two_factor.py): everyone else is sent to verification (who has a device) or to
+    enrolment (who must have one). A valid remember cookie verifies the session on the way."""
+
+    # URL names open to a session that has not passed the second factor.
+    OPEN = frozenset(
+        {"teams:two_factor_verify", "teams:two_factor_enrol", "logout", "login", "set_language", "healthz"}
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return self.get_response(request)
+        match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+        if match is not None and match.view_name in self.OPEN:
+            return self.get_response(request)
+        if two_factor.session_has_device(request):
+            device = two_factor.remembered_device(request)
+            if device is not None:
+                django_otp.login(request, device)
+                return self.get_response(request)
+            target = "teams:two_factor_verify"
+        elif two_factor.two_factor_required(user):
+            target = "teams:two_factor_enrol"
+        else:
+            return self.get_response(request)
+        url = reverse(target)
+        if request.method == "GET" and not request.htmx:
+            url += "?" + urlencode({"next": request.get_full_path()})
+        if request.htmx:
+            return HttpResponseClientRedirect(url)
+        return redirect(url)
+
+
+def _resolve(path):
+    try:
+        return resolve(path)
+    except Resolver404:
         return None

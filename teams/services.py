@@ -200,3 +200,49 @@ def user_sync_role_group(*, user: User) -> None:
 
     group = Group.objects.filter(name=user.role).first()
     user.groups.set([group] if group else [])
+
+
+# History of staff accounts (StaffChange) --------------------------------------------------------------------
+
+# The fields of an account that decide what its holder may see and do.
+TRACKED_STAFF_FIELDS = ["role", "team", "is_active", "is_staff", "is_superuser"]
+
+
+def staff_access_snapshot(user: User) -> dict[str, str]:
+    """The account's groups and permissions as text, to compare before and after an edit."""
+    if user.pk is None:
+        return {"groups": "", "user_permissions": ""}
+    groups = sorted(user.groups.values_list("name", flat=True))
+    perms = sorted(user.user_permissions.values_list("codename", flat=True))
+    return {"groups": ", ".join(groups), "user_permissions": ", ".join(perms)}
+
+
+def staff_changes_record(*, user: User, by: User | None, changes: Iterable, before: dict | None = None) -> int:
+    """Append the history rows of one edit: ``changes`` from ``teams.audit.changes_against_db`` (role, team,
+    flags), and, given ``before`` (``staff_access_snapshot``), what the groups and permissions became."""
+    from teams.models import StaffChange
+
+    rows = [
+        StaffChange(user=user, changed_by=by, field=c.name, label=c.label, old_value=c.old_text, new_value=c.new_text)
+        for c in changes
+    ]
+    if before is not None:
+        after = staff_access_snapshot(user)
+        labels = {
+            "groups": User._meta.get_field("groups").verbose_name,
+            "user_permissions": User._meta.get_field("user_permissions").verbose_name,
+        }
+        for name, old in before.items():
+            if after[name] != old:
+                rows.append(
+                    StaffChange(
+                        user=user,
+                        changed_by=by,
+                        field=name,
+                        label=str(labels[name]),
+                        old_value=old[:300],
+                        new_value=after[name][:300],
+                    )
+                )
+    StaffChange.objects.bulk_create(rows)
+    return len(rows)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from teams import jobs, services
+from teams import jobs, retention, services
 from teams.models import Notification
 
 
@@ -44,3 +44,9 @@ def run_job(job_id: int) -> str:
 def run_queued_jobs() -> int:
     """Every minute: jobs whose task never arrived (the broker was down) run here."""
     return sum(jobs.job_run(job_id=pk) != "claimed" for pk in jobs.jobs_queued(now=timezone.now()))
+
+
+@shared_task
+def retention_sweep() -> dict:
+    """Nightly: anonymise or delete what has outlived its retention period (safe to run twice)."""
+    return {item.label: len(item.ids) for item in retention.retention_sweep()}

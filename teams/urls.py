@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views
+from teams import views, views_two_factor
 
 app_name = "teams"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/failed/", views.failed_deliveries, name="failed_deliveries"),
     path("notifications/failed/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
+    path("staff/history/", views.staff_history, name="staff_history"),
+    path("account/security/", views_two_factor.security, name="security"),
+    path("account/two-factor/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
+    path("account/two-factor/verify/", views_two_factor.verify, name="two_factor_verify"),
+    path("account/two-factor/recovery-codes/", views_two_factor.recovery_codes, name="two_factor_codes"),
+    path("jobs/approvals/", views.export_approvals, name="export_approvals"),
+    path("jobs/<int:pk>/approve/", views.job_approve, name="job_approve"),
+    path("jobs/<int:pk>/refuse/", views.job_refuse, name="job_refuse"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),

@@ -9,9 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from teams import health, services
-from teams.access import get_visible_or_404, role_required, safe_url
-from teams.models import Delivery, Job, Notification, User
+from teams import health, jobs, services
+from teams.access import NotVisible, get_visible_or_404, role_required, safe_url
+from teams.models import Delivery, Job, Notification, StaffChange, User
+from teams.pagination import CappedPaginator
 from teams.registry import panels_for
 from teams.roles import Role
 
@@ -121,3 +122,49 @@ def healthz(request):
     """For a monitor, without login: each part ok or failed; 200 when all are ok, else 503."""
     results = health.report()
     return JsonResponse(results, status=200 if all(v == "ok" for v in results.values()) else 503)
+
+
+@role_required(Role.DEPUTY_GM)
+@require_GET
+def export_approvals(request):
+    """The deputy GM's list of big client-data exports waiting for approval (teams/exports.py)."""
+    waiting = Job.objects.awaiting_approval(request.user).select_related("owner").order_by("created_at")
+    return render(request, "teams/export_approvals.html", {"jobs": list(waiting[:100])})
+
+
+def _awaiting_or_404(request, pk) -> Job:
+    job = Job.objects.awaiting_approval(request.user).select_related("owner").filter(pk=pk).first()
+    if job is None:
+        raise NotVisible(target=f"teams.job pk={pk}")
+    return job
+
+
+@role_required(Role.DEPUTY_GM)
+@require_POST
+def job_approve(request, pk):
+    job = _awaiting_or_404(request, pk)
+    if jobs.job_approve(job_id=job.pk, by=request.user):
+        messages.success(request, _("Approved: the export is being written for %(name)s.") % {"name": job.owner})
+    return redirect("teams:export_approvals")
+
+
+@role_required(Role.DEPUTY_GM)
+@require_POST
+def job_refuse(request, pk):
+    job = _awaiting_or_404(request, pk)
+    if jobs.job_refuse(job_id=job.pk, by=request.user):
+        messages.success(request, _("Refused; %(name)s is told.") % {"name": job.owner})
+    return redirect("teams:export_approvals")
+
+
+@role_required(Role.DEPUTY_GM)
+@require_GET
+def staff_history(request):
+    """Who changed whose role, team, active flag, admin rights or permissions, when, from what to what."""
+    changes = StaffChange.objects.visible_to(request.user).select_related("user", "changed_by")
+    person = request.GET.get("user", "")
+    if person.isdigit():
+        changes = changes.filter(user_id=int(person))
+    page = CappedPaginator(changes, 50).get_page(request.GET.get("page"))
+    people = User.objects.order_by("full_name").only("pk", "full_name", "username")
+    return render(request, "teams/staff_history.html", {"page": page, "people": people, "person": person})

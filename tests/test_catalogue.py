@@ -33,10 +33,11 @@ SAME_SENSE_GROUPS = {
     ),
     "answers and empty states": ("All No Yes Other None.", "Nothing waiting.|Saved.|No complaints."),
     "a record's own dates and people, shown by its app and by the reports that read it": (
-        "Created Date Deadline Month Time Today at by created date month time sent From To",
+        "Created Date Deadline Month Time Today at by created date month time sent From To Who When Rows",
         "Acknowledge by|Acknowledged at|Resolve by|Resolved at|Done at|Due date|Signed on|Planned finish|Planned start"
         "|Actual finish|Actual start|acknowledge by|acknowledged at|confirmed at|done at|due date|planned finish"
-        "|planned start|recorded by|uploaded at|uploaded by|written by|sending since|last error",
+        "|planned start|recorded at|recorded by|anonymised at|uploaded at|uploaded by|written by|sending since"
+        "|last error|reminder sent",
     ),
     "a complaint's fields, shown by complaints, the front desk and the reports": (
         "Acknowledged Caller Category Channel Closed Description Severity channel comment Comment",
@@ -59,8 +60,8 @@ SAME_SENSE_GROUPS = {
         "Count Phone Progress State Status Timeline action active address figures file name notes order phone role",
         "state|status|summary|title|version|file name|Forwarded to|message parameters",
     ),
-    "a history row's state change (from → to)": ("from to", ""),
-    "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", ""),
+    "a history row's state change (from → to)": ("from to field", "changed by"),
+    "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", "Sign-in security"),
 }
 
 
@@ -85,7 +86,9 @@ WITHIN_APP_REVIEWED = _phrases(
     "What happened|When|Who|Whole company|Year|actual finish|actual start|client's feedback|client's notes|"
     "comments|construction method|cooperation|crew leader|deadline|document|done on|due|evaluated on|gate|held|"
     "helpers|late|message|on time|online link|overdue|phase|quality|safety|safety plan|schedule|signings|"
-    "site tidiness|sort|stage|submitted|work done"
+    "site tidiness|sort|stage|submitted|work done|"
+    # Personal information (issue 19): a request's fields on its form, list and page; a log's detail column.
+    "Answer by|Detail|Export approvals|Personal information|Received on|Two-factor sign-in|detail"
 )
 SAME_SENSE = {
     msgid: reason

@@ -5,7 +5,7 @@ performance metrics and the monthly report): keep their names and meaning
 (docs/architecture.md, "Spine fields").
 
 One module per family: ``clients`` (leads, pipeline, lost reasons, timeline,
-lost-lead report), ``contracts``, ``visits``, ``access_log`` and ``archive``.
+lost-lead report), ``contracts``, ``visits``, ``access_log``, ``archive`` and ``privacy``.
 Every model is re-exported here, so ``from clients.models import Client`` keeps
 working and each model keeps the ``clients`` app label.
 """
@@ -24,6 +24,7 @@ from clients.models.clients import (
     value_tier_for,
 )
 from clients.models.contracts import Contract, ContractAttachment, ContractChange, ContractQuerySet, PaymentStage
+from clients.models.privacy import ClientConsent, PrivacyNotice, PrivacyRequest, PrivacyRequestStep
 from clients.models.visits import FollowUpVisit, FollowUpVisitQuerySet, VisitTemplate, VisitTemplatePoint
 
 __all__ = [
@@ -50,4 +51,8 @@ __all__ = [
     "ARCHIVE_DOCUMENTS",
     "ArchiveHandover",
     "ArchiveLoan",
+    "PrivacyNotice",
+    "ClientConsent",
+    "PrivacyRequest",
+    "PrivacyRequestStep",
 ]

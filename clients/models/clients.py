@@ -128,6 +128,9 @@ class Client(models.Model):
     lost_notes = models.TextField(_("lost notes"), blank=True)
     stage_changed_at = models.DateTimeField(_("stage changed at"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Set when name, phones and address were removed (retention or the client's request): the row stays, so
+    # the reports' counts stay (clients/services/retention.py).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = ClientQuerySet.as_manager()
 
@@ -270,6 +273,7 @@ class ClientEvent(models.Model):
         CONTRACT = "contract", _("Contract")
         VISIT = "visit", _("Follow-up visit")
         ARCHIVE = "archive", _("Archive")
+        PRIVACY = "privacy", _("Personal information")
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

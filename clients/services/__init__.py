@@ -9,6 +9,7 @@ so ``from clients import services`` and ``services.lead_create`` keep working.
 
 from clients.services.access_log import access_log_request, access_log_write
 from clients.services.archive import archive_hand_over, archive_lend, archive_receive, archive_return
+from clients.services.consent import consent_record
 from clients.services.contracts import (
     DEFAULT_PAYMENTS,
     TRACKED_CONTRACT_FIELDS,
@@ -29,6 +30,14 @@ from clients.services.leads import (
     lead_mark_lost,
     lead_move,
     lost_report_save,
+)
+from clients.services.privacy import (
+    privacy_request_answer,
+    privacy_request_correct,
+    privacy_request_erase,
+    privacy_request_exported,
+    privacy_request_record,
+    privacy_requests_remind,
 )
 from clients.services.visits import visit_create, visit_record, visits_escalate_overdue, visits_remind_due
 
@@ -60,4 +69,11 @@ __all__ = [
     "archive_receive",
     "archive_lend",
     "archive_return",
+    "consent_record",
+    "privacy_request_record",
+    "privacy_request_exported",
+    "privacy_request_correct",
+    "privacy_request_erase",
+    "privacy_request_answer",
+    "privacy_requests_remind",
 ]

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Client, ClientEvent, LostLeadReport, LostReason
+from clients.models import Client, ClientConsent, ClientEvent, LostLeadReport, LostReason
 from clients.services.common import _event
+from clients.services.consent import consent_record
 from teams.audit import changes_against_db
 from teams.editing import compare_and_set, versioned_update
 from teams.messages import Message
@@ -72,8 +73,10 @@ def lead_create(
 
 @transaction.atomic
 def client_create(*, created_by: User, data: dict) -> Client:
-    """Create a client from form data (any Client field); the tier follows the value rule."""
+    """Create a client from form data (any Client field); the tier follows the value rule. A
+    ``consent_method`` in ``data`` records the client's consent at once (``consent_record``)."""
     data = dict(data)
+    consent_method = data.pop("consent_method", "")
     data["phone"] = normalize_phone(data.get("phone", ""))
     data["phone2"] = normalize_phone(data.get("phone2", "") or "")
     team = data["team"]
@@ -90,6 +93,8 @@ def client_create(*, created_by: User, data: dict) -> Client:
         Message("Lead created (%(source)s)", source=Client.Source(client.source).label),
         created_by,
     )
+    if consent_method:
+        consent_record(client=client, by=created_by, method=consent_method, purpose=ClientConsent.Purpose.SERVICE)
     return client
 
 

@@ -27,10 +27,28 @@ from clients.views.contracts import (
     payment_edit,
 )
 from clients.views.imports import IMPORT_SESSION_KEY, client_import
+from clients.views.privacy import (
+    consent_record,
+    privacy_request_answer,
+    privacy_request_correct,
+    privacy_request_create,
+    privacy_request_detail,
+    privacy_request_erase,
+    privacy_request_export,
+    privacy_requests,
+)
 from clients.views.reports import access_log, lost_report
 from clients.views.visits import visit_create, visit_list, visit_record
 
 __all__ = [
+    "consent_record",
+    "privacy_requests",
+    "privacy_request_create",
+    "privacy_request_detail",
+    "privacy_request_export",
+    "privacy_request_correct",
+    "privacy_request_erase",
+    "privacy_request_answer",
     "READERS",
     "SALES",
     "MANAGERS",

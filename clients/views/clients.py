@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from clients import selectors, services
 from clients.filters import ClientFilter
-from clients.forms import ClientForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
-from clients.models import AccessLog, Client, Contract, FollowUpVisit
+from clients.forms import ClientForm, ConsentForm, HandoverForm, LostForm, MoveForm, TierForm, VisitCreateForm
+from clients.models import AccessLog, Client, ClientConsent, Contract, FollowUpVisit, PrivacyNotice
 from clients.views.common import BUDGET_READERS, MANAGERS, PAGE_SIZE, READERS, SALES, _log
 from teams.access import get_visible_or_404, role_required, safe_next
 from teams.exports import capped, export_allowed, export_response
@@ -163,6 +163,9 @@ def client_detail(request, pk):
             ),
             "visit_form": VisitCreateForm(initial={"due_date": timezone.localdate() + dt.timedelta(days=7)}),
             "handover_form": HandoverForm(initial={"handed_on": timezone.localdate()}),
+            "consent": ClientConsent.objects.filter(client=client).select_related("recorded_by", "notice").first(),
+            "consent_form": ConsentForm(initial={"agreed_on": timezone.localdate()}),
+            "privacy_notice": PrivacyNotice.current(),
             "today": timezone.localdate(),
         },
     )

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "teams",
     "meetings",
     "clients",
@@ -54,12 +57,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.user.is_verified() from the session (django-otp); TwoFactorMiddleware below enforces it.
+    "django_otp.middleware.OTPMiddleware",
     "teams.middleware.IdleSessionMiddleware",
     "teams.middleware.SecurityHeadersMiddleware",
     "teams.middleware.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "teams.middleware.TwoFactorMiddleware",
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -145,6 +151,28 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
+# Two-factor sign-in (teams/two_factor.py, django-otp: https://django-otp-official.readthedocs.io/).
+# Superusers and these roles — every role that may export client data (teams/exports.py
+# CLIENT_DATA_EXPORTS; a system check keeps the two in step) — must enrol before reaching any page
+# while TWO_FACTOR_ENFORCE is on; everyone else may. Whoever has a device is always asked for it.
+TWO_FACTOR_ENFORCE = env_bool("TWO_FACTOR_ENFORCE", True)
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", "deputy_gm,consultant")
+# "Remember this device": a signed cookie that spares the code on this browser for so many days.
+TWO_FACTOR_REMEMBER_DAYS = env_int("TWO_FACTOR_REMEMBER_DAYS", 30)
+# The name an authenticator app shows above the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "客服中心")
+
+# Retention (teams/retention.py; README "Privacy"): a lost lead that never signed is anonymised this many
+# months after it was lost; calls and visits of people who never became clients after RETENTION_CALLER_MONTHS;
+# access-log entries are deleted after RETENTION_ACCESS_LOG_MONTHS — never below 6 (the Cybersecurity Law,
+# Art. 21: network logs at least six months; teams/checks.py refuses less).
+RETENTION_LOST_LEAD_MONTHS = env_int("RETENTION_LOST_LEAD_MONTHS", 24)
+RETENTION_CALLER_MONTHS = env_int("RETENTION_CALLER_MONTHS", 12)
+RETENTION_ACCESS_LOG_MONTHS = env_int("RETENTION_ACCESS_LOG_MONTHS", 36)
+# A client's request to see, correct or delete their personal information is answered within this many
+# working days (teams/calendar.py); the deputy GMs are reminded before and when it is overdue.
+PRIVACY_REQUEST_ANSWER_DAYS = env_int("PRIVACY_REQUEST_ANSWER_DAYS", 15)
+
 # Sessions end after this much inactivity (IdleSessionMiddleware renews them).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
 # …and at the latest this long after sign-in, however active (a session stolen from a shared PC ends).
@@ -212,6 +240,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # An export with more rows than this is written by a background job with progress (teams/exports.py).
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
+# An export of more client rows than this (clients, complaints, calls, projects) waits for the deputy GM's
+# approval in the app before the file is written (teams/exports.py needs_approval, teams/jobs.py job_approve).
+EXPORT_APPROVAL_ROWS = env_int("EXPORT_APPROVAL_ROWS", 500)
 # A running job whose heartbeat has not moved for this long lost its worker: the scan takes it over,
 # and after JOB_MAX_TAKEOVERS takeovers marks it failed (teams/jobs.py).
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10)

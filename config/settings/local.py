@@ -10,3 +10,7 @@ SECRET_KEY = env_str("SECRET_KEY", "") or "local-development-only-not-secret"
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The demo logins of `make run` (README) sign in with their password alone; TWO_FACTOR_ENFORCE=1 tries
+# the enrolment on the demo company. Production enforces it (base.py).
+TWO_FACTOR_ENFORCE = env_bool("TWO_FACTOR_ENFORCE", False)

@@ -17,3 +17,8 @@ SITE_URL = "http://testserver"
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Two-factor sign-in is not enforced here, so that tests signing in with force_login or through the
+# login form (the browser tests) reach their pages; tests of two-factor sign-in turn it on with the
+# ``settings`` fixture (tests/teams/test_two_factor.py). Whoever has a device is asked for it anyway.
+TWO_FACTOR_ENFORCE = False

@@ -12,6 +12,12 @@ class JobQuerySet(models.QuerySet):
             return self
         return self.filter(owner=user)
 
+    def awaiting_approval(self, user):
+        """Exports waiting for approval, for the deputy GM (and a superuser) who decides."""
+        if user.is_superuser or user.role == "deputy_gm":
+            return self.filter(state="awaiting")
+        return self.none()
+
 
 def _result_to(instance, filename):
     # Under MEDIA_ROOT, which is never served directly: teams:job_download checks the owner.
@@ -22,6 +28,8 @@ class Job(models.Model):
     """One piece of long work started by a person; ``teams.jobs.job_run`` claims it once and runs it."""
 
     class State(models.TextChoices):
+        # A big export of client data waits for the deputy GM's approval before it is queued.
+        AWAITING = "awaiting", _("Awaiting approval")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
@@ -50,6 +58,17 @@ class Job(models.Model):
     takeovers = models.PositiveSmallIntegerField(_("takeovers"), default=0)
     # Hash of ``params``: one active job per owner, kind and parameters (a double click starts one).
     params_hash = models.CharField(_("parameters hash"), max_length=64, blank=True)
+    # An export over EXPORT_APPROVAL_ROWS: how many rows, and who approved (or refused) it when.
+    approval_rows = models.PositiveIntegerField(_("rows to approve"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or refused by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("approved or refused at"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -65,7 +84,7 @@ class Job(models.Model):
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100"),
             models.UniqueConstraint(
                 fields=["owner", "kind", "params_hash"],
-                condition=models.Q(state__in=["queued", "running"]),
+                condition=models.Q(state__in=["awaiting", "queued", "running"]),
                 name="job_one_active_per_params",
             ),
         ]

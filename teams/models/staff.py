@@ -7,6 +7,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.roles import TEAM_ROLES, Role
 
@@ -129,3 +130,41 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles) -> bool:
         return self.is_superuser or self.role in roles
+
+
+class StaffChangeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The deputy GM (and a superuser) reads the history of staff accounts."""
+        return (
+            self.all() if user.is_authenticated and (user.is_superuser or user.role == Role.DEPUTY_GM) else self.none()
+        )
+
+
+class StaffChange(models.Model):
+    """One change of a staff account that decides what its holder may see: role, team, active flag, admin
+    rights, groups and permissions, the second factor's reset — who changed it, when, from what to what
+    (written from ``teams.audit.changes_against_db``; appended, never edited)."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="account_changes")
+    changed_by = models.ForeignKey(
+        User, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    field = models.CharField(_("field"), max_length=40)
+    label = models.CharField(pgettext_lazy("history", "what"), max_length=80)
+    old_value = models.CharField(_("from"), max_length=300, blank=True)
+    new_value = models.CharField(_("to"), max_length=300, blank=True)
+
+    objects = StaffChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff account change")
+        verbose_name_plural = _("staff account changes")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["-at"], name="staffchange_at"),
+            models.Index(fields=["user", "-at"], name="staffchange_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.label}: {self.old_value} → {self.new_value}"

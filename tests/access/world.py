@@ -15,6 +15,7 @@ from clients.models import (
     ContractAttachment,
     FollowUpVisit,
     PaymentStage,
+    PrivacyRequest,
 )
 from complaints.models import Complaint, ComplaintAttachment, WeeklySummary
 from meetings.models import ActionItem, AgendaItem, Meeting, Training
@@ -144,6 +145,8 @@ class World:
 
     def _clients(self, view):
         team = self.team
+        if view.startswith("privacy_request_") and view != "privacy_request_create":
+            return _first(PrivacyRequest.objects.filter(client__team=team))
         if view == "visit_record":
             return _first(FollowUpVisit.objects.filter(team=team, done_at=None))
         if view in ("archive_receive", "archive_lend"):
@@ -182,6 +185,7 @@ def build_world() -> World:
 
     call_command("seed_demo", stdout=StringIO())
     _finished_job(User.objects.get(username="consultant1"))
+    _privacy_request(User.objects.get(username="gm"), User.objects.get(username="consultant1").team)
     return World(team=User.objects.get(username="consultant1").team)
 
 
@@ -189,3 +193,11 @@ def _finished_job(owner):
     """A big export of consultant1's, done, with its file: only its owner opens it."""
     job = Job.objects.create(owner=owner, kind="export", title="导出：客户", state=Job.State.DONE, progress=100)
     job.result.save("clients.xlsx", ContentFile(b"xlsx"), save=True)
+
+
+def _privacy_request(gm, team):
+    """A client's request to see their data, on the deputy GM's desk."""
+    from clients.services import privacy_request_record
+
+    client = Client.objects.filter(team=team).order_by("pk").first()
+    privacy_request_record(client=client, by=gm, kind="access", received_on=dt.date(2026, 3, 2))

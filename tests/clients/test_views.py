@@ -423,8 +423,9 @@ def test_client_file_runs_a_fixed_number_of_queries(login, consultant, lead, dja
     # One query per timeline provider (calls, office visits, complaints, projects: each app's own
     # scoping), plus the complaints tab and the first project for the service phases; contracts are
     # read once; the archive comes with the client. +4: the session (in the database) and its save;
-    # +2: the access log's "opened in the last half hour?" and its entry.
-    with django_assert_max_num_queries(19) as few:
+    # +2: the access log's "opened in the last half hour?" and its entry; +2: the latest consent and the
+    # current privacy notice.
+    with django_assert_max_num_queries(21) as few:
         c.get(url)
     for i in range(20):
         ClientEvent.objects.create(client=lead, kind="stage", text=f"e{i}")

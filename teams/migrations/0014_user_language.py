@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('teams', '0011_job_heartbeat_and_one_active'),
+        ('teams', '0013_staff_account_history'),
     ]
 
     operations = [

@@ -1,0 +1,108 @@
+"""Retention (PIPL Art. 19: keep personal information no longer than its purpose needs; the Cybersecurity
+Law: network logs at least six months): one sweep over what each app keeps.
+
+Each app registers a sweeper with ``register_hook("retention_sweep", fn)``; ``fn(now=, dry_run=)`` returns
+``Expired`` rows: what it anonymised or deleted (or, in a dry run, would). A sweeper only touches rows not yet
+anonymised, so a second run changes nothing. Periods: ``RETENTION_*`` settings (checked by teams/checks.py).
+"""
+
+import datetime as dt
+from calendar import monthrange
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from teams.registry import run_hooks
+
+ANONYMISE = "anonymise"
+DELETE = "delete"
+
+
+@dataclass
+class Expired:
+    label: str  # what kind of rows, for the operator (English: the command's output and the log)
+    action: str  # ANONYMISE or DELETE
+    ids: list[int] = field(default_factory=list)
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same local day and time ``months`` calendar months earlier (the month's last day if shorter)."""
+    local = timezone.localtime(moment)
+    month_index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(local.day, monthrange(year, month + 1)[1])
+    return local.replace(year=year, month=month + 1, day=day)
+
+
+def retention_sweep(*, now: dt.datetime | None = None, dry_run: bool = False) -> list[Expired]:
+    now = now or timezone.now()
+    return [item for items in run_hooks("retention_sweep", now=now, dry_run=dry_run) for item in items]
+
+
+def text_fields(model) -> list[str]:
+    from django.db import models
+
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.primary_key
+    ]
+
+
+def scrub(queryset, replacements: dict[str, str], fields=None) -> int:
+    """Replace each old value (a name, a phone) by its replacement inside the text ``fields`` (every
+    free-text column when None) of the rows of ``queryset`` — rows that belong to the person, never a
+    table-wide search and replace, so another client whose name contains the same characters is untouched."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Replace
+
+    fields = text_fields(queryset.model) if fields is None else fields
+    changed = 0
+    for old in sorted((v for v in replacements if v and len(v) >= 2), key=len, reverse=True):
+        for name in fields:
+            changed += queryset.filter(**{f"{name}__contains": old}).update(
+                **{name: Replace(F(name), Value(old), Value(replacements[old]))}
+            )
+    return changed
+
+
+def _replace_in(value, replacements: dict[str, str]):
+    """``value`` (a stored message: dicts, lists, strings) with every old text replaced."""
+    if isinstance(value, str):
+        for old in sorted(replacements, key=len, reverse=True):
+            if old:
+                value = value.replace(old, replacements[old])
+        return value
+    if isinstance(value, dict):
+        return {key: _replace_in(item, replacements) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_in(item, replacements) for item in value]
+    return value
+
+
+def notifications_scrub(replacements: dict[str, str], urls: list[str]) -> int:
+    """Notifications (and their e-mails) about the person: those that link to one of the person's records
+    (``urls``: the record pages' addresses), and any that holds one of their phones (a phone belongs to one
+    client: duplicates are refused). Another person's notification is never searched for a name."""
+    from teams.models import Delivery, Notification
+
+    replacements = {old: new for old, new in replacements.items() if old and len(old) >= 2}
+    linked = Q(pk__in=[])
+    for url in urls:
+        linked |= Q(url=url) | Q(url__startswith=url.rstrip("/") + "/") | Q(url__startswith=url + "#")
+    phones = Q(pk__in=[])
+    for old in (v for v in replacements if v.isdigit()):
+        phones |= Q(title__contains=old) | Q(body__contains=old)
+    changed = 0
+    for note in Notification.objects.filter(linked | phones):
+        note.title = _replace_in(note.title, replacements)
+        note.body = _replace_in(note.body, replacements)
+        note.message = _replace_in(note.message, replacements)
+        note.save(update_fields=["title", "body", "message"])
+        changed += 1
+        for delivery in Delivery.objects.filter(notification=note):
+            delivery.subject = _replace_in(delivery.subject, replacements)
+            delivery.body = _replace_in(delivery.body, replacements)
+            delivery.save(update_fields=["subject", "body"])
+    return changed
