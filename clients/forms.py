@@ -170,12 +170,17 @@ class ContractForm(SubmitOnce, ModelForm):
 class PaymentForm(SubmitOnce, ModelForm):
     class Meta:
         model = PaymentStage
-        fields = ["name", "amount", "due_condition", "paid_date"]
-        widgets = {"paid_date": DATE}
+        fields = ["name", "amount", "trigger", "fixed_date", "days_to_pay", "due_condition"]
+        widgets = {"fixed_date": DATE}
+        help_texts = {
+            "trigger": _("A phase's inspection is chosen on the project's money tab, from the project's phases."),
+        }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["paid_date"].validators.append(not_in_future)
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("trigger") == PaymentStage.Trigger.FIXED_DATE and not cleaned.get("fixed_date"):
+            self.add_error("fixed_date", _("A stage due on a fixed date needs the date."))
+        return cleaned
 
     def clean_amount(self):
         return not_negative(self.cleaned_data.get("amount"), _("A payment amount cannot be negative."))
