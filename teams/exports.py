@@ -86,6 +86,7 @@ EXPORTS: dict[str, ExportKind] = {
     "trainings": ExportKind(gettext_lazy("Trainings"), LEADERS),
     "target_cards": ExportKind(gettext_lazy("Target cards"), LEADERS),
     "monthly_report": ExportKind(gettext_lazy("Monthly report"), LEADERS),
+    "receivables": ExportKind(gettext_lazy("Receivables"), LEADERS),
 }
 
 

@@ -131,6 +131,16 @@ class Contract(models.Model):
             raise ValidationError({"planned_finish": _("The planned finish is before the planned start.")})
 
 
+class PaymentStageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The stages of the contracts ``user`` sees (the team's consultant, the deputy GM)."""
+        if user.sees_all:
+            return self.all()
+        if user.role == Role.CONSULTANT:
+            return self.filter(contract__team_id=user.team_id)
+        return self.none()
+
+
 class PaymentStage(models.Model):
     """A payment stage of a contract (首期 / 中期 / 尾款 / 质保金), tied to what makes it due.
 
@@ -163,6 +173,8 @@ class PaymentStage(models.Model):
     received = models.DecimalField(_("received (yuan)"), max_digits=12, decimal_places=2, default=Decimal(0))
     reminded_at = models.DateTimeField(_("overdue reminder sent"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    objects = PaymentStageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment stage")

@@ -27,10 +27,14 @@ from clients.views.contracts import (
     payment_edit,
 )
 from clients.views.imports import IMPORT_SESSION_KEY, client_import
+from clients.views.money import receipt_add, receipt_reverse, receipt_scan
 from clients.views.reports import access_log, lost_report
 from clients.views.visits import visit_create, visit_list, visit_record
 
 __all__ = [
+    "receipt_add",
+    "receipt_reverse",
+    "receipt_scan",
     "READERS",
     "SALES",
     "MANAGERS",

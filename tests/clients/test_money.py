@@ -96,8 +96,13 @@ def test_refund_cannot_exceed_what_was_received(contract, consultant):
     s = stage(contract)
     with pytest.raises(ValidationError):
         services.receipt_record(
-            stage=s, by=consultant, amount=Decimal("1"), received_on=timezone.localdate(), method="bank",
-            refund=True, reason="x",
+            stage=s,
+            by=consultant,
+            amount=Decimal("1"),
+            received_on=timezone.localdate(),
+            method="bank",
+            refund=True,
+            reason="x",
         )
 
 
@@ -114,7 +119,9 @@ def test_only_the_teams_consultant_and_the_gm_change_money(contract, outsider, p
 def test_overdue_scan_reminds_then_escalates_each_once(contract, consultant, gm):
     today = timezone.localdate()
     s = stage(contract, triggered_on=today - dt.timedelta(days=20), due_date=today - dt.timedelta(days=17))
-    fresh = stage(contract, name="中期", triggered_on=today - dt.timedelta(days=3), due_date=today - dt.timedelta(days=1))
+    fresh = stage(
+        contract, name="中期", triggered_on=today - dt.timedelta(days=3), due_date=today - dt.timedelta(days=1)
+    )
     first = services.payment_stages_scan()
     second = services.payment_stages_scan()
     assert first == {"due": 0, "reminded": 2, "escalated": 1}
@@ -128,7 +135,9 @@ def test_overdue_scan_reminds_then_escalates_each_once(contract, consultant, gm)
 
 def test_paid_stage_is_not_reminded(contract, consultant):
     today = timezone.localdate()
-    s = stage(contract, amount=Decimal("10"), triggered_on=today - dt.timedelta(days=9), due_date=today - dt.timedelta(days=2))
+    s = stage(
+        contract, amount=Decimal("10"), triggered_on=today - dt.timedelta(days=9), due_date=today - dt.timedelta(days=2)
+    )
     services.receipt_record(stage=s, by=consultant, amount=Decimal("10"), received_on=today, method="bank")
     assert services.payment_stages_scan()["reminded"] == 0
 

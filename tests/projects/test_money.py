@@ -26,7 +26,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 @pytest.fixture
 def project(consultant, pm):
     contract = ContractFactory(client=ClientFactory(team=consultant.team, consultant=consultant))
-    return ProjectFactory(client=contract.client, contract=contract, project_manager=pm, phase=Project.Phase.CONSTRUCTION)
+    return ProjectFactory(
+        client=contract.client, contract=contract, project_manager=pm, phase=Project.Phase.CONSTRUCTION
+    )
 
 
 def scan():
@@ -98,8 +100,20 @@ def test_completion_and_warranty_end_make_their_stages_due(project, consultant):
 
 def lines():
     return [
-        {"kind": "addition", "description": "增加吊顶", "unit": "m²", "quantity": Decimal("20"), "unit_price": Decimal("300")},
-        {"kind": "reduction", "description": "取消墙纸", "unit": "m²", "quantity": Decimal("10"), "unit_price": Decimal("50")},
+        {
+            "kind": "addition",
+            "description": "增加吊顶",
+            "unit": "m²",
+            "quantity": Decimal("20"),
+            "unit_price": Decimal("300"),
+        },
+        {
+            "kind": "reduction",
+            "description": "取消墙纸",
+            "unit": "m²",
+            "quantity": Decimal("10"),
+            "unit_price": Decimal("50"),
+        },
     ]
 
 
