@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Client, PaymentStage
 from projects.models import (
@@ -495,7 +496,7 @@ class StagePhaseForm(Form):
 
 
 class ChangeOrderForm(SubmitOnce, Form):
-    title = forms.CharField(label=_("title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("change order", "title"), max_length=120)
     source = forms.ChoiceField(label=_("because of"), choices=ChangeOrder.Source.choices, widget=forms.RadioSelect)
     design_change = forms.ModelChoiceField(
         label=_("design change"), queryset=DesignChange.objects.none(), required=False
@@ -535,8 +536,8 @@ class ChangeOrderLineForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("addition or reduction"), choices=ChangeOrderLine.Kind.choices, initial=ChangeOrderLine.Kind.ADDITION
     )
-    description = forms.CharField(label=_("item"), max_length=200)
-    unit = forms.CharField(label=_("unit"), max_length=20, required=False)
+    description = forms.CharField(label=pgettext_lazy("change order", "item"), max_length=200)
+    unit = forms.CharField(label=pgettext_lazy("quantity", "unit"), max_length=20, required=False)
     quantity = forms.DecimalField(label=_("quantity"), max_digits=10, decimal_places=2, min_value=0.01)
     unit_price = forms.DecimalField(label=_("unit price (yuan)"), max_digits=12, decimal_places=2, min_value=0)
 

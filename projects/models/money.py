@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Contract, PaymentStage
 from projects.models.construction import SchedulePhase, SiteLog
@@ -73,7 +74,7 @@ class ChangeOrder(models.Model):
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="change_orders"
     )  # spine
     number = models.CharField(_("change order number"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(pgettext_lazy("change order", "title"), max_length=120)
     source = models.CharField(_("because of"), max_length=20, choices=Source.choices)
     design_change = models.ForeignKey(
         DesignChange,
@@ -168,8 +169,8 @@ class ChangeOrderLine(models.Model):
         ChangeOrder, verbose_name=_("change order"), on_delete=models.CASCADE, related_name="lines"
     )
     kind = models.CharField(_("addition or reduction"), max_length=10, choices=Kind.choices, default=Kind.ADDITION)
-    description = models.CharField(_("item"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    description = models.CharField(pgettext_lazy("change order", "item"), max_length=200)
+    unit = models.CharField(pgettext_lazy("quantity", "unit"), max_length=20, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
     unit_price = models.DecimalField(_("unit price (yuan)"), max_digits=12, decimal_places=2)
 

@@ -79,8 +79,7 @@ def test_payment_stage_edit_records_each_changed_field(login, consultant, field)
         amount=Decimal("231600"),
         due_condition="水电验收后",
         order=1,
-        trigger="phase",
-        **PAYMENT_START.get(field, {}),
+        **{"trigger": "phase", **PAYMENT_START.get(field, {})},
     )
     if field == "trigger":
         stage.trigger = "signing"
