@@ -16,3 +16,10 @@ def remind_due_visits() -> int:
 def escalate_overdue_visits() -> int:
     """Overdue by CLIENT_VISIT_ESCALATE_DAYS: tell the deputy GM once."""
     return services.visits_escalate_overdue()
+
+
+@shared_task
+def scan_payment_stages() -> dict:
+    """Hourly by day: stages whose fixed date came become due; overdue stages remind the
+    consultant, then (RECEIVABLE_ESCALATE_DAYS later) the deputy GM, each once."""
+    return services.payment_stages_scan()

@@ -161,3 +161,16 @@ def test_stage_due_only_once_even_if_triggered_twice(contract):
     assert services.stage_make_due(stage=s, on=day + dt.timedelta(days=3)) is False
     s.refresh_from_db()
     assert s.triggered_on == day
+
+
+def test_beat_task_runs_the_scan_twice_and_sends_once(contract, consultant, gm):
+    from clients.tasks import scan_payment_stages
+    from config.celery import BEAT_SCHEDULE, app
+
+    assert BEAT_SCHEDULE["clients-scan-payment-stages"]["task"] in app.tasks
+    assert BEAT_SCHEDULE["projects-warranty-payment-stages"]["task"] in app.tasks
+    today = timezone.localdate()
+    stage(contract, triggered_on=today - dt.timedelta(days=40), due_date=today - dt.timedelta(days=33))
+    assert scan_payment_stages() == {"due": 0, "reminded": 1, "escalated": 1}
+    assert scan_payment_stages() == {"due": 0, "reminded": 0, "escalated": 0}
+    assert Notification.objects.filter(recipient=gm).count() == 1
