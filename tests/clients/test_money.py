@@ -164,6 +164,7 @@ def test_stage_due_only_once_even_if_triggered_twice(contract):
 
 
 def test_beat_task_runs_the_scan_twice_and_sends_once(contract, consultant, gm):
+    import projects.tasks  # noqa: F401 (registers its task)
     from clients.tasks import scan_payment_stages
     from config.celery import BEAT_SCHEDULE, app
 
