@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Contract, ContractChange, PaymentStage
-from clients.services import contract_stages_trigger, stage_make_due
+from clients.services import contract_money, contract_stages_trigger, stage_make_due
 from projects.models import (
     ChangeOrder,
     ChangeOrderLine,
@@ -101,10 +101,25 @@ def stages_on_inspection_passed(*, phase: SchedulePhase, on: dt.date) -> int:
     return sum(stage_make_due(stage=stage, on=on) for stage in stages)
 
 
-def stages_on_completion(*, project: Project, on: dt.date) -> int:
+def stages_on_completion(*, project: Project, on: dt.date, by: User | None = None) -> int:
+    """Completion: the completion stages become due, and the final account (决算 = original +
+    approved changes, against the receipts) goes into the contract's history."""
     if project.contract_id is None:
         return 0
-    return contract_stages_trigger(contract=project.contract, trigger=PaymentStage.Trigger.COMPLETION, on=on)
+    contract = Contract.objects.get(pk=project.contract_id)
+    made = contract_stages_trigger(contract=contract, trigger=PaymentStage.Trigger.COMPLETION, on=on)
+    if by is not None:
+        account = contract_money(contract)
+        ContractChange.objects.create(
+            contract=contract,
+            changed_by=by,
+            field=_("Final account at completion"),
+            old_value=_("original %(original)s + changes %(changes)s")
+            % {"original": account.original, "changes": account.approved_changes},
+            new_value=_("%(final)s, received %(received)s, outstanding %(outstanding)s")
+            % {"final": account.final, "received": account.received, "outstanding": account.outstanding},
+        )
+    return made
 
 
 def warranty_stages_scan(*, today: dt.date | None = None) -> int:

@@ -174,7 +174,7 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
     new = Project.Phase(project.phase).label
     _event(project, by, Message("Phase: %(old)s → %(new)s", old=old, new=new))
     if to_phase == Project.Phase.COMPLETED:
-        stages_on_completion(project=project, on=project.actual_finish or today)
+        stages_on_completion(project=project, on=project.actual_finish or today, by=by)
     notify(
         recipients=[*_team_people(project), project.team.leader],
         title=Message("%(name)s is now in phase %(phase)s", name=project.name, phase=new),

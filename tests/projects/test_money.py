@@ -190,3 +190,20 @@ def test_final_account_reconciles_with_raw_rows(project, consultant):
     assert account.final == contract.construction_amount + approved
     assert account.received == received
     assert account.outstanding == account.final - received
+
+
+def test_completion_writes_the_final_account_into_the_contract_history(project, consultant):
+    contract = project.contract
+    final = PaymentStage.objects.create(contract=contract, name="尾款", amount=Decimal("18000"), trigger="completion")
+    client_services.receipt_record(
+        stage=PaymentStage.objects.create(contract=contract, name="首期", amount=Decimal("54000")),
+        by=consultant,
+        amount=Decimal("54000"),
+        received_on=timezone.localdate(),
+        method="bank",
+    )
+    services.stages_on_completion(project=project, on=timezone.localdate(), by=consultant)
+    final.refresh_from_db()
+    assert final.due_date == timezone.localdate() + dt.timedelta(days=7)
+    row = ContractChange.objects.get(contract=contract, field="竣工决算")
+    assert row.new_value == "180000.00，已收 54000.00，未收 126000.00"
