@@ -532,7 +532,7 @@ class ChangeOrderForm(SubmitOnce, Form):
         return cleaned
 
 
-class ChangeOrderLineForm(forms.Form):
+class ChangeOrderLineForm(Form):
     kind = forms.ChoiceField(
         label=_("addition or reduction"), choices=ChangeOrderLine.Kind.choices, initial=ChangeOrderLine.Kind.ADDITION
     )
