@@ -7,6 +7,8 @@ approved, one waiting for the client), so the receivables board is not empty."""
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from clients import services as client_services
 from clients.models import Contract, PaymentStage
 from projects.models import ChangeOrder, Project
@@ -88,6 +90,8 @@ def _contract_for(ctx, project, consultant, number) -> None:
 
 
 def _pay(stage, consultant, amount, on, rng, number):
+    # The first receipt of each contract comes with its scan (a PDF), as the paper receipts do.
+    first = stage.order == 0 and number == 1
     return client_services.receipt_record(
         stage=stage,
         by=consultant,
@@ -95,6 +99,8 @@ def _pay(stage, consultant, amount, on, rng, number):
         received_on=on,
         method=rng.choice(METHODS),
         number=f"SK{stage.contract.number[3:]}-{stage.order}{number}",
+        scan=SimpleUploadedFile("收据.pdf", PDF, content_type="application/pdf") if first else None,
+        scan_type="application/pdf" if first else "",
     )
 
 

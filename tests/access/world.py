@@ -97,7 +97,7 @@ class World:
             payment = PaymentStage.objects.filter(contract__team=team).order_by("pk").first()
             return {"pk": payment.contract_id, "payment_pk": payment.pk}
         if app == "clients" and keys == ["pk", "receipt_pk"]:
-            row = Receipt.objects.filter(contract__team=team, kind="receipt").order_by("pk").first()
+            row = Receipt.objects.filter(contract__team=team, kind="receipt").exclude(scan="").order_by("pk").first()
             return {"pk": row.contract_id, "receipt_pk": row.pk} if row else {"pk": MISSING, "receipt_pk": 1}
         if app == "clients" and keys == ["pk", "attachment_pk"]:
             row = ContractAttachment.objects.filter(contract__team=team).order_by("pk").first()
