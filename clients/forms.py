@@ -1,5 +1,7 @@
 """Forms: validation only; views pass cleaned_data to services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -206,7 +208,7 @@ class ReceiptForm(SubmitOnce, Form):
     """Money received (or, with ``refund``, paid back) against one stage of the contract."""
 
     stage = forms.ModelChoiceField(label=_("payment stage"), queryset=PaymentStage.objects.none())
-    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=12, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     received_on = forms.DateField(label=_("received on"), widget=DATE, validators=[not_in_future])
     method = forms.ChoiceField(label=_("method"), choices=Receipt.Method.choices)
     number = forms.CharField(label=_("receipt number"), max_length=40, required=False)

@@ -1,5 +1,7 @@
 """Forms of the projects app. They clean input into domain values; services do the writing."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -538,8 +540,8 @@ class ChangeOrderLineForm(Form):
     )
     description = forms.CharField(label=pgettext_lazy("change order", "item"), max_length=200)
     unit = forms.CharField(label=pgettext_lazy("quantity", "unit"), max_length=20, required=False)
-    quantity = forms.DecimalField(label=_("quantity"), max_digits=10, decimal_places=2, min_value=0.01)
-    unit_price = forms.DecimalField(label=_("unit price (yuan)"), max_digits=12, decimal_places=2, min_value=0)
+    quantity = forms.DecimalField(label=_("quantity"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    unit_price = forms.DecimalField(label=_("unit price (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal(0))
 
 
 class BaseLineFormSet(forms.BaseFormSet):

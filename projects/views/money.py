@@ -67,6 +67,7 @@ def money(request, pk):
         stage.state_label = STAGE_STATUS_LABELS[stage.state]
         link = getattr(stage, "phase_link", None)
         stage.phase_name = link.phase.display_name if link else ""
+        stage.phase_pk = link.phase_id if link else None
     can_change = contract.can_change_money(request.user)
     context = {
         "project": project,
@@ -74,7 +75,7 @@ def money(request, pk):
         "stages": stages,
         "can_change": can_change,
         "sees_amounts": sees_amounts(request.user, project),
-        "phase_form": StagePhaseForm(project=project) if can_change else None,
+        "phases": list(project.phases.order_by("order", "pk")) if can_change else [],
     }
     if can_change:
         context["money"] = contract_money(contract)
