@@ -137,3 +137,15 @@ def test_other_teams_project_money_answers_404(login, outsider, consultant, proj
 
 def test_designer_cannot_open_the_money_page(login, designer, project):
     assert login(designer).get(reverse("projects:money", args=[project.pk])).status_code == 403
+
+
+def test_money_page_query_count_does_not_grow_with_stages(login, consultant, project, django_assert_max_num_queries):
+    kinds = ["demolition", "plumbing_electrical", "masonry_tiling", "carpentry", "painting", "installation", "cleaning"]
+    for n, kind in enumerate(kinds):
+        SchedulePhaseFactory(project=project, kind=kind, order=n + 1)
+        PaymentStage.objects.create(contract=project.contract, name=f"第{n}期", amount=Decimal(1000), order=n + 1)
+    web = login(consultant)
+    url = reverse("projects:money", args=[project.pk])
+    web.get(url)
+    with django_assert_max_num_queries(14):
+        assert web.get(url).status_code == 200
