@@ -131,3 +131,22 @@ def test_future_receipt_date_is_refused(login, consultant, contract):
     }
     assert login(consultant).post(reverse("clients:receipt_add", args=[contract.pk]), data).status_code == 200
     assert not Receipt.objects.exists()
+
+
+def test_home_panel_lists_the_teams_overdue_payments_only(login, consultant, outsider, contract):
+    today = timezone.localdate()
+    PaymentStage.objects.filter(contract=contract).update(
+        triggered_on=today - dt.timedelta(days=12), due_date=today - dt.timedelta(days=5)
+    )
+    other = ContractFactory(client=ClientFactory(team=outsider.team, consultant=outsider))
+    PaymentStage.objects.create(
+        contract=other,
+        name="尾款",
+        amount=Decimal("9"),
+        triggered_on=today - dt.timedelta(days=8),
+        due_date=today - dt.timedelta(days=1),
+    )
+    html = login(consultant).get(reverse("teams:home")).content.decode()
+    panel = html[html.index('data-testid="panel-receivables"') :][:1500]
+    assert contract.number in panel and "1 个节点 · ¥60000.00" in panel
+    assert other.number not in panel
