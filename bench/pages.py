@@ -192,6 +192,23 @@ PAGES = [
         query={"month": f"{_THIS_MONTH:%Y-%m}"},
     ),
     Page("report_list", "Monthly reports (list)", "performance:report_list", GM),
+    # Issue 16: the receivables board (≤ 15 queries, p95 ≤ 150 ms at 100,000 clients).
+    Page("receivables", "Receivables board, company (deputy GM)", "performance:receivables", GM, target_p95_ms=150),
+    Page(
+        "receivables_team",
+        "Receivables board, one team (consultant)",
+        "performance:receivables",
+        CONSULTANT,
+        target_p95_ms=150,
+    ),
+    Page(
+        "receivables_overdue_60",
+        "Receivables overdue more than 60 days (deputy GM)",
+        "performance:receivables",
+        GM,
+        query={"state": "overdue", "ageing": "60+"},
+        target_p95_ms=150,
+    ),
 ]
 
 QUERY_LIMIT = 15  # the issue: a constant number of queries (≤ 15) on every page

@@ -301,6 +301,7 @@ def gen_contracts(s):
     r = s.rng("contracts")
     pk = s.next_id("clients.Contract")
     s.contracts = []  # (contract pk, client index, team index, signed ts)
+    s.contract_amount = {}  # contract pk → construction amount (the payment stages split it)
     for index, (_cpk, team, created, _n, _p, stage) in enumerate(s.clients):
         if stage != "signed":
             continue
@@ -309,14 +310,17 @@ def gen_contracts(s):
         if number in s.taken_contract_numbers:
             number += "S"
         s.contracts.append((pk, index, team, signed))
+        design_fee = Decimal(f"{r.randrange(3, 30) * 1000}.00")
+        amount = Decimal(f"{r.randrange(60, 600) * 1000 + r.randrange(100) * 10}.00")
+        s.contract_amount[pk] = amount
         yield (
             pk,
             number,
             s.clients[index][0],
             s.team_ids[team],
             s.d(signed),
-            Decimal(f"{r.randrange(3, 30) * 1000}.00"),
-            Decimal(f"{r.randrange(60, 600) * 1000 + r.randrange(100) * 10}.00"),
+            design_fee,
+            amount,
             s.staff[team]["consultant"][0],
             s.dt(signed),
         )
@@ -367,6 +371,144 @@ def gen_projects(s):
             s.dt(signed),
         )
         pk += 1
+
+
+# Contract money: 首期 due at signing, 中期 at the plumbing & electrical inspection (about a month into
+# the works), 尾款 at completion; most old stages paid, recent ones partly or not (overdue at every age).
+STAGE_PLAN = [
+    ("首期", Decimal("0.30"), "signing", 3),
+    ("中期", Decimal("0.60"), "phase", 7),
+    ("尾款", Decimal("0.10"), "completion", 7),
+]
+RECEIPT_METHODS = ["bank", "bank", "wechat", "alipay", "card"]
+
+
+def gen_payment_stages(s):
+    r = s.rng("payment_stages")
+    pk = s.next_id("clients.PaymentStage")
+    s.stages = []  # (stage pk, contract pk, team index, due ts, received amount, paid in full)
+    for (_project_pk, team, signed, start_a, finish_a, *_rest), (cpk, *_c) in zip(s.projects, s.contracts, strict=True):
+        amount = s.contract_amount[cpk]
+        triggers = [signed, start_a + 30 * DAY if start_a and start_a + 30 * DAY < s.now else None, finish_a]
+        for order, (name, share, trigger, days) in enumerate(STAGE_PLAN):
+            value = (amount * share).quantize(Decimal("0.01"))
+            happened = triggers[order]
+            due = happened + days * DAY if happened is not None else None
+            received = Decimal(0)
+            if due is not None:
+                age = (s.now - due) / DAY
+                x = r.random()
+                if age > 60 and x < 0.97 or age <= 60 and x < 0.7:
+                    received = value
+                elif x < (0.985 if age > 60 else 0.85):
+                    received = (value / 2).quantize(Decimal("0.01"))
+            s.stages.append((pk, cpk, team, due, received, received == value and value > 0))
+            yield (
+                pk,
+                cpk,
+                name,
+                value,
+                order,
+                trigger,
+                days,
+                s.d(happened) if happened is not None else None,
+                s.d(due) if due is not None else None,
+                received,
+                s.d(min(due, s.now)) if received == value and due is not None else None,
+            )
+            pk += 1
+
+
+def gen_receipts(s):
+    r = s.rng("receipts")
+    pk = s.next_id("clients.Receipt")
+    for stage_pk, cpk, team, due, received, _full in s.stages:
+        if not received:
+            continue
+        on = max(due - r.randrange(0, 6) * DAY, due - 6 * DAY)
+        on = min(on, s.now)
+        yield (
+            pk,
+            cpk,
+            stage_pk,
+            "receipt",
+            received,
+            s.d(on),
+            r.choice(RECEIPT_METHODS),
+            f"SK{pk:010d}",
+            s.staff[team]["consultant"][0],
+            s.dt(on),
+        )
+        pk += 1
+
+
+CHANGE_ITEMS = [("吊顶增加", "m²", 260), ("墙面防水加高", "m²", 85), ("增加插座", "个", 60), ("取消墙纸", "m²", 45)]
+
+
+def gen_change_orders(s):
+    r = s.rng("change_orders")
+    pk = s.next_id("projects.ChangeOrder")
+    s.change_orders = []  # (pk, [(kind, description, unit, quantity, price)])
+    for (project_pk, team, _signed, start_a, *_rest), (cpk, *_c) in zip(s.projects, s.contracts, strict=True):
+        if start_a is None or r.random() > 0.3:
+            continue
+        lines = []
+        for description, unit, price in r.sample(CHANGE_ITEMS, 2):
+            kind = "reduction" if description.startswith("取消") else "addition"
+            lines.append((kind, description, unit, Decimal(r.randrange(2, 30)), Decimal(price)))
+        total = sum((q * p * (-1 if k == "reduction" else 1) for k, _d, _u, q, p in lines), Decimal(0))
+        approved = start_a + r.randrange(5, 40) * DAY
+        done = approved < s.now
+        consultant = s.staff[team]["consultant"][0]
+        s.change_orders.append((pk, lines))
+        yield (
+            pk,
+            project_pk,
+            cpk,
+            f"BG{pk:010d}",
+            "现场增减项",
+            "site_finding",
+            "拆除后发现原顶面不平",
+            Decimal(total).quantize(Decimal("0.01")),
+            "approved" if done else "draft",
+            consultant,
+            s.dt(start_a),
+            s.d(approved) if done else None,
+            "业主" if done else "",
+            "change_orders/bench.pdf" if done else "",
+            consultant if done else None,
+            s.dt(approved) if done else None,
+        )
+        pk += 1
+
+
+def gen_change_order_lines(s):
+    pk = s.next_id("projects.ChangeOrderLine")
+    for order_pk, lines in s.change_orders:
+        for kind, description, unit, quantity, price in lines:
+            yield (pk, order_pk, kind, description, unit, quantity, price)
+            pk += 1
+
+
+def contracts_take_approved_changes(s):
+    """Each contract's approved changes = its approved change orders added up (what the approval does)."""
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from clients.models import Contract
+    from projects.models import ChangeOrder
+
+    totals = (
+        ChangeOrder.objects.filter(contract_id=OuterRef("pk"), status="approved")
+        .order_by()
+        .values("contract_id")
+        .annotate(t=Sum("total"))
+        .values("t")
+    )
+    with transaction.atomic():
+        Contract.objects.filter(change_orders__pk__gte=s.next_id("projects.ChangeOrder")).update(
+            approved_changes=Coalesce(Subquery(totals), Value(Decimal(0)), output_field=DecimalField())
+        )
 
 
 def gen_project_designers(s):
@@ -1030,6 +1172,63 @@ TABLES = {
         "actual_finish",
         "created_at",
         rows=gen_projects,
+    ),
+    "clients.PaymentStage": _t(
+        "id",
+        "contract_id",
+        "name",
+        "amount",
+        "order",
+        "trigger",
+        "days_to_pay",
+        "triggered_on",
+        "due_date",
+        "received",
+        "paid_date",
+        rows=gen_payment_stages,
+    ),
+    "clients.Receipt": _t(
+        "id",
+        "contract_id",
+        "stage_id",
+        "kind",
+        "amount",
+        "received_on",
+        "method",
+        "number",
+        "recorded_by_id",
+        "recorded_at",
+        rows=gen_receipts,
+    ),
+    "projects.ChangeOrder": _t(
+        "id",
+        "project_id",
+        "contract_id",
+        "number",
+        "title",
+        "source",
+        "finding",
+        "total",
+        "status",
+        "created_by_id",
+        "created_at",
+        "client_signed_on",
+        "client_signed_by",
+        "client_scan",
+        "approved_by_id",
+        "approved_at",
+        rows=gen_change_orders,
+    ),
+    "projects.ChangeOrderLine": _t(
+        "id",
+        "change_order_id",
+        "kind",
+        "description",
+        "unit",
+        "quantity",
+        "unit_price",
+        rows=gen_change_order_lines,
+        after=contracts_take_approved_changes,
     ),
     "projects.Project_designers": _t("id", "project_id", "user_id", rows=gen_project_designers),
     "projects.Project_assistants": _t("id", "project_id", "user_id", rows=gen_project_assistants),

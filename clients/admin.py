@@ -10,6 +10,7 @@ from clients.models import (
     LostLeadReport,
     LostReason,
     PrivacyNotice,
+    Receipt,
     VisitTemplate,
     VisitTemplatePoint,
 )
@@ -31,6 +32,27 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ["number", "client__name"]
     raw_id_fields = ["client", "signed_by"]
     date_hierarchy = "signed_date"
+    # Moved only by approving a change order (projects/services/money.py).
+    readonly_fields = ["approved_changes"]
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    """Read-only: a receipt is corrected by a reversing entry on the contract page, never edited."""
+
+    list_display = ["received_on", "contract", "stage", "kind", "amount", "method", "number", "recorded_by"]
+    list_filter = ["kind", "method"]
+    search_fields = ["number", "contract__number"]
+    date_hierarchy = "received_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FollowUpVisit)

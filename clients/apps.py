@@ -100,6 +100,14 @@ class ClientsConfig(AppConfig):
             width=6,
         )
         register_panel(
+            "client-receivables",
+            "clients/partials/panel_receivables.html",
+            {Role.CONSULTANT, Role.DEPUTY_GM},
+            panels.receivables_panel,
+            order=12,
+            width=6,
+        )
+        register_panel(
             "client-archive",
             "clients/partials/panel_archive.html",
             {Role.ADMIN_CLERK},

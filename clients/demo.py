@@ -91,9 +91,16 @@ def seed(ctx) -> None:
             project.project_manager = ctx.users[f"pm{index + 1}"]
             project.save(update_fields=["project_manager"])
             for payment in contract.payments.all():
-                if payment.order == 0 or (payment.order == 1 and signed_ago > 60):
-                    payment.paid_date = signed + dt.timedelta(days=7 + 30 * payment.order)
-                    payment.save(update_fields=["paid_date"])
+                # 首期 received a day after signing, except on the newest contract (overdue on the board).
+                if payment.triggered_on and signed_ago != 5:
+                    services.receipt_record(
+                        stage=payment,
+                        by=consultant,
+                        amount=payment.amount,
+                        received_on=signed + dt.timedelta(days=1),
+                        method=rng.choice(["bank", "wechat", "alipay"]),
+                        number=f"SK{contract.number[3:]}-{payment.order}",
+                    )
             for visit in FollowUpVisit.objects.filter(contract=contract, due_date__lt=today).order_by("due_date"):
                 # most past visits done (some late), a few left overdue
                 if rng.random() < 0.8 or visit.due_date < today - dt.timedelta(days=60):

@@ -1,6 +1,7 @@
 """Forms: validation only; views pass cleaned_data to services."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -18,6 +19,7 @@ from clients.models import (
     LostReason,
     PaymentStage,
     PrivacyRequest,
+    Receipt,
 )
 from teams.dates import not_in_future
 from teams.forms import Form, ModelForm, SubmitOnce
@@ -248,15 +250,68 @@ class ContractForm(SubmitOnce, ModelForm):
 class PaymentForm(SubmitOnce, ModelForm):
     class Meta:
         model = PaymentStage
-        fields = ["name", "amount", "due_condition", "paid_date"]
-        widgets = {"paid_date": DATE}
+        fields = ["name", "amount", "trigger", "fixed_date", "days_to_pay", "due_condition"]
+        widgets = {"fixed_date": DATE}
+        help_texts = {
+            "trigger": _("A phase's inspection is chosen on the project's money tab, from the project's phases."),
+        }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["paid_date"].validators.append(not_in_future)
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("trigger") == PaymentStage.Trigger.FIXED_DATE and not cleaned.get("fixed_date"):
+            self.add_error("fixed_date", _("A stage due on a fixed date needs the date."))
+        return cleaned
 
     def clean_amount(self):
         return not_negative(self.cleaned_data.get("amount"), _("A payment amount cannot be negative."))
+
+
+def scanned_file(upload, form):
+    """A scan (PDF or image) checked by its content; sets ``form.content_type``."""
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise forms.ValidationError(_("The file is too large."))
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        form.content_type = "application/pdf"
+        return upload
+    kind = image_format(upload, upload.name)
+    if kind is None:
+        raise forms.ValidationError(_("Upload a PDF or an image."))
+    form.content_type = Image.MIME.get(kind, "image/jpeg")
+    return upload
+
+
+class ReceiptForm(SubmitOnce, Form):
+    """Money received (or, with ``refund``, paid back) against one stage of the contract."""
+
+    stage = forms.ModelChoiceField(label=_("payment stage"), queryset=PaymentStage.objects.none())
+    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    received_on = forms.DateField(label=_("received on"), widget=DATE, validators=[not_in_future])
+    method = forms.ChoiceField(label=_("method"), choices=Receipt.Method.choices)
+    number = forms.CharField(label=_("receipt number"), max_length=40, required=False)
+    refund = forms.BooleanField(label=_("This is a refund (money paid back to the client)"), required=False)
+    reason = forms.CharField(label=_("reason (for a refund)"), max_length=200, required=False)
+    scan = forms.FileField(label=_("Scanned receipt (PDF or image)"), required=False)
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content_type = ""
+        self.fields["stage"].queryset = contract.payments.all()
+
+    def clean_scan(self):
+        upload = self.cleaned_data.get("scan")
+        return scanned_file(upload, self) if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("refund") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("A refund needs a reason."))
+        return cleaned
+
+
+class ReversalForm(SubmitOnce, Form):
+    reason = forms.CharField(label=_("why the receipt is reversed"), max_length=200)
 
 
 class AttachmentForm(SubmitOnce, Form):

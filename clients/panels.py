@@ -13,3 +13,7 @@ def slipping_panel(request):
 
 def archive_panel(request):
     return {"waiting": list(selectors.archive_list(user=request.user, waiting_only=True)[:10])}
+
+
+def receivables_panel(request):
+    return selectors.overdue_stages_for_home(user=request.user)

@@ -5,7 +5,7 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -133,6 +133,18 @@ def visits_for_home(*, user, today=None) -> dict:
         "today": [v for v in rows if v.due_date == today],
         "week": [v for v in rows if today < v.due_date <= week_end],
     }
+
+
+def overdue_stages_for_home(*, user, today=None, limit=6) -> dict | None:
+    """The payment stages of ``user``'s contracts past their pay-by date and not fully paid: the most
+    overdue few, their number and the money outstanding (two queries)."""
+    today = today or timezone.localdate()
+    overdue = PaymentStage.objects.visible_to(user).filter(due_date__lt=today, received__lt=F("amount"))
+    totals = overdue.aggregate(n=Count("pk"), owed=Sum(F("amount") - F("received")))
+    if not totals["n"]:
+        return {"stages": [], "count": 0, "owed": Decimal(0), "today": today}
+    stages = list(overdue.select_related("contract__client").order_by("due_date", "pk")[:limit])
+    return {"stages": stages, "count": totals["n"], "owed": totals["owed"], "today": today}
 
 
 def slipping_leads(*, user, now=None, limit=8):

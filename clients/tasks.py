@@ -22,3 +22,9 @@ def escalate_overdue_visits() -> int:
 def remind_privacy_requests() -> int:
     """Hourly: open personal-information requests near or past their deadline remind the deputy GMs once."""
     return services.privacy_requests_remind()
+
+
+def scan_payment_stages() -> dict:
+    """Hourly by day: stages whose fixed date came become due; overdue stages remind the
+    consultant, then (RECEIVABLE_ESCALATE_DAYS later) the deputy GM, each once."""
+    return services.payment_stages_scan()

@@ -38,6 +38,9 @@ urlpatterns = [
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/payments/new/", views.payment_edit, name="payment_add"),
     path("contracts/<int:pk>/payments/<int:payment_pk>/", views.payment_edit, name="payment_edit"),
+    path("contracts/<int:pk>/receipts/new/", views.receipt_add, name="receipt_add"),
+    path("contracts/<int:pk>/receipts/<int:receipt_pk>/reverse/", views.receipt_reverse, name="receipt_reverse"),
+    path("contracts/<int:pk>/receipts/<int:receipt_pk>/scan/", views.receipt_scan, name="receipt_scan"),
     path("contracts/<int:pk>/attachments/", views.contract_attach, name="contract_attach"),
     path("contracts/<int:pk>/attachments/<int:attachment_pk>/", views.contract_attachment, name="contract_attachment"),
 ]

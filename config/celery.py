@@ -136,6 +136,17 @@ BEAT_SCHEDULE = {
         "task": "clients.tasks.escalate_overdue_visits",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Every hour 08:00–18:00: payment stages — fixed dates reached become due, overdue stages remind the
+    # consultant, then after RECEIVABLE_ESCALATE_DAYS the deputy GM, each once (clients).
+    "clients-scan-payment-stages": {
+        "task": "clients.tasks.scan_payment_stages",
+        "schedule": crontab(hour="8-18", minute=5),
+    },
+    # 07:30 every day: the retention (质保金) of projects whose warranty ended becomes due (projects).
+    "projects-warranty-payment-stages": {
+        "task": "projects.tasks.warranty_payment_stages",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Every minute: complaints past their acknowledgement / resolution deadline (remind, then escalate).
     "complaint-deadlines": {
         "task": "complaints.tasks.complaint_deadlines_scan",

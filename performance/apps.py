@@ -14,7 +14,7 @@ class PerformanceConfig(AppConfig):
 
         register_job_runner(services.REGENERATE_JOB, services.run_report_regenerate)
         register_demo_seeder(
-            "performance", "performance.demo.seed", after=["clients", "projects", "reception", "complaints"]
+            "performance", "performance.demo.seed", after=["clients", "projects", "money", "reception", "complaints"]
         )
         leaders = {Role.CONSULTANT, Role.DEPUTY_GM}
         register_nav(
@@ -25,6 +25,15 @@ class PerformanceConfig(AppConfig):
             order=60,
             active_prefix="performance:card",
             group="performance",
+        )
+        register_nav(
+            _("Receivables"),
+            "performance:receivables",
+            leaders,
+            icon="cash-coin",
+            order=28,
+            active_prefix="performance:receivables",
+            group="clients",
         )
         register_nav(
             _("Dashboard"),

@@ -37,6 +37,7 @@ DASHBOARD_SECTIONS = [
         "business",
         ["leads_new", "lead_conversion", "leads_lost", "signings", "contract_value"],
     ),
+    ("money", ["money_received", "receivables_overdue", "receivables_expected", "change_orders_approved"]),
     ("projects", ["projects_started", "projects_completed", "projects_late"]),
     ("delivery", ["drawings_on_time", "phases_on_schedule", "inspection_pass_rate"]),
     (
@@ -64,7 +65,17 @@ TILE_KEYS = ["leads_new", "signings", "contract_value", "lead_conversion", "comp
 SPARK_KEYS = list(dict.fromkeys(TREND_KEYS + TILE_KEYS))
 TREND_MONTHS = 6
 # Figures that are money: only for those who may see contracts.
-MONEY_KEYS = {"contract_value"}
+MONEY_KEYS = {
+    "contract_value",
+    "money_received",
+    "receivables_due",
+    "receivables_expected",
+    "receivables_overdue",
+    "receivables_overdue_30",
+    "receivables_overdue_60",
+    "receivables_overdue_over_60",
+    "change_orders_approved",
+}
 
 REPORT_SECTIONS = [
     (
@@ -79,6 +90,8 @@ REPORT_SECTIONS = [
             "leads_lost",
             "signings",
             "contract_value",
+            "money_received",
+            "receivables_overdue",
             "projects_started",
             "projects_completed",
             "projects_late",
@@ -114,6 +127,7 @@ TEAM_TARGET_METRICS = [
 def section_label(name: str) -> str:
     return {
         "business": _("Leads and signings"),
+        "money": _("Contract money"),
         "projects": _("Projects"),
         "delivery": _("Design and construction"),
         "reception": _("Forwarded calls"),

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import (
     Attachment,
     BudgetRequest,
+    ChangeOrder,
+    ChangeOrderLine,
     CompletionItem,
     Crew,
     CrewEvaluation,
@@ -137,3 +139,35 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 admin.site.register([DesignConsultation, DesignReview, TechnicalDisclosure, CompletionItem, ProjectEvent])
+
+
+class ChangeOrderLineInline(admin.TabularInline):
+    model = ChangeOrderLine
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeOrder)
+class ChangeOrderAdmin(admin.ModelAdmin):
+    """Read-only: change orders are drafted, signed and approved on the project's money page, where
+    approval moves the contract's value in the same transaction."""
+
+    list_display = ["number", "project", "title", "total", "status", "approved_at"]
+    list_filter = ["status", "source"]
+    search_fields = ["number", "project__name"]
+    inlines = [ChangeOrderLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from projects import panels, selectors, services
+        from projects.views import money as money_views
         from teams.registry import (
             register_client_timeline,
             register_demo_seeder,
@@ -24,9 +25,11 @@ class ProjectsConfig(AppConfig):
 
         register_hook("client_records", privacy.client_records)
         register_hook("client_urls", privacy.client_urls)
+        register_hook("contract_links", money_views.contract_links)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
         register_demo_seeder("projects", "projects.demo.seed", after=["clients"])
+        register_demo_seeder("money", "projects.demo_money.seed", after=["projects"])
 
         project_roles = {Role.CONSULTANT, Role.DESIGNER, Role.ASSISTANT_DESIGNER, Role.PROJECT_MANAGER, Role.DEPUTY_GM}
         register_nav(

@@ -1,12 +1,17 @@
 """Forms of the projects app. They clean input into domain values; services do the writing."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from clients.models import Client
+from clients.models import Client, PaymentStage
 from projects.models import (
     BudgetRequest,
+    ChangeOrder,
+    ChangeOrderLine,
     CompletionItem,
     Crew,
     DesignChange,
@@ -476,3 +481,87 @@ class MaintenanceConfirmForm(Form):
     )
     on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
     feedback = forms.CharField(label=_("client's feedback"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+# --- Contract money (change orders, stage triggers) ---------------------------------------------
+
+
+class StagePhaseForm(Form):
+    phase = forms.ModelChoiceField(
+        label=_("due when this phase's inspection passes"), queryset=SchedulePhase.objects.none()
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = project.phases.order_by("order", "pk")
+        self.fields["phase"].label_from_instance = lambda phase: phase.display_name
+
+
+class ChangeOrderForm(SubmitOnce, Form):
+    title = forms.CharField(label=pgettext_lazy("change order", "title"), max_length=120)
+    source = forms.ChoiceField(label=_("because of"), choices=ChangeOrder.Source.choices, widget=forms.RadioSelect)
+    design_change = forms.ModelChoiceField(
+        label=_("design change"), queryset=DesignChange.objects.none(), required=False
+    )
+    finding = forms.CharField(
+        label=_("what was found on site"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    site_log = forms.ModelChoiceField(label=_("site log"), queryset=SiteLog.objects.none(), required=False)
+    stage = forms.ModelChoiceField(
+        label=_("payment stage it moves"),
+        queryset=PaymentStage.objects.none(),
+        required=False,
+        help_text=_("If set, the approved total is added to this stage's amount."),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["design_change"].queryset = project.design_changes.all()
+        self.fields["design_change"].label_from_instance = lambda change: (
+            f"{change.content[:40]} (¥{change.cost_impact})"
+        )
+        self.fields["site_log"].queryset = SiteLog.objects.filter(
+            pk__in=list(project.site_logs.order_by("-date").values_list("pk", flat=True)[:60])
+        ).order_by("-date")
+        self.fields["stage"].queryset = PaymentStage.objects.filter(contract_id=project.contract_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == ChangeOrder.Source.DESIGN_CHANGE and not cleaned.get("design_change"):
+            self.add_error("design_change", _("Choose the design change."))
+        if cleaned.get("source") == ChangeOrder.Source.SITE_FINDING and not (cleaned.get("finding") or "").strip():
+            self.add_error("finding", _("Describe what was found on site."))
+        return cleaned
+
+
+class ChangeOrderLineForm(Form):
+    kind = forms.ChoiceField(
+        label=_("addition or reduction"), choices=ChangeOrderLine.Kind.choices, initial=ChangeOrderLine.Kind.ADDITION
+    )
+    description = forms.CharField(label=pgettext_lazy("change order", "item"), max_length=200)
+    unit = forms.CharField(label=pgettext_lazy("quantity", "unit"), max_length=20, required=False)
+    quantity = forms.DecimalField(label=_("quantity"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    unit_price = forms.DecimalField(label=_("unit price (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal(0))
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if not any(form.cleaned_data and not form.cleaned_data.get("DELETE") for form in self.forms):
+            raise forms.ValidationError(_("Add at least one line."))
+
+
+ChangeOrderLineFormSet = forms.formset_factory(ChangeOrderLineForm, formset=BaseLineFormSet, extra=4, max_num=40)
+
+
+class ChangeOrderSignForm(Form):
+    client_signed_on = forms.DateField(
+        label=_("client signed on"), widget=DATE, initial=timezone.localdate, validators=[not_in_future]
+    )
+    client_signed_by = forms.CharField(label=_("client signed by"), max_length=60)
+    scan = forms.FileField(
+        label=_("signed paper (scan)"), widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"})
+    )
+
+    def clean_scan(self):
+        return process_upload(self.cleaned_data["scan"])

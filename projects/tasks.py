@@ -13,3 +13,9 @@ def remind_drawing_deadlines() -> int:
 @shared_task
 def escalate_overdue_maintenance() -> int:
     return services.maintenance_escalate()
+
+
+@shared_task
+def warranty_payment_stages() -> int:
+    """Daily: the retention (质保金) of projects whose warranty has ended becomes due (once)."""
+    return services.warranty_stages_scan()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import budget, crews, projects, records, schedule
+from projects.views import budget, crews, money, projects, records, schedule
 
 app_name = "projects"
 
@@ -42,6 +42,24 @@ urlpatterns = [
     path("<int:pk>/maintenance/new/", records.maintenance_add, name="maintenance_add"),
     path("<int:pk>/maintenance/<int:request_pk>/done/", records.maintenance_done, name="maintenance_done"),
     path("<int:pk>/maintenance/<int:request_pk>/confirm/", records.maintenance_confirm, name="maintenance_confirm"),
+    # Contract money
+    path("<int:pk>/money/", money.money, name="money"),
+    path("<int:pk>/money/stages/<int:stage_pk>/phase/", money.stage_phase, name="stage_phase"),
+    path("<int:pk>/change-orders/new/", money.change_order_add, name="change_order_add"),
+    path("<int:pk>/change-orders/<int:order_pk>/", money.change_order_detail, name="change_order_detail"),
+    path(
+        "<int:pk>/change-orders/<int:order_pk>/approve/",
+        money.change_order_decide,
+        {"decision": "approve"},
+        name="change_order_approve",
+    ),
+    path(
+        "<int:pk>/change-orders/<int:order_pk>/reject/",
+        money.change_order_decide,
+        {"decision": "reject"},
+        name="change_order_reject",
+    ),
+    path("<int:pk>/change-orders/<int:order_pk>/scan/", money.change_order_scan, name="change_order_scan"),
     # Files, crews, budget
     path("files/<str:token>/", projects.attachment, name="file"),
     path("crews/", crews.crew_list, name="crew_list"),

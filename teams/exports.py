@@ -88,11 +88,12 @@ EXPORTS: dict[str, ExportKind] = {
     "monthly_report": ExportKind(gettext_lazy("Monthly report"), LEADERS),
     # Everything held about one client, for their request to see it (PIPL Art. 45): the deputy GM's desk.
     "client_data": ExportKind(gettext_lazy("A client's personal information"), frozenset({Role.DEPUTY_GM})),
+    "receivables": ExportKind(gettext_lazy("Receivables"), LEADERS),
 }
 
 # The kinds whose rows name clients: every role that may export one of them must use two-factor sign-in
 # (settings.TWO_FACTOR_ROLES; teams/checks.py refuses to start otherwise).
-CLIENT_DATA_EXPORTS = frozenset({"clients", "complaints", "calls", "projects", "client_data"})
+CLIENT_DATA_EXPORTS = frozenset({"clients", "complaints", "calls", "projects", "client_data", "receivables"})
 
 
 @dataclass(frozen=True)

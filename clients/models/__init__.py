@@ -23,7 +23,15 @@ from clients.models.clients import (
     LostReason,
     value_tier_for,
 )
-from clients.models.contracts import Contract, ContractAttachment, ContractChange, ContractQuerySet, PaymentStage
+from clients.models.contracts import (
+    STAGE_STATUS_LABELS,
+    Contract,
+    ContractAttachment,
+    ContractChange,
+    ContractQuerySet,
+    PaymentStage,
+)
+from clients.models.money import Receipt, ReceiptQuerySet
 from clients.models.privacy import ClientConsent, PrivacyNotice, PrivacyRequest, PrivacyRequestStep
 from clients.models.visits import FollowUpVisit, FollowUpVisitQuerySet, VisitTemplate, VisitTemplatePoint
 
@@ -42,6 +50,9 @@ __all__ = [
     "PaymentStage",
     "ContractChange",
     "ContractAttachment",
+    "STAGE_STATUS_LABELS",
+    "Receipt",
+    "ReceiptQuerySet",
     "FollowUpVisitQuerySet",
     "FollowUpVisit",
     "VisitTemplate",

@@ -49,6 +49,11 @@ class Contract(models.Model):
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The approved change orders added up (projects.ChangeOrder, moved only by their approval in
+    # projects/services/money.py, in the same transaction); current value = construction amount + this.
+    approved_changes = models.DecimalField(
+        _("approved changes (yuan)"), max_digits=12, decimal_places=2, default=Decimal(0)
+    )  # spine
 
     objects = ContractQuerySet.as_manager()
 
@@ -67,6 +72,11 @@ class Contract(models.Model):
                 condition=Q(construction_amount__gte=0),
                 name="contract_construction_amount_not_negative",
                 violation_error_message=_("The construction amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(construction_amount__gte=-F("approved_changes")),
+                name="contract_current_value_not_negative",
+                violation_error_message=_("Reductions cannot take the contract's value below 0."),
             ),
             models.CheckConstraint(
                 condition=Q(floor_area__isnull=True) | Q(floor_area__gt=0),
@@ -89,6 +99,18 @@ class Contract(models.Model):
     def total_amount(self):
         return self.design_fee + self.construction_amount
 
+    def can_change_money(self, user) -> bool:
+        """Receipts, reversals, change orders and their approval: the team's consultant and the
+        deputy GM only (a superuser too)."""
+        if user.sees_all:
+            return True
+        return user.role == Role.CONSULTANT and user.team_id == self.team_id
+
+    @property
+    def current_value(self) -> Decimal:
+        """The construction amount as signed plus the approved change orders (增减项)."""
+        return self.construction_amount + self.approved_changes
+
     @property
     def payments_total(self):
         """The payment stages added up (prefetch ``payments`` on lists)."""
@@ -96,9 +118,9 @@ class Contract(models.Model):
 
     @property
     def payments_difference(self):
-        """Payment stages minus the construction amount they split (services.DEFAULT_PAYMENTS):
+        """Payment stages minus the current value they split (services.DEFAULT_PAYMENTS):
         0 when they add up, negative when money is missing from the plan."""
-        return self.payments_total - self.construction_amount
+        return self.payments_total - self.current_value
 
     @property
     def payments_shortfall(self):
@@ -109,8 +131,30 @@ class Contract(models.Model):
             raise ValidationError({"planned_finish": _("The planned finish is before the planned start.")})
 
 
+class PaymentStageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The stages of the contracts ``user`` sees (the team's consultant, the deputy GM)."""
+        if user.sees_all:
+            return self.all()
+        if user.role == Role.CONSULTANT:
+            return self.filter(contract__team_id=user.team_id)
+        return self.none()
+
+
 class PaymentStage(models.Model):
-    """A payment stage of a contract (首期 / 中期 / 尾款)."""
+    """A payment stage of a contract (首期 / 中期 / 尾款 / 质保金), tied to what makes it due.
+
+    A stage is *due* from the day its trigger happens (``triggered_on``) and must be paid
+    within ``days_to_pay`` days (``due_date``); before the trigger it is only planned. The
+    money received against it is the sum of its receipts (``received``, kept by the receipt
+    services in the same transaction as each receipt)."""
+
+    class Trigger(models.TextChoices):
+        SIGNING = "signing", _("At signing")
+        PHASE = "phase", _("When a phase's inspection passes")
+        COMPLETION = "completion", _("At completion")
+        WARRANTY_END = "warranty_end", _("At the end of the warranty")
+        FIXED_DATE = "fixed_date", _("On a fixed date")
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="payments"
@@ -120,21 +164,67 @@ class PaymentStage(models.Model):
     due_condition = models.CharField(_("due when"), max_length=120, blank=True)
     paid_date = models.DateField(_("paid on"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    trigger = models.CharField(_("becomes due"), max_length=20, choices=Trigger.choices, default=Trigger.SIGNING)
+    # The phase whose passed inspection makes it due: projects.StagePhase (projects sits above clients).
+    fixed_date = models.DateField(_("fixed date"), null=True, blank=True)
+    days_to_pay = models.PositiveSmallIntegerField(_("days to pay"), default=7)
+    triggered_on = models.DateField(_("became due on"), null=True, blank=True)
+    due_date = models.DateField(_("pay by"), null=True, blank=True)
+    received = models.DecimalField(_("received (yuan)"), max_digits=12, decimal_places=2, default=Decimal(0))
+    reminded_at = models.DateTimeField(_("overdue reminder sent"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    objects = PaymentStageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment stage")
         verbose_name_plural = _("payment stages")
         ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["due_date"], name="payment_stage_due")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0),
                 name="payment_amount_not_negative",
                 violation_error_message=_("A payment amount cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=~Q(trigger="fixed_date") | Q(fixed_date__isnull=False),
+                name="payment_fixed_date_set",
+                violation_error_message=_("A stage due on a fixed date needs the date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(triggered_on__isnull=True, due_date__isnull=True)
+                | Q(triggered_on__isnull=False, due_date__gte=F("triggered_on")),
+                name="payment_due_after_trigger",
+                violation_error_message=_("A stage is due on or after the day it was triggered."),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount - self.received, Decimal(0))
+
+    def status(self, today) -> str:
+        """planned (trigger not yet happened) / due / overdue / paid."""
+        if self.amount <= self.received and self.amount > 0:
+            return "paid"
+        if self.due_date is None:
+            return "planned"
+        return "overdue" if self.due_date < today else "due"
+
+    def days_overdue(self, today) -> int:
+        return max((today - self.due_date).days, 0) if self.due_date else 0
+
+
+STAGE_STATUS_LABELS = {
+    "planned": _("Not yet due"),
+    "due": _("Due"),
+    "overdue": _("Overdue"),
+    "paid": _("Paid"),
+}
 
 
 class ContractChange(models.Model):

@@ -31,6 +31,15 @@ from clients.services.leads import (
     lead_move,
     lost_report_save,
 )
+from clients.services.money import (
+    FinalAccount,
+    contract_money,
+    contract_stages_trigger,
+    payment_stages_scan,
+    receipt_record,
+    receipt_reverse,
+    stage_make_due,
+)
 from clients.services.privacy import (
     privacy_request_answer,
     privacy_request_correct,
@@ -42,6 +51,13 @@ from clients.services.privacy import (
 from clients.services.visits import visit_create, visit_record, visits_escalate_overdue, visits_remind_due
 
 __all__ = [
+    "FinalAccount",
+    "contract_money",
+    "contract_stages_trigger",
+    "payment_stages_scan",
+    "receipt_record",
+    "receipt_reverse",
+    "stage_make_due",
     "client_find_duplicates",
     "lead_create",
     "client_create",

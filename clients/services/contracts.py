@@ -4,7 +4,7 @@ payment stages and scanned attachments."""
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,16 +21,20 @@ from clients.models import (
     VisitTemplatePoint,
 )
 from clients.services.common import _event
+from clients.services.money import contract_stages_trigger, stage_make_due
 from teams.audit import changes_against_db
 from teams.editing import EditConflict, compare_and_set
 from teams.messages import Message
 from teams.models import User
 from teams.registry import run_hooks
 
+# name, share of the construction amount, due condition as written, trigger, days to pay.
+# 中期 waits for a phase's passed inspection: projects links it to the schedule's gating phase
+# (plumbing & electrical) when the schedule is built; the consultant may choose another.
 DEFAULT_PAYMENTS = [
-    ("首期", Decimal("0.30"), "开工前"),
-    ("中期", Decimal("0.60"), "水电验收后"),
-    ("尾款", Decimal("0.10"), "竣工验收后"),
+    ("首期", Decimal("0.30"), "开工前", PaymentStage.Trigger.SIGNING, 3),
+    ("中期", Decimal("0.60"), "水电验收后", PaymentStage.Trigger.PHASE, 7),
+    ("尾款", Decimal("0.10"), "竣工验收后", PaymentStage.Trigger.COMPLETION, 7),
 ]
 
 
@@ -68,14 +72,17 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
         contract.number = contract_next_number(signed_date=signed_date)
     contract.full_clean()
     contract.save()
-    for order, (name, share, condition) in enumerate(DEFAULT_PAYMENTS):
+    for order, (name, share, condition, trigger, days) in enumerate(DEFAULT_PAYMENTS):
         PaymentStage.objects.create(
             contract=contract,
             name=name,
             amount=(contract.construction_amount * share).quantize(Decimal("0.01")),
             due_condition=condition,
             order=order,
+            trigger=trigger,
+            days_to_pay=days,
         )
+    contract_stages_trigger(contract=contract, trigger=PaymentStage.Trigger.SIGNING, on=signed_date)
     old = client.stage
     compare_and_set(
         client,
@@ -155,7 +162,7 @@ def contract_update(*, contract: Contract, by: User, version: int, data: dict) -
     return contract
 
 
-TRACKED_PAYMENT_FIELDS = ["name", "amount", "due_condition", "paid_date"]
+TRACKED_PAYMENT_FIELDS = ["name", "amount", "due_condition", "trigger", "fixed_date", "days_to_pay"]
 
 
 @transaction.atomic
@@ -166,20 +173,41 @@ def payment_save(
     name: str,
     amount: Decimal,
     due_condition: str = "",
-    paid_date: dt.date | None = None,
+    trigger: str = PaymentStage.Trigger.SIGNING,
+    fixed_date: dt.date | None = None,
+    days_to_pay: int = 7,
     payment: PaymentStage | None = None,
 ) -> PaymentStage:
-    """Add or edit a payment stage; each changed field goes into the contract's history."""
-    data = {"name": name, "amount": amount, "due_condition": due_condition, "paid_date": paid_date}
+    """Add or edit a payment stage; each changed field goes into the contract's history. A stage
+    already due keeps its trigger (the day it became due is history) but a new number of days
+    to pay moves its due date; a new stage due at signing is due at once."""
+    if not contract.can_change_money(by):
+        raise PermissionDenied
+    data = {
+        "name": name,
+        "amount": amount,
+        "due_condition": due_condition,
+        "trigger": trigger,
+        "fixed_date": fixed_date if trigger == PaymentStage.Trigger.FIXED_DATE else None,
+        "days_to_pay": days_to_pay,
+    }
     if payment is None:
         payment = PaymentStage(contract=contract, order=contract.payments.count())
+    elif payment.triggered_on is not None and (trigger != payment.trigger or data["fixed_date"] != payment.fixed_date):
+        raise ValidationError({"trigger": _("This stage is already due; its trigger cannot change.")})
+    if amount is not None and amount < payment.received:
+        raise ValidationError({"amount": _("The amount cannot be less than what was already received.")})
     changes = changes_against_db(payment, data, TRACKED_PAYMENT_FIELDS)
     saved_name = PaymentStage.objects.filter(pk=payment.pk).values_list("name", flat=True).first() or name
     for key, value in data.items():
         setattr(payment, key, value)
+    if payment.triggered_on is not None:
+        payment.due_date = payment.triggered_on + dt.timedelta(days=days_to_pay)
     payment.full_clean()
     payment.save()
     _record_changes(contract, by, changes, prefix=_("Payment %(name)s: ") % {"name": saved_name})
+    if payment.trigger == PaymentStage.Trigger.SIGNING and payment.triggered_on is None:
+        stage_make_due(stage=payment, on=contract.signed_date)
     return payment
 
 

@@ -27,6 +27,7 @@ from clients.views.contracts import (
     payment_edit,
 )
 from clients.views.imports import IMPORT_SESSION_KEY, client_import
+from clients.views.money import receipt_add, receipt_reverse, receipt_scan
 from clients.views.privacy import (
     consent_record,
     privacy_request_answer,
@@ -49,6 +50,9 @@ __all__ = [
     "privacy_request_correct",
     "privacy_request_erase",
     "privacy_request_answer",
+    "receipt_add",
+    "receipt_reverse",
+    "receipt_scan",
     "READERS",
     "SALES",
     "MANAGERS",

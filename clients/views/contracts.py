@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from clients import services
 from clients.forms import AttachmentForm, ContractForm, PaymentForm
-from clients.models import Client, Contract, ContractAttachment, PaymentStage
+from clients.models import STAGE_STATUS_LABELS, Client, Contract, ContractAttachment, PaymentStage
 from clients.views.common import MANAGERS, SALES
 from teams.access import get_visible_or_404, role_required
+from teams.registry import run_hooks
 from teams.submissions import submit_once
 from teams.views_helpers import form_page
 
@@ -49,12 +50,22 @@ def contract_detail(request, pk):
     contract = get_visible_or_404(
         Contract.objects.select_related("client", "team", "signed_by").prefetch_related("payments"), request.user, pk=pk
     )
+    today = timezone.localdate()
+    payments = list(contract.payments.all())
+    for payment in payments:
+        payment.state = payment.status(today)
+        payment.state_label = STAGE_STATUS_LABELS[payment.state]
     return render(
         request,
         "clients/contract_detail.html",
         {
             "contract": contract,
-            "payments": list(contract.payments.all()),
+            "payments": payments,
+            "money": services.contract_money(contract),
+            "receipts": list(contract.receipts.select_related("stage", "recorded_by", "reversed_by")),
+            "can_change_money": contract.can_change_money(request.user),
+            # What the floors above add to the contract page (projects: its change orders).
+            "contract_links": [link for links in run_hooks("contract_links", contract=contract) for link in links],
             "changes": list(contract.changes.select_related("changed_by")[:100]),
             "attachments": list(contract.attachments.all()),
             "visits": list(contract.visits.select_related("owner")),

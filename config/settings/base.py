@@ -266,6 +266,12 @@ LOGGING = {
 
 # Clients: a follow-up visit this many days overdue is escalated to the deputy GM (once).
 CLIENT_VISIT_ESCALATE_DAYS = env_int("CLIENT_VISIT_ESCALATE_DAYS", 3)
+# Contract money (clients/services/money.py): a payment stage this many days overdue, already
+# reminded to the consultant, is escalated to the deputy GM (once).
+RECEIVABLE_ESCALATE_DAYS = env_int("RECEIVABLE_ESCALATE_DAYS", 7)
+# Whether project managers see the amounts of their projects' payment stages (they always see
+# each stage's status). Off by default: amounts are for the consultant and the deputy GM.
+PROJECT_MANAGER_SEES_AMOUNTS = env_bool("PROJECT_MANAGER_SEES_AMOUNTS", False)
 # Complaints and front desk (teams/calendar.py, complaints/services.py, reception/services.py).
 # The working calendar for deadlines counted in working hours: local time (TIME_ZONE), weekdays 0=Monday.
 WORKING_DAY_START = env_str("WORKING_DAY_START", "09:00")

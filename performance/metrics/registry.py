@@ -5,11 +5,19 @@ from __future__ import annotations
 from performance.metrics.base import Metric
 from performance.metrics.clients import CLIENT_METRICS
 from performance.metrics.complaints import COMPLAINT_METRICS
+from performance.metrics.money import MONEY_METRICS
 from performance.metrics.projects import PROJECT_METRICS
 from performance.metrics.reception import RECEPTION_METRICS
 from performance.metrics.teams import TEAM_METRICS
 
-_METRIC_LIST = [*CLIENT_METRICS, *COMPLAINT_METRICS, *PROJECT_METRICS, *RECEPTION_METRICS, *TEAM_METRICS]
+_METRIC_LIST = [
+    *CLIENT_METRICS,
+    *MONEY_METRICS,
+    *COMPLAINT_METRICS,
+    *PROJECT_METRICS,
+    *RECEPTION_METRICS,
+    *TEAM_METRICS,
+]
 
 METRICS: dict[str, Metric] = {metric.key: metric for metric in _METRIC_LIST}
 

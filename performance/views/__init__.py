@@ -20,6 +20,7 @@ from performance.views.cards import (
 )
 from performance.views.common import LEADERS, PAGE_SIZE, resolve_scope, scope_params, scope_title
 from performance.views.dashboards import DRILL_COLUMNS, dashboard, drill, drill_queryset
+from performance.views.receivables import receivables, receivables_export
 from performance.views.reports import (
     report_approve,
     report_detail,
@@ -34,6 +35,8 @@ from performance.views.reports import (
 from performance.views.targets import highlights, team_targets
 
 __all__ = [
+    "receivables",
+    "receivables_export",
     "PAGE_SIZE",
     "LEADERS",
     "resolve_scope",

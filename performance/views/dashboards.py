@@ -170,6 +170,41 @@ DRILL_COLUMNS = {
             f"{o.total_amount:,.2f}",
         ],
     ),
+    "PaymentStage": (
+        ["contract__team", "contract__client"],
+        lambda: [_("Contract"), _("Client"), _("Team"), _("Stage"), _("Pay by"), _("Outstanding (yuan)")],
+        lambda o: [
+            _link("clients:contract_detail", o.contract_id, o.contract.number),
+            o.contract.client.name,
+            o.contract.team.name,
+            o.name,
+            str(o.due_date or "—"),
+            f"{o.outstanding:,.2f}",
+        ],
+    ),
+    "Receipt": (
+        ["contract__team", "contract__client", "stage"],
+        lambda: [_("Contract"), _("Client"), _("Team"), _("Stage"), _("Received on"), _("Amount (yuan)")],
+        lambda o: [
+            _link("clients:contract_detail", o.contract_id, o.contract.number),
+            o.contract.client.name,
+            o.contract.team.name,
+            o.stage.name,
+            str(o.received_on),
+            f"{o.amount:,.2f}",
+        ],
+    ),
+    "ChangeOrder": (
+        ["contract__team", "project"],
+        lambda: [_("Change order"), _("Project"), _("Team"), _("Approved at"), _("Total (yuan)")],
+        lambda o: [
+            o.number,
+            _link("projects:detail", o.project_id, o.project.name),
+            o.contract.team.name,
+            _dt(o.approved_at),
+            f"{o.total:,.2f}",
+        ],
+    ),
     "FollowUpVisit": (
         ["client", "team", "owner"],
         lambda: [_("Client"), _("Visit point"), _("Owner"), _("Due date"), _("Done at"), _("Satisfaction")],

@@ -32,6 +32,12 @@ from projects.models.design import (  # noqa: F401
     DrawingTask,
     TechnicalDisclosure,
 )
+from projects.models.money import (  # noqa: F401, E402
+    ChangeOrder,
+    ChangeOrderLine,
+    ChangeOrderQuerySet,
+    StagePhase,
+)
 from projects.models.project import (  # noqa: F401
     PHASE_TRANSITIONS,
     Project,

@@ -32,6 +32,18 @@ from projects.services.design import (  # noqa: F401
     plan_submit,
     review_record,
 )
+from projects.services.money import (  # noqa: F401, E402
+    change_order_approve,
+    change_order_client_sign,
+    change_order_create,
+    change_order_next_number,
+    change_order_reject,
+    stage_link_phase,
+    stages_link_gating_phase,
+    stages_on_completion,
+    stages_on_inspection_passed,
+    warranty_stages_scan,
+)
 from projects.services.project import (  # noqa: F401
     WARRANTY_YEARS,
     construction_plan_save,

@@ -19,6 +19,7 @@ from projects.models import (
     SiteLog,
 )
 from projects.services.common import _attach, _event, _phase_name
+from projects.services.money import stages_on_inspection_passed
 from teams.editing import EditConflict, claim, compare_and_set, versioned_update
 from teams.messages import Message
 from teams.models import User
@@ -132,6 +133,8 @@ def inspection_record(
             result=Inspection.Result(inspection.result).label,
         ),
     )
+    if result == Inspection.Result.PASS:
+        stages_on_inspection_passed(phase=phase, on=inspected_on)
     if phase.gates_later and result == Inspection.Result.PASS:
         notify(
             recipients=[*project.designers.all(), project.team.leader],

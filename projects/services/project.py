@@ -21,6 +21,7 @@ from projects.models import (
     SchedulePhase,
 )
 from projects.services.common import _event, _phase_name, _team_people
+from projects.services.money import stages_link_gating_phase, stages_on_completion
 from teams.audit import changes_against_db
 from teams.calendar import calendar_exceptions, is_working_day
 from teams.dates import not_in_future
@@ -172,6 +173,8 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
     compare_and_set(project, expect={"phase": project.phase}, fields=changes)
     new = Project.Phase(project.phase).label
     _event(project, by, Message("Phase: %(old)s → %(new)s", old=old, new=new))
+    if to_phase == Project.Phase.COMPLETED:
+        stages_on_completion(project=project, on=project.actual_finish or today, by=by)
     notify(
         recipients=[*_team_people(project), project.team.leader],
         title=Message("%(name)s is now in phase %(phase)s", name=project.name, phase=new),
@@ -260,6 +263,7 @@ def schedule_apply_template(*, project: Project, by: User, start: date) -> list[
         if existing:  # custom phases added before: keep the sequence 1, 2, … without ties
             _renumber(sorted([*existing, *created], key=lambda p: (p.order, p.pk)))
         _event(project, by, Message("Schedule created from the template"))
+        stages_link_gating_phase(project=project)
     return created
 
 

@@ -87,6 +87,9 @@ def _permissions(project, user) -> dict:
         "build": project.can_build(user),
         "edit": project.can_edit(user),
         "is_clerk": user.role == Role.BUDGET_CLERK,
+        # The money page (projects/views/money.py): stages for the PM, amounts for the money roles.
+        "money": project.contract_id is not None
+        and user.role in (Role.CONSULTANT, Role.DEPUTY_GM, Role.PROJECT_MANAGER),
     }
 
 

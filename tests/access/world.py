@@ -16,6 +16,7 @@ from clients.models import (
     FollowUpVisit,
     PaymentStage,
     PrivacyRequest,
+    Receipt,
 )
 from complaints.models import Complaint, ComplaintAttachment, WeeklySummary
 from meetings.models import ActionItem, AgendaItem, Meeting, Training
@@ -23,6 +24,7 @@ from performance.models import MonthlyReport, ReportPhoto, TargetCard
 from projects.models import (
     Attachment,
     BudgetRequest,
+    ChangeOrder,
     Crew,
     DesignChange,
     DesignPlan,
@@ -75,6 +77,7 @@ PROJECT_CHILDREN = {
     "change_pk": (DesignChange, "project__team"),
     "log_pk": (SiteLog, "project__team"),
     "request_pk": (MaintenanceRequest, "project__team"),
+    "order_pk": (ChangeOrder, "project__team"),
 }
 
 
@@ -94,6 +97,9 @@ class World:
         if app == "clients" and keys == ["pk", "payment_pk"]:
             payment = PaymentStage.objects.filter(contract__team=team).order_by("pk").first()
             return {"pk": payment.contract_id, "payment_pk": payment.pk}
+        if app == "clients" and keys == ["pk", "receipt_pk"]:
+            row = Receipt.objects.filter(contract__team=team, kind="receipt").exclude(scan="").order_by("pk").first()
+            return {"pk": row.contract_id, "receipt_pk": row.pk} if row else {"pk": MISSING, "receipt_pk": 1}
         if app == "clients" and keys == ["pk", "attachment_pk"]:
             row = ContractAttachment.objects.filter(contract__team=team).order_by("pk").first()
             return {"pk": row.contract_id, "attachment_pk": row.pk} if row else {"pk": MISSING, "attachment_pk": 1}
@@ -153,7 +159,7 @@ class World:
             return _first(ArchiveHandover.objects.filter(client__team=team))
         if view == "archive_return":
             return _first(ArchiveLoan.objects.filter(handover__client__team=team))
-        if view.startswith(("contract_", "payment_")) and view != "contract_sign":
+        if view.startswith(("contract_", "payment_", "receipt_")) and view != "contract_sign":
             return _first(Contract.objects.filter(team=team))
         if view in ("contract_sign", "lost", "move", "tier"):
             return _first(Client.objects.filter(team=team, contracts__isnull=True, lost_at=None))
@@ -168,6 +174,13 @@ class World:
         if view == "file":
             row = Attachment.objects.filter(project__team=team).order_by("pk").first()
             return {"token": row.token if row else "x"}
+        if keys == ["pk", "stage_pk"]:
+            stage = (
+                PaymentStage.objects.filter(contract__team=team, contract__project__isnull=False, triggered_on=None)
+                .order_by("pk")
+                .first()
+            )
+            return {"pk": stage.contract.project.pk, "stage_pk": stage.pk} if stage else {"pk": MISSING, "stage_pk": 1}
         child = next((key for key in keys if key in PROJECT_CHILDREN), None)
         if child is None:
             # The project with the most going on: phases, logs and inspections.

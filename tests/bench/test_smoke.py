@@ -39,6 +39,20 @@ def test_scale_seed_loads_every_table_with_consistent_keys_and_states_by_age(see
     assert closed.exists()
     assert not closed.filter(closed_at__isnull=True).exists()
     assert not Complaint.objects.filter(state="registered", acknowledged_at__isnull=False).exists()
+    # Contract money: stages, receipts that add up to each stage's received, approved change orders
+    # carried into their contract's current value.
+    from django.db.models import F, Sum
+
+    from clients.models import Contract, PaymentStage, Receipt
+    from projects.models import ChangeOrder
+
+    assert Receipt.objects.exists() and ChangeOrder.objects.filter(status="approved").exists()
+    assert PaymentStage.objects.filter(due_date__isnull=False, received__lt=F("amount")).exists()
+    for stage in PaymentStage.objects.annotate(got=Sum("receipts__amount"))[:200]:
+        assert stage.received == (stage.got or 0)
+    for contract in Contract.objects.filter(change_orders__status="approved").distinct()[:50]:
+        approved = contract.change_orders.filter(status="approved").aggregate(t=Sum("total"))["t"]
+        assert contract.approved_changes == approved
 
 
 def test_every_table_entry_names_real_columns():

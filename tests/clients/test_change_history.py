@@ -59,8 +59,12 @@ PAYMENT_EDITS = {
     "name": ("中期款", "中期", "中期款"),
     "amount": ("240900", "231600.00", "240900.00"),
     "due_condition": ("木工验收后", "水电验收后", "木工验收后"),
-    "paid_date": ("2026-11-20", "", "2026-11-20"),
+    "trigger": ("completion", "签约时", "竣工时"),
+    "fixed_date": ("2026-11-20", "2026-10-20", "2026-11-20"),
+    "days_to_pay": ("10", "7", "10"),
 }
+# The stage's starting state for a field that needs another one (a fixed date needs that trigger).
+PAYMENT_START = {"fixed_date": {"trigger": "fixed_date", "fixed_date": "2026-10-20"}}
 
 
 def test_every_tracked_payment_field_is_in_the_table():
@@ -71,8 +75,16 @@ def test_every_tracked_payment_field_is_in_the_table():
 def test_payment_stage_edit_records_each_changed_field(login, consultant, field):
     contract = ContractFactory(client=ClientFactory(team=consultant.team))
     stage = PaymentStage.objects.create(
-        contract=contract, name="中期", amount=Decimal("231600"), due_condition="水电验收后", order=1
+        contract=contract,
+        name="中期",
+        amount=Decimal("231600"),
+        due_condition="水电验收后",
+        order=1,
+        **{"trigger": "phase", **PAYMENT_START.get(field, {})},
     )
+    if field == "trigger":
+        stage.trigger = "signing"
+        stage.save(update_fields=["trigger"])
     value, old, new = PAYMENT_EDITS[field]
     data = {**shown_values(PaymentForm(instance=stage)), field: value}
     response = login(consultant).post(reverse("clients:payment_edit", args=[contract.pk, stage.pk]), data)
@@ -84,11 +96,13 @@ def test_payment_stage_edit_records_each_changed_field(login, consultant, field)
 
 def test_new_payment_stage_records_what_it_was_given(login, consultant):
     contract = ContractFactory(client=ClientFactory(team=consultant.team))
-    data = {"name": "尾款", "amount": "26000", "paid_date": ""}
+    data = {"name": "尾款", "amount": "26000", "trigger": "completion", "days_to_pay": "7"}
     login(consultant).post(reverse("clients:payment_add", args=[contract.pk]), data)
     assert {(c.field, c.old_value, c.new_value) for c in contract.changes.all()} == {
         (f"付款 尾款：{label(PaymentStage, 'name')}", "", "尾款"),
         (f"付款 尾款：{label(PaymentStage, 'amount')}", "", "26000.00"),
+        (f"付款 尾款：{label(PaymentStage, 'trigger')}", "", "竣工时"),
+        (f"付款 尾款：{label(PaymentStage, 'days_to_pay')}", "", "7"),
     }
 
 

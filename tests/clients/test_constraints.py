@@ -48,12 +48,11 @@ def test_contract_form_refuses_negative_amounts_and_a_future_signing_date():
     assert form.errors["signed_date"] == ["该日期在今天之后，请填写实际发生的日期。"]
 
 
-def test_payment_form_refuses_a_negative_amount_and_a_paid_date_in_the_future():
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    form = PaymentForm({"name": "中期", "amount": "-231600", "paid_date": tomorrow})
+def test_payment_form_refuses_a_negative_amount_and_a_fixed_date_stage_without_date():
+    form = PaymentForm({"name": "中期", "amount": "-231600", "trigger": "fixed_date", "days_to_pay": "7"})
     assert not form.is_valid()
     assert "付款金额不能为负数。" in form.errors["amount"]
-    assert form.errors["paid_date"] == ["该日期在今天之后，请填写实际发生的日期。"]
+    assert form.errors["fixed_date"] == ["按固定日期付款的节点需要填写日期。"]
 
 
 def test_contract_page_flags_stages_that_do_not_add_up(login, consultant):

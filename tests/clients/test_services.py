@@ -206,21 +206,19 @@ def test_contract_amount_change_is_kept_in_history(consultant):
         )
 
 
-def test_payment_paid_is_kept_in_history(consultant):
+def test_payment_days_to_pay_is_kept_in_history_and_moves_the_due_date(consultant):
     contract = ContractFactory(client=ClientFactory(team=consultant.team))
     payment = services.payment_save(contract=contract, by=consultant, name="首期", amount=Decimal(1000))
+    assert payment.due_date == contract.signed_date + dt.timedelta(days=7)  # due at signing
     services.payment_save(
-        contract=contract,
-        by=consultant,
-        payment=payment,
-        name="首期",
-        amount=Decimal(1000),
-        paid_date=dt.date(2026, 11, 1),
+        contract=contract, by=consultant, payment=payment, name="首期", amount=Decimal(1000), days_to_pay=10
     )
-    # Created with a name and an amount (two entries), then paid (one more).
-    paid = ContractChange.objects.filter(contract=contract).first()
-    assert ContractChange.objects.filter(contract=contract).count() == 3
-    assert (paid.old_value, paid.new_value) == ("", "2026-11-01")
+    # Created with a name, an amount, a trigger and days to pay (four entries), then the days (one more).
+    latest = ContractChange.objects.filter(contract=contract).first()
+    assert ContractChange.objects.filter(contract=contract).count() == 5
+    assert (latest.old_value, latest.new_value) == ("7", "10")
+    payment.refresh_from_db()
+    assert payment.due_date == contract.signed_date + dt.timedelta(days=10)
 
 
 def test_visit_record_once(consultant):

@@ -483,16 +483,18 @@ def test_contract_edit_keeps_history_and_refuses_stale_version(login, consultant
     assert contract.construction_amount == Decimal("175000")
 
 
-def test_payment_paid_date_via_form(login, consultant, lead):
+def test_payment_stage_on_a_fixed_date_via_form(login, consultant, lead):
     contract = ContractFactory(client=lead)
     c = login(consultant)
     response = c.post(
         reverse("clients:payment_add", args=[contract.pk]),
-        {"name": "首期", "amount": "50000", "paid_date": "2026-11-20"},
+        {"name": "二期", "amount": "50000", "trigger": "fixed_date", "fixed_date": "2026-11-20", "days_to_pay": "5"},
     )
     assert response.status_code == 302
-    assert contract.payments.get().paid_date == dt.date(2026, 11, 20)
-    assert contract.changes.count() == 3  # name, amount, paid date
+    stage = contract.payments.get()
+    # Due only when the daily scan reaches its date; paid only by receipts.
+    assert (stage.fixed_date, stage.due_date, stage.paid_date) == (dt.date(2026, 11, 20), None, None)
+    assert contract.changes.count() == 5  # name, amount, trigger, fixed date, days to pay
 
 
 def test_client_file_shows_complaints_archive_and_service_phases_from_one_read(login, consultant, lead, admin_clerk):

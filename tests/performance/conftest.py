@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from clients.models import Client
+from clients.models import Client, Contract, PaymentStage, Receipt
 from complaints.models import Complaint
 from meetings.models import MeetingAttendance
+from projects.models import ChangeOrder
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.meetings.factories import MeetingAttendanceFactory, MeetingFactory
@@ -143,4 +144,67 @@ def seeded(frozen, team, other_team, consultant, designer, assistant, pm, outsid
         meeting = MeetingFactory(team=team, date=dt.date(2026, 10, day), held=day != 3)
         MeetingAttendanceFactory(meeting=meeting, member=designer, status=rng.choice(MeetingAttendance.Status.values))
         MeetingAttendanceFactory(meeting=meeting, member=pm, status=rng.choice(MeetingAttendance.Status.values))
+    seed_money(random.Random(11))
     return {"team": team, "other_team": other_team}
+
+
+def seed_money(rng):
+    """Payment stages due around October (some paid, some partly, some not), receipts, refunds and
+    reversing entries at the month's edges, and change orders approved in and around it."""
+    days = [dt.date(2026, 9, 30), dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 11, 1)]
+    for n, contract in enumerate(Contract.objects.select_related("signed_by").order_by("pk")):
+        leader = contract.signed_by
+        for order in range(3):
+            due = days[(n + order) % 4] if order == 0 else dt.date(2026, rng.choice([8, 9, 10, 11]), rng.randint(1, 28))
+            stage = PaymentStage.objects.create(
+                contract=contract,
+                name=f"第{order + 1}期",
+                amount=Decimal(rng.randint(10, 90) * 1000),
+                trigger="fixed_date",
+                fixed_date=due - dt.timedelta(days=7),
+                triggered_on=due - dt.timedelta(days=7),
+                due_date=due if rng.random() < 0.9 else None,
+                order=order,
+            )
+            paid = Decimal(0)
+            for part in range(rng.choice([0, 1, 2])):
+                amount = (stage.amount / 2).quantize(Decimal("0.01"))
+                receipt = Receipt.objects.create(
+                    contract=contract,
+                    stage=stage,
+                    amount=amount,
+                    received_on=days[(n + part) % 4] if part == 0 else dt.date(2026, 10, rng.randint(1, 31)),
+                    recorded_by=leader,
+                )
+                paid += amount
+                if rng.random() < 0.2:
+                    Receipt.objects.create(
+                        contract=contract,
+                        stage=stage,
+                        kind="reversal",
+                        reverses=receipt,
+                        amount=-amount,
+                        reason="录错",
+                        received_on=dt.date(2026, 10, rng.randint(1, 31)),
+                        recorded_by=leader,
+                    )
+                    paid -= amount
+            PaymentStage.objects.filter(pk=stage.pk).update(received=paid)
+        if n % 2 == 0:
+            project = ProjectFactory(client=contract.client, team=contract.team, contract=contract)
+            approved = at(2026, rng.choice([9, 10, 10, 10, 11]), rng.randint(1, 28), rng.randint(0, 23))
+            ChangeOrder.objects.create(
+                project=project,
+                contract=contract,
+                number=f"BG-T-{n:04d}",
+                title="增项",
+                source="site_finding",
+                finding="墙面空鼓",
+                total=Decimal(rng.randint(-5, 60) * 100),
+                status="draft" if n % 6 == 4 else "approved",
+                created_by=leader,
+                client_signed_on=approved.date(),
+                client_scan="change_orders/x.pdf",
+                approved_by=leader,
+                approved_at=approved,
+            )

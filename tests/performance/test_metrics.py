@@ -6,12 +6,12 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import timezone
 
-from clients.models import Client, Contract, FollowUpVisit
+from clients.models import Client, Contract, FollowUpVisit, PaymentStage, Receipt
 from complaints.models import Complaint
 from meetings.models import Meeting, MeetingAttendance
 from performance import selectors
 from performance.metrics import METRICS, Period, Scope, complaints_by_category, figures
-from projects.models import DrawingTask, Inspection, Project, SchedulePhase
+from projects.models import ChangeOrder, DrawingTask, Inspection, Project, SchedulePhase
 from reception.models import Call
 
 from .conftest import NOW, at
@@ -70,6 +70,30 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
     phases = [p for p in SchedulePhase.objects.select_related("project") if scope_filter("phase", p)]
     inspections = [i for i in Inspection.objects.select_related("phase__project") if scope_filter("inspection", i)]
     calls = [c for c in Call.objects.all() if scope_filter("call", c)]
+    receipts = [r for r in Receipt.objects.select_related("contract") if scope_filter("receipt", r)]
+    stages = [s for s in PaymentStage.objects.select_related("contract") if scope_filter("stage", s)]
+    orders = [o for o in ChangeOrder.objects.select_related("contract") if scope_filter("change_order", o)]
+    # A stage's money received: its receipts added up from the raw rows (not the stored total).
+    got = {}
+    for r in Receipt.objects.all():
+        got[r.stage_id] = got.get(r.stage_id, Decimal(0)) + r.amount
+    cutoff = end.date()
+
+    def owed(s):
+        return s.amount - got.get(s.pk, Decimal(0))
+
+    receivable = [s for s in stages if s.due_date is not None and owed(s) > 0]
+
+    def overdue_sum(low, high=None):
+        return sum(
+            (
+                owed(s)
+                for s in receivable
+                if low <= (cutoff - s.due_date).days and (high is None or (cutoff - s.due_date).days <= high)
+            ),
+            Decimal(0),
+        )
+
     new = [c for c in clients if inside(c.created_at)]
     due_visits = [v for v in visits if inside(v.due_date)]
     done_visits = [v for v in visits if inside(v.done_at)]
@@ -146,6 +170,16 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
             len(due_phases),
         ),
         "inspection_pass_rate": pct(sum(i.result == "pass" for i in period_inspections), len(period_inspections)),
+        "money_received": sum((r.amount for r in receipts if inside(r.received_on)), Decimal(0)),
+        "receivables_due": sum((owed(s) for s in receivable if s.due_date >= cutoff), Decimal(0)),
+        "receivables_expected": sum((owed(s) for s in receivable if inside(s.due_date)), Decimal(0)),
+        "receivables_overdue": overdue_sum(1),
+        "receivables_overdue_30": overdue_sum(1, 30),
+        "receivables_overdue_60": overdue_sum(31, 60),
+        "receivables_overdue_over_60": overdue_sum(61),
+        "change_orders_approved": sum(
+            (o.total for o in orders if o.status == "approved" and inside(o.approved_at)), Decimal(0)
+        ),
         "calls_ack_in_time": pct(
             sum(c.acknowledged_at is not None and c.acknowledged_at <= c.ack_due_at for c in forwarded),
             len(forwarded),
@@ -166,6 +200,8 @@ def team_of(team):
             return row.phase.project.team_id == team.pk
         if model == "call":
             return row.forward_team_id == team.pk
+        if model in ("receipt", "stage", "change_order"):
+            return row.contract.team_id == team.pk
         return row.team_id == team.pk  # "complaint_registered" too
 
     return check
@@ -182,9 +218,12 @@ def person(user):
         "drawing": "assignee_id",
         "inspection": "inspector_id",
         "call": "logged_by_id",
+        "change_order": "created_by_id",
     }
 
     def check(model, row):
+        if model in ("receipt", "stage"):
+            return row.contract.signed_by_id == user.pk
         if model == "phase":
             return row.project.project_manager_id == user.pk
         return getattr(row, paths[model]) == user.pk
@@ -198,6 +237,8 @@ def test_company_figures_equal_hand_counts(seeded):
     assert {k: got[("c", k)] for k in want} == want
     # The data is not empty (a figure of nothing proves nothing).
     assert want["leads_new"] > 0 and want["complaints_registered"] > 0
+    assert want["money_received"] and want["receivables_overdue"] and want["change_orders_approved"]
+    assert want["receivables_overdue_30"] and want["receivables_due"]
     assert all(
         want[k] is not None
         for k in [

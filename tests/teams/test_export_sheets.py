@@ -69,6 +69,21 @@ def _cards(team, n, evil):
         card.save(update_fields=["adjustment"])
 
 
+def _receivables(team, n, evil):
+    from clients.models import PaymentStage
+    from tests.clients.factories import ContractFactory
+
+    for i in range(n):
+        contract = ContractFactory(client=ClientFactory(team=team, name=evil if i == 0 else f"客户{i}"))
+        PaymentStage.objects.create(
+            contract=contract,
+            name="中期",
+            amount=Decimal("120000"),
+            triggered_on=dt.date(2026, 10, 1),
+            due_date=dt.date(2026, 10, 8) + dt.timedelta(days=i),
+        )
+
+
 # kind → (URL name, query, maker, guarded column, {column: check}). Columns are letters.
 def _is_number(cell):
     return cell.data_type == "n" and isinstance(cell.value, int | float)
@@ -103,6 +118,13 @@ SHEETS = {
         _cards,
         "B",
         {"A": lambda c: _is_date(c) and c.number_format == "yyyy-mm", "E": lambda c: c.value == 1.5},
+    ),
+    "receivables": (
+        "performance:receivables_export",
+        {},
+        _receivables,
+        "B",
+        {"E": _is_date, "F": _is_number, "H": lambda c: _is_number(c) and "¥" in c.number_format, "I": _is_number},
     ),
 }
 

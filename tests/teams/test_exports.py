@@ -97,6 +97,7 @@ EXPORT_TABLE = {
     "meetings": ("meetings:meeting_list", {"export": "xlsx"}, LEADERS),
     "trainings": ("meetings:training_list", {"export": "xlsx"}, LEADERS),
     "target_cards": ("performance:card_list", {"format": "xlsx"}, LEADERS),
+    "receivables": ("performance:receivables_export", {}, LEADERS),
 }
 
 
