@@ -192,6 +192,26 @@ PAGES = [
         query={"month": f"{_THIS_MONTH:%Y-%m}"},
     ),
     Page("report_list", "Monthly reports (list)", "performance:report_list", GM),
+    # The search box (issue 15): a phone fragment, a name's pinyin, a Chinese name fragment.
+    Page(
+        "search_phone",
+        "Search: 4 digits of a phone (front desk)",
+        "teams:search",
+        FRONT_DESK,
+        query={"q": "5678"},
+        target_p95_ms=100,
+    ),
+    Page(
+        "search_pinyin",
+        "Search: pinyin (consultant)",
+        "teams:search",
+        CONSULTANT,
+        query={"q": "zhang"},
+        target_p95_ms=100,
+    ),
+    Page(
+        "search_name", "Search: a name fragment (deputy GM)", "teams:search", GM, query={"q": "王"}, target_p95_ms=100
+    ),
 ]
 
 QUERY_LIMIT = 15  # the issue: a constant number of queries (≤ 15) on every page

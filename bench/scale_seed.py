@@ -30,6 +30,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from clients.search import search_keys
+
 # ---------------------------------------------------------------------------------------------------------
 # Volumes per 100,000 clients (the company scale). Everything is multiplied by N / 100,000.
 PER_CLIENT = {
@@ -293,6 +295,7 @@ def gen_clients(s):
             r.choice(stages_pipeline) if lost else "",
             r.choice(COMPETITORS) if lost and r.random() < 0.6 else "",
             s.dt(changed),
+            *search_keys(name=name, phone=phone).values(),
         )
         pk += 1
 
@@ -1001,6 +1004,9 @@ TABLES = {
         "lost_stage",
         "competitor",
         "stage_changed_at",
+        "name_pinyin",
+        "name_initials",
+        "phone_digits",
         rows=gen_clients,
     ),
     "clients.Contract": _t(

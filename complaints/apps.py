@@ -7,18 +7,20 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import panels, selectors
+        from complaints import panels, search, selectors
         from teams.registry import (
             register_client_timeline,
             register_demo_seeder,
             register_due_today,
             register_nav,
             register_panel,
+            register_search,
         )
         from teams.roles import TEAM_ROLES, Role
 
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
+        register_search("complaints", _("Complaints"), search.search_complaints, set(Role), order=30)
         register_demo_seeder("complaints", "complaints.demo.seed", after=["projects", "reception"])
 
         register_nav(

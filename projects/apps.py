@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from projects import panels, selectors, services
+        from projects import panels, search, selectors, services
         from teams.registry import (
             register_client_timeline,
             register_demo_seeder,
@@ -15,6 +15,7 @@ class ProjectsConfig(AppConfig):
             register_hook,
             register_nav,
             register_panel,
+            register_search,
         )
         from teams.roles import Role
 
@@ -22,6 +23,7 @@ class ProjectsConfig(AppConfig):
         register_hook("client_access", selectors.projects_assigned)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
+        register_search("projects", _("Projects"), search.search_projects, set(Role), order=40)
         register_demo_seeder("projects", "projects.demo.seed", after=["clients"])
 
         project_roles = {Role.CONSULTANT, Role.DESIGNER, Role.ASSISTANT_DESIGNER, Role.PROJECT_MANAGER, Role.DEPUTY_GM}

@@ -7,14 +7,22 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Front desk")
 
     def ready(self):
-        from reception import panels, selectors
-        from teams.registry import register_client_timeline, register_demo_seeder, register_nav, register_panel
+        from reception import panels, search, selectors
+        from teams.registry import (
+            register_client_timeline,
+            register_demo_seeder,
+            register_nav,
+            register_panel,
+            register_search,
+        )
         from teams.roles import Role
 
         register_client_timeline(selectors.client_timeline)
         register_demo_seeder("reception", "reception.demo.seed", after=["clients"])
 
         desk = [Role.FRONT_DESK]
+        register_search("desk_clients", _("Clients"), search.search_desk_clients, desk, order=10)
+        register_search("calls", _("Calls"), search.search_calls, set(Role), order=50)
         register_nav(
             _("Calls"),
             "reception:call_list",

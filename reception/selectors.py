@@ -2,26 +2,22 @@
 name, masked phone, team and the number of open complaints — no contracts or amounts."""
 
 import datetime as dt
-import re
 
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
+from clients.search import client_condition
 from clients.selectors import findable_clients
 from complaints.models import OPEN_STATES, Complaint
 from reception.models import Call, Visit
 from teams.phones import mask_phone
+from teams.search import SearchTerms
 
 
 def lookup_condition(query: str) -> Q | None:
-    """Part of a phone number (4 digits or more) or of a name; None when too short to search."""
-    query = (query or "").strip()
-    digits = re.sub(r"\D", "", query)
-    if digits and len(digits) >= 4 and len(digits) >= len(re.sub(r"[\s+()-]", "", query)) - 1:
-        return Q(phone__contains=digits)
-    if query and not digits:
-        return Q(name__icontains=query)
-    return None
+    """The search box's client filter (clients/search.py): 4+ digits of either phone (+86, spaces and dashes
+    taken out), or a name, its pinyin or initials; None when too short to search."""
+    return client_condition(SearchTerms.parse(query))
 
 
 def client_lookup(*, user, query: str, limit: int = 8) -> list[dict]:

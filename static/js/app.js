@@ -147,3 +147,15 @@
     });
   });
 })();
+
+// The search box: "/" (outside a field) puts the cursor in it.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+    var box = document.getElementById("nav-search-q");
+    if (box) { event.preventDefault(); box.focus(); box.select(); }
+  });
+})();
