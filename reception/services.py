@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from clients.services import lead_create
-from reception.models import Call, Visit
+from reception.models import Call, PhoneCall, Visit
+from reception.services_cti import phone_call_link
 from teams.calendar import add_working_minutes, calendar_exceptions
 from teams.editing import claim
 from teams.messages import Message
@@ -53,6 +54,7 @@ def call_log(
     client: Client | None = None,
     forward_to: User | None = None,
     forward_team: Team | None = None,
+    phone_call: PhoneCall | None = None,
     now: dt.datetime | None = None,
 ) -> Call:
     """Log a call; a forwarded call notifies its recipient at once and must be
@@ -76,6 +78,8 @@ def call_log(
         call.ack_due_at = add_working_minutes(now, settings.RECEPTION_FORWARD_ACK_MINUTES)
     call.full_clean()
     call.save()
+    if phone_call is not None:
+        phone_call_link(phone_call=phone_call, call=call)
     if call.forwarded_at:
         title = (
             Message("Important call for you: %(name)s", name=caller_name)

@@ -14,7 +14,7 @@ from complaints.models import Complaint
 from reception import selectors, services
 from reception.filters import CallFilter, VisitFilter
 from reception.forms import CallForm, LeadForm, VisitForm
-from reception.models import Call, Visit
+from reception.models import Call, PhoneCall, Visit
 from teams.access import ALL_ROLES, get_visible_or_404, role_required, safe_next
 from teams.exports import capped, export_response
 from teams.pagination import CappedPaginator
@@ -70,10 +70,36 @@ def call_list(request):
     return render(request, "reception/call_list.html", {"filter": filterset, "page": page, "now": timezone.now()})
 
 
+def _call_initial(request, clients, phone_calls) -> tuple[dict, object, object]:
+    """The form's initial values from the screen-pop (``?phone_call=``) or the search box (``?client=``):
+    the caller's number and time from the phone system, the client it matched."""
+    initial, chosen, phone_call = {}, None, None
+    pk = request.GET.get("phone_call", "")
+    if pk.isdigit():
+        phone_call = phone_calls.filter(pk=pk).select_related("client__team").first()
+    if phone_call is not None:
+        chosen = phone_call.client
+        initial.update(
+            phone=phone_call.from_number if phone_call.direction == "in" else phone_call.to_number,
+            called_at=timezone.localtime(phone_call.rang_at).strftime("%Y-%m-%dT%H:%M"),
+            phone_call=phone_call.pk,
+            caller_type=Call.CallerType.CLIENT if chosen else Call.CallerType.PROSPECT,
+        )
+    elif request.GET.get("client", "").isdigit():
+        chosen = clients.filter(pk=request.GET["client"]).select_related("team").first()
+    if chosen is not None:
+        initial.update(client=chosen.pk, caller_name=chosen.name, caller_type=Call.CallerType.CLIENT)
+    return initial, chosen, phone_call
+
+
 @role_required(*DESK)
 def call_create(request):
     clients = selectors.findable_clients(request.user)
-    form = CallForm(request.POST or None, clients=clients)
+    phone_calls = PhoneCall.objects.visible_to(request.user)
+    initial, chosen, phone_call = (
+        ({}, None, None) if request.method == "POST" else _call_initial(request, clients, phone_calls)
+    )
+    form = CallForm(request.POST or None, clients=clients, phone_calls=phone_calls, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         call = submit_once(
@@ -91,6 +117,7 @@ def call_create(request):
                 client=data["client"],
                 forward_to=data["forward_to"],
                 forward_team=data["forward_team"],
+                phone_call=data["phone_call"],
             ),
         )
         messages.success(request, _("Call from %(name)s logged.") % {"name": call.caller_name})
@@ -99,8 +126,10 @@ def call_create(request):
         if "lead" in request.POST:
             return redirect("reception:call_detail", pk=call.pk)
         return redirect("reception:call_list")
-    chosen = _chosen_client(form, clients)
-    return render(request, "reception/call_form.html", {"form": form, "chosen": chosen})
+    chosen = _chosen_client(form, clients) if form.is_bound else chosen
+    # The screen-pop already shows this call as answered: its poll must not send her here again.
+    showing = f"{phone_call.pk}:{phone_call.state}" if phone_call else ""
+    return render(request, "reception/call_form.html", {"form": form, "chosen": chosen, "screen_pop_showing": showing})
 
 
 def _chosen_client(form, clients):

@@ -225,3 +225,19 @@ def register_search(kind: str, label, search: Callable, roles: Iterable[str], *,
 
 def search_providers_for(user) -> list[SearchProvider]:
     return [p for p in SEARCH if has_any_role(user, p.roles)]
+
+
+# --- Pieces of the shell an upper app adds to every page (the phone system's screen-pop) ---------------------
+
+# (template, roles): the template is included at the end of every signed-in page of a user with one of the roles.
+SHELL_INCLUDES: list[tuple[str, frozenset]] = []
+
+
+def register_shell_include(template: str, roles: Iterable[str]) -> None:
+    entry = (template, frozenset(roles))
+    if entry not in SHELL_INCLUDES:
+        SHELL_INCLUDES.append(entry)
+
+
+def shell_includes_for(user) -> list[str]:
+    return [template for template, roles in SHELL_INCLUDES if has_any_role(user, roles)]

@@ -36,7 +36,7 @@ SAME_SENSE_GROUPS = {
         "Created Date Deadline Month Time Today at by created date month time sent From To",
         "Acknowledge by|Acknowledged at|Resolve by|Resolved at|Done at|Due date|Signed on|Planned finish|Planned start"
         "|Actual finish|Actual start|acknowledge by|acknowledged at|confirmed at|done at|due date|planned finish"
-        "|planned start|recorded by|uploaded at|uploaded by|written by|sending since|last error",
+        "|planned start|recorded by|uploaded at|uploaded by|written by|sending since|last error|received at",
     ),
     "a complaint's fields, shown by complaints, the front desk and the reports": (
         "Acknowledged Caller Category Channel Closed Description Severity channel comment Comment",
@@ -61,6 +61,7 @@ SAME_SENSE_GROUPS = {
     ),
     "a history row's state change (from → to)": ("from to", ""),
     "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", ""),
+    "the phone system's missed calls: the front desk's list and its figure": ("", "Missed calls"),
 }
 SAME_SENSE = {
     msgid: reason

@@ -143,6 +143,13 @@ EXPECTED = {
     "reception:call_lead": ("405 405 403 403 403 403 403 403 403", "302 302 403 403 403 403 403 403 403"),
     "reception:call_list": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
     "reception:client_lookup": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
+    # The phone system's webhook is protected by its token (CTI_TOKEN, in the URL), not by a login: the same
+    # answer for everyone, signed in or not; an empty event is refused (400), a wrong token 403 (test_cti.py).
+    "reception:cti_webhook": ("405 405 405 405 405 405 405 405 405", "400 400 400 400 400 400 400 400 400"),
+    "reception:missed_callback": ("405 405 403 403 403 403 403 403 403", "302 302 403 403 403 403 403 403 403"),
+    "reception:missed_calls": ("200 200 403 403 403 403 403 403 403", "200 200 403 403 403 403 403 403 403"),
+    "reception:phone_call_reveal": ("405 405 403 403 403 403 403 403 403", "200 200 403 403 403 403 403 403 403"),
+    "reception:screen_pop": ("403 204 403 403 403 403 403 403 403", "403 405 403 403 403 403 403 403 403"),
     "reception:visit_create": ("200 200 403 403 403 403 403 403 403", "200 200 403 403 403 403 403 403 403"),
     "reception:visit_lead": ("405 405 403 403 403 403 403 403 403", "302 302 403 403 403 403 403 403 403"),
     "reception:visit_leave": ("405 405 403 403 403 403 403 403 403", "302 302 403 403 403 403 403 403 403"),
