@@ -100,3 +100,10 @@ class LeadForm(Form):
 class CallbackForm(Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Callback.Outcome.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ForwardCloseForm(Form):
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("forwarded call", "Outcome"), choices=Call.ForwardOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

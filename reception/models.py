@@ -27,6 +27,11 @@ class CallQuerySet(models.QuerySet):
 
 
 class Call(models.Model):
+    class ForwardOutcome(models.TextChoices):
+        CALLED_BACK = "called_back", _("Called back")
+        HANDLED = "handled", _("Dealt with")
+        UNREACHABLE = "unreachable", _("Could not reach")
+
     class CallerType(models.TextChoices):
         CLIENT = "client", _("Client")
         PROSPECT = "prospect", _("Prospect")
@@ -81,6 +86,20 @@ class Call(models.Model):
     # Reminder, then escalation to the deputy GM; each step claimed once by the scan.
     forward_reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     forward_escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # What the recipient did: the outcome and a note close the forward (acknowledged by the same step).
+    forward_outcome = models.CharField(
+        _("forward outcome"), max_length=20, choices=ForwardOutcome.choices, blank=True, db_default=""
+    )
+    forward_note = models.CharField(_("forward note"), max_length=300, blank=True, db_default="")
+    forward_closed_at = models.DateTimeField(_("forward closed at"), null=True, blank=True)
+    forward_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("forward closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     lead = models.ForeignKey(
         "clients.Client",
         verbose_name=_("lead created"),
@@ -119,9 +138,11 @@ class Call(models.Model):
         return self.forwarded_at is not None
 
     def forward_state(self, now=None) -> str:
-        """ "" (not forwarded), "acknowledged", "overdue" or "waiting"."""
+        """ "" (not forwarded), "closed" (outcome recorded), "acknowledged", "overdue" or "waiting"."""
         if self.forwarded_at is None:
             return ""
+        if self.forward_closed_at is not None:
+            return "closed"
         if self.acknowledged_at is not None:
             return "acknowledged"
         if self.ack_due_at is not None and self.ack_due_at < (now or timezone.now()):
@@ -132,14 +153,21 @@ class Call(models.Model):
     def forward_status(self) -> str:
         return self.forward_state()
 
-    def may_acknowledge(self, user) -> bool:
-        if self.forwarded_at is None or self.acknowledged_at is not None:
-            return False
+    def _is_recipient(self, user) -> bool:
         return (
             user.pk == self.forward_to_id
             or (self.forward_team_id is not None and user.team_id == self.forward_team_id)
             or user.sees_all
         )
+
+    def may_acknowledge(self, user) -> bool:
+        if self.forwarded_at is None or self.acknowledged_at is not None:
+            return False
+        return self._is_recipient(user)
+
+    def may_close_forward(self, user) -> bool:
+        """The recipient records the outcome (已回电 / 已处理 / 无法联系), acknowledged or not yet."""
+        return self.forwarded_at is not None and self.forward_closed_at is None and self._is_recipient(user)
 
 
 class VisitQuerySet(models.QuerySet):

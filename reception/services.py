@@ -90,7 +90,8 @@ def call_log(
             "%(purpose)s\n%(summary)s\nPlease acknowledge by %(due)s.",
             purpose=purpose,
             summary=summary,
-            due=timezone.localtime(call.ack_due_at).strftime("%H:%M"),
+            # With the date: the reader may read it tomorrow ("请于 09:10 前确认" said nothing of the day).
+            due=timezone.localtime(call.ack_due_at).strftime("%Y-%m-%d %H:%M"),
         )
         notify(recipients=_forward_recipients(call), title=title, body=body, url=_call_url(call))
     return call
@@ -103,6 +104,25 @@ def call_acknowledge(*, call: Call, user: User, now: dt.datetime | None = None) 
         raise AlreadyDone
     if not claim(call, "acknowledged_at", now, acknowledged_by=user):
         raise AlreadyDone
+    return call
+
+
+@transaction.atomic
+def call_forward_close(*, call: Call, user: User, outcome: str, note: str = "", now: dt.datetime | None = None) -> Call:
+    """The recipient's outcome closes the forward: called back, dealt with, or could not reach (with a note).
+    Closing an unacknowledged forward acknowledges it too, so its reminder and escalation stop."""
+    now = now or timezone.now()
+    if outcome not in Call.ForwardOutcome.values:
+        raise ValidationError({"outcome": _("Choose what came of the forwarded call.")})
+    if outcome == Call.ForwardOutcome.UNREACHABLE and not note.strip():
+        raise ValidationError({"note": _("Say how you tried to reach the caller.")})
+    if not call.may_close_forward(user):
+        raise AlreadyDone
+    fields = {"forward_outcome": outcome, "forward_note": note.strip(), "forward_closed_by": user}
+    if not claim(call, "forward_closed_at", now, **fields):
+        raise AlreadyDone
+    if call.acknowledged_at is None:
+        claim(call, "acknowledged_at", now, acknowledged_by=user)
     return call
 
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:pk>/acknowledge/", views.call_acknowledge, name="call_acknowledge"),
     path("calls/<int:pk>/lead/", views.call_lead, name="call_lead"),
+    path("calls/<int:pk>/close/", views.call_forward_close, name="call_forward_close"),
+    path("calls/<int:pk>/phone/", views.call_reveal_phone, name="call_reveal_phone"),
     path("lookup/", views.client_lookup, name="client_lookup"),
     # The phone system (CTI): its webhook (token in the URL, no login), the screen-pop, missed calls.
     path("cti/<str:token>/", views_cti.cti_webhook, name="cti_webhook"),

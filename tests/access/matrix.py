@@ -140,7 +140,9 @@ EXPECTED = {
     "reception:call_acknowledge": ("405 405 405 405 405 405 405 405 405", "302 302 404 404 302 302 302 302 404"),
     "reception:call_create": ("200 200 403 403 403 403 403 403 403", "200 200 403 403 403 403 403 403 403"),
     "reception:call_detail": ("200 200 404 404 200 200 200 200 404", "200 200 404 404 200 200 200 200 404"),
+    "reception:call_forward_close": ("405 405 405 405 405 405 405 405 405", "400 403 404 404 400 400 400 400 404"),
     "reception:call_lead": ("405 405 403 403 403 403 403 403 403", "302 302 403 403 403 403 403 403 403"),
+    "reception:call_reveal_phone": ("405 405 405 405 405 405 405 405 405", "200 200 404 404 200 200 200 200 404"),
     "reception:call_list": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
     "reception:client_lookup": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
     # The phone system's webhook is protected by its token (CTI_TOKEN, in the URL), not by a login: the same
