@@ -135,6 +135,16 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)  # spine
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)  # spine
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)  # spine
+    # A duplicate registration of the same story, closed into its original (complaint_merge): its timeline stays,
+    # and the figures count only the original (performance/metrics/complaints.py).
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )  # spine
     ack_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)  # spine
     resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)  # spine
 
@@ -425,4 +435,6 @@ EVENT_LABELS = {
     "ack_escalate": _("Escalated: not acknowledged"),
     "resolve_remind": _("Reminder: not resolved"),
     "resolve_escalate": _("Escalated: not resolved"),
+    "merge": _("Merged into another complaint"),
+    "merged": _("Duplicate merged into this complaint"),
 }

@@ -93,8 +93,26 @@ def client_other_complaints(*, user, complaint: Complaint, limit: int = 10) -> l
         Complaint.objects.visible_to(user)
         .filter(client_id=complaint.client_id)
         .exclude(pk=complaint.pk)
-        .only("pk", "state", "severity", "category", "registered_at", "ack_due_at", "resolve_due_at")[:limit]
+        .only("pk", "state", "severity", "category", "registered_at", "ack_due_at", "resolve_due_at", "merged_into")[
+            :limit
+        ]
     )
+
+
+def open_complaints_of_client(*, client_id: int, user, limit: int = 5) -> list[dict]:
+    """The client's open complaints, newest first, for the registration form's "是否为同一投诉?": number, date,
+    category, state and the start of the description; linked where ``user`` may open them. Two queries."""
+    rows = list(
+        Complaint.objects.filter(client_id=client_id, state__in=OPEN_STATES)
+        .only("pk", "registered_at", "category", "state", "description")
+        .order_by("-registered_at", "-pk")[:limit]
+    )
+    openable = (
+        set(Complaint.objects.visible_to(user).filter(pk__in=[c.pk for c in rows]).values_list("pk", flat=True))
+        if rows
+        else set()
+    )
+    return [{"complaint": c, "openable": c.pk in openable} for c in rows]
 
 
 def summary_figures(*, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> dict:

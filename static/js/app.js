@@ -72,6 +72,10 @@
     var id = event.detail.id;
     document.getElementById("team-field").classList.toggle("d-none", !!id);
     htmx.ajax("GET", form.dataset.projectOptions + "?client=" + encodeURIComponent(id), {target: "#id_project", swap: "innerHTML"});
+    // One story, typed once: the client's open complaints first ("是否为同一投诉?").
+    if (form.dataset.openComplaints) {
+      htmx.ajax("GET", form.dataset.openComplaints + "?client=" + encodeURIComponent(id), {target: "#open-complaints", swap: "innerHTML"});
+    }
   });
 
   // The project page's tabs: open the tab named in the address (#drawings) and keep the address in step.
