@@ -438,3 +438,34 @@ EVENT_LABELS = {
     "merge": _("Merged into another complaint"),
     "merged": _("Duplicate merged into this complaint"),
 }
+
+
+class StandardAnswer(models.Model):
+    """常用语: a ready text for a complaint's description, resolution or cause analysis, per category (or for
+    every category), kept by the deputy GM in the admin and inserted with one click (or Alt+1…9) in the field."""
+
+    class Field(models.TextChoices):
+        DESCRIPTION = "description", _("Description")
+        RESOLUTION = "resolution", _("What was done")
+        CAUSE_ANALYSIS = "cause_analysis", _("Cause analysis")
+
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Complaint.Category.choices,
+        blank=True,
+        help_text=_("Empty: every category."),
+    )
+    title = models.CharField(_("title"), max_length=40)
+    text = models.TextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("standard answer")
+        verbose_name_plural = _("standard answers")
+        ordering = ["field", "category", "order", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from complaints.models import OPEN_STATES, Complaint, ComplaintEvent, ComplaintResolution
+from complaints.models import OPEN_STATES, Complaint, ComplaintEvent, ComplaintResolution, StandardAnswer
 from teams.access import get_visible_or_404
 from teams.models import User
 from teams.numbers import round_half_up, seconds
@@ -246,3 +246,15 @@ def due_today(team, user, today: dt.date) -> list[DueCount]:
         .annotate(n=Count("pk"), late=Count("pk", filter=late))
     )
     return [DueCount(r["handler_id"], "complaints", r["n"], r["late"]) for r in rows]
+
+
+def standard_answers(*, fields, category: str | None = None) -> dict[str, list[StandardAnswer]]:
+    """The active standard answers (常用语) of ``fields``, by field; with ``category`` only that category's and
+    those for every category. One query."""
+    qs = StandardAnswer.objects.filter(is_active=True, field__in=fields)
+    if category:
+        qs = qs.filter(category__in=[category, ""])
+    answers: dict[str, list[StandardAnswer]] = {field: [] for field in fields}
+    for answer in qs.only("field", "category", "title", "text"):
+        answers[answer.field].append(answer)
+    return answers

@@ -162,7 +162,12 @@ def complaint_register(request):
     client_id = form["client"].value()
     chosen = clients.filter(pk=client_id).select_related("team").first() if str(client_id or "").isdigit() else None
     open_rows = selectors.open_complaints_of_client(user=request.user, client_id=chosen.pk) if chosen else []
-    return render(request, "complaints/register.html", {"form": form, "chosen": chosen, "open_rows": open_rows})
+    answers = selectors.standard_answers(fields=["description"])
+    return render(
+        request,
+        "complaints/register.html",
+        {"form": form, "chosen": chosen, "open_rows": open_rows, "answers": answers},
+    )
 
 
 def _calls_visible_to(user):
@@ -283,6 +288,10 @@ def _detail_context(request, complaint, **forms):
         context["transition_form"] = TransitionForm(initial={"version": complaint.version})
     if "resolve" in names:
         context["resolve_form"] = ResolveForm(initial={"version": complaint.version})
+    if "resolve" in names or "resolve_form" in forms:
+        context["answers"] = selectors.standard_answers(
+            fields=["resolution", "cause_analysis"], category=complaint.category
+        )
     if "reopen" in names:
         context["reopen_form"] = ReopenForm(initial={"version": complaint.version})
     if can_comment:

@@ -56,7 +56,7 @@ SAME_SENSE_GROUPS = {
         "Company-wide|Team life",
     ),
     "generic field labels of one meaning": (
-        "Count Phone Progress State Status Timeline action active address figures file name notes order phone role",
+        "Count Phone Progress State Status Timeline action active address field figures file name notes order phone role",
         "state|status|summary|title|version|file name|Forwarded to|message parameters",
     ),
     "a history row's state change (from → to)": ("from to", ""),

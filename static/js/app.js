@@ -163,3 +163,50 @@
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
 })();
+
+// Standard answers (常用语, complaints/partials/standard_answers.html): a click, or Alt+1…9 in the field, inserts the
+// text at the cursor. On the complaint form the description's answers follow the chosen category.
+(function () {
+  "use strict";
+  function insert(field, text) {
+    var start = field.selectionStart, end = field.selectionEnd, value = field.value;
+    if (typeof start !== "number") { start = end = value.length; }
+    var before = value.slice(0, start), after = value.slice(end);
+    var glue = before && !/\s$/.test(before) ? "\n" : "";
+    field.value = before + glue + text + after;
+    var cursor = (before + glue + text).length;
+    field.setSelectionRange(cursor, cursor);
+    field.focus();
+    field.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+  function buttonsFor(id) {
+    return Array.prototype.filter.call(document.querySelectorAll('[data-answer-for="' + id + '"]'), function (b) {
+      return !b.classList.contains("d-none");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-answer-for]");
+    if (!button) { return; }
+    var field = document.getElementById(button.dataset.answerFor);
+    if (field) { insert(field, button.dataset.answerText); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || !/^Digit[1-9]$/.test(event.code || "")) { return; }
+    var field = event.target;
+    if (!field || field.tagName !== "TEXTAREA" || !field.id) { return; }
+    var button = buttonsFor(field.id)[Number(event.code.slice(5)) - 1];
+    if (button) { event.preventDefault(); insert(field, button.dataset.answerText); }
+  });
+  function followCategory() {
+    var select = document.getElementById("id_category");
+    if (!select) { return; }
+    document.querySelectorAll('[data-answer-for="id_description"]').forEach(function (b) {
+      var category = b.dataset.answerCategory;
+      b.classList.toggle("d-none", !!category && !!select.value && category !== select.value);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "id_category") { followCategory(); }
+  });
+  document.addEventListener("DOMContentLoaded", followCategory);
+})();
