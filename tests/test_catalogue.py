@@ -56,8 +56,8 @@ SAME_SENSE_GROUPS = {
         "Company-wide|Team life",
     ),
     "generic field labels of one meaning": (
-        "Count Phone Progress State Status Timeline action active address field figures file name notes order phone role",
-        "state|status|summary|title|version|file name|Forwarded to|message parameters",
+        "Count Phone Progress State Status Timeline action active address figures file name notes order phone role",
+        "state|status|summary|title|version|file name|Forwarded to|message parameters|field",
     ),
     "a history row's state change (from → to)": ("from to", ""),
     "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", ""),
