@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from reception.models import Call, Callback, CtiEvent, Extension, PhoneCall
 from teams.models import User
-from teams.phones import normalize_phone
+from teams.phones import MOBILE, normalize_phone
 
 logger = logging.getLogger("reception.cti")
 
@@ -67,7 +67,10 @@ def cti_event_log(*, data: dict, outcome: str, remote_addr: str = "", now=None) 
 
 
 def _phone(value) -> str:
-    return normalize_phone(str(value or ""))[:40]
+    """The number as the call log keeps it: +86, spaces and a mobile's dashes taken out (138-1234-5678)."""
+    number = normalize_phone(str(value or ""))
+    compact = number.replace("-", "")
+    return (compact if MOBILE.match(compact) else number)[:40]
 
 
 def client_for_number(number: str) -> Client | None:
