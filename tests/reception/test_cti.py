@@ -1,9 +1,11 @@
 """The phone system (CTI): the webhook and every bad event, the screen-pop, missed calls and callbacks."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -330,3 +332,27 @@ def test_fake_pbx_plays_a_call_and_a_missed_call_against_the_live_server(live_se
     states = dict(PhoneCall.objects.values_list("call_id", "state"))
     assert states == {pbx.call_id: "ended", missed.call_id: "missed"}
     assert FakePbx(live_server.url, "wrong", from_number="1", extension="8009").ring()[0] == 403
+    # The command itself, as an operator runs it.
+    out = io.StringIO()
+    call_command(
+        "fake_pbx",
+        url=live_server.url,
+        token=TOKEN,
+        from_number="13700000000",
+        extension="8009",
+        missed=True,
+        ring=0,
+        stdout=out,
+    )
+    assert "ring: 200" in out.getvalue() and PhoneCall.objects.filter(state="missed").count() == 2
+    with pytest.raises(CommandError):
+        call_command(
+            "fake_pbx",
+            url=live_server.url,
+            token="wrong",
+            from_number="1",
+            extension="8009",
+            ring=0,
+            talk=0,
+            stdout=io.StringIO(),
+        )
