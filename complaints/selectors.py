@@ -122,7 +122,8 @@ def summary_figures(*, start: dt.date, end: dt.date, now: dt.datetime | None = N
     tz = timezone.get_default_timezone()
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
-    qs = Complaint.objects.filter(registered_at__gte=since, registered_at__lt=until)
+    # A duplicate merged into its original is counted once, as the original (complaint_merge).
+    qs = Complaint.objects.filter(registered_at__gte=since, registered_at__lt=until, merged_into__isnull=True)
     categories = dict(Complaint.Category.choices)
     states = dict(Complaint.State.choices)
     by_category = qs.values("category").annotate(n=Count("pk")).order_by("-n", "category")

@@ -93,3 +93,15 @@ def test_a_merged_duplicate_is_not_counted_twice(consultant, team, wang):
     assert counts() == [2, 2]
     complaint_merge(duplicate=duplicate, original=original, by=consultant)
     assert counts() == [1, 1]
+
+
+def test_the_weekly_summary_counts_a_merged_duplicate_once(consultant, wang):
+    from complaints.selectors import summary_figures
+    from complaints.services import complaint_merge
+
+    original = ComplaintFactory(client=wang)
+    duplicate = ComplaintFactory(client=wang)
+    today = timezone.localdate()
+    assert summary_figures(start=today, end=today)["total"] == 2
+    complaint_merge(duplicate=duplicate, original=original, by=consultant)
+    assert summary_figures(start=today, end=today)["total"] == 1
