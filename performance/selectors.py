@@ -116,7 +116,7 @@ def section_label(name: str) -> str:
         "business": _("Leads and signings"),
         "projects": _("Projects"),
         "delivery": _("Design and construction"),
-        "reception": _("Forwarded calls"),
+        "reception": _("Front-desk calls"),
         "complaints": _("Complaints"),
         "service": _("Service"),
         "team_life": _("Team life"),

@@ -356,3 +356,12 @@ def test_fake_pbx_plays_a_call_and_a_missed_call_against_the_live_server(live_se
             talk=0,
             stdout=io.StringIO(),
         )
+
+
+def test_missed_calls_drill_down_lists_them(client, login, gm, desk_phone, missed):
+    response = login(gm).get(
+        reverse("performance:drill", args=["calls_missed"]), {"month": f"{timezone.localdate():%Y-%m}"}
+    )
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["page"].object_list] == [missed.pk]
+    assert "王芳" in response.content.decode()
