@@ -10,6 +10,7 @@ from django.core.cache import cache
 from clients.models import Client
 from complaints.models import Complaint
 from meetings.models import MeetingAttendance
+from reception.models import PhoneCall
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.meetings.factories import MeetingAttendanceFactory, MeetingFactory
@@ -143,4 +144,17 @@ def seeded(frozen, team, other_team, consultant, designer, assistant, pm, outsid
         meeting = MeetingFactory(team=team, date=dt.date(2026, 10, day), held=day != 3)
         MeetingAttendanceFactory(meeting=meeting, member=designer, status=rng.choice(MeetingAttendance.Status.values))
         MeetingAttendanceFactory(meeting=meeting, member=pm, status=rng.choice(MeetingAttendance.Status.values))
+    # The phone system: missed and answered calls of each team's client around the month's edges, some called back.
+    for k, (tm, leader) in enumerate(teams):
+        caller = ClientFactory(team=tm, consultant=leader)
+        for n, day in enumerate(days + [at(2026, 10, 15, 10)]):
+            PhoneCall.objects.create(
+                call_id=f"perf-{k}-{n}",
+                from_number=caller.phone,
+                user=pm if tm == team else leader,
+                client=caller,
+                state="missed" if n % 2 == 0 else "ended",
+                rang_at=day,
+                handled_at=day + dt.timedelta(minutes=30) if n in (0, 4) else None,
+            )
     return {"team": team, "other_team": other_team}

@@ -12,7 +12,7 @@ from meetings.models import Meeting, MeetingAttendance
 from performance import selectors
 from performance.metrics import METRICS, Period, Scope, complaints_by_category, figures
 from projects.models import DrawingTask, Inspection, Project, SchedulePhase
-from reception.models import Call
+from reception.models import Call, PhoneCall
 
 from .conftest import NOW, at
 
@@ -70,6 +70,8 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
     phases = [p for p in SchedulePhase.objects.select_related("project") if scope_filter("phase", p)]
     inspections = [i for i in Inspection.objects.select_related("phase__project") if scope_filter("inspection", i)]
     calls = [c for c in Call.objects.all() if scope_filter("call", c)]
+    phone_calls = [p for p in PhoneCall.objects.select_related("client") if scope_filter("phone_call", p)]
+    missed = [p for p in phone_calls if p.state == "missed" and inside(p.rang_at)]
     new = [c for c in clients if inside(c.created_at)]
     due_visits = [v for v in visits if inside(v.due_date)]
     done_visits = [v for v in visits if inside(v.done_at)]
@@ -150,6 +152,8 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
             sum(c.acknowledged_at is not None and c.acknowledged_at <= c.ack_due_at for c in forwarded),
             len(forwarded),
         ),
+        "calls_missed": len(missed),
+        "calls_missed_called_back": pct(sum(p.handled_at is not None for p in missed), len(missed)),
     }
     return result
 
@@ -166,6 +170,8 @@ def team_of(team):
             return row.phase.project.team_id == team.pk
         if model == "call":
             return row.forward_team_id == team.pk
+        if model == "phone_call":
+            return row.client is not None and row.client.team_id == team.pk
         return row.team_id == team.pk  # "complaint_registered" too
 
     return check
@@ -182,6 +188,7 @@ def person(user):
         "drawing": "assignee_id",
         "inspection": "inspector_id",
         "call": "logged_by_id",
+        "phone_call": "user_id",
     }
 
     def check(model, row):
