@@ -30,6 +30,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from clients.search import search_keys
+
 # ---------------------------------------------------------------------------------------------------------
 # Volumes per 100,000 clients (the issue's company scale). Everything is multiplied by N / 100,000.
 PER_CLIENT = {
@@ -293,6 +295,7 @@ def gen_clients(s):
             r.choice(stages_pipeline) if lost else "",
             r.choice(COMPETITORS) if lost and r.random() < 0.6 else "",
             s.dt(changed),
+            *search_keys(name=name, phone=phone).values(),
         )
         pk += 1
 
@@ -860,6 +863,7 @@ def gen_calls(s):
     clients = s.clients
     nclients = len(clients)
     front_desk = s.front_desk
+    s.pbx_calls = []  # (call pk, called ts, phone, client pk, clerk): the last year's, for the phone system
     for _ in range(s.n("calls")):
         called = s.work_time(r, s.past(r))
         kind = r.choices(types, type_w)[0]
@@ -900,6 +904,62 @@ def gen_calls(s):
             fwd_to if ack else None,
             s.dt(reminded) if reminded else None,
             s.dt(escalated) if escalated else None,
+        )
+        if s.now - called < 365 * DAY:
+            s.pbx_calls.append((pk, called, phone, client[0] if client else None, front_desk[pk % len(front_desk)]))
+        pk += 1
+
+
+def gen_phone_calls(s):
+    """The phone system's record of the last year's calls: each logged call answered (ring 5–20 s, talk 1–8 min),
+    and about one in twelve rings missed, nearly all called back."""
+    r = s.rng("phone_calls")
+    pk = s.next_id("reception.PhoneCall")
+    for call_pk, called, phone, client, clerk in s.pbx_calls:
+        if r.random() < 0.08:
+            handled = called + r.randint(600, 7200)
+            done = handled < s.now and (s.now - called > 2 * DAY or r.random() < 0.6)
+            row = ("missed", called, None, called + 25, None, "cancel", None, s.dt(handled) if done else None)
+            yield (
+                pk,
+                f"bench-{pk}",
+                "in",
+                phone,
+                "4008001234",
+                "8001",
+                clerk,
+                client,
+                row[0],
+                s.dt(row[1]),
+                None,
+                s.dt(row[3]),
+                None,
+                row[5],
+                None,
+                row[7],
+                clerk if done else None,
+            )
+            pk += 1
+        rang = called - r.randint(5, 20)
+        talk = r.randint(60, 480)
+        yield (
+            pk,
+            f"bench-{pk}",
+            "in",
+            phone,
+            "4008001234",
+            "8001",
+            clerk,
+            client,
+            "ended",
+            s.dt(rang),
+            s.dt(called),
+            s.dt(called + talk),
+            talk,
+            "normalClearing",
+            call_pk,
+            None,
+            None,
         )
         pk += 1
 
@@ -1143,6 +1203,9 @@ TABLES = {
         "lost_stage",
         "competitor",
         "stage_changed_at",
+        "name_pinyin",
+        "name_initials",
+        "phone_digits",
         rows=gen_clients,
     ),
     "clients.Contract": _t(
@@ -1358,6 +1421,27 @@ TABLES = {
         "forward_reminded_at",
         "forward_escalated_at",
         rows=gen_calls,
+    ),
+    "reception.PhoneCall": _t(
+        "id",
+        "call_id",
+        "direction",
+        "from_number",
+        "to_number",
+        "extension",
+        "user_id",
+        "client_id",
+        "state",
+        "rang_at",
+        "answered_at",
+        "ended_at",
+        "duration_seconds",
+        "cause",
+        "logged_call_id",
+        "handled_at",
+        "handled_by_id",
+        rows=gen_phone_calls,
+        optional=True,
     ),
     "reception.Visit": _t(
         "id",

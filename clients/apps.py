@@ -7,17 +7,28 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
-        from clients import imports, panels, selectors
+        from clients import imports, panels, search, selectors
         from clients.services import retention
         from clients.services.access_log import access_log_request
         from teams.access_log import register_access_writer
         from teams.jobs import register_job_runner
-        from teams.registry import register_demo_seeder, register_due_today, register_hook, register_nav, register_panel
+        from teams.registry import (
+            register_demo_seeder,
+            register_due_today,
+            register_hook,
+            register_nav,
+            register_panel,
+            register_search,
+        )
         from teams.roles import PROJECT_ROLES, Role
 
         register_hook("retention_sweep", retention.retention_sweep)
         register_due_today(selectors.due_today)
         register_job_runner(imports.PREVIEW_JOB, imports.run_import_preview)
+        register_search("clients", _("Clients"), search.search_clients, set(Role) - {Role.FRONT_DESK}, order=10)
+        register_search(
+            "contracts", _("Contracts"), search.search_contracts, {Role.CONSULTANT, Role.DEPUTY_GM}, order=20
+        )
         register_demo_seeder("clients", "clients.demo.seed", after=["teams"])
 
         register_nav(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from clients import services
 from clients.defaults import ensure_defaults
 from clients.models import Client, ClientEvent, FollowUpVisit, LostReason
+from clients.search import search_keys
 from teams.demo import mobile, person_name
 
 COMMUNITIES = {
@@ -149,10 +150,12 @@ def demo_clients(ctx) -> list[Client]:
     for index, team in enumerate(ctx.teams):
         for n in range(4):
             phone = f"1391000{index}{n:03d}"
+            name = person_name(ctx.rng)
             client, _ = Client.objects.get_or_create(
                 phone=phone,
                 defaults={
-                    "name": person_name(ctx.rng),
+                    "name": name,
+                    **search_keys(name=name, phone=phone),
                     "team": team,
                     "consultant": team.leader,
                     "stage": ctx.rng.choice([Client.Stage.SIGNED, Client.Stage.QUOTED, Client.Stage.MEASURED]),

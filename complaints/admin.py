@@ -6,6 +6,7 @@ from complaints.models import (
     ComplaintEvent,
     ComplaintResolution,
     DeadlinePolicy,
+    StandardAnswer,
     WeeklySummary,
 )
 
@@ -64,3 +65,13 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 class WeeklySummaryAdmin(admin.ModelAdmin):
     list_display = ["week_start", "created_at", "sent_at"]
     readonly_fields = ["data"]
+
+
+@admin.register(StandardAnswer)
+class StandardAnswerAdmin(admin.ModelAdmin):
+    """常用语, kept by the deputy GM (the deputy_gm group holds its permissions)."""
+
+    list_display = ["title", "field", "category", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["field", "category", "is_active"]
+    search_fields = ["title", "text"]

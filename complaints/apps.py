@@ -7,7 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import panels, selectors, services
+        from complaints import panels, search, selectors, services
         from teams.registry import (
             register_client_timeline,
             register_demo_seeder,
@@ -15,6 +15,7 @@ class ComplaintsConfig(AppConfig):
             register_hook,
             register_nav,
             register_panel,
+            register_search,
         )
         from teams.roles import TEAM_ROLES, Role
 
@@ -23,6 +24,7 @@ class ComplaintsConfig(AppConfig):
         register_hook("client_anonymise", services.client_records_anonymise)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
+        register_search("complaints", _("Complaints"), search.search_complaints, set(Role), order=30)
         register_demo_seeder("complaints", "complaints.demo.seed", after=["projects", "reception"])
 
         register_nav(

@@ -135,6 +135,16 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)  # spine
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)  # spine
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)  # spine
+    # A duplicate registration of the same story, closed into its original (complaint_merge): its timeline stays,
+    # and the figures count only the original (performance/metrics/complaints.py).
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )  # spine
     ack_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)  # spine
     resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)  # spine
 
@@ -425,4 +435,37 @@ EVENT_LABELS = {
     "ack_escalate": _("Escalated: not acknowledged"),
     "resolve_remind": _("Reminder: not resolved"),
     "resolve_escalate": _("Escalated: not resolved"),
+    "merge": _("Merged into another complaint"),
+    "merged": _("Duplicate merged into this complaint"),
 }
+
+
+class StandardAnswer(models.Model):
+    """常用语: a ready text for a complaint's description, resolution or cause analysis, per category (or for
+    every category), kept by the deputy GM in the admin and inserted with one click (or Alt+1…9) in the field."""
+
+    class Field(models.TextChoices):
+        DESCRIPTION = "description", _("Description")
+        RESOLUTION = "resolution", _("What was done")
+        CAUSE_ANALYSIS = "cause_analysis", _("Cause analysis")
+
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Complaint.Category.choices,
+        blank=True,
+        help_text=_("Empty: every category."),
+    )
+    title = models.CharField(_("title"), max_length=40)
+    text = models.TextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("standard answer")
+        verbose_name_plural = _("standard answers")
+        ordering = ["field", "category", "order", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from complaints.models import OPEN_STATES, Complaint, ComplaintEvent, ComplaintResolution
+from complaints.models import OPEN_STATES, Complaint, ComplaintEvent, ComplaintResolution, StandardAnswer
 from teams.access import get_visible_or_404
 from teams.models import User
 from teams.numbers import round_half_up, seconds
@@ -93,8 +93,26 @@ def client_other_complaints(*, user, complaint: Complaint, limit: int = 10) -> l
         Complaint.objects.visible_to(user)
         .filter(client_id=complaint.client_id)
         .exclude(pk=complaint.pk)
-        .only("pk", "state", "severity", "category", "registered_at", "ack_due_at", "resolve_due_at")[:limit]
+        .only("pk", "state", "severity", "category", "registered_at", "ack_due_at", "resolve_due_at", "merged_into")[
+            :limit
+        ]
     )
+
+
+def open_complaints_of_client(*, client_id: int, user, limit: int = 5) -> list[dict]:
+    """The client's open complaints, newest first, for the registration form's "是否为同一投诉?": number, date,
+    category, state and the start of the description; linked where ``user`` may open them. Two queries."""
+    rows = list(
+        Complaint.objects.filter(client_id=client_id, state__in=OPEN_STATES)
+        .only("pk", "registered_at", "category", "state", "description")
+        .order_by("-registered_at", "-pk")[:limit]
+    )
+    openable = (
+        set(Complaint.objects.visible_to(user).filter(pk__in=[c.pk for c in rows]).values_list("pk", flat=True))
+        if rows
+        else set()
+    )
+    return [{"complaint": c, "openable": c.pk in openable} for c in rows]
 
 
 def summary_figures(*, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> dict:
@@ -104,7 +122,8 @@ def summary_figures(*, start: dt.date, end: dt.date, now: dt.datetime | None = N
     tz = timezone.get_default_timezone()
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
-    qs = Complaint.objects.filter(registered_at__gte=since, registered_at__lt=until)
+    # A duplicate merged into its original is counted once, as the original (complaint_merge).
+    qs = Complaint.objects.filter(registered_at__gte=since, registered_at__lt=until, merged_into__isnull=True)
     categories = dict(Complaint.Category.choices)
     states = dict(Complaint.State.choices)
     by_category = qs.values("category").annotate(n=Count("pk")).order_by("-n", "category")
@@ -228,3 +247,15 @@ def due_today(team, user, today: dt.date) -> list[DueCount]:
         .annotate(n=Count("pk"), late=Count("pk", filter=late))
     )
     return [DueCount(r["handler_id"], "complaints", r["n"], r["late"]) for r in rows]
+
+
+def standard_answers(*, fields, category: str | None = None) -> dict[str, list[StandardAnswer]]:
+    """The active standard answers (常用语) of ``fields``, by field; with ``category`` only that category's and
+    those for every category. One query."""
+    qs = StandardAnswer.objects.filter(is_active=True, field__in=fields)
+    if category:
+        qs = qs.filter(category__in=[category, ""])
+    answers: dict[str, list[StandardAnswer]] = {field: [] for field in fields}
+    for answer in qs.only("field", "category", "title", "text"):
+        answers[answer.field].append(answer)
+    return answers

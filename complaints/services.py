@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -497,3 +498,48 @@ def client_records_anonymise(*, client_id: int, pseudonym: str) -> None:
 def client_urls(*, client_id: int) -> list[str]:
     """``client_urls`` hook: the pages of the client's complaints."""
     return [_url(c) for c in Complaint.objects.filter(client_id=client_id).only("pk")]
+
+
+@transaction.atomic
+def complaint_merge(
+    *, duplicate: Complaint, original: Complaint, by: User, now: dt.datetime | None = None
+) -> Complaint:
+    """The same story registered twice: close ``duplicate`` as merged into ``original`` (the consultant of the team,
+    or the deputy GM). Both timelines stay and say so; the figures count the original only."""
+    now = now or timezone.now()
+    if not (duplicate.can_manage(by) and original.can_manage(by)):
+        raise ValidationError(_("Only the team's consultant merges its complaints."))
+    if duplicate.pk == original.pk or duplicate.client_id is None or duplicate.client_id != original.client_id:
+        raise ValidationError(_("Only another complaint of the same client can be the original."))
+    if duplicate.merged_into_id or original.merged_into_id:
+        raise ValidationError(_("A merged complaint cannot be merged again."))
+    if duplicate.state == Complaint.State.CLOSED:
+        raise ValidationError(_("A closed complaint is not merged."))
+    source = duplicate.state
+    updated = Complaint.objects.filter(pk=duplicate.pk, state=source, merged_into__isnull=True).update(
+        state=Complaint.State.CLOSED, closed_at=now, merged_into=original, version=F("version") + 1
+    )
+    if updated != 1:
+        raise EditConflict(_("Someone else changed this complaint just now. Reload the page."))
+    duplicate.refresh_from_db()
+    _event(
+        duplicate,
+        by,
+        "merge",
+        from_state=source,
+        to_state=Complaint.State.CLOSED,
+        comment=Message("Merged into complaint #%(pk)s", pk=original.pk),
+        now=now,
+    )
+    _event(
+        original,
+        by,
+        "merged",
+        comment=Message(
+            "Complaint #%(pk)s (the same story) merged into this one: %(text)s",
+            pk=duplicate.pk,
+            text=duplicate.description[:300],
+        ),
+        now=now,
+    )
+    return duplicate

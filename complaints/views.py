@@ -161,7 +161,13 @@ def complaint_register(request):
         form = ComplaintRegisterForm(initial=_prefill(request, clients, calls), clients=clients, calls=calls)
     client_id = form["client"].value()
     chosen = clients.filter(pk=client_id).select_related("team").first() if str(client_id or "").isdigit() else None
-    return render(request, "complaints/register.html", {"form": form, "chosen": chosen})
+    open_rows = selectors.open_complaints_of_client(user=request.user, client_id=chosen.pk) if chosen else []
+    answers = selectors.standard_answers(fields=["description"])
+    return render(
+        request,
+        "complaints/register.html",
+        {"form": form, "chosen": chosen, "open_rows": open_rows, "answers": answers},
+    )
 
 
 def _calls_visible_to(user):
@@ -185,6 +191,10 @@ def _prefill(request, clients, calls) -> dict:
         call = calls.filter(pk=call_id).first()
         if call is not None:
             initial.update(call=call.pk, caller_name=call.caller_name, caller_phone=call.phone)
+            # One story, typed once: what the clerk wrote down on the call is the complaint's description.
+            story = "\n".join(part for part in (call.purpose, call.summary) if part)
+            if story:
+                initial["description"] = story
             initial.setdefault("channel", Complaint.Channel.PHONE)
             if call.client_id:
                 initial.setdefault("client", call.client_id)
@@ -205,6 +215,42 @@ def _prefill(request, clients, calls) -> dict:
 
 
 @role_required(COMPLAINT_ROLES)
+def open_for_client(request):
+    """htmx: the picked client's open complaints first ("是否为同一投诉?"): the same story is not registered twice."""
+    client_id = request.GET.get("client", "")
+    rows = []
+    if client_id.isdigit() and findable_clients(request.user).filter(pk=client_id).exists():
+        rows = selectors.open_complaints_of_client(user=request.user, client_id=int(client_id))
+    return render(request, "complaints/partials/open_for_client.html", {"rows": rows})
+
+
+@role_required(COMPLAINT_ROLES)
+@require_POST
+def complaint_merge(request, pk):
+    """The consultant closes a duplicate into the original complaint of the same client."""
+    duplicate = selectors.complaint_detail(user=request.user, pk=pk)
+    if not duplicate.can_manage(request.user):
+        raise Http404
+    original_id = request.POST.get("original", "")
+    original = (
+        Complaint.objects.visible_to(request.user).filter(pk=original_id).first() if original_id.isdigit() else None
+    )
+    if original is None:
+        messages.error(request, _("Choose the original complaint."))
+        return redirect("complaints:detail", pk=pk)
+    try:
+        services.complaint_merge(duplicate=duplicate, original=original, by=request.user)
+    except EditConflict:
+        messages.error(request, _("Someone else changed this complaint meanwhile. Check the page and try again."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Merged into complaint #%(pk)s.") % {"pk": original.pk})
+        return redirect("complaints:detail", pk=original.pk)
+    return redirect("complaints:detail", pk=pk)
+
+
+@role_required(COMPLAINT_ROLES)
 def project_options(request):
     """htmx: the chosen client's projects, as <option>s of the registration form."""
     client_id = request.GET.get("client", "")
@@ -222,12 +268,17 @@ def _detail_context(request, complaint, **forms):
     actions = [(name, TRANSITIONS[name]) for name in names]
     can_manage = complaint.can_manage(user)
     can_comment = complaint.may_contribute(user)
+    others = selectors.client_other_complaints(user=user, complaint=complaint)
     context = {
         "complaint": complaint,
         "actions": actions,
         # Resolve and reopen have their own forms (a cause analysis, a reason).
         "steps": [(name, t) for name, t in actions if name not in ("resolve", "reopen")],
-        "other_complaints": selectors.client_other_complaints(user=user, complaint=complaint),
+        "other_complaints": others,
+        # A duplicate of the same client's story can be merged into one of them (the team's consultant).
+        "merge_targets": [c for c in others if c.merged_into_id is None]
+        if can_manage and complaint.merged_into_id is None and complaint.state != Complaint.State.CLOSED
+        else [],
         "can_manage": can_manage,
         "can_comment": can_comment,
         "now": now,
@@ -237,6 +288,10 @@ def _detail_context(request, complaint, **forms):
         context["transition_form"] = TransitionForm(initial={"version": complaint.version})
     if "resolve" in names:
         context["resolve_form"] = ResolveForm(initial={"version": complaint.version})
+    if "resolve" in names or "resolve_form" in forms:
+        context["answers"] = selectors.standard_answers(
+            fields=["resolution", "cause_analysis"], category=complaint.category
+        )
     if "reopen" in names:
         context["reopen_form"] = ReopenForm(initial={"version": complaint.version})
     if can_comment:

@@ -55,7 +55,7 @@ DASHBOARD_SECTIONS = [
     ),
     ("service", ["followups_done", "followups_on_time", "satisfaction"]),
     ("team_life", ["meetings_held", "meeting_attendance"]),
-    ("reception", ["calls_ack_in_time"]),
+    ("reception", ["calls_ack_in_time", "calls_missed", "calls_missed_called_back"]),
 ]
 DASHBOARD_KEYS = [key for _section, keys in DASHBOARD_SECTIONS for key in keys]
 TREND_KEYS = ["leads_new", "signings", "complaints_registered", "followups_on_time"]
@@ -130,7 +130,7 @@ def section_label(name: str) -> str:
         "money": _("Contract money"),
         "projects": _("Projects"),
         "delivery": _("Design and construction"),
-        "reception": _("Forwarded calls"),
+        "reception": _("Front-desk calls"),
         "complaints": _("Complaints"),
         "service": _("Service"),
         "team_life": _("Team life"),

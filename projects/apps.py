@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from projects import panels, selectors, services
+        from projects import panels, search, selectors, services
         from projects.views import money as money_views
         from teams.registry import (
             register_client_timeline,
@@ -16,6 +16,7 @@ class ProjectsConfig(AppConfig):
             register_hook,
             register_nav,
             register_panel,
+            register_search,
         )
         from teams.roles import Role
 
@@ -28,6 +29,7 @@ class ProjectsConfig(AppConfig):
         register_hook("contract_links", money_views.contract_links)
         register_client_timeline(selectors.client_timeline)
         register_due_today(selectors.due_today)
+        register_search("projects", _("Projects"), search.search_projects, set(Role), order=40)
         register_demo_seeder("projects", "projects.demo.seed", after=["clients"])
         register_demo_seeder("money", "projects.demo_money.seed", after=["projects"])
 

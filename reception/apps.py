@@ -7,13 +7,15 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Front desk")
 
     def ready(self):
-        from reception import panels, selectors, services
+        from reception import panels, search, selectors, services
         from teams.registry import (
             register_client_timeline,
             register_demo_seeder,
             register_hook,
             register_nav,
             register_panel,
+            register_search,
+            register_shell_include,
         )
         from teams.roles import Role
 
@@ -25,6 +27,19 @@ class ReceptionConfig(AppConfig):
         register_demo_seeder("reception", "reception.demo.seed", after=["clients"])
 
         desk = [Role.FRONT_DESK]
+        register_search("desk_clients", _("Clients"), search.search_desk_clients, desk, order=10)
+        register_search("calls", _("Calls"), search.search_calls, set(Role), order=50)
+        # The phone system's screen-pop polls from every page of a front-desk clerk (README, "Telephony").
+        register_shell_include("reception/partials/screen_pop_poll.html", desk)
+        register_nav(
+            _("Missed calls"),
+            "reception:missed_calls",
+            desk,
+            icon="telephone-x",
+            order=12,
+            active_prefix="reception:missed",
+            group="service",
+        )
         register_nav(
             _("Calls"),
             "reception:call_list",

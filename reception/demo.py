@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 
 from clients.demo import demo_clients
-from reception.models import Call, Visit
+from reception.models import Call, Callback, Extension, PhoneCall, Visit
 from teams.calendar import add_working_minutes
 from teams.demo import mobile, person_name
 
@@ -25,6 +25,7 @@ VISIT_PURPOSES = ["参观样板间", "签约前看材料", "了解设计方案",
 
 
 def seed(ctx) -> None:
+    seed_phone_system(ctx)
     if Call.objects.exists():
         return
     rng = ctx.rng
@@ -85,3 +86,60 @@ def seed(ctx) -> None:
             )
         )
     Visit.objects.bulk_create(visits)
+
+
+def seed_phone_system(ctx) -> None:
+    """The front desk's extension 8001 (``manage.py fake_pbx --extension 8001``) and today's phone-system calls:
+    one answered, two missed — one already called back without reaching the caller. No random numbers, so
+    the other seeders' data stays the same."""
+    desk = ctx.users["frontdesk"]
+    Extension.objects.get_or_create(number="8001", defaults={"user": desk})
+    if PhoneCall.objects.exists():
+        return
+    clients = demo_clients(ctx)
+    now = ctx.now
+    answered = now - dt.timedelta(minutes=95)
+    PhoneCall.objects.create(
+        call_id="demo-answered-1",
+        from_number=clients[0].phone,
+        to_number="4008001234",
+        extension="8001",
+        user=desk,
+        client=clients[0],
+        state=PhoneCall.State.ENDED,
+        rang_at=answered - dt.timedelta(seconds=8),
+        answered_at=answered,
+        ended_at=answered + dt.timedelta(seconds=184),
+        duration_seconds=184,
+        cause="normalClearing",
+    )
+    first = PhoneCall.objects.create(
+        call_id="demo-missed-1",
+        from_number=clients[1].phone,
+        to_number="4008001234",
+        extension="8001",
+        user=desk,
+        client=clients[1],
+        state=PhoneCall.State.MISSED,
+        rang_at=now - dt.timedelta(minutes=50),
+        ended_at=now - dt.timedelta(minutes=49),
+        cause="cancel",
+    )
+    PhoneCall.objects.create(
+        call_id="demo-missed-2",
+        from_number="13677778888",
+        to_number="4008001234",
+        extension="8001",
+        user=desk,
+        state=PhoneCall.State.MISSED,
+        rang_at=now - dt.timedelta(minutes=20),
+        ended_at=now - dt.timedelta(minutes=19),
+        cause="cancel",
+    )
+    Callback.objects.create(
+        phone_call=first,
+        by=desk,
+        at=now - dt.timedelta(minutes=30),
+        outcome=Callback.Outcome.NO_ANSWER,
+        note="无人接听，稍后再拨",
+    )

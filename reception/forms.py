@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.forms import PhoneField, lookup_as_you_type
-from reception.models import Call
+from reception.models import Call, Callback, PhoneCall
 from teams.forms import Form, SubmitOnce
 from teams.models import Team, User
 from teams.roles import Role
@@ -34,6 +34,8 @@ class CallForm(SubmitOnce, Form):
     caller_name = forms.CharField(label=_("Caller name"), max_length=60)
     caller_type = forms.ChoiceField(label=_("Caller type"), choices=Call.CallerType.choices)
     client = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The phone system's call this log is about (the screen-pop's "log it", or answering).
+    phone_call = forms.IntegerField(required=False, widget=forms.HiddenInput)
     purpose = forms.CharField(label=pgettext_lazy("call or visit", "Purpose"), max_length=200)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     important = forms.BooleanField(label=_("Important"), required=False)
@@ -42,9 +44,10 @@ class CallForm(SubmitOnce, Form):
         label=_("or to a team"), queryset=Team.objects.filter(is_active=True), required=False
     )
 
-    def __init__(self, *args, clients=None, **kwargs):
+    def __init__(self, *args, clients=None, phone_calls=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.clients = clients
+        self.phone_calls = phone_calls if phone_calls is not None else PhoneCall.objects.none()
         lookup_as_you_type(self.fields["phone"])
         self.fields["forward_to"].queryset = staff_to_forward()
         if not self.is_bound:
@@ -58,6 +61,10 @@ class CallForm(SubmitOnce, Form):
         if client is None:
             raise ValidationError(_("Client not found; search again."))
         return client
+
+    def clean_phone_call(self):
+        pk = self.cleaned_data.get("phone_call")
+        return self.phone_calls.filter(pk=pk).first() if pk else None
 
     def clean(self):
         cleaned = super().clean()
@@ -88,3 +95,15 @@ class VisitForm(SubmitOnce, Form):
 
 class LeadForm(Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.filter(is_active=True))
+
+
+class CallbackForm(Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Callback.Outcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ForwardCloseForm(Form):
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("forwarded call", "Outcome"), choices=Call.ForwardOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

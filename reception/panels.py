@@ -10,12 +10,12 @@ def front_desk_today(request):
 
 
 def forwards_for_me(request):
-    """Calls forwarded to me (or my team) still waiting for acknowledgement; hidden when none."""
+    """Calls forwarded to me (or my team) until I record what came of them; hidden when none."""
     user = request.user
     mine = Q(forward_to=user) | (Q(forward_team_id=user.team_id) if user.team_id else Q(pk__in=[]))
     calls = list(
         selectors.call_list(user=user)
-        .filter(mine, forwarded_at__isnull=False, acknowledged_at=None)
+        .filter(mine, forwarded_at__isnull=False, forward_closed_at=None)
         .order_by("ack_due_at")[:10]
     )
     if not calls:

@@ -2,26 +2,23 @@
 name, masked phone, team and the number of open complaints — no contracts or amounts."""
 
 import datetime as dt
-import re
 
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
+from clients.search import client_condition
 from clients.selectors import findable_clients
 from complaints.models import OPEN_STATES, Complaint
-from reception.models import Call, Visit
+from projects.models import Project
+from reception.models import Call, PhoneCall, Visit
 from teams.phones import mask_phone
+from teams.search import SearchTerms
 
 
 def lookup_condition(query: str) -> Q | None:
-    """Part of a phone number (4 digits or more) or of a name; None when too short to search."""
-    query = (query or "").strip()
-    digits = re.sub(r"\D", "", query)
-    if digits and len(digits) >= 4 and len(digits) >= len(re.sub(r"[\s+()-]", "", query)) - 1:
-        return Q(phone__contains=digits)
-    if query and not digits:
-        return Q(name__icontains=query)
-    return None
+    """The search box's client filter (clients/search.py): 4+ digits of either phone (+86, spaces and dashes
+    taken out), or a name, its pinyin or initials; None when too short to search."""
+    return client_condition(SearchTerms.parse(query))
 
 
 def client_lookup(*, user, query: str, limit: int = 8) -> list[dict]:
@@ -124,3 +121,54 @@ def client_timeline(client, user) -> list[dict]:
         for v in Visit.objects.visible_to(user).filter(client=client).select_related("logged_by")[:100]
     ]
     return rows
+
+
+# --- The phone system: the screen-pop and the missed calls ---------------------------------------------------
+
+# A call still "live" after this long lost its hang-up event: the pop forgets it.
+LIVE_CALL_HOURS = 2
+
+
+def live_phone_call(*, user, now=None) -> PhoneCall | None:
+    """The call ringing or answered at the user's extension now (one indexed query: the screen-pop's poll)."""
+    now = now or timezone.now()
+    return (
+        PhoneCall.objects.filter(
+            user=user,
+            state__in=[PhoneCall.State.RINGING, PhoneCall.State.ANSWERED],
+            rang_at__gte=now - dt.timedelta(hours=LIVE_CALL_HOURS),
+        )
+        .select_related("client__team", "client__consultant")
+        .order_by("-rang_at")
+        .first()
+    )
+
+
+def caller_card(*, phone_call: PhoneCall, user) -> dict:
+    """What the clerk sees of the caller while the phone rings: for a known client the name, masked phone, team
+    and consultant, open complaints (linked where she may open them), the project's phase and the last contact
+    — nothing of contracts or amounts. Four queries for a known client, none for a new caller."""
+    client = phone_call.client
+    if client is None:
+        return {"phone_call": phone_call, "client": None}
+    complaints = list(Complaint.objects.filter(client=client, state__in=OPEN_STATES).order_by("-registered_at")[:5])
+    openable = (
+        set(Complaint.objects.visible_to(user).filter(pk__in=[c.pk for c in complaints]).values_list("pk", flat=True))
+        if complaints
+        else set()
+    )
+    project = Project.objects.filter(client=client).order_by("-created_at", "-pk").only("phase").first()
+    last_call = Call.objects.filter(client=client).select_related("logged_by").order_by("-called_at").first()
+    return {
+        "phone_call": phone_call,
+        "client": client,
+        "complaints": [{"complaint": c, "openable": c.pk in openable} for c in complaints],
+        "project_phase": project.get_phase_display() if project else "",
+        "last_call": last_call,
+    }
+
+
+def missed_calls(*, user, handled: bool = False) -> QuerySet:
+    """The missed-calls list: open (not yet handled) ones, or those handled, each with its callbacks."""
+    qs = PhoneCall.objects.visible_to(user).filter(state=PhoneCall.State.MISSED, handled_at__isnull=not handled)
+    return qs.select_related("client__team", "user", "handled_by").prefetch_related("callbacks__by")

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from clients.services import lead_create
-from reception.models import Call, Visit
+from reception.models import Call, CtiEvent, PhoneCall, Visit
+from reception.services_cti import phone_call_link
 from teams.calendar import add_working_minutes, calendar_exceptions
 from teams.editing import claim
 from teams.messages import Message
 from teams.models import Team, User
 from teams.models.staff import responsible
-from teams.retention import ANONYMISE, Expired, months_before
+from teams.retention import ANONYMISE, DELETE, Expired, months_before
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -55,6 +56,7 @@ def call_log(
     client: Client | None = None,
     forward_to: User | None = None,
     forward_team: Team | None = None,
+    phone_call: PhoneCall | None = None,
     now: dt.datetime | None = None,
 ) -> Call:
     """Log a call; a forwarded call notifies its recipient at once and must be
@@ -78,6 +80,8 @@ def call_log(
         call.ack_due_at = add_working_minutes(now, settings.RECEPTION_FORWARD_ACK_MINUTES)
     call.full_clean()
     call.save()
+    if phone_call is not None:
+        phone_call_link(phone_call=phone_call, call=call)
     if call.forwarded_at:
         title = (
             Message("Important call for you: %(name)s", name=caller_name)
@@ -88,7 +92,8 @@ def call_log(
             "%(purpose)s\n%(summary)s\nPlease acknowledge by %(due)s.",
             purpose=purpose,
             summary=summary,
-            due=timezone.localtime(call.ack_due_at).strftime("%H:%M"),
+            # With the date: the reader may read it tomorrow ("请于 09:10 前确认" said nothing of the day).
+            due=timezone.localtime(call.ack_due_at).strftime("%Y-%m-%d %H:%M"),
         )
         notify(recipients=_forward_recipients(call), title=title, body=body, url=_call_url(call))
     return call
@@ -101,6 +106,25 @@ def call_acknowledge(*, call: Call, user: User, now: dt.datetime | None = None) 
         raise AlreadyDone
     if not claim(call, "acknowledged_at", now, acknowledged_by=user):
         raise AlreadyDone
+    return call
+
+
+@transaction.atomic
+def call_forward_close(*, call: Call, user: User, outcome: str, note: str = "", now: dt.datetime | None = None) -> Call:
+    """The recipient's outcome closes the forward: called back, dealt with, or could not reach (with a note).
+    Closing an unacknowledged forward acknowledges it too, so its reminder and escalation stop."""
+    now = now or timezone.now()
+    if outcome not in Call.ForwardOutcome.values:
+        raise ValidationError({"outcome": _("Choose what came of the forwarded call.")})
+    if outcome == Call.ForwardOutcome.UNREACHABLE and not note.strip():
+        raise ValidationError({"note": _("Say how you tried to reach the caller.")})
+    if not call.may_close_forward(user):
+        raise AlreadyDone
+    fields = {"forward_outcome": outcome, "forward_note": note.strip(), "forward_closed_by": user}
+    if not claim(call, "forward_closed_at", now, **fields):
+        raise AlreadyDone
+    if call.acknowledged_at is None:
+        claim(call, "acknowledged_at", now, acknowledged_by=user)
     return call
 
 
@@ -271,6 +295,17 @@ def retention_sweep(*, now: dt.datetime, dry_run: bool) -> list[Expired]:
     visits = Expired("visits of visitors who never became clients", ANONYMISE)
     calls.ids = list(callers_expired(now=now).values_list("pk", flat=True))
     visits.ids = list(visitors_expired(now=now).values_list("pk", flat=True))
+    # The phone system's records of strangers: the number goes, the call (counted as missed or not) stays;
+    # its raw events (which carry the number) go.
+    cutoff = months_before(now, settings.RETENTION_CALLER_MONTHS)
+    stranger_calls = PhoneCall.objects.filter(rang_at__lt=cutoff, client=None).exclude(from_number="")
+    phone_calls = Expired("phone-system calls of callers who never became clients", ANONYMISE)
+    phone_calls.ids = list(stranger_calls.values_list("pk", flat=True))
+    events = Expired("phone-system events", DELETE)
+    events.ids = list(CtiEvent.objects.filter(received_at__lt=cutoff).values_list("pk", flat=True))
+    if not dry_run:
+        PhoneCall.objects.filter(pk__in=phone_calls.ids).update(from_number="", to_number="")
+        CtiEvent.objects.filter(pk__in=events.ids).delete()
     if not dry_run:
         with transaction.atomic():
             for pk in calls.ids:
@@ -281,7 +316,7 @@ def retention_sweep(*, now: dt.datetime, dry_run: bool) -> list[Expired]:
                 Visit.objects.filter(pk=pk, anonymised_at=None).update(
                     visitor_name=_visitor_pseudonym(pk), phone="", anonymised_at=now
                 )
-    return [calls, visits]
+    return [calls, visits, phone_calls, events]
 
 
 def _caller_pseudonym(pk: int) -> str:
@@ -299,6 +334,7 @@ def client_records(*, client_id: int) -> list:
     return [
         (_("Calls"), Call.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id))),
         (_("Visitor log"), Visit.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id))),
+        (_("Phone-system calls"), PhoneCall.objects.filter(client_id=client_id)),
     ]
 
 
@@ -311,6 +347,10 @@ def client_records_anonymise(*, client_id: int, pseudonym: str) -> None:
     Visit.objects.filter(Q(client_id=client_id) | Q(lead_id=client_id)).update(
         visitor_name=pseudonym, phone="", anonymised_at=now
     )
+    # The phone system's calls keep the time (the missed-call figures) but not the number, nor do their events.
+    phone_calls = PhoneCall.objects.filter(client_id=client_id)
+    CtiEvent.objects.filter(call_id__in=phone_calls.values("call_id")).update(payload={})
+    phone_calls.update(from_number="", to_number="")
 
 
 def client_urls(*, client_id: int) -> list[str]:

@@ -1,7 +1,7 @@
 import contextlib
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,13 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from clients.models import AccessLog, Client
+from clients.services.access_log import access_log_request
 from complaints.models import Complaint
 from reception import selectors, services
 from reception.filters import CallFilter, VisitFilter
-from reception.forms import CallForm, LeadForm, VisitForm
-from reception.models import Call, Visit
+from reception.forms import CallForm, ForwardCloseForm, LeadForm, VisitForm
+from reception.models import Call, PhoneCall, Visit
 from teams.access import ALL_ROLES, get_visible_or_404, role_required, safe_next
 from teams.exports import capped, export_response
+from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
 from teams.roles import Role
@@ -70,10 +73,36 @@ def call_list(request):
     return render(request, "reception/call_list.html", {"filter": filterset, "page": page, "now": timezone.now()})
 
 
+def _call_initial(request, clients, phone_calls) -> tuple[dict, object, object]:
+    """The form's initial values from the screen-pop (``?phone_call=``) or the search box (``?client=``):
+    the caller's number and time from the phone system, the client it matched."""
+    initial, chosen, phone_call = {}, None, None
+    pk = request.GET.get("phone_call", "")
+    if pk.isdigit():
+        phone_call = phone_calls.filter(pk=pk).select_related("client__team").first()
+    if phone_call is not None:
+        chosen = phone_call.client
+        initial.update(
+            phone=phone_call.from_number if phone_call.direction == "in" else phone_call.to_number,
+            called_at=timezone.localtime(phone_call.rang_at).strftime("%Y-%m-%dT%H:%M"),
+            phone_call=phone_call.pk,
+            caller_type=Call.CallerType.CLIENT if chosen else Call.CallerType.PROSPECT,
+        )
+    elif request.GET.get("client", "").isdigit():
+        chosen = clients.filter(pk=request.GET["client"]).select_related("team").first()
+    if chosen is not None:
+        initial.update(client=chosen.pk, caller_name=chosen.name, caller_type=Call.CallerType.CLIENT)
+    return initial, chosen, phone_call
+
+
 @role_required(*DESK)
 def call_create(request):
     clients = selectors.findable_clients(request.user)
-    form = CallForm(request.POST or None, clients=clients)
+    phone_calls = PhoneCall.objects.visible_to(request.user)
+    initial, chosen, phone_call = (
+        ({}, None, None) if request.method == "POST" else _call_initial(request, clients, phone_calls)
+    )
+    form = CallForm(request.POST or None, clients=clients, phone_calls=phone_calls, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         call = submit_once(
@@ -91,6 +120,7 @@ def call_create(request):
                 client=data["client"],
                 forward_to=data["forward_to"],
                 forward_team=data["forward_team"],
+                phone_call=data["phone_call"],
             ),
         )
         messages.success(request, _("Call from %(name)s logged.") % {"name": call.caller_name})
@@ -99,8 +129,10 @@ def call_create(request):
         if "lead" in request.POST:
             return redirect("reception:call_detail", pk=call.pk)
         return redirect("reception:call_list")
-    chosen = _chosen_client(form, clients)
-    return render(request, "reception/call_form.html", {"form": form, "chosen": chosen})
+    chosen = _chosen_client(form, clients) if form.is_bound else chosen
+    # The screen-pop already shows this call as answered: its poll must not send her here again.
+    showing = f"{phone_call.pk}:{phone_call.state}" if phone_call else ""
+    return render(request, "reception/call_form.html", {"form": form, "chosen": chosen, "screen_pop_showing": showing})
 
 
 def _chosen_client(form, clients):
@@ -112,10 +144,14 @@ def _chosen_client(form, clients):
 
 
 @role_required(ALL_ROLES)
-def call_detail(request, pk):
+def call_detail(request, pk, close_form=None):
     call = get_visible_or_404(selectors.call_list(user=request.user), request.user, pk=pk)
     complaints = Complaint.objects.visible_to(request.user).filter(call=call).select_related("team")
     lead_form = LeadForm(initial={"team": call.forward_team})
+    # The client file, for whoever may open it (the recipient's team); the front desk sees none.
+    client_openable = (
+        call.client_id is not None and Client.objects.visible_to(request.user).filter(pk=call.client_id).exists()
+    )
     return render(
         request,
         "reception/call_detail.html",
@@ -125,7 +161,55 @@ def call_detail(request, pk):
             "lead_form": lead_form,
             "can_make_lead": request.user.has_role(*DESK) and call.lead_id is None and call.client_id is None,
             "can_acknowledge": call.may_acknowledge(request.user),
+            "can_close": call.may_close_forward(request.user),
+            "close_form": close_form or ForwardCloseForm(),
+            "client_openable": client_openable,
+            "phone_call": PhoneCall.objects.filter(logged_call=call).first(),
         },
+        status=400 if close_form is not None else 200,
+    )
+
+
+@role_required(ALL_ROLES)
+@require_POST
+def call_forward_close(request, pk):
+    """The recipient's outcome of a forwarded call (已回电 / 已处理 / 无法联系) with a note closes it."""
+    call = get_visible_or_404(Call, request.user, pk=pk)
+    if call.forward_closed_at is None and not call.may_close_forward(request.user):
+        raise PermissionDenied  # the front desk sees the call; only its recipient says what came of it
+    form = ForwardCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.call_forward_close(
+                call=call, user=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Forward closed. The front desk can see the outcome."))
+            return redirect("reception:call_detail", pk=pk)
+        except services.AlreadyDone:
+            messages.info(request, _("This forward was already closed."))
+            return redirect("reception:call_detail", pk=pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return call_detail(request, pk, close_form=form)
+
+
+@role_required(ALL_ROLES)
+@require_POST
+def call_reveal_phone(request, pk):
+    """The caller's full number, for whoever may see the call (the recipient of a forward), written to the
+    access log like a client's phone."""
+    call = get_visible_or_404(Call.objects.select_related("client"), request.user, pk=pk)
+    access_log_request(
+        request,
+        AccessLog.Action.REVEAL,
+        client=call.client,
+        detail=_("Caller phone of the call of %(when)s")
+        % {"when": f"{timezone.localtime(call.called_at):%Y-%m-%d %H:%M}"},
+    )
+    return render(
+        request,
+        "reception/partials/revealed_phone.html",
+        {"pk": f"call-{call.pk}", "number": call.phone, "revealed": True},
     )
 
 

@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from teams import services
-from teams.registry import NAV_GROUPS, nav_for
+from teams.registry import NAV_GROUPS, nav_for, shell_includes_for
 
 
 def navigation(user, current: str) -> list[dict]:
@@ -55,4 +55,5 @@ def shell(request):
         "nav_items": navigation(user, current),
         "unread_count": unread_count,
         "background_stopped": background_stopped,
+        "shell_includes": shell_includes_for(user),
     }

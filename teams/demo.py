@@ -75,6 +75,8 @@ def seed(ctx) -> None:
                 team=team,
                 phone=mobile(ctx.rng),
                 email=f"{username}@example.com",
+                # The deputy GM keeps the admin's lists (常用语, deadline rules) for the company.
+                is_staff=role == "deputy_gm",
             )
             user_sync_role_group(user=user)
         ctx.users[username] = user

@@ -30,7 +30,10 @@ class IdleSessionMiddleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
             touched = request.session.get("_touched", 0)
-            if now - touched > min(RENEW_EVERY_SECONDS, settings.SESSION_COOKIE_AGE // 2):
+            # A page's own background poll (the screen-pop, header "X-Background: 1") is not the person's
+            # activity: it must not keep an unattended session alive.
+            background = request.headers.get("X-Background") == "1"
+            if not background and now - touched > min(RENEW_EVERY_SECONDS, settings.SESSION_COOKIE_AGE // 2):
                 request.session["_touched"] = now  # marks the session modified: saved with a new expiry
         response = self.get_response(request)
         if request.user.is_authenticated and "_signed_in" not in request.session:

@@ -193,3 +193,51 @@ def demo_seeders() -> list[DemoSeeder]:
         done.append(ready)
         names.add(ready.name)
     return done
+
+
+# --- The search box (teams/search.py) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """One kind of result of the search box (clients, complaints, calls…).
+
+    ``search(user, terms, limit)`` returns ``teams.search.SearchHit`` rows of what the app's own
+    ``visible_to(user)`` allows, in one query.
+    """
+
+    kind: str
+    label: str
+    search: Callable = field(compare=False)
+    roles: frozenset = frozenset()
+    order: int = 100
+
+
+SEARCH: list[SearchProvider] = []
+
+
+def register_search(kind: str, label, search: Callable, roles: Iterable[str], *, order=100) -> None:
+    if any(p.kind == kind and p.roles == frozenset(roles) for p in SEARCH):
+        return
+    SEARCH.append(SearchProvider(kind, label, search, frozenset(roles), order))
+    SEARCH.sort(key=lambda p: p.order)
+
+
+def search_providers_for(user) -> list[SearchProvider]:
+    return [p for p in SEARCH if has_any_role(user, p.roles)]
+
+
+# --- Pieces of the shell an upper app adds to every page (the phone system's screen-pop) ---------------------
+
+# (template, roles): the template is included at the end of every signed-in page of a user with one of the roles.
+SHELL_INCLUDES: list[tuple[str, frozenset]] = []
+
+
+def register_shell_include(template: str, roles: Iterable[str]) -> None:
+    entry = (template, frozenset(roles))
+    if entry not in SHELL_INCLUDES:
+        SHELL_INCLUDES.append(entry)
+
+
+def shell_includes_for(user) -> list[str]:
+    return [template for template, roles in SHELL_INCLUDES if has_any_role(user, roles)]

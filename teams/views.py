@@ -13,8 +13,9 @@ from teams import health, jobs, services
 from teams.access import NotVisible, get_visible_or_404, role_required, safe_url
 from teams.models import Delivery, Job, Notification, StaffChange, User
 from teams.pagination import CappedPaginator
-from teams.registry import panels_for
+from teams.registry import panels_for, search_providers_for
 from teams.roles import Role
+from teams.search import HITS_PER_KIND, SearchTerms
 
 
 @login_required
@@ -27,6 +28,25 @@ def home(request):
             panels.append({"panel": panel, "context": context})
     recent = Notification.objects.visible_to(request.user).unread()[:5]
     return render(request, "teams/home.html", {"panels": panels, "recent_notifications": recent})
+
+
+@login_required
+@require_GET
+def search(request):
+    """The search box: every app's hits for the query, grouped by kind, each scoped by that app's
+    ``visible_to`` (teams/search.py); htmx asks for the results alone (the navigation's drop-down)."""
+    query = request.GET.get("q", "")
+    terms = SearchTerms.parse(query)
+    groups = []
+    if terms.searchable:
+        for provider in search_providers_for(request.user):
+            hits = provider.search(request.user, terms, HITS_PER_KIND)
+            if hits:
+                groups.append({"kind": provider.kind, "label": provider.label, "hits": hits})
+    context = {"query": terms.text, "groups": groups, "searched": terms.searchable}
+    if request.htmx:
+        return render(request, "teams/partials/search_results.html", context)
+    return render(request, "teams/search.html", context)
 
 
 @login_required

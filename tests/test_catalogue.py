@@ -37,7 +37,7 @@ SAME_SENSE_GROUPS = {
         "Acknowledge by|Acknowledged at|Resolve by|Resolved at|Done at|Due date|Signed on|Planned finish|Planned start"
         "|Actual finish|Actual start|acknowledge by|acknowledged at|confirmed at|done at|due date|planned finish"
         "|planned start|recorded at|recorded by|anonymised at|uploaded at|uploaded by|written by|sending since"
-        "|last error|reminder sent|approved at|approved by|Approved by|escalated",
+        "|last error|reminder sent|approved at|approved by|Approved by|escalated|received at",
     ),
     "a complaint's fields, shown by complaints, the front desk and the reports": (
         "Acknowledged Caller Category Channel Closed Description Severity channel comment Comment",
@@ -58,7 +58,7 @@ SAME_SENSE_GROUPS = {
     ),
     "generic field labels of one meaning": (
         "Count Phone Progress State Status Timeline action active address figures file name notes order phone role",
-        "state|status|summary|title|version|file name|Forwarded to|message parameters",
+        "state|status|summary|title|version|file name|Forwarded to|message parameters|field",
     ),
     "a history row's state change (from → to)": ("from to field", "changed by"),
     "contract money, shown by the contract (clients), the project's money page and the receivables board": (
@@ -66,6 +66,7 @@ SAME_SENSE_GROUPS = {
         "Pay by|Received on|Received (yuan)|Total (yuan)|Approved changes|Current value|Becomes due",
     ),
     "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", "Sign-in security"),
+    "the phone system's missed calls: the front desk's list and its figure's drill-down": ("Handled", "Missed calls"),
 }
 
 

@@ -14,6 +14,8 @@ PUBLIC = {
     "set_language",
     # For a monitor: ok/failed per part, nothing else (tests/teams/test_resilience_health.py).
     "healthz",
+    # The phone system's webhook: protected by its token, not a login (tests/reception/test_cti.py).
+    "cti_webhook",
 }
 
 

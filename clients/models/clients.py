@@ -131,6 +131,11 @@ class Client(models.Model):
     # Set when name, phones and address were removed (retention or the client's request): the row stays, so
     # the reports' counts stay (clients/services/retention.py).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Search keys (clients/search.py), written by the services that save the name or a phone: the name's
+    # pinyin and initials (张伟 → zhangwei, zw) and the digits of both phones. Trigram-indexed on PostgreSQL.
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=240, blank=True, db_default="", editable=False)
+    name_initials = models.CharField(_("initials in pinyin"), max_length=60, blank=True, db_default="", editable=False)
+    phone_digits = models.CharField(_("phone digits"), max_length=50, blank=True, db_default="", editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -157,6 +162,8 @@ class Client(models.Model):
             # Company-wide dashboards and reports count leads created or lost in a period.
             models.Index(fields=["created_at"], name="client_created"),
             models.Index(fields=["lost_at"], name="client_lost_at", condition=Q(lost_at__isnull=False)),
+            # Initials are searched by prefix (zw…); name, pinyin and phone digits by pg_trgm (migration 0012).
+            models.Index(fields=["name_initials"], name="client_name_initials"),
         ]
 
     def __str__(self):

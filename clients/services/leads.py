@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ClientConsent, ClientEvent, LostLeadReport, LostReason
+from clients.search import set_search_keys
 from clients.services.common import _event
 from clients.services.consent import consent_record
 from teams.audit import changes_against_db
@@ -86,6 +87,7 @@ def client_create(*, created_by: User, data: dict) -> Client:
     client.value_tier = client.computed_tier()
     client.full_clean()
     _check_duplicates([client.phone, client.phone2], user=created_by)
+    set_search_keys(client)
     client.save()
     _event(
         client,
@@ -137,9 +139,10 @@ def client_update(*, client: Client, by: User, version: int, data: dict) -> Clie
         client.value_tier = client.computed_tier()
     client.full_clean()
     _check_duplicates([client.phone, client.phone2], user=by, exclude_pk=client.pk)
+    keys = set_search_keys(client) if {"name", "phone", "phone2"} & set(changed) else []
     versioned_update(
         client,
-        fields=[*changed, "value_tier"],
+        fields=[*changed, "value_tier", *keys],
         expected_version=version,
         message=_("Someone else changed this client while you were editing. Reload to see their changes."),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.models import AccessLog, Client, ClientEvent
+from clients.search import search_keys
 from clients.selectors import client_records, client_urls
 from teams.messages import Message, to_store
 from teams.registry import run_hooks
@@ -50,7 +51,11 @@ def client_anonymise(*, client_id: int, now: dt.datetime | None = None) -> bool:
     pseudonym = client_pseudonym(client_id)
     old = Client.objects.filter(pk=client_id).values_list("name", "phone", "phone2", "wechat").first() or ()
     updated = Client.objects.filter(pk=client_id, anonymised_at=None).update(
-        name=pseudonym, anonymised_at=now, **dict.fromkeys(PERSONAL_CLIENT_FIELDS, "")
+        name=pseudonym,
+        anonymised_at=now,
+        # The search keys (clients/search.py) are the name's pinyin and the phones' digits: they go too.
+        **search_keys(name=pseudonym, phone="", phone2=""),
+        **dict.fromkeys(PERSONAL_CLIENT_FIELDS, ""),
     )
     if updated != 1:
         return False

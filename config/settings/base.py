@@ -288,6 +288,9 @@ COMPLAINT_ESCALATE_AFTER_MINUTES = {"ack": env_int("COMPLAINT_ACK_ESCALATE_MINUT
 # An important call forwarded to someone must be acknowledged within this many working minutes;
 # the same again later it is escalated to the deputy GM.
 RECEPTION_FORWARD_ACK_MINUTES = env_int("RECEPTION_FORWARD_ACK_MINUTES", 10)
+# The phone system's webhook (README "Telephony"): the PBX posts call events to /cti/<CTI_TOKEN>/.
+# Empty: the webhook is off (every event refused).
+CTI_TOKEN = env_str("CTI_TOKEN", "")
 # Performance app (monthly report to headquarters, dashboards).
 # The consultant may edit a report's narrative until the end of this day of the following month.
 PERFORMANCE_NARRATIVE_DAY = env_int("PERFORMANCE_NARRATIVE_DAY", 4)

@@ -6,6 +6,8 @@ from config.settings.base import *  # noqa: F403
 DEBUG = env_bool("DEBUG", True)
 # A fixed key for the local SQLite demo only; production requires SECRET_KEY.
 SECRET_KEY = env_str("SECRET_KEY", "") or "local-development-only-not-secret"
+# The demo phone system (manage.py fake_pbx) posts with this token; a real PBX gets its own CTI_TOKEN.
+CTI_TOKEN = env_str("CTI_TOKEN", "") or "local-demo-cti-token"
 
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

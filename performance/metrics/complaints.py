@@ -4,6 +4,7 @@ in time and how long that took; and the split of registered complaints by catego
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +144,11 @@ COMPLAINT_METRICS = [
         higher_is_better=False,
     ),
 ]
+
+# A duplicate merged into its original (complaints.services.complaint_merge) is the same complaint: every figure
+# counts the original only, so one story registered twice is not counted twice.
+_NOT_MERGED = _const(merged_into__isnull=True)
+COMPLAINT_METRICS = [replace(m, in_period=_and(m.in_period, _NOT_MERGED)) for m in COMPLAINT_METRICS]
 
 _REGISTERED = next(metric for metric in COMPLAINT_METRICS if metric.key == "complaints_registered")
 

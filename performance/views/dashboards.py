@@ -297,6 +297,17 @@ DRILL_COLUMNS = {
             _dt(o.acknowledged_at),
         ],
     ),
+    "PhoneCall": (
+        ["client", "user", "handled_by"],
+        lambda: [_("Time"), _("Caller"), _("Extension"), _("State"), _("Handled")],
+        lambda o: [
+            _dt(o.rang_at),
+            o.client.name if o.client else o.masked_from,
+            f"{o.extension} {o.user or ''}".strip() or "—",
+            o.get_state_display(),
+            _dt(o.handled_at),
+        ],
+    ),
     "Meeting": (
         ["team", "chair"],
         lambda: [_("Team"), _("Date"), _("Chair")],

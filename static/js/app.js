@@ -72,6 +72,10 @@
     var id = event.detail.id;
     document.getElementById("team-field").classList.toggle("d-none", !!id);
     htmx.ajax("GET", form.dataset.projectOptions + "?client=" + encodeURIComponent(id), {target: "#id_project", swap: "innerHTML"});
+    // One story, typed once: the client's open complaints first ("是否为同一投诉?").
+    if (form.dataset.openComplaints) {
+      htmx.ajax("GET", form.dataset.openComplaints + "?client=" + encodeURIComponent(id), {target: "#open-complaints", swap: "innerHTML"});
+    }
   });
 
   // The project page's tabs: open the tab named in the address (#drawings) and keep the address in step.
@@ -146,4 +150,63 @@
       update(box);
     });
   });
+})();
+
+// The search box: "/" (outside a field) puts the cursor in it.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+    var box = document.getElementById("nav-search-q");
+    if (box) { event.preventDefault(); box.focus(); box.select(); }
+  });
+})();
+
+// Standard answers (常用语, complaints/partials/standard_answers.html): a click, or Alt+1…9 in the field, inserts the
+// text at the cursor. On the complaint form the description's answers follow the chosen category.
+(function () {
+  "use strict";
+  function insert(field, text) {
+    var start = field.selectionStart, end = field.selectionEnd, value = field.value;
+    if (typeof start !== "number") { start = end = value.length; }
+    var before = value.slice(0, start), after = value.slice(end);
+    var glue = before && !/\s$/.test(before) ? "\n" : "";
+    field.value = before + glue + text + after;
+    var cursor = (before + glue + text).length;
+    field.setSelectionRange(cursor, cursor);
+    field.focus();
+    field.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+  function buttonsFor(id) {
+    return Array.prototype.filter.call(document.querySelectorAll('[data-answer-for="' + id + '"]'), function (b) {
+      return !b.classList.contains("d-none");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-answer-for]");
+    if (!button) { return; }
+    var field = document.getElementById(button.dataset.answerFor);
+    if (field) { insert(field, button.dataset.answerText); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || !/^Digit[1-9]$/.test(event.code || "")) { return; }
+    var field = event.target;
+    if (!field || field.tagName !== "TEXTAREA" || !field.id) { return; }
+    var button = buttonsFor(field.id)[Number(event.code.slice(5)) - 1];
+    if (button) { event.preventDefault(); insert(field, button.dataset.answerText); }
+  });
+  function followCategory() {
+    var select = document.getElementById("id_category");
+    if (!select) { return; }
+    document.querySelectorAll('[data-answer-for="id_description"]').forEach(function (b) {
+      var category = b.dataset.answerCategory;
+      b.classList.toggle("d-none", !!category && !!select.value && category !== select.value);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "id_category") { followCategory(); }
+  });
+  document.addEventListener("DOMContentLoaded", followCategory);
 })();

@@ -2,9 +2,11 @@ import uuid
 
 import django_filters
 from django import forms, template
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from teams.exports import export_allowed
 from teams.phones import mask_phone as _mask_phone
@@ -21,6 +23,41 @@ def can_export(user, kind):
 @register.filter
 def mask_phone(value):
     return _mask_phone(value or "")
+
+
+def when_text(value, now=None) -> str:
+    """A moment as people read it: "今天 09:10" today, "12-03 09:10" another day this year, "2027-01-04 09:10"
+    another year — never a bare time that could be any day."""
+    if value is None:
+        return ""
+    now = timezone.localtime(now or timezone.now())
+    local = timezone.localtime(value)
+    if local.date() == now.date():
+        return gettext("today %(time)s") % {"time": f"{local:%H:%M}"}
+    if local.year == now.year:
+        return f"{local:%m-%d %H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+@register.filter
+def when(value):
+    """``{{ call.acknowledged_at|when }}``: see ``when_text``."""
+    return when_text(value)
+
+
+@register.filter
+def deadline(value, now=None):
+    """``{{ call.ack_due_at|deadline }}``: the deadline with its day (``when_text``), and a countdown when
+    less than an hour is left ("还剩 35 分钟")."""
+    if value is None:
+        return ""
+    now = now or timezone.now()
+    text = when_text(value, now)
+    left = (value - now).total_seconds()
+    if 0 < left < 3600:
+        minutes = max(1, int(left // 60))
+        text += " · " + ngettext("%(n)s minute left", "%(n)s minutes left", minutes) % {"n": minutes}
+    return text
 
 
 @register.simple_tag(takes_context=True)

@@ -32,6 +32,11 @@ def test_scale_seed_loads_every_table_with_consistent_keys_and_states_by_age(see
     assert Complaint.objects.count() >= 600
     assert ComplaintEvent.objects.count() >= 2000
     assert Call.objects.count() >= 2000
+    from reception.models import PhoneCall
+
+    # The phone system's record of the last year's calls, each answered one tied to its call log entry.
+    assert PhoneCall.objects.filter(state="ended", logged_call__isnull=False).exists()
+    assert PhoneCall.objects.filter(state="missed").exists()
     assert Meeting.objects.exists()
     # Every foreign key points at a row (on PostgreSQL this fires the deferred FK checks now).
     connection.check_constraints()

@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from clients.models import Client, Contract, FollowUpVisit, LostLeadReport
+from clients.search import set_search_keys
 from teams.roles import Role
 from tests.teams.factories import TeamFactory, UserFactory
 
@@ -19,6 +20,14 @@ class ClientFactory(factory.django.DjangoModelFactory):
     consultant = factory.LazyAttribute(lambda c: c.team.leader)
     stage = Client.Stage.NEW
     source = Client.Source.HOTLINE
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The services store the search keys with the name and phones (clients/search.py); so does the factory.
+        client = model_class(*args, **kwargs)
+        set_search_keys(client)
+        client.save()
+        return client
 
 
 class ContractFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from clients.models import AccessLog, Client, PrivacyRequest, PrivacyRequestStep
 from clients.services import consent_record, privacy_request_record, privacy_requests_remind
 from complaints.services import complaint_register
+from reception.models import CtiEvent, PhoneCall
 from teams.models import Notification
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
 from tests.projects.factories import SiteLogFactory
@@ -32,6 +33,9 @@ def person(team, consultant, front_desk, name, phone, phone2=""):
     )
     CallFactory(client=client, caller_name=name, phone=phone, summary=f"{name}来电问进度", logged_by=front_desk)
     VisitFactory(client=client, visitor_name=name, phone=phone, logged_by=front_desk)
+    # The phone system's call and its raw event carry the number too (reception/services_cti.py).
+    PhoneCall.objects.create(call_id=f"pbx-{phone}", from_number=phone, client=client)
+    CtiEvent.objects.create(event="newCall", call_id=f"pbx-{phone}", payload={"from": phone}, outcome="applied")
     complaint_register(
         registered_by=front_desk,
         caller_name=name,
@@ -96,6 +100,7 @@ def test_export_holds_every_record_kind_and_nothing_of_another_client(client, gm
         "客户",
         "来电",
         "来访登记",
+        "电话系统来电",
         "投诉",
         "投诉时间线",
         "项目",

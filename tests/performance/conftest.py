@@ -11,6 +11,7 @@ from clients.models import Client, Contract, PaymentStage, Receipt
 from complaints.models import Complaint
 from meetings.models import MeetingAttendance
 from projects.models import ChangeOrder
+from reception.models import PhoneCall
 from tests.clients.factories import ClientFactory, ContractFactory, FollowUpVisitFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.meetings.factories import MeetingAttendanceFactory, MeetingFactory
@@ -145,6 +146,19 @@ def seeded(frozen, team, other_team, consultant, designer, assistant, pm, outsid
         MeetingAttendanceFactory(meeting=meeting, member=designer, status=rng.choice(MeetingAttendance.Status.values))
         MeetingAttendanceFactory(meeting=meeting, member=pm, status=rng.choice(MeetingAttendance.Status.values))
     seed_money(random.Random(11))
+    # The phone system: missed and answered calls of each team's client around the month's edges, some called back.
+    for k, (tm, leader) in enumerate(teams):
+        caller = ClientFactory(team=tm, consultant=leader)
+        for n, day in enumerate(days + [at(2026, 10, 15, 10)]):
+            PhoneCall.objects.create(
+                call_id=f"perf-{k}-{n}",
+                from_number=caller.phone,
+                user=pm if tm == team else leader,
+                client=caller,
+                state="missed" if n % 2 == 0 else "ended",
+                rang_at=day,
+                handled_at=day + dt.timedelta(minutes=30) if n in (0, 4) else None,
+            )
     return {"team": team, "other_team": other_team}
 
 

@@ -12,7 +12,7 @@ from meetings.models import Meeting, MeetingAttendance
 from performance import selectors
 from performance.metrics import METRICS, Period, Scope, complaints_by_category, figures
 from projects.models import ChangeOrder, DrawingTask, Inspection, Project, SchedulePhase
-from reception.models import Call
+from reception.models import Call, PhoneCall
 
 from .conftest import NOW, at
 
@@ -70,6 +70,8 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
     phases = [p for p in SchedulePhase.objects.select_related("project") if scope_filter("phase", p)]
     inspections = [i for i in Inspection.objects.select_related("phase__project") if scope_filter("inspection", i)]
     calls = [c for c in Call.objects.all() if scope_filter("call", c)]
+    phone_calls = [p for p in PhoneCall.objects.select_related("client") if scope_filter("phone_call", p)]
+    missed = [p for p in phone_calls if p.state == "missed" and inside(p.rang_at)]
     receipts = [r for r in Receipt.objects.select_related("contract") if scope_filter("receipt", r)]
     stages = [s for s in PaymentStage.objects.select_related("contract") if scope_filter("stage", s)]
     orders = [o for o in ChangeOrder.objects.select_related("contract") if scope_filter("change_order", o)]
@@ -184,6 +186,8 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
             sum(c.acknowledged_at is not None and c.acknowledged_at <= c.ack_due_at for c in forwarded),
             len(forwarded),
         ),
+        "calls_missed": len(missed),
+        "calls_missed_called_back": pct(sum(p.handled_at is not None for p in missed), len(missed)),
     }
     return result
 
@@ -202,6 +206,8 @@ def team_of(team):
             return row.forward_team_id == team.pk
         if model in ("receipt", "stage", "change_order"):
             return row.contract.team_id == team.pk
+        if model == "phone_call":
+            return row.client is not None and row.client.team_id == team.pk
         return row.team_id == team.pk  # "complaint_registered" too
 
     return check
@@ -219,6 +225,7 @@ def person(user):
         "inspection": "inspector_id",
         "call": "logged_by_id",
         "change_order": "created_by_id",
+        "phone_call": "user_id",
     }
 
     def check(model, row):

@@ -48,7 +48,10 @@ def test_forwarded_call_notification_reads_in_each_readers_language(front_desk, 
         assert note.display_title == "重要来电转达：王先生"
     with translation.override("en"):
         assert note.display_title == "Important call for you: 王先生"
-        assert note.display_body == "催工期\n下周三前\nPlease acknowledge by 09:05."
+        # Due the next working day: the text says which day.
+        assert (
+            note.display_body == "催工期\n下周三前\nPlease acknowledge by 2026-11-24 09:05."
+        )  # the next working day: with its date
 
 
 def test_call_forwarded_to_a_team_goes_to_its_consultant(monday, front_desk, team, consultant):
