@@ -44,7 +44,23 @@ def not_negative(value, message):
     return value
 
 
-class ClientForm(SubmitOnce, ModelForm):
+class PhonesMixin:
+    """The client's two phones, normalised (+86, spaces, dashes) and checked."""
+
+    def _clean_phone_value(self, value):
+        value = normalize_phone(value or "")
+        if value:
+            validate_phone(value)
+        return value
+
+    def clean_phone(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone"))
+
+    def clean_phone2(self):
+        return self._clean_phone_value(self.cleaned_data.get("phone2"))
+
+
+class ClientForm(PhonesMixin, SubmitOnce, ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -80,18 +96,6 @@ class ClientForm(SubmitOnce, ModelForm):
                 required=False,
                 help_text=_("Tell the client the privacy notice (shown on the client file) before recording this."),
             )
-
-    def _clean_phone_value(self, value):
-        value = normalize_phone(value or "")
-        if value:
-            validate_phone(value)
-        return value
-
-    def clean_phone(self):
-        return self._clean_phone_value(self.cleaned_data.get("phone"))
-
-    def clean_phone2(self):
-        return self._clean_phone_value(self.cleaned_data.get("phone2"))
 
     def clean_floor_area(self):
         return positive_area(self.cleaned_data.get("floor_area"))
@@ -157,7 +161,7 @@ class PrivacyRequestForm(Form):
     )
 
 
-class CorrectionForm(ModelForm):
+class CorrectionForm(PhonesMixin, ModelForm):
     """The client's own details, corrected at their request."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -165,18 +169,6 @@ class CorrectionForm(ModelForm):
     class Meta:
         model = Client
         fields = ["name", "phone", "phone2", "wechat", "district", "community", "building"]
-
-    def _clean_phone_value(self, value):
-        value = normalize_phone(value or "")
-        if value:
-            validate_phone(value)
-        return value
-
-    def clean_phone(self):
-        return self._clean_phone_value(self.cleaned_data.get("phone"))
-
-    def clean_phone2(self):
-        return self._clean_phone_value(self.cleaned_data.get("phone2"))
 
 
 class PrivacyAnswerForm(Form):

@@ -24,6 +24,7 @@ def remind_privacy_requests() -> int:
     return services.privacy_requests_remind()
 
 
+@shared_task
 def scan_payment_stages() -> dict:
     """Hourly by day: stages whose fixed date came become due; overdue stages remind the
     consultant, then (RECEIVABLE_ESCALATE_DAYS later) the deputy GM, each once."""

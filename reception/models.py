@@ -275,7 +275,7 @@ class PhoneCall(models.Model):
 
     class State(models.TextChoices):
         RINGING = "ringing", _("Ringing")
-        ANSWERED = "answered", _("Answered")
+        ANSWERED = "answered", pgettext_lazy("phone call", "Answered")
         ENDED = "ended", _("Ended")
         MISSED = "missed", _("Missed")
 
@@ -306,7 +306,7 @@ class PhoneCall(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RINGING)
     rang_at = models.DateTimeField(_("rang at"), default=timezone.now)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(pgettext_lazy("phone call", "answered at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
     # The PBX's reason for the hang-up (normalClearing, cancel, busy, noAnswer…).

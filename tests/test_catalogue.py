@@ -94,6 +94,9 @@ WITHIN_APP_REVIEWED = _phrases(
     "site tidiness|sort|stage|submitted|work done|"
     # Personal information (issue 19): a request's fields on its form, list and page; a log's detail column.
     "Answer by|Detail|Export approvals|Personal information|Received on|Two-factor sign-in|detail"
+    # Reviewed at the merge of contract money, privacy and the phone system (issues 15, 16, 19).
+    "|Days overdue|Incoming call|New caller|Note|Outcome|Outstanding (yuan)|Quantity|Rejected|amount (yuan)"
+    "|because of|language|method|quantity|receipt number|received on|yuan"
 )
 SAME_SENSE = {
     msgid: reason

@@ -34,8 +34,8 @@ def person(team, consultant, front_desk, name, phone, phone2=""):
     CallFactory(client=client, caller_name=name, phone=phone, summary=f"{name}来电问进度", logged_by=front_desk)
     VisitFactory(client=client, visitor_name=name, phone=phone, logged_by=front_desk)
     # The phone system's call and its raw event carry the number too (reception/services_cti.py).
-    PhoneCall.objects.create(call_id=f"pbx-{phone}", from_number=phone, client=client)
-    CtiEvent.objects.create(event="newCall", call_id=f"pbx-{phone}", payload={"from": phone}, outcome="applied")
+    PhoneCall.objects.create(call_id=f"pbx-{client.pk}", from_number=phone, client=client)
+    CtiEvent.objects.create(event="newCall", call_id=f"pbx-{client.pk}", payload={"from": phone}, outcome="applied")
     complaint_register(
         registered_by=front_desk,
         caller_name=name,

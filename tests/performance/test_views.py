@@ -136,9 +136,10 @@ def test_dashboard_numbers_link_to_their_drill_down(frozen, login, gm, team):
 def test_dashboard_query_count_is_fixed(frozen, login, gm, team, django_assert_max_num_queries):
     ComplaintFactory.create_batch(20, team=team, client__team=team, registered_at=at(2026, 11, 5))
     client = login(gm)
-    # 40: the contract-money section reads three more models (receipts, payment stages, change
-    # orders), one figures query each for the periods and one grouped by team.
-    with django_assert_max_num_queries(40):
+    # 42: the contract-money section reads three more models (receipts, payment stages, change
+    # orders) and the front desk's missed calls one more (phone-system calls), one figures query each
+    # for the periods and one grouped by team. Fixed whatever the data size; issue 14 asks for ≤ 10.
+    with django_assert_max_num_queries(42):
         assert client.get(reverse("performance:dashboard")).status_code == 200
 
 
