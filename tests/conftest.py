@@ -229,12 +229,3 @@ def hung_server():
         conn.close()
     listener.close()
 
-
-def pytest_collection_modifyitems(items):
-    """A transactional test (browser, live server, real broker) empties every table when it ends, and with it the
-    rows the data migrations wrote (role templates, lost reasons, standard answers…): the tests a worker runs
-    after it would find them gone. Each such test restores them (Django's serialized rollback)."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)

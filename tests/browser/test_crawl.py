@@ -38,6 +38,13 @@ NOT_FOLLOWED = {
     "clients:contract_attachment",
     "complaints:attachment",
     "performance:report_file",
+    "performance:receivables_export",
+    "clients:privacy_request_export",
+    "clients:receipt_scan",
+    "projects:change_order_scan",
+    "reception:call_reveal_phone",
+    "reception:phone_call_reveal",
+    "teams:job_download",
 }
 DOWNLOAD_QUERY = re.compile(r"[?&](export|format)=")
 
