@@ -228,4 +228,3 @@ def hung_server():
     for conn in held:
         conn.close()
     listener.close()
-
