@@ -50,6 +50,8 @@ DOWNLOAD_QUERY = re.compile(r"[?&](export|format)=")
 
 # Product names and units a Chinese page may name in Latin letters.
 LATIN_ALLOWED = {"Excel", "WeCom", "DingTalk", "PDF", "JPEG", "xlsx", "Word", "Celery"}
+# Authenticator apps named on the two-factor enrolment page.
+LATIN_ALLOWED |= {"Authenticator", "FreeOTP", "Google", "Microsoft"}
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
