@@ -13,7 +13,10 @@ import kombu.pools
 import pytest
 
 from teams.roles import Role
+from tests import seeds
 from tests.teams.factories import TeamFactory, UserFactory
+
+seeds.connect()
 
 # Playwright's sync API runs an event loop in the test thread, and live_server's ORM calls would then raise
 # SynchronousOnlyOperation.

@@ -222,17 +222,3 @@ def seed_money(rng):
                 approved_by=leader,
                 approved_at=approved,
             )
-
-
-@pytest.fixture
-def role_templates(db):
-    """The default role templates (a data migration); a transactional test run earlier in the same worker
-    flushes them, so they are written again when missing."""
-    import importlib
-
-    from django.apps import apps
-
-    from performance.models import RoleTemplateItem
-
-    if not RoleTemplateItem.objects.exists():
-        importlib.import_module("performance.migrations.0002_default_role_templates").create(apps, None)

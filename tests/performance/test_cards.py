@@ -19,7 +19,7 @@ from .helpers import make_card
 pytestmark = pytest.mark.django_db
 
 
-def test_month_cards_created_from_role_templates_once(consultant, designer, pm, gm, role_templates):
+def test_month_cards_created_from_role_templates_once(consultant, designer, pm, gm):
     with time_machine.travel(dt.datetime(2026, 12, 1, 0, 20, tzinfo=SHANGHAI), tick=False):
         assert tasks.create_month_cards() == 3
         assert tasks.create_month_cards() == 0  # a second beat adds nothing

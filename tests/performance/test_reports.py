@@ -269,7 +269,7 @@ def test_narrative_is_fixed_once_approved(report, gm):
         services.report_save_narrative(report=report, user=gm, version=report.version, narrative="改动")
 
 
-def test_operator_commands_are_idempotent(team, other_team, consultant, outsider, media, role_templates):
+def test_operator_commands_are_idempotent(team, other_team, consultant, outsider, media):
     from django.core.management import call_command
 
     with time_machine.travel(DEC_1, tick=False):
