@@ -325,6 +325,16 @@ class PhoneCall(models.Model):
         blank=True,
         related_name="+",
     )
+    # The later call that reached the caller (they rang again and were answered, or were rung back through the
+    # PBX): reception/services_cti.py _caller_reached.
+    handled_by_call = models.ForeignKey(
+        "self",
+        verbose_name=_("reached by the call"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = PhoneCallQuerySet.as_manager()
 

@@ -171,4 +171,4 @@ def caller_card(*, phone_call: PhoneCall, user) -> dict:
 def missed_calls(*, user, handled: bool = False) -> QuerySet:
     """The missed-calls list: open (not yet handled) ones, or those handled, each with its callbacks."""
     qs = PhoneCall.objects.visible_to(user).filter(state=PhoneCall.State.MISSED, handled_at__isnull=not handled)
-    return qs.select_related("client__team", "user", "handled_by").prefetch_related("callbacks__by")
+    return qs.select_related("client__team", "user", "handled_by", "handled_by_call").prefetch_related("callbacks__by")

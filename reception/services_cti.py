@@ -161,7 +161,21 @@ def _answer(phone_call: PhoneCall, data: dict, now) -> str:
     if user is not None:  # answered at another extension of the group than the one that rang first
         fields.update(extension=extension, user=user)
     _set(phone_call, fields)
+    _caller_reached(phone_call, now)
     return CtiEvent.Outcome.APPLIED
+
+
+def _caller_reached(phone_call: PhoneCall, now) -> int:
+    """An answered call reaches whoever it connects: their earlier missed calls need no callback any more."""
+    number = phone_call.from_number if phone_call.direction == PhoneCall.Direction.IN else phone_call.to_number
+    if not number:
+        return 0
+    return (
+        PhoneCall.objects.missed_open()
+        .filter(from_number=number, rang_at__lte=phone_call.rang_at)
+        .exclude(pk=phone_call.pk)
+        .update(handled_at=now, handled_by=phone_call.user, handled_by_call=phone_call)
+    )
 
 
 def _hangup(phone_call: PhoneCall, data: dict, now) -> str:

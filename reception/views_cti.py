@@ -2,6 +2,7 @@
 
 import hmac
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,9 +22,11 @@ from reception.forms import CallbackForm
 from reception.models import CtiEvent, PhoneCall
 from teams.access import client_ip, get_visible_or_404, role_required
 from teams.pagination import CappedPaginator
+from teams.ratelimit import rate_allow
 from teams.roles import Role
 
 DESK = (Role.FRONT_DESK, Role.DEPUTY_GM)
+logger = logging.getLogger(__name__)
 
 
 def _event_data(request) -> dict:
@@ -45,8 +48,15 @@ def cti_webhook(request, token):
     data = _event_data(request)
     address = client_ip(request) or ""
     if not settings.CTI_TOKEN or not hmac.compare_digest(str(token).encode(), settings.CTI_TOKEN.encode()):
+        # A guesser gets a few logged refusals a minute, then 429s that write nothing (no table to fill).
+        if not rate_allow(f"cti-bad:{address}", limit=settings.CTI_BAD_TOKENS_PER_MINUTE):
+            logger.warning("CTI bad token from %s: rate limited", address)
+            return JsonResponse({"status": "rate_limited"}, status=429)
         services_cti.cti_event_log(data=data, outcome=CtiEvent.Outcome.BAD_TOKEN, remote_addr=address)
         return JsonResponse({"status": CtiEvent.Outcome.BAD_TOKEN}, status=403)
+    if not rate_allow(f"cti:{address}", limit=settings.CTI_EVENTS_PER_MINUTE):
+        logger.warning("CTI events from %s: over %s a minute, refused", address, settings.CTI_EVENTS_PER_MINUTE)
+        return JsonResponse({"status": "rate_limited"}, status=429)
     result = services_cti.cti_event_apply(data=data, remote_addr=address)
     return JsonResponse({"status": result.outcome}, status=result.status)
 

@@ -23,6 +23,14 @@ seeds.connect()
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: counters and cached figures of an earlier test never leak in."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="静安一组")

@@ -291,6 +291,10 @@ RECEPTION_FORWARD_ACK_MINUTES = env_int("RECEPTION_FORWARD_ACK_MINUTES", 10)
 # The phone system's webhook (README "Telephony"): the PBX posts call events to /cti/<CTI_TOKEN>/.
 # Empty: the webhook is off (every event refused).
 CTI_TOKEN = env_str("CTI_TOKEN", "")
+# Per sending address: refusals of a wrong token that are still logged, and events a PBX may post (a busy
+# hotline posts three per call); beyond them the webhook answers 429 (reception/views_cti.py).
+CTI_BAD_TOKENS_PER_MINUTE = env_int("CTI_BAD_TOKENS_PER_MINUTE", 10)
+CTI_EVENTS_PER_MINUTE = env_int("CTI_EVENTS_PER_MINUTE", 1200)
 # Performance app (monthly report to headquarters, dashboards).
 # The consultant may edit a report's narrative until the end of this day of the following month.
 PERFORMANCE_NARRATIVE_DAY = env_int("PERFORMANCE_NARRATIVE_DAY", 4)

@@ -365,3 +365,45 @@ def test_missed_calls_drill_down_lists_them(client, login, gm, desk_phone, misse
     assert response.status_code == 200
     assert [c.pk for c in response.context["page"].object_list] == [missed.pk]
     assert "王芳" in response.content.decode()
+
+
+# --- a later call reaches the caller ------------------------------------------------------------------------
+
+
+def test_a_later_answered_call_from_the_caller_handles_the_missed_call(login, client, front_desk, missed):
+    ring(client, call_id="c2")
+    assert PhoneCall.objects.missed_open().count() == 1  # ringing is not reaching
+    hook(client, {"event": "answer", "callId": "c2", "user": "8001"})
+    missed.refresh_from_db()
+    assert missed.handled_at is not None and missed.handled_by == front_desk
+    assert missed.handled_by_call.call_id == "c2"
+    page = login(front_desk).get(reverse("reception:missed_calls") + "?handled=1").content.decode()
+    assert "王芳" in page and 'data-testid="reached-by-call"' in page
+
+
+def test_calling_the_number_back_through_the_pbx_handles_the_missed_call(client, desk_phone, missed):
+    other = ring(client, call_id="x1", number="13900009999")
+    assert other.status_code == 200
+    hook(client, {"event": "hangup", "callId": "x1", "cause": "cancel"})
+    hook(client, {"event": "newCall", "callId": "out1", "from": "8001", "to": "13812345678", "direction": "out"})
+    hook(client, {"event": "answer", "callId": "out1", "user": "8001"})
+    assert list(PhoneCall.objects.missed_open().values_list("call_id", flat=True)) == ["x1"]
+    missed.refresh_from_db()
+    assert missed.handled_by_call.direction == "out"
+
+
+# --- the webhook under a flood ------------------------------------------------------------------------------
+
+
+def test_guessing_the_token_is_rate_limited_without_filling_the_event_log(client, settings):
+    settings.CTI_BAD_TOKENS_PER_MINUTE = 3
+    statuses = [hook(client, {"event": "newCall", "callId": f"g{n}"}, token=f"guess{n}").status_code for n in range(6)]
+    assert statuses == [403, 403, 403, 429, 429, 429]
+    assert CtiEvent.objects.filter(outcome="bad_token").count() == 3
+    assert ring(client).status_code == 200  # the real PBX, with the token, is not held up by the guesser
+
+
+def test_a_runaway_pbx_is_refused_beyond_its_rate(client, desk_phone, settings):
+    settings.CTI_EVENTS_PER_MINUTE = 2
+    assert [ring(client, call_id=f"r{n}").status_code for n in range(3)] == [200, 200, 429]
+    assert PhoneCall.objects.count() == 2
