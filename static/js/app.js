@@ -162,6 +162,10 @@
     var box = document.getElementById("nav-search-q");
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
+  // Escape in the box closes its drop-down of hits (and the box, on the wide bar).
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target && event.target.id === "nav-search-q") { event.target.blur(); }
+  });
 })();
 
 // Standard answers (常用语, complaints/partials/standard_answers.html): a click, or Alt+1…9 in the field, inserts the

@@ -61,3 +61,30 @@ def test_the_deputy_gms_menus_open_from_the_keyboard_and_skip_link_leads_to_the_
     menu.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".app-navbar .dropdown-item", has_text="看板")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1440, 375])
+def test_typing_in_the_search_box_drops_down_the_hits_and_opens_one(page, live_server, consultant, team, width):
+    from tests.clients.factories import ClientFactory
+
+    wanted = ClientFactory(team=team, consultant=consultant, name="欧阳娜娜", phone="13955554444")
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server.url, consultant.username)
+    page.goto(f"{live_server.url}/")
+    if width < 1200:
+        page.locator(".navbar-toggler").click()
+    box = page.locator("#nav-search-q")
+    box.click()
+    box.press_sequentially("5555", delay=30)
+    hit = page.locator("[data-testid=nav-search-results] [data-testid=search-hit]", has_text="欧阳娜娜")
+    expect(hit).to_be_visible(timeout=4000)
+    hit.click()
+    expect(page).to_have_url(f"{live_server.url}/clients/{wanted.pk}/")
+    page.goto(f"{live_server.url}/")
+    if width < 1200:
+        page.locator(".navbar-toggler").click()
+    page.locator("#nav-search-q").click()
+    page.locator("#nav-search-q").press_sequentially("ouyang", delay=30)
+    expect(page.locator("[data-testid=nav-search-results]")).to_contain_text("欧阳娜娜", timeout=4000)
+    page.locator("#nav-search-q").press("Escape")
+    expect(page.locator("[data-testid=nav-search-results]")).to_be_hidden()
