@@ -95,6 +95,9 @@ class VisitForm(SubmitOnce, Form):
 
 class LeadForm(Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.filter(is_active=True))
+    # PIPL Art. 13-14: the front desk tells the caller or visitor the privacy notice; their yes is recorded with
+    # the lead (as verbal, on the call or at the visit: reception/services.py).
+    consented = forms.BooleanField(label=_("The client agreed to the privacy notice"), required=False)
 
 
 class CallbackForm(Form):

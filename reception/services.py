@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from clients.models import Client
+from clients.models import Client, ClientConsent
 from clients.services import lead_create
 from reception.models import Call, CtiEvent, PhoneCall, Visit
 from reception.services_cti import phone_call_link
@@ -174,7 +174,7 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
 
 
 @transaction.atomic
-def call_make_lead(*, call: Call, user: User, team: Team) -> Client:
+def call_make_lead(*, call: Call, user: User, team: Team, consented: bool = False) -> Client:
     """A prospect's call becomes a lead for ``team`` in one step."""
     if call.lead_id is not None:
         raise AlreadyDone
@@ -188,6 +188,7 @@ def call_make_lead(*, call: Call, user: User, team: Team) -> Client:
         team=team,
         source=Client.Source.HOTLINE,
         created_by=user,
+        consent_method=ClientConsent.Method.VERBAL_CALL if consented else "",
         notes=call.summary or call.purpose,
     )
     if Call.objects.filter(pk=call.pk, lead=None).update(lead=client, client=client) != 1:
@@ -245,7 +246,7 @@ def visit_leave(*, visit: Visit, now: dt.datetime | None = None) -> Visit:
 
 
 @transaction.atomic
-def visit_make_lead(*, visit: Visit, user: User, team: Team) -> Client:
+def visit_make_lead(*, visit: Visit, user: User, team: Team, consented: bool = False) -> Client:
     """A walk-in prospect becomes a lead for ``team`` in one step."""
     if visit.lead_id is not None:
         raise AlreadyDone
@@ -259,6 +260,7 @@ def visit_make_lead(*, visit: Visit, user: User, team: Team) -> Client:
         team=team,
         source=Client.Source.WALK_IN,
         created_by=user,
+        consent_method=ClientConsent.Method.VERBAL_VISIT if consented else "",
         notes=visit.purpose,
     )
     if Visit.objects.filter(pk=visit.pk, lead=None).update(lead=client, client=client) != 1:

@@ -235,7 +235,12 @@ def call_lead(request, pk):
     form = LeadForm(request.POST)
     if form.is_valid():
         try:
-            client = services.call_make_lead(call=call, user=request.user, team=form.cleaned_data["team"])
+            client = services.call_make_lead(
+                call=call,
+                user=request.user,
+                team=form.cleaned_data["team"],
+                consented=form.cleaned_data["consented"],
+            )
             messages.success(request, _("Lead %(name)s created for %(team)s.") % {"name": client, "team": client.team})
         except services.AlreadyDone:
             messages.info(request, _("A lead was already created from this call."))
@@ -318,7 +323,12 @@ def visit_lead(request, pk):
     form = LeadForm(request.POST)
     if form.is_valid():
         try:
-            client = services.visit_make_lead(visit=visit, user=request.user, team=form.cleaned_data["team"])
+            client = services.visit_make_lead(
+                visit=visit,
+                user=request.user,
+                team=form.cleaned_data["team"],
+                consented=form.cleaned_data["consented"],
+            )
             messages.success(request, _("Lead %(name)s created for %(team)s.") % {"name": client, "team": client.team})
         except services.AlreadyDone:
             messages.info(request, _("A lead was already created from this visit."))

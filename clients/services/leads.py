@@ -62,13 +62,29 @@ def _check_duplicates(phones: list[str], *, user: User | None, exclude_pk: int |
 
 @transaction.atomic
 def lead_create(
-    *, name: str, phone: str, team: Team, source: str, created_by: User, consultant: User | None = None, notes: str = ""
+    *,
+    name: str,
+    phone: str,
+    team: Team,
+    source: str,
+    created_by: User,
+    consultant: User | None = None,
+    notes: str = "",
+    consent_method: str = "",
 ) -> Client:
     """A new lead (单源). Raises ValidationError (code "duplicate_phone") when the
     phone is already a client's."""
     return client_create(
         created_by=created_by,
-        data={"name": name, "phone": phone, "team": team, "source": source, "consultant": consultant, "notes": notes},
+        data={
+            "name": name,
+            "phone": phone,
+            "team": team,
+            "source": source,
+            "consultant": consultant,
+            "notes": notes,
+            "consent_method": consent_method,
+        },
     )
 
 

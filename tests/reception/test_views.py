@@ -147,6 +147,23 @@ def test_make_lead_from_call_page(login, front_desk, team, consultant):
     assert call.lead is not None and call.lead.team == team
 
 
+def test_the_front_desk_records_the_callers_consent_with_the_lead(login, front_desk, team, consultant):
+    browser = login(front_desk)
+    asked = CallFactory(caller_type="prospect", phone="13700002223")
+    browser.post(reverse("reception:call_lead", args=[asked.pk]), {"team": team.pk, "consented": "on"})
+    not_asked = CallFactory(caller_type="prospect", phone="13700002224")
+    browser.post(reverse("reception:call_lead", args=[not_asked.pk]), {"team": team.pk})
+    walk_in = VisitFactory(phone="13700002225")
+    browser.post(reverse("reception:visit_lead", args=[walk_in.pk]), {"team": team.pk, "consented": "on"})
+    asked.refresh_from_db(), not_asked.refresh_from_db(), walk_in.refresh_from_db()
+    consent = asked.lead.consents.get()
+    assert (consent.method, consent.recorded_by) == ("verbal_call", front_desk)
+    assert not not_asked.lead.consents.exists()
+    assert walk_in.lead.consents.get().method == "verbal_visit"
+    VisitFactory(phone="13700002226")  # a visitor still to make a lead of: the form asks about the notice
+    assert 'name="consented"' in browser.get(reverse("reception:visit_list")).content.decode()
+
+
 def test_log_visit_leave_and_lead(login, front_desk, team, consultant):
     client = login(front_desk)
     client.post(
