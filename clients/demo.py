@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clients import services
 from clients.defaults import ensure_defaults
-from clients.models import Client, ClientEvent, FollowUpVisit, LostReason
+from clients.models import Client, ClientConsent, ClientEvent, FollowUpVisit, LostReason, PrivacyRequest
 from clients.search import search_keys
 from teams.demo import mobile, person_name
 
@@ -23,6 +23,7 @@ COMPETITORS = ["业之峰装饰", "东易日盛", "金螳螂家", "沪上名家"
 STYLES = ["现代简约", "新中式", "北欧", "轻奢", "日式原木"]
 OPINIONS = ["工人很守时，现场干净。", "希望水电改造前多沟通一次。", "设计师方案很用心。", "工期比预期略长。", ""]
 # stage → how many open leads per team
+CONSENT_METHODS = [ClientConsent.Method.VERBAL_CALL, ClientConsent.Method.VERBAL_VISIT, ClientConsent.Method.WRITTEN]
 OPEN = [("new", 4), ("contacted", 4), ("measured", 3), ("proposal", 3), ("quoted", 3)]
 
 
@@ -138,6 +139,7 @@ def seed(ctx) -> None:
             conclusions="上月丢单以价格因素为主，其次是竞争对手的套餐促销。",
             actions="1. 推出整装套餐；2. 量房后 48 小时内出方案；3. 每周复盘报价单。",
         )
+    _privacy_requests(ctx)
     ctx.log(f"  clients: {Client.objects.count()} clients")
 
 
@@ -190,7 +192,37 @@ def _new_client(ctx, team, consultant, district, stage_days_ago: int, **extra):
     if client.source == Client.Source.REFERRAL:
         Client.objects.filter(pk=client.pk).update(referrer=person_name(rng))
     ClientEvent.objects.filter(client=client).update(at=created)
+    if client.pk % 5:  # most told the privacy notice when they first came (by the pk: the random stream stays)
+        services.consent_record(
+            client=client,
+            by=consultant,
+            method=CONSENT_METHODS[client.pk % len(CONSENT_METHODS)],
+            purpose=ClientConsent.Purpose.SERVICE,
+            agreed_at=created,
+        )
     return client
+
+
+def _privacy_requests(ctx) -> None:
+    """Two clients' requests on the deputy GM's desk: one to answer this week, one answered."""
+    gm, clients = ctx.users["gm"], list(Client.objects.filter(team__in=ctx.teams).order_by("pk")[:2])
+    if len(clients) < 2:
+        return
+    services.privacy_request_record(
+        client=clients[0],
+        by=gm,
+        kind=PrivacyRequest.Kind.ACCESS,
+        received_on=ctx.today - dt.timedelta(days=9),
+        details="客户来电要求提供公司保存的其个人信息副本。",
+    )
+    answered = services.privacy_request_record(
+        client=clients[1],
+        by=gm,
+        kind=PrivacyRequest.Kind.CORRECT,
+        received_on=ctx.today - dt.timedelta(days=20),
+        details="客户更换了手机号码，要求更正。",
+    )
+    services.privacy_request_answer(request=answered, by=gm, refused=False, answer="已核实身份并更正联系电话。")
 
 
 def _walk(ctx, client, consultant, target: str, days_ago: int):
