@@ -38,6 +38,7 @@ urlpatterns = [
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/payments/new/", views.payment_edit, name="payment_add"),
     path("contracts/<int:pk>/payments/<int:payment_pk>/", views.payment_edit, name="payment_edit"),
+    path("contracts/<int:pk>/payments/resplit/", views.payment_stages_resplit, name="payment_resplit"),
     path("contracts/<int:pk>/receipts/new/", views.receipt_add, name="receipt_add"),
     path("contracts/<int:pk>/receipts/<int:receipt_pk>/reverse/", views.receipt_reverse, name="receipt_reverse"),
     path("contracts/<int:pk>/receipts/<int:receipt_pk>/scan/", views.receipt_scan, name="receipt_scan"),

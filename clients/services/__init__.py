@@ -19,6 +19,7 @@ from clients.services.contracts import (
     contract_sign,
     contract_update,
     payment_save,
+    payment_stages_resplit,
 )
 from clients.services.leads import (
     EDITABLE_FIELDS,
@@ -74,6 +75,7 @@ __all__ = [
     "TRACKED_PAYMENT_FIELDS",
     "contract_update",
     "payment_save",
+    "payment_stages_resplit",
     "contract_attach",
     "visit_create",
     "visit_record",

@@ -211,6 +211,38 @@ def payment_save(
     return payment
 
 
+@transaction.atomic
+def payment_stages_resplit(*, contract: Contract, by: User) -> int:
+    """Make the stages add up to the current value again (after an approved change order or a new amount): the
+    difference is shared by the stages not yet paid in full, in proportion to what each has still to receive,
+    never below what a stage already received; the last open stage takes the rounding. Each stage's new amount
+    goes into the contract's history. Returns how many stages changed."""
+    if not contract.can_change_money(by):
+        raise PermissionDenied
+    stages = list(PaymentStage.objects.select_for_update().filter(contract=contract).order_by("order", "pk"))
+    difference = contract.current_value - sum((s.amount for s in stages), Decimal(0))
+    open_stages = [s for s in stages if s.amount > s.received]
+    if not difference:
+        return 0
+    if not open_stages:
+        raise ValidationError(_("Every stage is paid in full: add a stage for the difference instead."))
+    outstanding = sum((s.amount - s.received for s in open_stages), Decimal(0))
+    if outstanding + difference < 0:
+        raise ValidationError(_("The reduction is more than the open stages still have to receive."))
+    new_amounts, shared = {}, Decimal(0)
+    for stage in open_stages[:-1]:
+        share = (difference * (stage.amount - stage.received) / outstanding).quantize(Decimal("0.01"))
+        new_amounts[stage.pk] = stage.amount + share
+        shared += share
+    last = open_stages[-1]
+    new_amounts[last.pk] = last.amount + difference - shared
+    for stage in open_stages:
+        changes = changes_against_db(stage, {"amount": new_amounts[stage.pk]}, ["amount"])
+        PaymentStage.objects.filter(pk=stage.pk).update(amount=new_amounts[stage.pk])
+        _record_changes(contract, by, changes, prefix=_("Payment %(name)s: ") % {"name": stage.name})
+    return sum(1 for s in open_stages if new_amounts[s.pk] != s.amount)
+
+
 def contract_attach(*, contract: Contract, by: User, upload, content_type: str) -> ContractAttachment:
     """Store a checked upload under a generated name (the form checks type and size)."""
     import uuid

@@ -27,7 +27,7 @@ from clients.views.contracts import (
     payment_edit,
 )
 from clients.views.imports import IMPORT_SESSION_KEY, client_import
-from clients.views.money import receipt_add, receipt_reverse, receipt_scan
+from clients.views.money import payment_stages_resplit, receipt_add, receipt_reverse, receipt_scan
 from clients.views.privacy import (
     consent_record,
     privacy_request_answer,
@@ -73,6 +73,7 @@ __all__ = [
     "contract_detail",
     "contract_edit",
     "payment_edit",
+    "payment_stages_resplit",
     "contract_attach",
     "contract_attachment",
     "visit_list",

@@ -1,11 +1,15 @@
 """Contract money pages: record a receipt or a refund, reverse a receipt, open a receipt's scan.
+Share a contract's difference over its open payment stages.
 Only the team's consultant and the deputy GM change money (``Contract.can_change_money``)."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from clients import services
 from clients.forms import ReceiptForm, ReversalForm
@@ -83,3 +87,15 @@ def receipt_scan(request, pk, receipt_pk):
         filename=receipt.scan_name,
         content_type=receipt.scan_type,
     )
+
+
+@role_required(MANAGERS)
+@require_POST
+def payment_stages_resplit(request, pk):
+    contract = _money_contract(request, pk)
+    try:
+        changed = services.payment_stages_resplit(contract=contract, by=request.user)
+        messages.success(request, _("%(n)s payment stages now add up to the current value.") % {"n": changed})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("clients:contract_detail", pk=contract.pk)

@@ -32,6 +32,7 @@ EXPECTED = {
     "clients:move": ("403 403 403 403 405 403 403 403 405", "403 403 403 403 302 403 403 403 404"),
     "clients:payment_add": ("403 403 403 403 200 403 403 403 404", "403 403 403 403 200 403 403 403 404"),
     "clients:payment_edit": ("403 403 403 403 200 403 403 403 404", "403 403 403 403 200 403 403 403 404"),
+    "clients:payment_resplit": ("405 403 403 403 405 403 403 403 405", "302 403 403 403 302 403 403 403 404"),
     "clients:pipeline": ("200 403 403 403 200 403 403 403 200", "200 403 403 403 200 403 403 403 200"),
     # The deputy GM's desk of clients' personal-information requests (an empty POST: erase without the
     # confirmation and answer without text come back to the request, 302; nothing is erased).
