@@ -498,6 +498,9 @@ class StagePhaseForm(Form):
 
 
 class ChangeOrderForm(SubmitOnce, Form):
+    # What the services (change_order_create / _revise) take from this form, besides the lines.
+    SERVICE_FIELDS = ["title", "source", "design_change", "site_log", "finding", "stage"]
+
     title = forms.CharField(label=pgettext_lazy("change order", "title"), max_length=120)
     source = forms.ChoiceField(label=_("because of"), choices=ChangeOrder.Source.choices, widget=forms.RadioSelect)
     design_change = forms.ModelChoiceField(

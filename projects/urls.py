@@ -47,6 +47,7 @@ urlpatterns = [
     path("<int:pk>/money/stages/<int:stage_pk>/phase/", money.stage_phase, name="stage_phase"),
     path("<int:pk>/change-orders/new/", money.change_order_add, name="change_order_add"),
     path("<int:pk>/change-orders/<int:order_pk>/", money.change_order_detail, name="change_order_detail"),
+    path("<int:pk>/change-orders/<int:order_pk>/edit/", money.change_order_edit, name="change_order_edit"),
     path(
         "<int:pk>/change-orders/<int:order_pk>/approve/",
         money.change_order_decide,

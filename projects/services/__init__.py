@@ -38,6 +38,7 @@ from projects.services.money import (  # noqa: F401, E402
     change_order_create,
     change_order_next_number,
     change_order_reject,
+    change_order_revise,
     stage_link_phase,
     stages_link_gating_phase,
     stages_on_completion,

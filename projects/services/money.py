@@ -151,6 +151,27 @@ def change_order_next_number(*, on: dt.date) -> str:
     return f"{prefix}{max(used, default=0) + 1:04d}"
 
 
+def _check_change_order(project, contract, *, lines, design_change, site_log, stage, source, finding) -> None:
+    if not lines:
+        raise ValidationError(_("Add at least one line."))
+    if design_change is not None and design_change.project_id != project.pk:
+        raise ValidationError({"design_change": _("Choose a design change of this project.")})
+    if site_log is not None and site_log.project_id != project.pk:
+        raise ValidationError({"site_log": _("Choose a site log of this project.")})
+    if stage is not None and stage.contract_id != contract.pk:
+        raise ValidationError({"stage": _("Choose a payment stage of this contract.")})
+    if source == ChangeOrder.Source.SITE_FINDING and not finding.strip():
+        raise ValidationError({"finding": _("Describe what was found on site.")})
+
+
+def _write_lines(order: ChangeOrder, lines: list[dict]) -> Decimal:
+    rows = [ChangeOrderLine(change_order=order, **line) for line in lines]
+    for row in rows:
+        row.full_clean(exclude=["change_order"])
+    ChangeOrderLine.objects.bulk_create(rows)
+    return sum((row.amount for row in rows), Decimal(0))
+
+
 @transaction.atomic
 def change_order_create(
     *,
@@ -167,18 +188,18 @@ def change_order_create(
     """Draft a change order with its lines (each ``kind``, ``description``, ``unit``,
     ``quantity``, ``unit_price``); it changes nothing until approved."""
     contract = _money_rights(project, by)
-    if not lines:
-        raise ValidationError(_("Add at least one line."))
-    if design_change is not None and design_change.project_id != project.pk:
-        raise ValidationError({"design_change": _("Choose a design change of this project.")})
-    if site_log is not None and site_log.project_id != project.pk:
-        raise ValidationError({"site_log": _("Choose a site log of this project.")})
-    if stage is not None and stage.contract_id != contract.pk:
-        raise ValidationError({"stage": _("Choose a payment stage of this contract.")})
+    _check_change_order(
+        project,
+        contract,
+        lines=lines,
+        design_change=design_change,
+        site_log=site_log,
+        stage=stage,
+        source=source,
+        finding=finding,
+    )
     if source == ChangeOrder.Source.SITE_FINDING:
         design_change = None
-        if not finding.strip():
-            raise ValidationError({"finding": _("Describe what was found on site.")})
     order = ChangeOrder(
         project=project,
         contract=contract,
@@ -193,13 +214,69 @@ def change_order_create(
     )
     order.full_clean()
     order.save()
-    rows = [ChangeOrderLine(change_order=order, **line) for line in lines]
-    for row in rows:
-        row.full_clean(exclude=["change_order"])
-    ChangeOrderLine.objects.bulk_create(rows)
-    order.total = sum((row.amount for row in rows), Decimal(0))
+    order.total = _write_lines(order, lines)
     ChangeOrder.objects.filter(pk=order.pk).update(total=order.total)
     _event(project, by, Message("Change order %(number)s drafted: %(title)s", number=order.number, title=title))
+    return order
+
+
+@transaction.atomic
+def change_order_revise(
+    *,
+    order: ChangeOrder,
+    by: User,
+    version: int,
+    title: str,
+    source: str,
+    lines: list[dict],
+    design_change: DesignChange | None = None,
+    site_log: SiteLog | None = None,
+    finding: str = "",
+    stage: PaymentStage | None = None,
+) -> ChangeOrder:
+    """Rework a draft before the client signs it (the paper they sign is the revised one); the timeline keeps
+    the total it had. Refused once signed, and when someone else saved it in between (``version``)."""
+    project = order.project
+    contract = _money_rights(project, by)
+    if order.status != ChangeOrder.Status.DRAFT:
+        raise ValidationError(_("Only a change order awaiting the client can be revised."))
+    _check_change_order(
+        project,
+        contract,
+        lines=lines,
+        design_change=design_change,
+        site_log=site_log,
+        stage=stage,
+        source=source,
+        finding=finding,
+    )
+    if source == ChangeOrder.Source.SITE_FINDING:
+        design_change = None
+    was = order.total
+    compare_and_set(
+        order,
+        expect={"status": ChangeOrder.Status.DRAFT, "version": version},
+        fields={
+            "title": title,
+            "source": source,
+            "design_change": design_change,
+            "site_log": site_log,
+            "finding": finding.strip(),
+            "stage": stage,
+            "version": version + 1,
+        },
+        message=_("Someone else changed this change order just now. Reload the page."),
+    )
+    order.lines.all().delete()
+    order.total = _write_lines(order, lines)
+    ChangeOrder.objects.filter(pk=order.pk).update(total=order.total)
+    _event(
+        project,
+        by,
+        Message(
+            "Change order %(number)s revised: %(was)s → %(total)s yuan", number=order.number, was=was, total=order.total
+        ),
+    )
     return order
 
 

@@ -107,34 +107,68 @@ def stage_phase(request, pk, stage_pk):
 
 @role_required(MONEY_ROLES)
 def change_order_add(request, pk):
-    project = _money_project(request, pk)
+    return _change_order_form(request, _money_project(request, pk), None)
+
+
+@role_required(MONEY_ROLES)
+def change_order_edit(request, pk, order_pk):
+    project, order = _order(request, pk, order_pk)
+    if order.status != ChangeOrder.Status.DRAFT:
+        messages.error(request, _("Only a change order awaiting the client can be revised."))
+        return redirect("projects:change_order_detail", pk=project.pk, order_pk=order.pk)
+    return _change_order_form(request, project, order)
+
+
+LINE_FIELDS = ["kind", "description", "unit", "quantity", "unit_price"]
+
+
+def _change_order_form(request, project, order):
+    """A new draft, or a draft revised (its fields and lines as initial values, its version kept in the form)."""
     data = (request.POST,) if request.method == "POST" else ()
-    form = ChangeOrderForm(*data, project=project, initial={"source": ChangeOrder.Source.SITE_FINDING})
-    lines = ChangeOrderLineFormSet(*data, prefix="lines")
+    if order is None:
+        initial, line_initial = {"source": ChangeOrder.Source.SITE_FINDING}, None
+    else:
+        initial = {
+            "title": order.title,
+            "source": order.source,
+            "design_change": order.design_change_id,
+            "site_log": order.site_log_id,
+            "finding": order.finding,
+            "stage": order.stage_id,
+        }
+        line_initial = list(order.lines.values(*LINE_FIELDS))
+    form = ChangeOrderForm(*data, project=project, initial=initial)
+    lines = ChangeOrderLineFormSet(*data, prefix="lines", initial=line_initial)
     if request.method == "POST" and form.is_valid() and lines.is_valid():
-        rows = [line.cleaned_data for line in lines.forms if line.cleaned_data]
+        values = {
+            "by": request.user,
+            "lines": [line.cleaned_data for line in lines.forms if line.cleaned_data],
+            **{name: form.cleaned_data[name] for name in ChangeOrderForm.SERVICE_FIELDS},
+        }
 
         def save():
-            return services.change_order_create(
-                project=project,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                source=form.cleaned_data["source"],
-                design_change=form.cleaned_data["design_change"],
-                site_log=form.cleaned_data["site_log"],
-                finding=form.cleaned_data["finding"],
-                stage=form.cleaned_data["stage"],
-                lines=rows,
-            )
+            if order is None:
+                return services.change_order_create(project=project, **values)
+            version = int(request.POST.get("version") or 0)
+            return services.change_order_revise(order=order, version=version, **values)
 
         try:
-            order = submit_once(request, form, save)
+            saved = submit_once(request, form, save)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except EditConflict as exc:
+            form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("Change order %(number)s drafted.") % {"number": order.number})
-            return redirect("projects:change_order_detail", pk=project.pk, order_pk=order.pk)
-    return render(request, "projects/change_order_form.html", {"project": project, "form": form, "lines": lines})
+            if order is None:
+                messages.success(request, _("Change order %(number)s drafted.") % {"number": saved.number})
+            else:
+                messages.success(request, _("Change order %(number)s revised.") % {"number": saved.number})
+            return redirect("projects:change_order_detail", pk=project.pk, order_pk=saved.pk)
+    return render(
+        request,
+        "projects/change_order_form.html",
+        {"project": project, "form": form, "lines": lines, "order": order},
+    )
 
 
 def _order(request, pk, order_pk):

@@ -149,3 +149,51 @@ def test_money_page_query_count_does_not_grow_with_stages(login, consultant, pro
     web.get(url)
     with django_assert_max_num_queries(14):
         assert web.get(url).status_code == 200
+
+
+def _lines(*rows):
+    data = {"lines-TOTAL_FORMS": str(len(rows)), "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0"}
+    for i, (kind, description, quantity, price) in enumerate(rows):
+        data.update(
+            {
+                f"lines-{i}-kind": kind,
+                f"lines-{i}-description": description,
+                f"lines-{i}-unit": "m²",
+                f"lines-{i}-quantity": quantity,
+                f"lines-{i}-unit_price": price,
+            }
+        )
+    return data
+
+
+def test_a_draft_is_revised_before_the_client_signs_and_not_after(login, consultant, project):
+    from projects.models import ProjectEvent
+
+    web = login(consultant)
+    head = {"title": "卫生间加做防水", "source": "site_finding", "finding": "墙面渗水"}
+    web.post(
+        reverse("projects:change_order_add", args=[project.pk]), {**head, **_lines(("addition", "防水", "18", "85"))}
+    )
+    order = ChangeOrder.objects.get()
+    edit = reverse("projects:change_order_edit", args=[project.pk, order.pk])
+    form = web.get(edit).content.decode()
+    assert 'value="防水"' in form and 'name="version" value="1"' in form
+    revised = {**head, "title": "卫生间防水至顶", "version": "1", **_lines(("addition", "防水至顶", "20", "85"))}
+    assert web.post(edit, revised).status_code == 302
+    order.refresh_from_db()
+    assert (order.title, order.total, order.version) == ("卫生间防水至顶", Decimal("1700.00"), 2)
+    assert list(order.lines.values_list("description", flat=True)) == ["防水至顶"]
+    event = ProjectEvent.objects.filter(project=project).order_by("-pk").first()
+    assert "1530.00" in event.display_text and "1700.00" in event.display_text
+    # A second tab still holding version 1: refused, the form kept, nothing overwritten.
+    stale = web.post(edit, {**revised, "title": "旧标签页", **_lines(("addition", "x", "1", "1"))})
+    assert stale.status_code == 200 and "旧标签页" in stale.content.decode()
+    order.refresh_from_db()
+    assert order.title == "卫生间防水至顶" and order.total == Decimal("1700.00")
+    scan = SimpleUploadedFile("签字.pdf", PDF, content_type="application/pdf")
+    detail = reverse("projects:change_order_detail", args=[project.pk, order.pk])
+    web.post(detail, {"client_signed_on": "2026-01-05", "client_signed_by": "业主", "scan": scan})
+    assert web.get(edit).status_code == 302  # signed: the paper is what it is
+    assert web.post(edit, {**revised, "version": "3"}).status_code == 302
+    order.refresh_from_db()
+    assert order.total == Decimal("1700.00")
