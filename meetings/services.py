@@ -27,6 +27,7 @@ from meetings.models import (
 )
 from teams.calendar import calendar_exceptions, is_working_day, working_days
 from teams.editing import claim, versioned_update
+from teams.facts import facts_write
 from teams.messages import Message
 from teams.models import Team, User
 from teams.services import notify
@@ -380,7 +381,8 @@ def meeting_record_attendance(
     now = now or timezone.now()
     team_ids = {m.pk for m in selectors.team_members(team=meeting.team)}
     rows = []
-    with transaction.atomic():
+    # The meeting and its attendance are counted facts (teams/facts.py): the roll call makes it held.
+    with facts_write(Meeting, meeting.pk):
         existing = {a.member_id: a for a in meeting.attendance.all()}
         for entry in entries:
             if entry.member.pk not in team_ids and entry.member.pk not in existing:

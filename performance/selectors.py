@@ -23,7 +23,8 @@ from performance.metrics import (
     Scope,
     complaints_by_category,
     figures,
-    figures_by_team,
+    figures_by_team,  # noqa: F401 (re-exported: the teams' figures of the receivables board and tests)
+    figures_with_teams,
     ratio,
     round_half_up,
 )
@@ -294,7 +295,19 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
             periods[tag] = month
         month_tags.append(tag)
     trend_only = {tag: set(SPARK_KEYS) for tag in periods if tag not in ("cur", "prev")}
-    values = figures(metrics, periods, scope, now=now, only=trend_only)
+    # Team targets are set per month: they are compared on a month's dashboard only.
+    monthly = period.kind == "month"
+    # What the targets compare and the dashboard does not show: the current period only.
+    missing = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys] if monthly else []
+    by_team = {}
+    only = {**trend_only, "prev": set(keys)}
+    if scope.kind == "company":
+        # The company's figures and the teams' column from the same grouped queries.
+        values, by_team = figures_with_teams(metrics + missing, periods, team_tag="cur", now=now, only=only)
+    elif scope.kind == "team":
+        values = figures(metrics + missing, periods, scope, now=now, only=only)
+    else:
+        values = figures(metrics, periods, scope, now=now, only=trend_only)
 
     def row(key):
         metric = METRICS[key]
@@ -340,10 +353,7 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         "teams": [],
         "targets": [],
     }
-    # Team targets are set per month: they are compared on a month's dashboard only.
-    monthly = period.kind == "month"
     if scope.kind == "company":
-        by_team = figures_by_team(metrics, period, now=now)
         data["teams"] = [
             {
                 "id": team.pk,
@@ -355,19 +365,11 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         team_values = by_team
         targets = TeamTarget.objects.filter(month=period.start).select_related("team") if monthly else []
     elif scope.kind == "team" and monthly:
-        team_values = {scope.team_id: {k: values[("cur", k)] for k in keys if ("cur", k) in values}}
-        target_metrics = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
-        if target_metrics:
-            extra = figures(target_metrics, {"m0": period}, scope, now=now)
-            team_values[scope.team_id].update({k: v for (_t, k), v in extra.items()})
+        wanted = keys + [m.key for m in missing]
+        team_values = {scope.team_id: {k: values[("cur", k)] for k in wanted if ("cur", k) in values}}
         targets = TeamTarget.objects.filter(month=period.start, team_id=scope.team_id).select_related("team")
     else:
         targets, team_values = [], {}
-    if scope.kind == "company" and monthly:
-        missing = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
-        if missing:
-            for team_id, vals in figures_by_team(missing, period, now=now).items():
-                team_values.setdefault(team_id, {}).update(vals)
     for target in by_name(targets, lambda target: target.team.name):
         rows = []
         for field, metric_key in TEAM_TARGET_METRICS:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from clients.models import Client, Contract, FollowUpVisit, LostLeadReport
 from clients.search import set_search_keys
 from teams.roles import Role
+from tests.facts import CountedFactory
 from tests.teams.factories import TeamFactory, UserFactory
 
 
@@ -30,7 +31,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
         return client
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
+class ContractFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Contract
 
@@ -43,7 +44,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     signed_by = factory.LazyAttribute(lambda c: c.client.consultant or UserFactory(role=Role.CONSULTANT, team=c.team))
 
 
-class FollowUpVisitFactory(factory.django.DjangoModelFactory):
+class FollowUpVisitFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = FollowUpVisit
 

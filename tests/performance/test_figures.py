@@ -14,6 +14,7 @@ from meetings.models import Training
 from performance import selectors, services
 from performance.metrics import METRICS, Period, Scope, mean, ratio, round_half_up
 from performance.models import CardItem
+from performance.rollups import rollups_rebuild
 from performance.templatetags.performance_tags import format_value
 from projects import services as project_services
 from projects.models import Inspection, SchedulePhase
@@ -76,6 +77,7 @@ def test_average_satisfaction_is_exact(frozen, team, consultant):
         )
         for i, score in enumerate(scores)
     )
+    rollups_rebuild()  # a bulk write, around the services
     raw = FollowUpVisit.objects.filter(done_at__isnull=False).values_list("satisfaction", flat=True)
     assert sum(raw) == 843 and len(raw) == 200
     for scope in (Scope(), Scope(team_id=team.pk), Scope(person_id=consultant.pk)):
