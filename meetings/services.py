@@ -448,7 +448,8 @@ def action_item_complete(*, item: ActionItem, by: User, now: dt.datetime | None 
     if not action_item_can_close(item=item, user=by):
         raise ValidationError(_("Only the owner or the chair can close an action item."))
     now = now or timezone.now()
-    done = claim(item, "done_at", now, done_by=by)
+    with facts_write(ActionItem, item.pk):
+        done = claim(item, "done_at", now, done_by=by)
     item.refresh_from_db()
     return done
 
@@ -456,5 +457,6 @@ def action_item_complete(*, item: ActionItem, by: User, now: dt.datetime | None 
 def action_item_reopen(*, item: ActionItem, by: User) -> None:
     if not action_item_can_close(item=item, user=by):
         raise ValidationError(_("Only the owner or the chair can reopen an action item."))
-    ActionItem.objects.filter(pk=item.pk).update(done_at=None, done_by=None)
+    with facts_write(ActionItem, item.pk):
+        ActionItem.objects.filter(pk=item.pk).update(done_at=None, done_by=None)
     item.refresh_from_db()

@@ -41,7 +41,7 @@ class Source:
     kinds: dict  # kind -> (condition Q or None, amount expression factory or None)
     where: Q = field(default_factory=Q)
     datetime: bool = False
-    # Other models whose writes change these rows' cells: model -> lookup from this model to that model's pk.
+    # Other models whose writes change these rows' cells: model -> the lookup from this model to that model's pk.
     tracked_by: dict = field(default_factory=dict)
 
 
@@ -51,7 +51,26 @@ def _contract_amount():
 
 _PRESENT = ["present", "late"]  # MeetingAttendance.Status values counted as attending
 
+
+def _converted():
+    from performance.metrics.clients import _signed_within_days
+
+    return _signed_within_days(None, None)
+
+
 SOURCES = [
+    # A lead counts on the day it was created; "converted" if signed within N days (the cohort of
+    # performance/metrics/clients.py): the contract services also wrap their writes in
+    # ``facts_write(Client, client.pk)``. After changing PERFORMANCE_LEAD_CONVERSION_DAYS, run
+    # ``manage.py recount_rollups``.
+    Source(
+        "clients.Client",
+        "created_at",
+        "team",
+        {"leads_new": (None, None), "leads_converted": (_converted, None)},
+        datetime=True,
+    ),
+    Source("clients.Client", "lost_at", "team", {"leads_lost": (None, None)}, datetime=True),
     Source("clients.Contract", "signed_date", "team", {"signings": (None, _contract_amount)}),
     Source("clients.Receipt", "received_on", "contract__team", {"money_received": (None, lambda: F("amount"))}),
     Source(
@@ -121,6 +140,7 @@ SOURCES = [
         where=Q(meeting__held=True),
         tracked_by={"meetings.Meeting": "meeting_id"},
     ),
+    Source("meetings.ActionItem", "done_at", "meeting__team", {"action_items_closed": (None, None)}, datetime=True),
     Source(
         "reception.PhoneCall",
         "rang_at",
@@ -135,6 +155,9 @@ KINDS = [kind for source in SOURCES for kind in source.kinds]
 # metric key -> the parts of ``Metric.aggregates``' row, each a sum of cells: (kind, "c" count | "a" amount |
 # "pc" count of the days before the period's cut-off). ``Metric.finish`` then computes the figure as before.
 METRIC_ROLLUPS = {
+    "leads_new": {"v": [("leads_new", "c")]},
+    "leads_lost": {"v": [("leads_lost", "c")]},
+    "lead_conversion": {"n": [("leads_converted", "c")], "d": [("leads_new", "c")]},
     "signings": {"v": [("signings", "c")]},
     "contract_value": {"v": [("signings", "a")]},
     "money_received": {"v": [("money_received", "a")]},
@@ -155,6 +178,7 @@ METRIC_ROLLUPS = {
     "satisfaction": {"s": [("visit_satisfaction", "a")], "c": [("visit_satisfaction", "c")]},
     "meetings_held": {"v": [("meetings_held", "c")]},
     "meeting_attendance": {"n": [("attendance_present", "c")], "d": [("attendance", "c")]},
+    "action_items_closed": {"v": [("action_items_closed", "c")]},
     "calls_missed": {"v": [("calls_missed", "c")]},
     "calls_missed_called_back": {"n": [("calls_called_back", "c")], "d": [("calls_missed", "c")]},
 }
@@ -173,6 +197,7 @@ def contributions(source: Source, *, apps=global_apps, filter_q: Q | None = None
         qs = qs.filter(filter_q)
     aggregates = {}
     for kind, (condition, amount) in source.kinds.items():
+        condition = condition() if callable(condition) else condition
         aggregates[f"{kind}__c"] = Count("pk", filter=condition) if condition is not None else Count("pk")
         if amount is not None:
             aggregates[f"{kind}__a"] = Sum(amount(), filter=condition) if condition is not None else Sum(amount())

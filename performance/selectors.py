@@ -403,10 +403,16 @@ def _empty(metric):
 def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
     """The figures, lists and texts of a team's monthly report, as JSON-safe data."""
     now = now or timezone.now()
-    metrics = [METRICS[k] for k in REPORT_KEYS]
+    # "Trainings held" is counted from the sessions the report lists (below), not by a query of its own.
+    metrics = [METRICS[k] for k in REPORT_KEYS if k != "trainings_held"]
     team_scope = Scope(team_id=team.pk)
     # The team's and the company's figures in the same query per model.
     values = figures(metrics, {"t": period, "c": period}, now=now, tag_scopes={"t": team_scope, "c": COMPANY})
+    # Every session of the period (a short list), the team's being its own and the company-wide ones: the
+    # metric's ``team_q``; so the list and the figure agree.
+    sessions = list(METRICS["trainings_held"].queryset(period, COMPANY, now=now).order_by("date", "pk"))
+    trainings = [t for t in sessions if t.team_id in (team.pk, None)]
+    values[("t", "trainings_held")], values[("c", "trainings_held")] = len(trainings), len(sessions)
     majors = (
         METRICS["complaints_major"]
         .queryset(period, team_scope, now=now)
@@ -417,8 +423,6 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
     highlights = Highlight.objects.filter(
         team=team, created_at__gte=period.start_dt, created_at__lt=period.end_dt
     ).select_related("member")
-    # The sessions "trainings held" counts, from the metric itself: the list and the figure agree.
-    trainings = METRICS["trainings_held"].queryset(period, team_scope, now=now)
     categories = complaints_by_category(period, team_scope, now=now)
     return {
         "team": team.name,
@@ -444,7 +448,7 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
         "highlights": [
             {"title": h.title, "member": h.member.full_name if h.member else "", "story": h.story} for h in highlights
         ],
-        "trainings": [{"topic": t.topic, "date": t.date.isoformat()} for t in trainings.order_by("date")],
+        "trainings": [{"topic": t.topic, "date": t.date.isoformat()} for t in trainings],
     }
 
 

@@ -72,7 +72,8 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
     if not contract.number:
         contract.number = contract_next_number(signed_date=signed_date)
     contract.full_clean()
-    with facts_write(Contract) as facts:
+    # The contract, and its lead's "signed within N days" (performance/rollups.py).
+    with facts_write(Client, client.pk), facts_write(Contract) as facts:
         contract.save()
         facts.add(contract.pk)
     for order, (name, share, condition, trigger, days) in enumerate(DEFAULT_PAYMENTS):
@@ -157,7 +158,7 @@ def contract_update(*, contract: Contract, by: User, version: int, data: dict) -
     for change in changes:
         setattr(contract, change.name, change.new)
     contract.full_clean()
-    with facts_write(Contract, contract.pk):
+    with facts_write(Client, contract.client_id), facts_write(Contract, contract.pk):
         updated = Contract.objects.filter(pk=contract.pk, version=version).update(
             **{c.name: c.new for c in changes}, version=version + 1
         )

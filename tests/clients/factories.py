@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clients.models import Client, Contract, FollowUpVisit, LostLeadReport
 from clients.search import set_search_keys
+from teams.facts import facts_save
 from teams.roles import Role
 from tests.facts import CountedFactory
 from tests.teams.factories import TeamFactory, UserFactory
@@ -27,7 +28,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
         # The services store the search keys with the name and phones (clients/search.py); so does the factory.
         client = model_class(*args, **kwargs)
         set_search_keys(client)
-        client.save()
+        facts_save(client)  # a counted fact, as in the services (teams/facts.py)
         return client
 
 

@@ -38,7 +38,7 @@ class MeetingAttendanceFactory(CountedFactory, factory.django.DjangoModelFactory
     status = MeetingAttendance.Status.PRESENT
 
 
-class ActionItemFactory(factory.django.DjangoModelFactory):
+class ActionItemFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = ActionItem
 
