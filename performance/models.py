@@ -434,11 +434,11 @@ class DailyTeamFact(models.Model):
     Kept exact by the services that write the facts (``teams.facts.facts_write``, ``performance/rollups.py``)
     and checked every night against a recount (``FactRecount``)."""
 
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day of the facts"))
     team_key = models.PositiveIntegerField(_("team"), help_text=_("The team's id; 0 for facts of no team."))
     kind = models.CharField(_("kind"), max_length=40)
-    count = models.IntegerField(_("count"), default=0)
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, default=0)
+    count = models.IntegerField(_("number of facts"), default=0)
+    amount = models.DecimalField(_("sum of the facts"), max_digits=18, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("daily team fact")
@@ -454,7 +454,7 @@ class DailyTeamFact(models.Model):
 class FactRecount(models.Model):
     """A nightly recount of the rollups: how many cells it checked and which had drifted (then repaired)."""
 
-    ran_at = models.DateTimeField(_("ran at"), db_index=True)
+    ran_at = models.DateTimeField(_("recounted at"), db_index=True)
     cells = models.PositiveIntegerField(_("cells checked"))
     drifted = models.PositiveIntegerField(_("cells repaired"))
     details = models.JSONField(_("drifted cells"), default=list, blank=True)

@@ -28,7 +28,7 @@ from performance.metrics import (
     ratio,
     round_half_up,
 )
-from performance.models import Highlight, TargetCard, TeamTarget
+from performance.models import FactRecount, Highlight, TargetCard, TeamTarget
 from teams.models import Team
 from teams.ordering import by_name
 from teams.roles import Role
@@ -352,8 +352,13 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         "categories": categories,
         "teams": [],
         "targets": [],
+        "recount": None,
     }
     if scope.kind == "company":
+        # The company's page (the deputy GM's) says when the daily rollups were last recounted, and what that repaired.
+        last = FactRecount.objects.first()
+        if last is not None:
+            data["recount"] = {"ran_at": timezone.localtime(last.ran_at).isoformat(), "drifted": last.drifted}
         data["teams"] = [
             {
                 "id": team.pk,

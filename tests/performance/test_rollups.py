@@ -173,7 +173,10 @@ def test_roll_call_makes_the_meeting_held(frozen, team, consultant, designer):
     meeting_record_attendance(
         meeting=meeting,
         by=consultant,
-        entries=[AttendanceEntry(member=designer, status="present"), AttendanceEntry(member=consultant, status="absent")],
+        entries=[
+            AttendanceEntry(member=designer, status="present"),
+            AttendanceEntry(member=consultant, status="absent"),
+        ],
     )
     assert cell(meeting.date, team, "meetings_held") == (1, Decimal(0))
     assert cell(meeting.date, team, "attendance") == (2, Decimal(0))
@@ -203,6 +206,14 @@ def test_recount_repairs_and_records_drift(frozen, team, consultant):
     record = FactRecount.objects.get()
     assert {d["kind"] for d in record.details} == {"signings", "visits_due_open", "meetings_held"}
     assert tasks.recount_rollups()["drifted"] == 0
+
+
+def test_deputy_gm_sees_the_last_recount(login, gm, consultant):
+    tasks.recount_rollups()
+    FactRecount.objects.update(drifted=3)
+    assert "3 项已更正" in login(gm).get(reverse("performance:dashboard")).content.decode()
+    team_page = login(consultant).get(reverse("performance:dashboard")).content.decode()
+    assert "fig-signings" in team_page and 'data-testid="recount"' not in team_page
 
 
 @pytest.fixture
