@@ -4,7 +4,6 @@ from contextlib import ExitStack
 
 from teams.facts import facts_write
 
-
 # Rows whose counted facts a new row changes too (a contract: its lead's "signed within N days").
 COUNTED_PARENTS = {"clients.Contract": ("client",)}
 
