@@ -287,7 +287,6 @@ def test_report_preview_runs_a_fixed_small_number_of_queries(login, gm, consulta
     """The team's and the company's figures share one aggregate query per model."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
     from django.utils import timezone
 
     from performance.models import Highlight

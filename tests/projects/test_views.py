@@ -396,7 +396,9 @@ def _reviews_and_changes(project, consultant, designer, assistant, pm, n):
         review = DesignReview.objects.create(project=project, date=TODAY, opinions=f"会审意见{i}", recorded_by=designer)
         review.attendees.set([designer, pm, consultant])
         DrawingTaskFactory(project=project, assignee=assistant, title=f"复审修改{i}", review=review)
-        change = DesignChange.objects.create(project=project, reason="业主要求", content=f"变更{i}", requested_by=designer)
+        change = DesignChange.objects.create(
+            project=project, reason="业主要求", content=f"变更{i}", requested_by=designer
+        )
         change.affected_drawings.set([drawing])
 
 
