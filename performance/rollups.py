@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -43,6 +43,8 @@ class Source:
     datetime: bool = False
     # Other models whose writes change these rows' cells: model -> the lookup from this model to that model's pk.
     tracked_by: dict = field(default_factory=dict)
+    # Only the phase's first inspection counts (a condition built when counted: it names the model).
+    first_of_phase: bool = False
 
 
 def _contract_amount():
@@ -114,6 +116,16 @@ SOURCES = [
         },
         tracked_by={"projects.Project": "project_id"},
     ),
+    # A phase's first inspection (performance/metrics/projects.py); an inspection recorded changes which is
+    # first, so the inspection services write through ``facts_write(SchedulePhase, phase.pk)``.
+    Source(
+        "projects.Inspection",
+        "inspected_on",
+        "phase__project__team",
+        {"inspections_first": (None, None), "inspections_first_pass": (Q(result="pass"), None)},
+        tracked_by={"projects.SchedulePhase": "phase_id"},
+        first_of_phase=True,
+    ),
     Source(
         "clients.FollowUpVisit",
         "due_date",
@@ -176,6 +188,7 @@ METRIC_ROLLUPS = {
         "d": [("visits_due_done", "c"), ("visits_due_open", "pc")],
     },
     "satisfaction": {"s": [("visit_satisfaction", "a")], "c": [("visit_satisfaction", "c")]},
+    "inspection_pass_rate": {"n": [("inspections_first_pass", "c")], "d": [("inspections_first", "c")]},
     "meetings_held": {"v": [("meetings_held", "c")]},
     "meeting_attendance": {"n": [("attendance_present", "c")], "d": [("attendance", "c")]},
     "action_items_closed": {"v": [("action_items_closed", "c")]},
@@ -193,6 +206,12 @@ def contributions(source: Source, *, apps=global_apps, filter_q: Q | None = None
     model = apps.get_model(source.model)
     day = TruncDate(source.day, tzinfo=_local()) if source.datetime else F(source.day)
     qs = model._base_manager.filter(source.where, **{f"{source.day}__isnull": False})
+    if source.first_of_phase:
+        earlier = model._base_manager.filter(phase=OuterRef("phase")).filter(
+            Q(inspected_on__lt=OuterRef("inspected_on"))
+            | Q(inspected_on=OuterRef("inspected_on"), pk__lt=OuterRef("pk"))
+        )
+        qs = qs.filter(~Exists(earlier))
     if filter_q is not None:
         qs = qs.filter(filter_q)
     aggregates = {}

@@ -4,8 +4,9 @@ from contextlib import ExitStack
 
 from teams.facts import facts_write
 
-# Rows whose counted facts a new row changes too (a contract: its lead's "signed within N days").
-COUNTED_PARENTS = {"clients.Contract": ("client",)}
+# Rows whose counted facts a new row changes too (a contract: its lead's "signed within N days"; an
+# inspection: which of its phase's is first).
+COUNTED_PARENTS = {"clients.Contract": ("client",), "projects.Inspection": ("phase",)}
 
 
 class CountedFactory:

@@ -241,3 +241,17 @@ def test_computed_dashboard_runs_at_most_ten_queries(busy, team, kind, company, 
 def test_computed_dashboard_page_says_how_fresh(busy, login, gm):
     html = login(gm).get(reverse("performance:dashboard"), {"year": "2026"}).content.decode()
     assert "数据截至" in html
+
+
+def test_a_phases_first_inspection_counts_once(frozen, team, consultant, pm):
+    from projects.services.construction import inspection_record
+    from tests.projects.factories import SchedulePhaseFactory
+
+    phase = SchedulePhaseFactory(project__team=team, project__client__team=team, project__project_manager=pm)
+    day = timezone.localdate() - dt.timedelta(days=5)
+    inspection_record(phase=phase, by=pm, inspected_on=day, result="rectify", rectify_items="空鼓", reinspect_by=day)
+    inspection_record(phase=phase, by=pm, inspected_on=day + dt.timedelta(days=2), result="pass")
+    assert cell(day, team, "inspections_first") == (1, Decimal(0))
+    assert cell(day, team, "inspections_first_pass") == (0, Decimal(0))
+    assert cell(day + dt.timedelta(days=2), team, "inspections_first") == (0, Decimal(0))
+    assert_exact()

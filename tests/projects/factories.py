@@ -77,7 +77,7 @@ class SchedulePhaseFactory(CountedFactory, factory.django.DjangoModelFactory):
     planned_finish = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
 
 
-class InspectionFactory(factory.django.DjangoModelFactory):
+class InspectionFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Inspection
 
