@@ -1,7 +1,8 @@
 """Counted facts: the one way a service tells the dashboards' daily rollups that rows changed.
 
-A service that writes rows the dashboards count (contracts, receipts, visits, projects, phases, drawing
-tasks, meetings and attendance, change orders, phone-system calls) wraps the write::
+A service that writes rows the dashboards count (leads, contracts, receipts, visits, projects, phases and their
+inspections, drawing tasks, meetings and attendance, action items, change orders, phone-system calls; the list is
+``SOURCES`` in ``performance/rollups.py``) wraps the write::
 
     with facts_write(Contract, contract.pk) as write:
         ...save...
