@@ -27,6 +27,7 @@ from meetings.models import (
 )
 from teams.calendar import calendar_exceptions, is_working_day, working_days
 from teams.editing import claim, versioned_update
+from teams.facts import facts_write
 from teams.messages import Message
 from teams.models import Team, User
 from teams.services import notify
@@ -380,7 +381,8 @@ def meeting_record_attendance(
     now = now or timezone.now()
     team_ids = {m.pk for m in selectors.team_members(team=meeting.team)}
     rows = []
-    with transaction.atomic():
+    # The meeting and its attendance are counted facts (teams/facts.py): the roll call makes it held.
+    with facts_write(Meeting, meeting.pk):
         existing = {a.member_id: a for a in meeting.attendance.all()}
         for entry in entries:
             if entry.member.pk not in team_ids and entry.member.pk not in existing:
@@ -446,7 +448,8 @@ def action_item_complete(*, item: ActionItem, by: User, now: dt.datetime | None 
     if not action_item_can_close(item=item, user=by):
         raise ValidationError(_("Only the owner or the chair can close an action item."))
     now = now or timezone.now()
-    done = claim(item, "done_at", now, done_by=by)
+    with facts_write(ActionItem, item.pk):
+        done = claim(item, "done_at", now, done_by=by)
     item.refresh_from_db()
     return done
 
@@ -454,5 +457,6 @@ def action_item_complete(*, item: ActionItem, by: User, now: dt.datetime | None 
 def action_item_reopen(*, item: ActionItem, by: User) -> None:
     if not action_item_can_close(item=item, user=by):
         raise ValidationError(_("Only the owner or the chair can reopen an action item."))
-    ActionItem.objects.filter(pk=item.pk).update(done_at=None, done_by=None)
+    with facts_write(ActionItem, item.pk):
+        ActionItem.objects.filter(pk=item.pk).update(done_at=None, done_by=None)
     item.refresh_from_db()

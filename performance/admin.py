@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from performance.models import CardItem, Highlight, MonthlyReport, RoleTemplateItem, TargetCard, TeamTarget
+from performance.models import (
+    CardItem,
+    FactRecount,
+    Highlight,
+    MonthlyReport,
+    RoleTemplateItem,
+    TargetCard,
+    TeamTarget,
+)
 
 
 @admin.register(RoleTemplateItem)
@@ -42,3 +50,9 @@ class MonthlyReportAdmin(admin.ModelAdmin):
     list_display = ["team", "month", "state", "sent_at", "sent_unapproved", "send_attempts"]
     list_filter = ["state", "team"]
     readonly_fields = ["data", "sent_at", "send_claimed_at", "pdf", "xlsx"]
+
+
+@admin.register(FactRecount)
+class FactRecountAdmin(admin.ModelAdmin):
+    list_display = ["ran_at", "cells", "drifted"]
+    readonly_fields = ["ran_at", "cells", "drifted", "details"]

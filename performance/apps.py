@@ -7,11 +7,14 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance and reports")
 
     def ready(self):
-        from performance import panels, services
+        from performance import panels, rollups, services
         from teams.jobs import register_job_runner
-        from teams.registry import register_demo_seeder, register_nav, register_panel
+        from teams.registry import register_demo_seeder, register_hook, register_nav, register_panel
         from teams.roles import ALL_ROLES, TEAM_ROLES, Role
 
+        # The daily rollups follow every write of a counted fact (teams/facts.py), as a pair.
+        register_hook("facts_before", rollups.facts_before)
+        register_hook("facts_after", rollups.facts_after)
         register_job_runner(services.REGENERATE_JOB, services.run_report_regenerate)
         register_demo_seeder(
             "performance", "performance.demo.seed", after=["clients", "projects", "money", "reception", "complaints"]

@@ -23,6 +23,7 @@ from performance.models import (
     TargetCard,
     TeamTarget,
 )
+from performance.rollups import rollups_rebuild
 from teams.models import User
 from teams.roles import Role
 
@@ -53,6 +54,8 @@ def _month(today: dt.date, back: int) -> dt.date:
 
 
 def seed(ctx) -> None:
+    # The other apps' seeders write some facts in bulk (around their services): count them once.
+    rollups_rebuild()
     ensure_default_templates(RoleTemplateItem)
     gm = ctx.users.get("gm") or User.objects.filter(role=Role.DEPUTY_GM).first()
     months = [_month(ctx.today, back) for back in (3, 2, 1, 0)]

@@ -426,3 +426,43 @@ class ReportPhoto(models.Model):
 
     def __str__(self):
         return self.caption
+
+
+class DailyTeamFact(models.Model):
+    """One cell of the dashboards' rollups: a kind of counted fact, for one team (0: none) on one local day.
+
+    Kept exact by the services that write the facts (``teams.facts.facts_write``, ``performance/rollups.py``)
+    and checked every night against a recount (``FactRecount``)."""
+
+    day = models.DateField(_("day of the facts"))
+    team_key = models.PositiveIntegerField(_("team"), help_text=_("The team's id; 0 for facts of no team."))
+    kind = models.CharField(_("kind"), max_length=40)
+    count = models.IntegerField(_("number of facts"), default=0)
+    amount = models.DecimalField(_("sum of the facts"), max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("daily team fact")
+        verbose_name_plural = _("daily team facts")
+        constraints = [models.UniqueConstraint(fields=["day", "team_key", "kind"], name="daily_team_fact_cell")]
+        # The dashboards read a range of days of a few kinds.
+        indexes = [models.Index(fields=["kind", "day"], name="daily_team_fact_kind_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.team_key} {self.kind}: {self.count} / {self.amount}"
+
+
+class FactRecount(models.Model):
+    """A nightly recount of the rollups: how many cells it checked and which had drifted (then repaired)."""
+
+    ran_at = models.DateTimeField(_("recounted at"), db_index=True)
+    cells = models.PositiveIntegerField(_("cells checked"))
+    drifted = models.PositiveIntegerField(_("cells repaired"))
+    details = models.JSONField(_("drifted cells"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("rollup recount")
+        verbose_name_plural = _("rollup recounts")
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d %H:%M}: {self.drifted} / {self.cells}"

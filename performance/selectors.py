@@ -23,11 +23,12 @@ from performance.metrics import (
     Scope,
     complaints_by_category,
     figures,
-    figures_by_team,
+    figures_by_team,  # noqa: F401 (re-exported: the teams' figures of the receivables board and tests)
+    figures_with_teams,
     ratio,
     round_half_up,
 )
-from performance.models import Highlight, TargetCard, TeamTarget
+from performance.models import FactRecount, Highlight, TargetCard, TeamTarget
 from teams.models import Team
 from teams.ordering import by_name
 from teams.roles import Role
@@ -294,7 +295,19 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
             periods[tag] = month
         month_tags.append(tag)
     trend_only = {tag: set(SPARK_KEYS) for tag in periods if tag not in ("cur", "prev")}
-    values = figures(metrics, periods, scope, now=now, only=trend_only)
+    # Team targets are set per month: they are compared on a month's dashboard only.
+    monthly = period.kind == "month"
+    # What the targets compare and the dashboard does not show: the current period only.
+    missing = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys] if monthly else []
+    by_team = {}
+    only = {**trend_only, "prev": set(keys)}
+    if scope.kind == "company":
+        # The company's figures and the teams' column from the same grouped queries.
+        values, by_team = figures_with_teams(metrics + missing, periods, team_tag="cur", now=now, only=only)
+    elif scope.kind == "team":
+        values = figures(metrics + missing, periods, scope, now=now, only=only)
+    else:
+        values = figures(metrics, periods, scope, now=now, only=trend_only)
 
     def row(key):
         metric = METRICS[key]
@@ -339,11 +352,13 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         "categories": categories,
         "teams": [],
         "targets": [],
+        "recount": None,
     }
-    # Team targets are set per month: they are compared on a month's dashboard only.
-    monthly = period.kind == "month"
     if scope.kind == "company":
-        by_team = figures_by_team(metrics, period, now=now)
+        # The company's page (the deputy GM's) says when the daily rollups were last recounted, and what that repaired.
+        last = FactRecount.objects.first()
+        if last is not None:
+            data["recount"] = {"ran_at": timezone.localtime(last.ran_at).isoformat(), "drifted": last.drifted}
         data["teams"] = [
             {
                 "id": team.pk,
@@ -355,19 +370,11 @@ def _compute_dashboard(*, period: Period, scope: Scope, money: bool, now=None) -
         team_values = by_team
         targets = TeamTarget.objects.filter(month=period.start).select_related("team") if monthly else []
     elif scope.kind == "team" and monthly:
-        team_values = {scope.team_id: {k: values[("cur", k)] for k in keys if ("cur", k) in values}}
-        target_metrics = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
-        if target_metrics:
-            extra = figures(target_metrics, {"m0": period}, scope, now=now)
-            team_values[scope.team_id].update({k: v for (_t, k), v in extra.items()})
+        wanted = keys + [m.key for m in missing]
+        team_values = {scope.team_id: {k: values[("cur", k)] for k in wanted if ("cur", k) in values}}
         targets = TeamTarget.objects.filter(month=period.start, team_id=scope.team_id).select_related("team")
     else:
         targets, team_values = [], {}
-    if scope.kind == "company" and monthly:
-        missing = [METRICS[m] for _f, m in TEAM_TARGET_METRICS if m not in keys]
-        if missing:
-            for team_id, vals in figures_by_team(missing, period, now=now).items():
-                team_values.setdefault(team_id, {}).update(vals)
     for target in by_name(targets, lambda target: target.team.name):
         rows = []
         for field, metric_key in TEAM_TARGET_METRICS:
@@ -401,10 +408,16 @@ def _empty(metric):
 def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
     """The figures, lists and texts of a team's monthly report, as JSON-safe data."""
     now = now or timezone.now()
-    metrics = [METRICS[k] for k in REPORT_KEYS]
+    # "Trainings held" is counted from the sessions the report lists (below), not by a query of its own.
+    metrics = [METRICS[k] for k in REPORT_KEYS if k != "trainings_held"]
     team_scope = Scope(team_id=team.pk)
     # The team's and the company's figures in the same query per model.
     values = figures(metrics, {"t": period, "c": period}, now=now, tag_scopes={"t": team_scope, "c": COMPANY})
+    # Every session of the period (a short list), the team's being its own and the company-wide ones: the
+    # metric's ``team_q``; so the list and the figure agree.
+    sessions = list(METRICS["trainings_held"].queryset(period, COMPANY, now=now).order_by("date", "pk"))
+    trainings = [t for t in sessions if t.team_id in (team.pk, None)]
+    values[("t", "trainings_held")], values[("c", "trainings_held")] = len(trainings), len(sessions)
     majors = (
         METRICS["complaints_major"]
         .queryset(period, team_scope, now=now)
@@ -415,8 +428,6 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
     highlights = Highlight.objects.filter(
         team=team, created_at__gte=period.start_dt, created_at__lt=period.end_dt
     ).select_related("member")
-    # The sessions "trainings held" counts, from the metric itself: the list and the figure agree.
-    trainings = METRICS["trainings_held"].queryset(period, team_scope, now=now)
     categories = complaints_by_category(period, team_scope, now=now)
     return {
         "team": team.name,
@@ -442,7 +453,7 @@ def report_data(*, team: Team, period: Period, now: dt.datetime | None = None) -
         "highlights": [
             {"title": h.title, "member": h.member.full_name if h.member else "", "story": h.story} for h in highlights
         ],
-        "trainings": [{"topic": t.topic, "date": t.date.isoformat()} for t in trainings.order_by("date")],
+        "trainings": [{"topic": t.topic, "date": t.date.isoformat()} for t in trainings],
     }
 
 

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from config.celery import enqueue
-from performance import selectors, services
+from performance import rollups, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +48,10 @@ def send_report(self, report_id):
 def warm_dashboards():
     """Every 4 minutes: the company's and each team's dashboards recomputed into the cache."""
     return selectors.dashboards_warm()
+
+
+@shared_task
+def recount_rollups():
+    """Nightly: the daily rollups recounted from the facts; drift repaired and recorded."""
+    record = rollups.rollups_recount()
+    return {"cells": record.cells, "drifted": record.drifted}

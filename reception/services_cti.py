@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from reception.models import Call, Callback, CtiEvent, Extension, PhoneCall
+from teams.facts import facts_write
 from teams.models import User
 from teams.phones import MOBILE, normalize_phone
 
@@ -194,7 +195,9 @@ def _hangup(phone_call: PhoneCall, data: dict, now) -> str:
 
 
 def _set(phone_call: PhoneCall, fields: dict) -> None:
-    PhoneCall.objects.filter(pk=phone_call.pk).update(**fields)
+    # Missed and called-back calls are counted facts (teams/facts.py).
+    with facts_write(PhoneCall, phone_call.pk):
+        PhoneCall.objects.filter(pk=phone_call.pk).update(**fields)
     for name, value in fields.items():
         setattr(phone_call, name, value)
 

@@ -24,6 +24,7 @@ from clients.services.common import _event
 from clients.services.money import contract_stages_trigger, stage_make_due
 from teams.audit import changes_against_db
 from teams.editing import EditConflict, compare_and_set
+from teams.facts import facts_write
 from teams.messages import Message
 from teams.models import User
 from teams.registry import run_hooks
@@ -71,7 +72,10 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
     if not contract.number:
         contract.number = contract_next_number(signed_date=signed_date)
     contract.full_clean()
-    contract.save()
+    # The contract, and its lead's "signed within N days" (performance/rollups.py).
+    with facts_write(Client, client.pk), facts_write(Contract) as facts:
+        contract.save()
+        facts.add(contract.pk)
     for order, (name, share, condition, trigger, days) in enumerate(DEFAULT_PAYMENTS):
         PaymentStage.objects.create(
             contract=contract,
@@ -94,20 +98,22 @@ def contract_sign(*, client: Client, by: User, data: dict, template: VisitTempla
     template = template or VisitTemplate.objects.filter(is_default=True).first()
     if template is not None:
         owner = client.team.responsible(preferred=client.consultant) or by
-        FollowUpVisit.objects.bulk_create(
-            [
-                FollowUpVisit(
-                    client=client,
-                    contract=contract,
-                    team=client.team,
-                    owner=owner,
-                    point=point.point,
-                    channel=point.channel,
-                    due_date=_plan_date(point, contract),
-                )
-                for point in template.points.all()
-            ]
-        )
+        with facts_write(FollowUpVisit) as facts:
+            visits = FollowUpVisit.objects.bulk_create(
+                [
+                    FollowUpVisit(
+                        client=client,
+                        contract=contract,
+                        team=client.team,
+                        owner=owner,
+                        point=point.point,
+                        channel=point.channel,
+                        due_date=_plan_date(point, contract),
+                    )
+                    for point in template.points.all()
+                ]
+            )
+            facts.add(*(visit.pk for visit in visits))
     # No amount in the timeline: everyone who opens the client file reads it (the archive
     # clerk, the project staff); the money is on the contract page, for those who see contracts.
     _event(client, ClientEvent.Kind.CONTRACT, Message("Contract %(number)s signed", number=contract.number), by)
@@ -152,9 +158,10 @@ def contract_update(*, contract: Contract, by: User, version: int, data: dict) -
     for change in changes:
         setattr(contract, change.name, change.new)
     contract.full_clean()
-    updated = Contract.objects.filter(pk=contract.pk, version=version).update(
-        **{c.name: c.new for c in changes}, version=version + 1
-    )
+    with facts_write(Client, contract.client_id), facts_write(Contract, contract.pk):
+        updated = Contract.objects.filter(pk=contract.pk, version=version).update(
+            **{c.name: c.new for c in changes}, version=version + 1
+        )
     if updated != 1:
         raise EditConflict(_("Someone else changed this contract while you were editing. Reload to see their changes."))
     contract.version = version + 1

@@ -15,6 +15,7 @@ from clients.services.common import _event
 from clients.services.consent import consent_record
 from teams.audit import changes_against_db
 from teams.editing import compare_and_set, versioned_update
+from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import Team, User
 from teams.phones import normalize_phone
@@ -104,7 +105,7 @@ def client_create(*, created_by: User, data: dict) -> Client:
     client.full_clean()
     _check_duplicates([client.phone, client.phone2], user=created_by)
     set_search_keys(client)
-    client.save()
+    facts_save(client)
     _event(
         client,
         ClientEvent.Kind.CREATED,
@@ -188,7 +189,8 @@ def lead_move(*, client: Client, stage: str, by: User, measured_on: dt.date | No
     if old == Client.Stage.LOST:
         fields.update(lost_at=None, lost_reason=None, lost_stage="", competitor="", lost_notes="")
     moved = _("Someone else moved this lead just now. Reload the board.")
-    compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
+    with facts_write(Client, client.pk):
+        compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
     parts = [Message("%(from)s → %(to)s", **{"from": Client.Stage(old).label, "to": Client.Stage(stage).label})]
     if stage == Client.Stage.MEASURED:
         parts.append(Message("measured on %(date)s", date=measured_on.isoformat()))
@@ -218,7 +220,8 @@ def lead_mark_lost(
         "version": client.version + 1,
     }
     moved = _("Someone else moved this lead just now. Reload the board.")
-    compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
+    with facts_write(Client, client.pk):
+        compare_and_set(client, expect={"stage": old}, fields=fields, message=moved)
     parts = [Message("Lost at %(stage)s: %(reason)s", stage=Client.Stage(old).label, reason=reason.name)]
     if competitor:
         parts.append(Message("competitor %(name)s", name=competitor))

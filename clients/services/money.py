@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Contract, ContractChange, PaymentStage, Receipt
 from teams.editing import claim
+from teams.facts import facts_save
 from teams.messages import Message
 from teams.models import User
 from teams.selectors import deputy_gms
@@ -129,7 +130,7 @@ def receipt_record(
     )
     _store_scan(receipt, scan, scan_type)
     receipt.full_clean()
-    receipt.save()
+    facts_save(receipt)
     _stage_add_received(stage, receipt.amount, received_on)
     ContractChange.objects.create(
         contract=contract,
@@ -164,7 +165,7 @@ def receipt_reverse(*, receipt: Receipt, by: User, reason: str, on: dt.date | No
         recorded_by=by,
     )
     reversal.full_clean()
-    reversal.save()
+    facts_save(reversal)
     _stage_add_received(receipt.stage, reversal.amount, reversal.received_on)
     ContractChange.objects.create(
         contract=receipt.contract,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client, ClientEvent, FollowUpVisit
 from clients.services.common import _event
 from teams.editing import EditConflict, claim
+from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import User
 from teams.selectors import deputy_gms
@@ -32,7 +33,7 @@ def visit_create(
         contract=client.contracts.first(),
     )
     visit.full_clean()
-    visit.save()
+    facts_save(visit)
     _event(
         client,
         ClientEvent.Kind.VISIT,
@@ -59,16 +60,17 @@ def visit_record(
     visit.channel, visit.outcome, visit.satisfaction = channel, outcome, satisfaction
     visit.opinions, visit.raised_complaint, visit.done_at = opinions, raised_complaint, done_at
     visit.full_clean()
-    recorded = claim(
-        visit,
-        "done_at",
-        done_at,
-        channel=channel,
-        outcome=outcome,
-        satisfaction=satisfaction,
-        opinions=opinions,
-        raised_complaint=raised_complaint,
-    )
+    with facts_write(FollowUpVisit, visit.pk):
+        recorded = claim(
+            visit,
+            "done_at",
+            done_at,
+            channel=channel,
+            outcome=outcome,
+            satisfaction=satisfaction,
+            opinions=opinions,
+            raised_complaint=raised_complaint,
+        )
     if not recorded:
         raise EditConflict(_("This visit has already been recorded."))
     parts = [Message("Visit done: %(point)s", point=visit.point)]

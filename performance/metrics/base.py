@@ -346,6 +346,31 @@ class Metric:
         return figures([self], {"v": period}, scope, now=now)[("v", self.key)]
 
 
+def _rolled(metric: Metric, scopes) -> bool:
+    """Whether ``metric`` reads the daily rollups for these scopes (they hold teams, not persons)."""
+    from performance.rollups import METRIC_ROLLUPS
+
+    return metric.key in METRIC_ROLLUPS and all(scope.kind != "person" for scope in scopes)
+
+
+def _rollup_sums(metrics, periods, now, team_ids=None):
+    from performance.rollups import METRIC_ROLLUPS, cell_sums
+
+    kinds = {kind for m in metrics for terms in METRIC_ROLLUPS[m.key].values() for kind, _what in terms}
+    cutoffs = {tag: period.cutoff_date(now) for tag, period in periods.items()}
+    return cell_sums(kinds, periods, cutoffs=cutoffs, team_ids=team_ids)
+
+
+def _merge(rows) -> dict:
+    """Per-team aggregate rows added up: counts and sums are additive, so are an average's two parts."""
+    total = {}
+    for row in rows:
+        for name, value in row.items():
+            if value is not None:
+                total[name] = value if total.get(name) is None else total[name] + value
+    return total
+
+
 def figures(
     metrics: Iterable[Metric],
     periods: dict[str, Period],
@@ -360,10 +385,14 @@ def figures(
     ``only`` limits some period tags to a few metric keys (a trend line needs
     fewer figures than the current period). ``tag_scopes`` gives some tags their
     own scope (a team's report beside the company's figures), still in the same
-    query per model: each aggregate then carries its scope in its filter."""
+    query per model: each aggregate then carries its scope in its filter.
+
+    Metrics with a daily rollup (``performance.rollups.METRIC_ROLLUPS``) of a team or
+    the company read it instead, all of them in one query."""
     only = only or {}
     tag_scopes = tag_scopes or {}
     now = now or timezone.now()
+    metrics = list(metrics)
 
     def scope_of(tag):
         return tag_scopes.get(tag, scope)
@@ -371,11 +400,23 @@ def figures(
     def counted(tag, metric):
         return metric.applies_to(scope_of(tag)) and (tag not in only or metric.key in only[tag])
 
+    scopes = [scope_of(tag) for tag in periods]
+    rolled = [m for m in metrics if _rolled(m, scopes) and any(counted(tag, m) for tag in periods)]
+    result = {}
+    if rolled:
+        from performance.rollups import metric_row
+
+        team_ids = None if any(s.kind == "company" for s in scopes) else sorted({s.team_id for s in scopes})
+        sums = _rollup_sums(rolled, periods, now, team_ids)
+        for tag in periods:
+            teams = None if scope_of(tag).kind == "company" else {scope_of(tag).team_id}
+            for metric in rolled:
+                if counted(tag, metric):
+                    result[(tag, metric.key)] = metric.finish(metric_row(metric.key, tag, sums, teams), tag)
     by_model = defaultdict(list)
     for metric in metrics:
-        if any(counted(tag, metric) for tag in periods):
+        if metric not in rolled and any(counted(tag, metric) for tag in periods):
             by_model[metric.model].append(metric)
-    result = {}
     for model, group in by_model.items():
         # Metrics of one model may scope differently (complaints a person registered, or
         # handles): then each aggregate carries its own scope in its filter.
@@ -400,36 +441,77 @@ def figures(
 
 
 def figures_by_team(metrics: Iterable[Metric], period: Period, *, now: dt.datetime | None = None) -> dict:
-    """``{team id: {metric key: value}}`` for ``period``: one grouped query per model.
+    """``{team id: {metric key: value}}`` for ``period``: one grouped query per model."""
+    return figures_with_teams(metrics, {"t": period}, team_tag="t", now=now)[1]
 
-    A metric with its own ``team_q`` cannot be grouped by a column: it is computed
-    for each active team with ``figures`` (one query per model for all teams)."""
+
+def figures_with_teams(
+    metrics: Iterable[Metric],
+    periods: dict[str, Period],
+    *,
+    team_tag: str,
+    now: dt.datetime | None = None,
+    only: dict[str, set[str]] | None = None,
+) -> tuple[dict, dict]:
+    """The company's figures (as ``figures``) and each team's for the ``team_tag`` period, together.
+
+    One query grouped by team per model (and one of the rollups): the company's value of a tag
+    is the sum of its teams' parts (and of the records of no team), since every part of a figure
+    — a count, a sum, a ratio's two counts, an average's sum and count — adds up. A metric with
+    its own ``team_q`` cannot be grouped by a column: it is computed for each active team with
+    ``figures`` (one query per model for all teams)."""
     now = now or timezone.now()
+    only = only or {}
     metrics = list(metrics)
-    by_model = defaultdict(list)
-    for metric in metrics:
-        if metric.team_q is None:
-            by_model[(metric.model, metric.team_path)].append(metric)
-    result = defaultdict(dict)
-    own = [metric for metric in metrics if metric.team_q is not None]
+
+    def counted(tag, metric):
+        return tag not in only or metric.key in only[tag]
+
+    company, result = {}, defaultdict(dict)
+    rolled = [m for m in metrics if _rolled(m, [COMPANY])]
+    if rolled:
+        from performance.rollups import metric_row
+
+        sums = _rollup_sums(rolled, periods, now)
+        teams = {team for by_team in sums.values() for team in by_team if team}
+        for metric in rolled:
+            for tag in periods:
+                if counted(tag, metric):
+                    company[(tag, metric.key)] = metric.finish(metric_row(metric.key, tag, sums), tag)
+            for team in teams:
+                result[team][metric.key] = metric.finish(metric_row(metric.key, team_tag, sums, {team}), team_tag)
+    own = [metric for metric in metrics if metric.team_q is not None and metric not in rolled]
     if own:
         team_ids = list(Team.objects.filter(is_active=True).values_list("pk", flat=True))
         tags = {f"t{pk}": Scope(team_id=pk) for pk in team_ids}
-        values = figures(own, dict.fromkeys(tags, period), now=now, tag_scopes=tags)
+        values = figures(own, dict.fromkeys(tags, periods[team_tag]), now=now, tag_scopes=tags)
         for (tag, key), value in values.items():
             result[tags[tag].team_id][key] = value
+        company.update(figures(own, periods, now=now, only=only))
+    by_model = defaultdict(list)
+    for metric in metrics:
+        if metric.team_q is None and metric not in rolled:
+            by_model[(metric.model, metric.team_path)].append(metric)
     for (model, team_path), group in by_model.items():
         aggregates, wanted = {}, []
-        for metric in group:
-            aggregates.update(metric.aggregates("t", period, now))
-            wanted.append(metric.in_period(period, now))
-        rows = (
-            model._default_manager.filter(reduce(or_, wanted), **{f"{team_path}__isnull": False})
+        for tag, period in periods.items():
+            for metric in group:
+                if counted(tag, metric):
+                    aggregates.update(metric.aggregates(tag, period, now))
+                    wanted.append(metric.in_period(period, now))
+        rows = list(
+            model._default_manager.filter(reduce(or_, wanted))
             .order_by()
             .values(team_ref=F(team_path))
             .annotate(**aggregates)
         )
-        for row in rows:
+        total = _merge(rows)
+        for tag in periods:
             for metric in group:
-                result[row["team_ref"]][metric.key] = metric.finish(row, "t")
-    return result
+                if counted(tag, metric):
+                    company[(tag, metric.key)] = metric.finish(total, tag)
+        for row in rows:
+            if row["team_ref"] is not None:
+                for metric in group:
+                    result[row["team_ref"]][metric.key] = metric.finish(row, team_tag)
+    return company, result

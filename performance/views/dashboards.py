@@ -125,6 +125,7 @@ def dashboard(request):
         ],
         "team_chart": team_chart,
         "teams": by_name(Team.objects.filter(is_active=True)) if user.sees_all else [],
+        "recount_at": parse_datetime(data["recount"]["ran_at"]) if data.get("recount") else None,
         "money": selectors.sees_money(user),
         "fragment_seconds": settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS * 2,
         "team_keys": [k for k in selectors.DASHBOARD_KEYS if not data["teams"] or k in data["teams"][0]["values"]],

@@ -179,11 +179,11 @@ def report_preview(request):
     user = request.user
     teams = list(Team.objects.filter(is_active=True)) if user.sees_all else []
     if user.sees_all:
-        team = (
-            get_object_or_404(Team, pk=_int_or_404(request.GET["team"]))
-            if request.GET.get("team")
-            else next(iter(teams), None)
-        )
+        # The active teams are listed anyway: the chosen one comes from the list (an inactive one from its row).
+        wanted = _int_or_404(request.GET["team"]) if request.GET.get("team") else None
+        team = next((t for t in teams if wanted in (None, t.pk)), None)
+        if wanted is not None and team is None:
+            team = get_object_or_404(Team, pk=wanted)
     else:
         team = user.team
     if team is None:

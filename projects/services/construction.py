@@ -21,6 +21,7 @@ from projects.models import (
 from projects.services.common import _attach, _event, _phase_name
 from projects.services.money import stages_on_inspection_passed
 from teams.editing import EditConflict, claim, compare_and_set, versioned_update
+from teams.facts import facts_write
 from teams.messages import Message
 from teams.models import User
 from teams.roles import Role
@@ -122,7 +123,9 @@ def inspection_record(
         reinspection_of=previous if previous and previous.result == Inspection.Result.RECTIFY else None,
     )
     inspection.full_clean()
-    inspection.save()
+    # Which inspection is a phase's first depends on its others: the phase's are recounted (teams/facts.py).
+    with facts_write(SchedulePhase, phase.pk):
+        inspection.save()
     _attach(project, by, photos, inspection=inspection)
     _event(
         project,

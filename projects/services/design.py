@@ -24,6 +24,7 @@ from projects.models import (
 )
 from projects.services.common import _attach, _event, _team_people
 from teams.editing import EditConflict, claim, compare_and_set
+from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import User
 from teams.roles import Role
@@ -123,7 +124,7 @@ def drawing_task_create(
         created_by=by,
     )
     task.full_clean()
-    task.save()
+    facts_save(task)
     if not project.assistants.filter(pk=assignee.pk).exists() and assignee.role == Role.ASSISTANT_DESIGNER:
         project.assistants.add(assignee)
     notify(
@@ -140,7 +141,9 @@ def drawing_task_deliver(*, task: DrawingTask, by: User, files=(), notes: str = 
     if not (by.pk == task.assignee_id or task.project.can_design(by)):
         raise PermissionDenied
     now = timezone.now()
-    if not claim(task, "delivered_at", now):
+    with facts_write(DrawingTask, task.pk):
+        delivered = claim(task, "delivered_at", now)
+    if not delivered:
         raise EditConflict
     if notes:
         task.notes = (task.notes + "\n" + notes).strip()

@@ -35,6 +35,7 @@ from projects.models import (
 from projects.services.common import _event
 from projects.uploads import ProcessedFile
 from teams.editing import compare_and_set
+from teams.facts import facts_write
 from teams.messages import Message
 from teams.models import User
 from teams.services import notify
@@ -331,17 +332,18 @@ def change_order_approve(*, order: ChangeOrder, by: User) -> ChangeOrder:
         stage = PaymentStage.objects.select_for_update().get(pk=order.stage_id)
         if stage.amount + order.total < 0:
             raise ValidationError(_("The reduction is larger than the stage it moves."))
-    compare_and_set(
-        order,
-        expect={"status": ChangeOrder.Status.CLIENT_APPROVED},
-        fields={
-            "status": ChangeOrder.Status.APPROVED,
-            "approved_by": by,
-            "approved_at": timezone.now(),
-            "version": order.version + 1,
-        },
-        message=_("Someone else changed this change order just now. Reload the page."),
-    )
+    with facts_write(ChangeOrder, order.pk):
+        compare_and_set(
+            order,
+            expect={"status": ChangeOrder.Status.CLIENT_APPROVED},
+            fields={
+                "status": ChangeOrder.Status.APPROVED,
+                "approved_by": by,
+                "approved_at": timezone.now(),
+                "version": order.version + 1,
+            },
+            message=_("Someone else changed this change order just now. Reload the page."),
+        )
     old_value = contract.current_value
     Contract.objects.filter(pk=contract.pk).update(approved_changes=F("approved_changes") + order.total)
     contract.refresh_from_db(fields=["approved_changes"])

@@ -26,6 +26,7 @@ from teams.audit import changes_against_db
 from teams.calendar import calendar_exceptions, is_working_day
 from teams.dates import not_in_future
 from teams.editing import EditConflict, compare_and_set, versioned_update
+from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import User
 from teams.services import notify
@@ -48,7 +49,7 @@ def project_open(
         planned_finish=planned_finish,
     )
     project.full_clean()
-    project.save()
+    facts_save(project)
     _event(project, None, Message.join([Message("Project opened"), f" ({contract})" if contract else ""], ""))
     if team.leader_id:
         notify(
@@ -84,7 +85,7 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
         setattr(project, field, data[field])
     project.version = version + 1
     project.full_clean()
-    project.save(update_fields=fields)
+    facts_save(project, update_fields=fields)
     before = set(project.designers.values_list("pk", flat=True)) | set(project.assistants.values_list("pk", flat=True))
     project.designers.set(data["designers"])
     project.assistants.set(data["assistants"])
@@ -170,7 +171,8 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
         changes["warranty_until"] = finished.replace(year=finished.year + WARRANTY_YEARS)
     # Compare-and-set on the phase: two clicks, or two people, move it once.
     old = Project.Phase(project.phase).label
-    compare_and_set(project, expect={"phase": project.phase}, fields=changes)
+    with facts_write(Project, project.pk):
+        compare_and_set(project, expect={"phase": project.phase}, fields=changes)
     new = Project.Phase(project.phase).label
     _event(project, by, Message("Phase: %(old)s → %(new)s", old=old, new=new))
     if to_phase == Project.Phase.COMPLETED:
@@ -258,7 +260,9 @@ def schedule_apply_template(*, project: Project, by: User, start: date) -> list[
                 )
             )
         cursor = finish + timedelta(days=1)
-    SchedulePhase.objects.bulk_create(created)
+    with facts_write(SchedulePhase) as facts:
+        SchedulePhase.objects.bulk_create(created)
+        facts.add(*(phase.pk for phase in created))
     if created:
         if existing:  # custom phases added before: keep the sequence 1, 2, … without ties
             _renumber(sorted([*existing, *created], key=lambda p: (p.order, p.pk)))
@@ -327,7 +331,7 @@ def phase_add(
     phase.planned_start, phase.planned_finish = planned_start, planned_finish
     phase.order = index + 1
     phase.full_clean()
-    phase.save()
+    facts_save(phase)
     phases.insert(index, phase)
     _renumber(phases)
     _event(project, by, Message("Phase added to the schedule: %(phase)s", phase=_phase_name(phase)))
@@ -349,7 +353,8 @@ def phase_remove(*, phase: SchedulePhase, by: User) -> None:
         raise ValidationError(
             _("%(phase)s has an inspection or a crew evaluation: it cannot be removed.") % {"phase": locked}
         )
-    locked.delete()
+    with facts_write(SchedulePhase, locked.pk):
+        locked.delete()
     _renumber(list(project.phases.order_by("order", "pk")))
     _event(project, by, Message("Phase removed from the schedule: %(phase)s", phase=_phase_name(locked)))
 
@@ -416,7 +421,7 @@ def phase_update(
     phase.actual_start, phase.actual_finish, phase.crew = actual_start, actual_finish, crew
     phase.version = version + 1
     phase.full_clean()
-    phase.save(update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
+    facts_save(phase, update_fields=["planned_start", "planned_finish", "actual_start", "actual_finish", "crew"])
     for change in changes:
         line = Message("Schedule %(phase)s: %(change)s", phase=_phase_name(phase), change=change.message())
         _event(phase.project, by, line)

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from clients.models import Client, Contract, FollowUpVisit, LostLeadReport
 from clients.search import set_search_keys
+from teams.facts import facts_save
 from teams.roles import Role
+from tests.facts import CountedFactory
 from tests.teams.factories import TeamFactory, UserFactory
 
 
@@ -26,11 +28,11 @@ class ClientFactory(factory.django.DjangoModelFactory):
         # The services store the search keys with the name and phones (clients/search.py); so does the factory.
         client = model_class(*args, **kwargs)
         set_search_keys(client)
-        client.save()
+        facts_save(client)  # a counted fact, as in the services (teams/facts.py)
         return client
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
+class ContractFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Contract
 
@@ -43,7 +45,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     signed_by = factory.LazyAttribute(lambda c: c.client.consultant or UserFactory(role=Role.CONSULTANT, team=c.team))
 
 
-class FollowUpVisitFactory(factory.django.DjangoModelFactory):
+class FollowUpVisitFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = FollowUpVisit
 

@@ -16,10 +16,11 @@ from meetings.models import (
     TrainingAttendance,
 )
 from teams.roles import Role
+from tests.facts import CountedFactory
 from tests.teams.factories import TeamFactory, UserFactory
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
 
@@ -28,7 +29,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyAttribute(lambda m: timezone.make_aware(dt.datetime.combine(m.date, dt.time(8, 30))))
 
 
-class MeetingAttendanceFactory(factory.django.DjangoModelFactory):
+class MeetingAttendanceFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = MeetingAttendance
 
@@ -37,7 +38,7 @@ class MeetingAttendanceFactory(factory.django.DjangoModelFactory):
     status = MeetingAttendance.Status.PRESENT
 
 
-class ActionItemFactory(factory.django.DjangoModelFactory):
+class ActionItemFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = ActionItem
 

@@ -17,10 +17,11 @@ from projects.models import (
 )
 from teams.roles import Role
 from tests.clients.factories import ClientFactory
+from tests.facts import CountedFactory
 from tests.teams.factories import UserFactory
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Project
         skip_postgeneration_save = True
@@ -41,7 +42,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             self.assistants.set(extracted)
 
 
-class DrawingTaskFactory(factory.django.DjangoModelFactory):
+class DrawingTaskFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = DrawingTask
 
@@ -62,7 +63,7 @@ class CrewFactory(factory.django.DjangoModelFactory):
     trade = "水电"
 
 
-class SchedulePhaseFactory(factory.django.DjangoModelFactory):
+class SchedulePhaseFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = SchedulePhase
 
@@ -76,7 +77,7 @@ class SchedulePhaseFactory(factory.django.DjangoModelFactory):
     planned_finish = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
 
 
-class InspectionFactory(factory.django.DjangoModelFactory):
+class InspectionFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Inspection
 
