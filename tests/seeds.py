@@ -30,6 +30,7 @@ TRANSFORMS = {
     ("clients", "0018_fill_client_search_keys"),
     ("complaints", "0005_copy_resolutions_to_history"),
     ("meetings", "0002_rename_team_life_tables"),
+    ("performance", "0005_fill_daily_team_facts"),
     ("teams", "0011_job_heartbeat_and_one_active"),
 }
 
