@@ -52,6 +52,8 @@ DOWNLOAD_QUERY = re.compile(r"[?&](export|format)=")
 LATIN_ALLOWED = {"Excel", "WeCom", "DingTalk", "PDF", "JPEG", "xlsx", "Word", "Celery"}
 # Authenticator apps named on the two-factor enrolment page.
 LATIN_ALLOWED |= {"Authenticator", "FreeOTP", "Google", "Microsoft"}
+# The privacy request desk exports a client's data as a workbook and as JSON (a format's name).
+LATIN_ALLOWED |= {"JSON"}
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
