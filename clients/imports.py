@@ -99,18 +99,30 @@ def _source(value: str) -> str:
     return SOURCE_ALIASES.get(value, "")
 
 
+def header_row(sheet) -> int:
+    """The row of the column headers: the first with two filled cells. Rows above it hold one cell each — the
+    watermark and notice ``teams.exports.write_workbook`` puts above an export's header (the template too)."""
+    for index, values in enumerate(sheet.iter_rows(min_row=1, max_row=5, values_only=True), start=1):
+        if sum(v not in (None, "") for v in values) >= 2:
+            return index
+    return 1
+
+
 def parse_rows(upload, *, user, report=None) -> list[dict]:
     """Each row: {"row": n, "data": {...}, "errors": [...]}. Duplicates are checked
     against existing clients (named only if ``user`` may see them) and within the file.
     ``report(done, total)`` hears the progress (the preview runs as a job: ``run_import_preview``)."""
     workbook = load_workbook(upload, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
-    total = min(MAX_ROWS, max((sheet.max_row or MAX_ROWS + 1) - 1, 1))
     rows = []
     seen = {}
-    for index, values in enumerate(sheet.iter_rows(min_row=2, max_row=MAX_ROWS + 1, values_only=True), start=2):
+    first = header_row(sheet) + 1
+    total = min(MAX_ROWS, max((sheet.max_row or MAX_ROWS + first) - first + 1, 1))
+    for index, values in enumerate(
+        sheet.iter_rows(min_row=first, max_row=MAX_ROWS + first - 1, values_only=True), start=first
+    ):
         if report:
-            report(index - 1, total)
+            report(index - first + 1, total)
         if not values or all(v in (None, "") for v in values) or is_example(values):
             continue
         cells = {field: ("" if v is None else str(v).strip()) for (_h, field), v in zip(COLUMNS, values, strict=False)}

@@ -157,8 +157,8 @@ def export_watermark(user, at: datetime | None = None) -> str:
 
 def write_workbook(target, sheets: Sequence[Sheet | tuple], *, watermark: str = "") -> int:
     """Write ``sheets`` as one workbook into the file-like ``target``; return the number of data rows.
-    ``watermark`` (``export_watermark``: the exporter and the time) goes into every sheet's page header —
-    shown in Excel's page layout view and printed on every page — and the workbook's author."""
+    ``watermark`` (``export_watermark``: the exporter and the time) is the first row of every sheet, its page
+    header (printed on every page) and the workbook's author."""
     workbook = Workbook(write_only=True)
     if watermark:
         workbook.properties.creator = watermark[:200]
@@ -172,12 +172,19 @@ def write_workbook(target, sheets: Sequence[Sheet | tuple], *, watermark: str = 
         for index in range(1, max(len(spec.headers), len(spec.widths)) + 1):
             width = spec.widths[index - 1] if index <= len(spec.widths) else 18
             sheet.column_dimensions[get_column_letter(index)].width = width
-        # The header (and the notice above it) stays in view while scrolling, in bold.
-        sheet.freeze_panes = "A3" if spec.notice else "A2"
+        # Above the header, in the grid itself: the watermark (who exported, when), so a copy shown on a
+        # screen or pasted elsewhere still names its source; then the notice of a cut export.
+        banners = []
+        if watermark:
+            banners.append((watermark, Font(italic=True, color="7F7F7F")))
         if spec.notice:
-            notice = safe_cell(sheet, str(spec.notice))
-            notice.font = Font(bold=True, color="9C0006")
-            sheet.append([notice])
+            banners.append((str(spec.notice), Font(bold=True, color="9C0006")))
+        # The header and the banners above it stay in view while scrolling.
+        sheet.freeze_panes = f"A{len(banners) + 2}"
+        for text, font in banners:
+            banner = safe_cell(sheet, text)
+            banner.font = font
+            sheet.append([banner])
         header = [safe_cell(sheet, h) for h in spec.headers]
         for cell in header:
             cell.font = Font(bold=True)

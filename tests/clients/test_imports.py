@@ -95,9 +95,9 @@ def test_import_rejects_a_non_excel_file(login, consultant, preview):
 def test_template_example_row_is_marked_and_not_imported(login, consultant, preview):
     c = login(consultant)
     template = load_workbook(BytesIO(c.get(reverse("clients:import"), {"template": 1}).content)).active
-    header, example = list(template.values)[:2]
-    assert header[0] == "姓名" and example[0] == "示例：王先生"
-    assert template.freeze_panes == "A2" and template["A1"].font.bold
+    watermark, header, example = list(template.values)[:3]
+    assert watermark[0].startswith("导出人：") and header[0] == "姓名" and example[0] == "示例：王先生"
+    assert template.freeze_panes == "A3" and template["A2"].font.bold
     # The consultant fills their rows under the example and uploads the file as it is.
     template.append(["新客户", "13900000021", "", "", "", "", "", "", "热线"])
     buffer = BytesIO()

@@ -16,6 +16,7 @@ from tests.clients.factories import ClientFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.projects.factories import ProjectFactory
 from tests.reception.factories import CallFactory
+from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
 
@@ -385,10 +386,10 @@ def test_export_is_scoped_and_writes_formulas_as_text(login, consultant, the_cli
     ComplaintFactory(client=ClientFactory(team=outsider.team), description="别组的")
     response = login(consultant).get(reverse("complaints:list") + "?export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.values)
+    rows = table(sheet)
     assert len(rows) == 2  # header + our team's one complaint
-    assert rows[1][9] == '=HYPERLINK("http://evil")' and sheet.cell(2, 10).data_type == "s"
-    assert rows[1][2] == "@SUM(A1)" and sheet.cell(2, 3).quotePrefix
+    assert rows[1][9] == '=HYPERLINK("http://evil")' and sheet.cell(3, 10).data_type == "s"
+    assert rows[1][2] == "@SUM(A1)" and sheet.cell(3, 3).quotePrefix
 
 
 # --- Filters and query counts --------------------------------------------------------------

@@ -101,4 +101,7 @@ def test_every_sheet_names_its_exporter_and_time(login, consultant, team, time_m
     header = book.active.oddHeader.center.text
     assert consultant.full_name in header and consultant.username in header and "2026-05-06 14:30" in header
     assert consultant.full_name in book.properties.creator
+    # Visible in the grid too, above the header: a screenshot or a pasted copy still names its source.
+    grid = book.active["A1"].value
+    assert consultant.full_name in grid and consultant.username in grid and "2026-05-06 14:30" in grid
     assert AccessLog.objects.filter(user=consultant, action="export").count() == 1

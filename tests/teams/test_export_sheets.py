@@ -145,21 +145,24 @@ def test_export_opens_as_a_readable_sheet(kind, login, team, consultant):
     url_name, query, make, guarded, checks = SHEETS[kind]
     make(team, 2, EVIL)
     sheet = _open(login(consultant).get(reverse(url_name), query))
-    header = sheet[1]
-    assert sheet.freeze_panes == "A2"
-    assert all(cell.font.bold for cell in header) and not any(cell.font.bold for cell in sheet[2])
+    # The watermark is the sheet's first row (issue 19: visible in the grid, not only when printed).
+    watermark = f"导出人：{consultant.full_name}（{consultant.username}）"
+    assert sheet["A1"].value.startswith(watermark) and sheet["A1"].value.endswith("内部资料，请勿外传")
+    header = sheet[2]
+    assert sheet.freeze_panes == "A3"
+    assert all(cell.font.bold for cell in header) and not any(cell.font.bold for cell in sheet[3])
     # Every column has a width chosen for it (openpyxl reads an unset one as 13).
     widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(header) + 1)]
     assert all(w and w >= 8 for w in widths) and widths != [13] * len(header)
-    rows = list(sheet.iter_rows(min_row=2))
+    rows = list(sheet.iter_rows(min_row=3))
     assert len(rows) == 2
     evil = [row for row in rows if row[ord(guarded) - 65].value == EVIL]
     assert evil, f"{kind}: {EVIL!r} not in column {guarded}"
     cell = evil[0][ord(guarded) - 65]
     assert cell.data_type == "s" and cell.quotePrefix
     for column, check in checks.items():
-        cell = sheet[f"{column}2"]
-        assert check(cell), f"{kind} {column}2 = {cell.value!r} ({cell.data_type}, {cell.number_format})"
+        cell = sheet[f"{column}3"]
+        assert check(cell), f"{kind} {column}3 = {cell.value!r} ({cell.data_type}, {cell.number_format})"
 
 
 @pytest.mark.django_db
@@ -169,11 +172,11 @@ def test_cut_export_says_so_in_its_first_row(kind, login, team, consultant, monk
     monkeypatch.setitem(exports.EXPORTS, kind, dataclasses.replace(exports.EXPORTS[kind], limit=2))
     make(team, 3, "正常")
     sheet = _open(login(consultant).get(reverse(url_name), query))
-    assert sheet["A1"].value == "仅导出前 2 行，共 3 行；请缩小筛选范围。"
-    assert sheet["A1"].font.bold
-    assert sheet.freeze_panes == "A3"
-    assert all(cell.font.bold for cell in sheet[2] if cell.value is not None)
-    assert len(list(sheet.iter_rows(min_row=3))) == 2
+    assert sheet["A2"].value == "仅导出前 2 行，共 3 行；请缩小筛选范围。"
+    assert sheet["A2"].font.bold
+    assert sheet.freeze_panes == "A4"
+    assert all(cell.font.bold for cell in sheet[3] if cell.value is not None)
+    assert len(list(sheet.iter_rows(min_row=4))) == 2
 
 
 @pytest.mark.django_db
@@ -181,7 +184,7 @@ def test_export_within_the_limit_has_no_notice(login, team, consultant, monkeypa
     monkeypatch.setitem(exports.EXPORTS, "clients", dataclasses.replace(exports.EXPORTS["clients"], limit=2))
     _clients(team, 2, "甲")
     sheet = _open(login(consultant).get(reverse("clients:list"), {"export": "xlsx"}))
-    assert sheet.freeze_panes == "A2" and len(list(sheet.iter_rows(min_row=2))) == 2
+    assert sheet.freeze_panes == "A3" and len(list(sheet.iter_rows(min_row=3))) == 2
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from teams.roles import TEAM_ROLES, Role
 from tests.clients.factories import ClientFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.reception.factories import CallFactory
+from tests.sheets import open_table
 from tests.teams.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,8 +42,8 @@ def test_formula_strings_are_text_and_numbers_dates_stay_typed():
     assert count == 3
     assert sheet["A1"].value == "=A1" and sheet["A1"].data_type == "s"
     guarded = list(sheet.iter_rows(min_row=2, max_row=2))[0]
-    # (XML keeps a lone \r as a line break.)
-    assert [c.value for c in guarded] == [*rows[0][:5], "\nx", "正常"]
+    # (A lone \r comes back as a line break when openpyxl writes without lxml, as itself with it.)
+    assert [c.value.replace("\r", "\n") for c in guarded] == [*rows[0][:5], "\nx", "正常"]
     assert all(c.data_type == "s" for c in guarded)
     assert all(c.quotePrefix for c in guarded[:6]) and not guarded[6].quotePrefix
     amount, count_cell, avg, day, when, share, empty = list(sheet.iter_rows(min_row=3, max_row=3))[0]
@@ -122,7 +123,7 @@ def test_export_gate(kind, role, login, team, data):
     response = login(user).get(reverse(url_name), query)
     if role in allowed:
         assert response.status_code == 200
-        rows = list(load_workbook(io.BytesIO(response.content)).active.values)[1:]
+        rows = open_table(response.content)[1:]
         entry = AccessLog.objects.get(user=user, action=AccessLog.Action.EXPORT)
         assert entry.row_count == len(rows)
         assert str(EXPORTS[kind].label) in entry.detail

@@ -17,6 +17,7 @@ from teams.models import Job, Notification
 from teams.roles import Role
 from tests.clients.factories import ClientFactory
 from tests.conftest import real_broker
+from tests.sheets import open_table
 from tests.teams.factories import UserFactory
 
 
@@ -60,8 +61,7 @@ def test_big_export_starts_a_job_and_the_task_writes_every_row(
     assert tasks.run_job(job.pk) == "done"
     job.refresh_from_db()
     assert job.state == Job.State.DONE and job.progress == 100 and job.finished_at
-    sheet = load_workbook(io.BytesIO(job.result.read())).active
-    names = sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+    names = sorted(row[0] for row in open_table(job.result.read())[1:])
     assert names == [f"客户{n}" for n in range(5)]
     # The export is logged once, by the job, with its real row count.
     assert list(AccessLog.objects.filter(action="export").values_list("row_count", "user")) == [(5, consultant.pk)]
@@ -71,7 +71,9 @@ def test_big_export_starts_a_job_and_the_task_writes_every_row(
     download = client.get(reverse("teams:job_download", args=[job.pk]))
     assert download.status_code == 200 and "no-store" in download["Cache-Control"]
     assert "attachment" in download["Content-Disposition"] and "clients-" in download["Content-Disposition"]
-    assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.max_row == 6
+    assert (
+        load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.max_row == 7
+    )  # watermark, header, 5 rows
 
     other = login(outsider)
     for name in ("teams:job_detail", "teams:job_status", "teams:job_download"):
@@ -83,7 +85,7 @@ def test_small_export_stays_immediate(login, settings, team, consultant):
     ClientFactory.create_batch(3, team=team, consultant=consultant)
     response = login(consultant).get(reverse("clients:list"), {"export": "xlsx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
-    assert load_workbook(io.BytesIO(response.content)).active.max_row == 4
+    assert load_workbook(io.BytesIO(response.content)).active.max_row == 5  # watermark, header, 3 rows
     assert not Job.objects.exists()
 
 
