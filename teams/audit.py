@@ -45,6 +45,14 @@ class FieldChange:
             new=self.new_label or self.new_text or "—",
         )
 
+    def history_texts(self) -> dict:
+        """What a history row (``teams.models.HistoryTexts``) keeps: the field and both values, labels lazy."""
+        return {
+            "field": self.verbose_name or self.label,
+            "old": self.old_label or self.old_text,
+            "new": self.new_label or self.new_text,
+        }
+
     def __str__(self) -> str:
         if self.hidden:
             return _("%(field)s changed") % {"field": self.label}

@@ -223,7 +223,9 @@ def staff_changes_record(*, user: User, by: User | None, changes: Iterable, befo
     from teams.models import StaffChange
 
     rows = [
-        StaffChange(user=user, changed_by=by, field=c.name, label=c.label, old_value=c.old_text, new_value=c.new_text)
+        StaffChange(user=user, changed_by=by, field=c.name).set_texts(
+            label=c.verbose_name or c.label, old=c.old_label or c.old_text, new=c.new_label or c.new_text
+        )
         for c in changes
     ]
     if before is not None:
@@ -235,13 +237,8 @@ def staff_changes_record(*, user: User, by: User | None, changes: Iterable, befo
         for name, old in before.items():
             if after[name] != old:
                 rows.append(
-                    StaffChange(
-                        user=user,
-                        changed_by=by,
-                        field=name,
-                        label=str(labels[name]),
-                        old_value=old[:300],
-                        new_value=after[name][:300],
+                    StaffChange(user=user, changed_by=by, field=name).set_texts(
+                        label=labels[name], old=old, new=after[name]
                     )
                 )
     StaffChange.objects.bulk_create(rows)

@@ -23,12 +23,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from teams.messages import Message
 from teams.models import StaffChange
 
 PENDING_KEY = "_two_factor_pending_key"
@@ -201,14 +201,11 @@ def two_factor_reset(*, user, by) -> int:
             action_flag=CHANGE,
             change_message=f"two-factor sign-in reset ({count} devices) at {timezone.now().isoformat()}",
         )
-        StaffChange.objects.create(
-            user=user,
-            changed_by=by,
-            field="two_factor",
-            label=str(_("Two-factor sign-in")),
-            old_value=str(_("%(n)s devices") % {"n": count}),
-            new_value=str(_("reset")),
-        )
+        StaffChange(user=user, changed_by=by, field="two_factor").set_texts(
+            label=Message("Two-factor sign-in"),
+            old=Message("%(n)s devices", n=count),
+            new=Message("reset"),
+        ).save()
     return count
 
 

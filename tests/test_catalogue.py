@@ -93,7 +93,7 @@ WITHIN_APP_REVIEWED = _phrases(
     "helpers|late|message|on time|online link|overdue|phase|quality|safety|safety plan|schedule|signings|"
     "site tidiness|sort|stage|submitted|work done|"
     # Personal information (issue 19): a request's fields on its form, list and page; a log's detail column.
-    "Answer by|Detail|Export approvals|Personal information|Received on|Two-factor sign-in|detail"
+    "Answer by|Detail|Export approvals|Personal information|Received on|detail"
     # Reviewed at the merge of contract money, privacy and the phone system (issues 15, 16, 19).
     "|Days overdue|Incoming call|New caller|Note|Outcome|Outstanding (yuan)|Quantity|Rejected|amount (yuan)"
     "|because of|language|method|quantity|receipt number|received on|yuan"

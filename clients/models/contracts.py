@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models.clients import Client
+from teams.models.history import HistoryTexts
 from teams.roles import Role
 
 
@@ -227,8 +228,10 @@ STAGE_STATUS_LABELS = {
 }
 
 
-class ContractChange(models.Model):
-    """History of amounts and payments: who changed what, when."""
+class ContractChange(HistoryTexts):
+    """History of amounts and payments: who changed what, when (its texts read in the reader's language)."""
+
+    TEXT_COLUMNS = {"field": "field", "old": "old_value", "new": "new_value"}
 
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(

@@ -135,19 +135,14 @@ TRACKED_CONTRACT_FIELDS = [
 ]
 
 
-def _record_changes(contract: Contract, by: User, changes, prefix: str = "") -> None:
-    ContractChange.objects.bulk_create(
-        [
-            ContractChange(
-                contract=contract,
-                changed_by=by,
-                field=f"{prefix}{change.label}"[:80],
-                old_value=change.old_text,
-                new_value=change.new_text,
-            )
-            for change in changes
-        ]
-    )
+def _record_changes(contract: Contract, by: User, changes, stage_name: str = "") -> None:
+    rows = []
+    for change in changes:
+        texts = change.history_texts()
+        if stage_name:
+            texts["field"] = Message("Payment %(name)s: %(field)s", name=stage_name, field=texts["field"])
+        rows.append(ContractChange(contract=contract, changed_by=by).set_texts(**texts))
+    ContractChange.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -212,7 +207,7 @@ def payment_save(
         payment.due_date = payment.triggered_on + dt.timedelta(days=days_to_pay)
     payment.full_clean()
     payment.save()
-    _record_changes(contract, by, changes, prefix=_("Payment %(name)s: ") % {"name": saved_name})
+    _record_changes(contract, by, changes, stage_name=saved_name)
     if payment.trigger == PaymentStage.Trigger.SIGNING and payment.triggered_on is None:
         stage_make_due(stage=payment, on=contract.signed_date)
     return payment
@@ -246,7 +241,7 @@ def payment_stages_resplit(*, contract: Contract, by: User) -> int:
     for stage in open_stages:
         changes = changes_against_db(stage, {"amount": new_amounts[stage.pk]}, ["amount"])
         PaymentStage.objects.filter(pk=stage.pk).update(amount=new_amounts[stage.pk])
-        _record_changes(contract, by, changes, prefix=_("Payment %(name)s: ") % {"name": stage.name})
+        _record_changes(contract, by, changes, stage_name=stage.name)
     return sum(1 for s in open_stages if new_amounts[s.pk] != s.amount)
 
 

@@ -72,6 +72,12 @@ def contract_stages_trigger(*, contract: Contract, trigger: str, on: dt.date) ->
     return sum(stage_make_due(stage=stage, on=on) for stage in stages)
 
 
+def _amount_via(receipt: Receipt) -> Message:
+    """A receipt in the contract's history: its amount, and its number or else how it was paid."""
+    via = receipt.number or Receipt.Method(receipt.method).label
+    return Message("%(amount)s (%(via)s)", amount=str(receipt.amount), via=via)
+
+
 def _stage_add_received(stage: PaymentStage, amount: Decimal, on: dt.date) -> None:
     PaymentStage.objects.filter(pk=stage.pk).update(received=F("received") + amount)
     stage.refresh_from_db(fields=["received", "amount", "paid_date"])
@@ -132,12 +138,8 @@ def receipt_record(
     receipt.full_clean()
     facts_save(receipt)
     _stage_add_received(stage, receipt.amount, received_on)
-    ContractChange.objects.create(
-        contract=contract,
-        changed_by=by,
-        field=(_("Refund %(stage)s") if refund else _("Receipt %(stage)s")) % {"stage": stage.name},
-        new_value=f"{receipt.amount} ({receipt.number or receipt.get_method_display()})",
-    )
+    what = Message("Refund %(stage)s", stage=stage.name) if refund else Message("Receipt %(stage)s", stage=stage.name)
+    ContractChange(contract=contract, changed_by=by).set_texts(field=what, new=_amount_via(receipt)).save()
     return receipt
 
 
@@ -167,13 +169,11 @@ def receipt_reverse(*, receipt: Receipt, by: User, reason: str, on: dt.date | No
     reversal.full_clean()
     facts_save(reversal)
     _stage_add_received(receipt.stage, reversal.amount, reversal.received_on)
-    ContractChange.objects.create(
-        contract=receipt.contract,
-        changed_by=by,
-        field=_("Reversing entry %(stage)s") % {"stage": receipt.stage.name},
-        old_value=f"{receipt.amount} ({receipt.number or receipt.get_method_display()})",
-        new_value=f"{reversal.amount}",
-    )
+    ContractChange(contract=receipt.contract, changed_by=by).set_texts(
+        field=Message("Reversing entry %(stage)s", stage=receipt.stage.name),
+        old=_amount_via(receipt),
+        new=str(reversal.amount),
+    ).save()
     return reversal
 
 

@@ -67,12 +67,10 @@ def stage_link_phase(*, stage: PaymentStage, phase: SchedulePhase, by: User) -> 
     if stage.trigger != PaymentStage.Trigger.PHASE:
         PaymentStage.objects.filter(pk=stage.pk).update(trigger=PaymentStage.Trigger.PHASE)
         stage.trigger = PaymentStage.Trigger.PHASE
-    ContractChange.objects.create(
-        contract=stage.contract,
-        changed_by=by,
-        field=_("Payment %(name)s: due when") % {"name": stage.name},
-        new_value=_("inspection of %(phase)s passed") % {"phase": phase.display_name},
-    )
+    ContractChange(contract=stage.contract, changed_by=by).set_texts(
+        field=Message("Payment %(name)s: due when", name=stage.name),
+        new=Message("inspection of %(phase)s passed", phase=phase.display_name),
+    ).save()
     passed = _passed_on(phase)
     if passed is not None:
         stage_make_due(stage=stage, on=passed)
@@ -111,15 +109,20 @@ def stages_on_completion(*, project: Project, on: dt.date, by: User | None = Non
     made = contract_stages_trigger(contract=contract, trigger=PaymentStage.Trigger.COMPLETION, on=on)
     if by is not None:
         account = contract_money(contract)
-        ContractChange.objects.create(
-            contract=contract,
-            changed_by=by,
-            field=_("Final account at completion"),
-            old_value=_("original %(original)s + changes %(changes)s")
-            % {"original": account.original, "changes": account.approved_changes},
-            new_value=_("%(final)s, received %(received)s, outstanding %(outstanding)s")
-            % {"final": account.final, "received": account.received, "outstanding": account.outstanding},
-        )
+        ContractChange(contract=contract, changed_by=by).set_texts(
+            field=Message("Final account at completion"),
+            old=Message(
+                "original %(original)s + changes %(changes)s",
+                original=str(account.original),
+                changes=str(account.approved_changes),
+            ),
+            new=Message(
+                "%(final)s, received %(received)s, outstanding %(outstanding)s",
+                final=str(account.final),
+                received=str(account.received),
+                outstanding=str(account.outstanding),
+            ),
+        ).save()
     return made
 
 
@@ -348,23 +351,19 @@ def change_order_approve(*, order: ChangeOrder, by: User) -> ChangeOrder:
     Contract.objects.filter(pk=contract.pk).update(approved_changes=F("approved_changes") + order.total)
     contract.refresh_from_db(fields=["approved_changes"])
     history = [
-        ContractChange(
-            contract=contract,
-            changed_by=by,
-            field=_("Current value (change order %(number)s)") % {"number": order.number},
-            old_value=str(old_value),
-            new_value=str(contract.current_value),
+        ContractChange(contract=contract, changed_by=by).set_texts(
+            field=Message("Current value (change order %(number)s)", number=order.number),
+            old=str(old_value),
+            new=str(contract.current_value),
         )
     ]
     if stage is not None:
         PaymentStage.objects.filter(pk=stage.pk).update(amount=F("amount") + order.total)
         history.append(
-            ContractChange(
-                contract=contract,
-                changed_by=by,
-                field=_("Payment %(name)s: amount") % {"name": stage.name},
-                old_value=str(stage.amount),
-                new_value=str(stage.amount + order.total),
+            ContractChange(contract=contract, changed_by=by).set_texts(
+                field=Message("Payment %(name)s: amount", name=stage.name),
+                old=str(stage.amount),
+                new=str(stage.amount + order.total),
             )
         )
     ContractChange.objects.bulk_create(history)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from teams.models.history import HistoryTexts
 from teams.roles import TEAM_ROLES, Role
 
 
@@ -140,7 +141,7 @@ class StaffChangeQuerySet(models.QuerySet):
         )
 
 
-class StaffChange(models.Model):
+class StaffChange(HistoryTexts):
     """One change of a staff account that decides what its holder may see: role, team, active flag, admin
     rights, groups and permissions, the second factor's reset — who changed it, when, from what to what
     (written from ``teams.audit.changes_against_db``; appended, never edited)."""
@@ -156,6 +157,8 @@ class StaffChange(models.Model):
     new_value = models.CharField(_("to"), max_length=300, blank=True)
 
     objects = StaffChangeQuerySet.as_manager()
+
+    TEXT_COLUMNS = {"label": "label", "old": "old_value", "new": "new_value"}
 
     class Meta:
         verbose_name = _("staff account change")

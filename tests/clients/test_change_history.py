@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from clients.forms import ClientForm, ContractForm, PaymentForm
-from clients.models import Client, ClientEvent, Contract, PaymentStage
+from clients.models import Client, ClientEvent, Contract, ContractChange, PaymentStage
 from clients.services import EDITABLE_FIELDS, TRACKED_CONTRACT_FIELDS, TRACKED_PAYMENT_FIELDS
 from clients.services.leads import PERSONAL_FIELDS
 from tests.clients.factories import ClientFactory, ContractFactory
@@ -92,6 +92,10 @@ def test_payment_stage_edit_records_each_changed_field(login, consultant, field)
     change = contract.changes.get()
     assert change.field == f"付款 中期：{label(PaymentStage, field)}"
     assert (change.old_value, change.new_value) == (old, new)
+    # Read in the reader's language: the same row in English (issue 13: history is not frozen in one language).
+    with translation.override("en"):
+        english = str(PaymentStage._meta.get_field(field).verbose_name)
+        assert ContractChange.objects.get(pk=change.pk).shown["field"] == f"Payment 中期: {english}"
 
 
 def test_new_payment_stage_records_what_it_was_given(login, consultant):

@@ -4,6 +4,7 @@ to what; visible to the deputy GM."""
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
 
 from teams.models import StaffChange
 from teams.roles import Role
@@ -46,6 +47,10 @@ def test_role_and_team_changes_are_recorded_from_what_to_what(client, superuser,
     assert rows["team"].old_value == "静安一组" and rows["team"].new_value == "浦东二组"
     assert rows["role"].changed_by == superuser
     assert rows["groups"].new_value == Role.PROJECT_MANAGER
+    # The deputy GM reading in English reads the role change in English (labels kept as messages).
+    with translation.override("en"):
+        role = StaffChange.objects.get(pk=rows["role"].pk)
+        assert (role.shown["label"], role.shown["old"], role.shown["new"]) == ("role", "Designer", "Project manager")
     # Saving again without a change writes nothing.
     designer.refresh_from_db()
     admin_post(client, designer)
@@ -65,6 +70,13 @@ def test_a_second_factor_reset_is_in_the_history(superuser, consultant):
     two_factor_reset(user=consultant, by=superuser)
     row = StaffChange.objects.get(user=consultant)
     assert row.field == "two_factor" and row.changed_by == superuser
+    assert (row.label, row.new_value) == ("两步验证", "已重置")
+    with translation.override("en"):
+        assert StaffChange.objects.get(pk=row.pk).shown == {
+            "label": "Two-factor sign-in",
+            "old": "0 devices",
+            "new": "reset",
+        }
 
 
 @pytest.mark.django_db
