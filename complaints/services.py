@@ -256,7 +256,7 @@ def complaint_assign(
         complaint,
         user,
         "assign",
-        comment=_("Handler: %(handler)s; helpers: %(helpers)s") % {"handler": handler or "—", "helpers": names},
+        comment=Message("Handler: %(handler)s; helpers: %(helpers)s", handler=handler or "—", helpers=names),
     )
     newcomers = [h for h in helpers if h.pk not in before]
     if handler is not None and handler.pk != old_handler:

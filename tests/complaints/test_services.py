@@ -290,7 +290,11 @@ def test_assign_handler_and_helpers_notifies_them(consultant, designer, pm, the_
     assert complaint.handler == pm
     assert list(complaint.helpers.all()) == [designer]
     assert titles(pm) and titles(designer)
-    assert complaint.events.get().action == "assign"
+    event = complaint.events.get()
+    assert event.action == "assign"
+    assert event.display_comment == f"处理人：{pm}；协助人：{designer.full_name}"
+    with translation.override("en"):  # the timeline line is read in the reader's language
+        assert event.display_comment == f"Handler: {pm}; helpers: {designer.full_name}"
 
 
 def test_assign_refuses_people_of_another_team(consultant, outsider, the_client):
