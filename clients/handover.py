@@ -21,7 +21,12 @@ def _move_clients(*, records, person, to, by):
         for client in records:
             versioned_update(client, fields={"consultant": to}, expected_version=client.version)
     for client in records:
-        _event(client, ClientEvent.Kind.EDIT, handover_line(what=_("consultant"), old=person, new=to), by)
+        _event(
+            client,
+            ClientEvent.Kind.EDIT,
+            handover_line(what=Client._meta.get_field("consultant").verbose_name, old=person, new=to),
+            by,
+        )
 
 
 def _visits(person):

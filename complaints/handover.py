@@ -23,7 +23,12 @@ def _move_handled(*, records, person, to, by):
     for complaint in records:
         versioned_update(complaint, fields={"handler": to}, expected_version=complaint.version)
         complaint.helpers.remove(to)
-        _event(complaint, by, "assign", comment=handover_line(what=_("handler"), old=person, new=to))
+        _event(
+            complaint,
+            by,
+            "assign",
+            comment=handover_line(what=Complaint._meta.get_field("handler").verbose_name, old=person, new=to),
+        )
 
 
 def _helped(person):
