@@ -188,7 +188,7 @@ class HandoverForm(Form):
         self.order_fields(["apply_all", *[f"to_{g.key}" for g, _n, _p in rows], "deactivate", "seen"])
 
     def group_fields(self):
-        return [(group, count, self[f"to_{group.key}"]) for group, count, _people in self.rows]
+        return [(group, count, self[f"to_{group.key}"], bool(people)) for group, count, people in self.rows]
 
     def clean(self):
         data = super().clean()
