@@ -36,8 +36,12 @@ class StaffChangeForm(UserChangeForm):
     def clean(self):
         data = super().clean()
         person = self.instance
-        leaving = person.pk and data.get("is_active") is False and User.objects.filter(pk=person.pk, is_active=True)
-        if leaving and leaving.exists() and not data.get("confirm_deactivation") and handover_has_open_work(person):
+        leaving = (
+            person.pk is not None
+            and data.get("is_active") is False
+            and User.objects.filter(pk=person.pk, is_active=True).exists()
+        )
+        if leaving and not data.get("confirm_deactivation") and handover_has_open_work(person):
             url = reverse("teams:staff_handover", args=[person.pk])
             self.add_error(
                 "is_active",

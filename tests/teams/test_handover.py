@@ -387,6 +387,15 @@ def test_the_wizard_shows_what_is_missing(login, team, consultant, gm):
     assert consultant.is_active
 
 
+def test_the_wizard_deactivates_someone_with_nothing_open(login, designer, gm):
+    url = reverse("teams:staff_handover", args=[designer.pk])
+    assert "没有未完成的工作" in login(gm).get(url).content.decode()
+    assert login(gm).post(url, {"deactivate": "on"}).status_code == 302
+    designer.refresh_from_db()
+    assert not designer.is_active
+    assert StaffChange.objects.get(user=designer, field="is_active").changed_by == gm
+
+
 @pytest.mark.parametrize("role_fixture", ["consultant", "designer", "front_desk"])
 def test_only_the_deputy_gm_opens_the_wizard(request, login, role_fixture, pm):
     user = request.getfixturevalue(role_fixture)
