@@ -4,10 +4,26 @@ A target card measures its own member's month: it stays theirs, and the consulta
 its review and approval without the member (``performance/services``); the review itself follows the team's
 leadership, which the hand-over moves (``teams_led``)."""
 
-from teams.handover import register_not_open_work
+from django.utils.translation import gettext_lazy as _
+
+from performance.models import TargetCard
+from teams.handover import HandoverNote, register_handover_note, register_not_open_work
+
+
+def _open_cards(person):
+    return TargetCard.objects.filter(member=person).exclude(state=TargetCard.State.APPROVED)
 
 
 def register():
+    register_handover_note(
+        HandoverNote(
+            key="target_cards",
+            label=_(
+                "Target cards not approved yet (they stay with the member; the leader and the deputy GM finish them)"
+            ),
+            open_for=_open_cards,
+        )
+    )
     register_not_open_work(
         {
             "performance.TargetCard.member": "the member's own month: the card stays theirs",

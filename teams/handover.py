@@ -52,13 +52,35 @@ class HandoverGroup:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HandoverNote:
+    """Open records of a person that stay theirs (a target card measures its own member's month): the wizard
+    lists them so the deputy GM knows what is left to finish; nothing moves."""
+
+    key: str
+    label: object
+    open_for: Callable[[User], QuerySet] = field(compare=False)
+    order: int = 100
+
+
 GROUPS: dict[str, HandoverGroup] = {}
+NOTES: dict[str, HandoverNote] = {}
 # "app_label.Model.field" → why it is no open work (it records a fact; it stays with the person).
 NOT_OPEN_WORK: dict[str, str] = {}
 
 
 def register_handover_group(group: HandoverGroup) -> None:
     GROUPS[group.key] = group
+
+
+def register_handover_note(note: HandoverNote) -> None:
+    NOTES[note.key] = note
+
+
+def handover_notes(person: User) -> list[tuple[HandoverNote, int]]:
+    """Each note with open records of ``person`` and their number."""
+    counts = [(note, note.open_for(person).count()) for note in sorted(NOTES.values(), key=lambda n: n.order)]
+    return [(note, n) for note, n in counts if n]
 
 
 def register_not_open_work(fields: Mapping[str, str]) -> None:

@@ -229,4 +229,5 @@ def staff_handover(request, pk):
                 text = _("%(name)s's open work (%(n)s records) was handed over; the account stays active.")
             messages.success(request, text % {"name": person, "n": moved})
             return redirect(f"{reverse('teams:staff_history')}?user={person.pk}")
-    return render(request, "teams/staff_handover.html", {"person": person, "form": form, "rows": rows})
+    notes = handover.handover_notes(person)
+    return render(request, "teams/staff_handover.html", {"person": person, "form": form, "rows": rows, "notes": notes})

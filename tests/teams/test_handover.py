@@ -13,6 +13,7 @@ from clients.models import Client, ClientEvent, FollowUpVisit
 from complaints.models import Complaint, ComplaintEvent
 from complaints.services import complaint_register
 from meetings.models import ActionItem, ChairSwap, Meeting
+from performance.models import TargetCard
 from projects.models import BudgetRequest, DrawingTask, Project, ProjectEvent, TechnicalDisclosure
 from teams.editing import EditConflict
 from teams.handover import GROUPS, NOT_OPEN_WORK, handover_open_counts, handover_perform
@@ -358,11 +359,14 @@ def test_the_admin_change_page_links_to_the_hand_over(client, superuser, consult
 
 def test_the_wizard_shows_each_group_with_its_count(login, team, consultant, gm):
     ClientFactory.create_batch(3, team=team, consultant=consultant)
+    TargetCard.objects.create(member=consultant, team=team, month=timezone.localdate().replace(day=1))
     FollowUpVisitFactory(client=ClientFactory(team=team, consultant=consultant), owner=consultant)
     response = login(gm).get(reverse("teams:staff_handover", args=[consultant.pk]))
     assert response.status_code == 200
     rows = {g.key: n for g, n, _people in response.context["rows"]}
     assert rows == {"teams_led": 1, "clients": 4, "visits": 1}
+    # The open target card is listed, and stays the member's.
+    assert [(note.key, n) for note, n in response.context["notes"]] == [("target_cards", 1)]
 
 
 def test_the_wizard_with_one_colleague_for_all_moves_and_deactivates(login, team, consultant, gm):
