@@ -183,14 +183,16 @@ def handover_perform(
         to = assignments.get(group.key)
         if to is None:
             raise ValidationError(_("%(group)s: choose who takes it over.") % {"group": group.label})
+        if to.pk not in receivers:  # read again, locked: nobody deactivates them before this commits
+            receivers[to.pk] = User.objects.select_for_update().get(pk=to.pk)
+        to = receivers[to.pk]
         _check_receiver(group, to, person, records)
         locked[group.key] = (group, records, to)
     for group, records, to in locked.values():
         group.move(records=records, person=person, to=to, by=by)
         moved[group.key] = len(records)
         received[to.pk].append((group.label, len(records)))
-        receivers[to.pk] = to
-    left = {key: n for key, n in handover_open_counts(person).items() if n}
+    left = [str(GROUPS[key].label) for key, n in handover_open_counts(person).items() if n]
     if left:  # a move that missed a record would leave it with someone who cannot act on it
         raise ValidationError(_("Some work could not be moved: %(groups)s.") % {"groups": ", ".join(left)})
     if not moved and not deactivate:
