@@ -7,6 +7,9 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
+        from clients import handover as handover_groups
+
+        handover_groups.register()
         from clients import imports, panels, search, selectors
         from clients.services import retention
         from clients.services.access_log import access_log_request

@@ -7,6 +7,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        from complaints import handover as handover_groups
+
+        handover_groups.register()
         from complaints import panels, search, selectors, services
         from teams.registry import (
             register_client_timeline,

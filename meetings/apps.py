@@ -7,6 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Team life")
 
     def ready(self):
+        from meetings import handover as handover_groups
+
+        handover_groups.register()
         from meetings.panels import register
         from teams.registry import register_demo_seeder
 

@@ -7,6 +7,9 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance and reports")
 
     def ready(self):
+        from performance import handover as handover_groups
+
+        handover_groups.register()
         from performance import panels, rollups, services
         from teams.jobs import register_job_runner
         from teams.registry import register_demo_seeder, register_hook, register_nav, register_panel

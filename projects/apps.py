@@ -7,6 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
+        from projects import handover as handover_groups
+
+        handover_groups.register()
         from projects import panels, search, selectors, services
         from projects.views import money as money_views
         from teams.registry import (

@@ -7,6 +7,9 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Front desk")
 
     def ready(self):
+        from reception import handover as handover_groups
+
+        handover_groups.register()
         from reception import panels, search, selectors, services
         from teams.registry import (
             register_client_timeline,

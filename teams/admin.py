@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from teams.audit import changes_against_db
 from teams.calendar import holidays_import
+from teams.handover import handover_has_open_work
 from teams.models import CalendarDay, Delivery, Notification, Team, User
 from teams.services import TRACKED_STAFF_FIELDS, staff_access_snapshot, staff_changes_record, user_sync_role_group
 from teams.two_factor import two_factor_reset
@@ -19,8 +23,40 @@ def reset_two_factor(modeladmin, request, queryset):
     )
 
 
+class StaffChangeForm(UserChangeForm):
+    """Deactivating someone who still owns open work is refused: the hand-over (离职交接) moves it first,
+    unless the deputy GM ticks that she deactivates anyway (the work then waits for a new owner)."""
+
+    confirm_deactivation = forms.BooleanField(
+        label=_("Deactivate although this person still has open work"),
+        required=False,
+        help_text=_("Their clients, complaints, visits and tasks keep them as owner until someone moves them."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        person = self.instance
+        leaving = (
+            person.pk is not None
+            and data.get("is_active") is False
+            and User.objects.filter(pk=person.pk, is_active=True).exists()
+        )
+        if leaving and not data.get("confirm_deactivation") and handover_has_open_work(person):
+            url = reverse("teams:staff_handover", args=[person.pk])
+            self.add_error(
+                "is_active",
+                _(
+                    "%(name)s still owns open work. Hand it over first (the hand-over page: %(url)s), or tick the "
+                    "confirmation below to deactivate anyway."
+                )
+                % {"name": person, "url": url},
+            )
+        return data
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = StaffChangeForm
     list_display = ["username", "full_name", "role", "team", "phone", "is_active"]
     list_filter = ["role", "team", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone", "email"]
@@ -30,7 +66,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "email", "role", "team"]}),
-        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Access"), {"fields": ["is_active", "confirm_deactivation", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "full_name", "role", "team", "password1", "password2"]}),

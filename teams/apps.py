@@ -17,9 +17,11 @@ class TeamsConfig(AppConfig):
             two_factor,
             uploads,  # noqa: F401 -- sets Pillow's pixel limit in every process
         )
+        from teams.handover import register_own as register_handover
         from teams.registry import register_demo_seeder, register_nav, register_panel
         from teams.roles import ALL_ROLES, Role
 
+        register_handover()
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
         register_nav(
             _("Staff account history"),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.access import client_ip
+from teams.models import User
 from teams.services import email_later
 
 # Cc: C0/C1 controls (NUL, ESC, tab, newline…); Zl/Zp: U+2028/U+2029, line breaks in disguise.
@@ -147,3 +148,64 @@ class TwoFactorTokenForm(Form):
         self.fields["remember"].label = _("Remember this browser for %(days)s days") % {
             "days": settings.TWO_FACTOR_REMEMBER_DAYS
         }
+
+
+class ColleagueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        parts = [obj.full_name or obj.username, obj.get_role_display()]
+        if obj.team_id:
+            parts.append(str(obj.team))
+        return " · ".join(parts)
+
+
+class HandoverForm(Form):
+    """The hand-over wizard (teams/handover.py): a colleague per group of open work, or one for all."""
+
+    deactivate = forms.BooleanField(
+        label=_("Deactivate the account after the hand-over"),
+        required=False,
+        initial=True,
+        help_text=_("Leave it unticked when the person changes team: the work moves, the account stays."),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        """``rows``: ``(group, count, candidates)`` of each group with open work."""
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        everyone = {u.pk for _group, _count, people in rows for u in people}
+        self.fields["apply_all"] = ColleagueChoiceField(
+            queryset=User.objects.filter(pk__in=everyone).select_related("team").order_by("team__name", "full_name"),
+            required=False,
+            label=_("One colleague for every group"),
+            help_text=_("Taken for each group left empty below where that colleague may take it."),
+        )
+        for group, count, people in rows:
+            self.fields[f"to_{group.key}"] = ColleagueChoiceField(
+                queryset=people, required=False, label=f"{group.label} ({count})"
+            )
+        self.fields["seen"].initial = ",".join(f"{g.key}:{n}" for g, n, _people in rows)
+        self.order_fields(["apply_all", *[f"to_{g.key}" for g, _n, _p in rows], "deactivate", "seen"])
+
+    def group_fields(self):
+        return [(group, count, self[f"to_{group.key}"], bool(people)) for group, count, people in self.rows]
+
+    def clean(self):
+        data = super().clean()
+        everyone = data.get("apply_all")
+        assignments = {}
+        for group, _count, people in self.rows:
+            chosen = data.get(f"to_{group.key}")
+            if chosen is None and everyone is not None and any(p.pk == everyone.pk for p in people):
+                chosen = everyone
+            if chosen is None:
+                self.add_error(f"to_{group.key}", _("Choose who takes it over."))
+            assignments[group.key] = chosen
+        data["assignments"] = assignments
+        seen = {}
+        for part in (data.get("seen") or "").split(","):
+            key, _sep, count = part.partition(":")
+            if key and count.isdigit():
+                seen[key] = int(count)
+        data["seen_counts"] = seen
+        return data

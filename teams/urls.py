@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/failed/", views.failed_deliveries, name="failed_deliveries"),
     path("notifications/failed/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
     path("staff/history/", views.staff_history, name="staff_history"),
+    path("staff/<int:pk>/handover/", views.staff_handover, name="staff_handover"),
     path("account/security/", views_two_factor.security, name="security"),
     path("account/two-factor/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
     path("account/two-factor/verify/", views_two_factor.verify, name="two_factor_verify"),

@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from teams import health, jobs, services
+from teams import handover, health, jobs, services
 from teams.access import NotVisible, get_visible_or_404, role_required, safe_url
+from teams.forms import HandoverForm, add_service_errors
 from teams.models import Delivery, Job, Notification, StaffChange, User
 from teams.pagination import CappedPaginator
 from teams.registry import panels_for, search_providers_for
@@ -186,5 +189,45 @@ def staff_history(request):
     if person.isdigit():
         changes = changes.filter(user_id=int(person))
     page = CappedPaginator(changes, 50).get_page(request.GET.get("page"))
-    people = User.objects.order_by("full_name").only("pk", "full_name", "username")
-    return render(request, "teams/staff_history.html", {"page": page, "people": people, "person": person})
+    people = list(User.objects.order_by("full_name").only("pk", "full_name", "username", "is_active"))
+    chosen = next((p for p in people if str(p.pk) == person), None)
+    return render(
+        request, "teams/staff_history.html", {"page": page, "people": people, "person": person, "chosen": chosen}
+    )
+
+
+@role_required(Role.DEPUTY_GM)
+def staff_handover(request, pk):
+    """离职交接: the deputy GM gives each group of a person's open work to a colleague, then the account is
+    deactivated (teams/handover.py). GET shows the groups and their counts; POST moves them, all or nothing."""
+    person = User.objects.filter(pk=pk, is_active=True).select_related("team").first()
+    if person is None:
+        raise NotVisible(target=f"teams.user pk={pk}")
+    counts = handover.handover_open_counts(person)
+    rows = [
+        (group, counts[group.key], handover.handover_candidates(group, person))
+        for group in handover.handover_groups()
+        if counts[group.key]
+    ]
+    form = HandoverForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = handover.handover_perform(
+                person=person,
+                by=request.user,
+                assignments=form.cleaned_data["assignments"],
+                seen=form.cleaned_data["seen_counts"],
+                deactivate=form.cleaned_data["deactivate"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            moved = sum(result.moved.values())
+            if result.deactivated:
+                text = _("%(name)s's open work (%(n)s records) was handed over and the account deactivated.")
+            else:
+                text = _("%(name)s's open work (%(n)s records) was handed over; the account stays active.")
+            messages.success(request, text % {"name": person, "n": moved})
+            return redirect(f"{reverse('teams:staff_history')}?user={person.pk}")
+    notes = handover.handover_notes(person)
+    return render(request, "teams/staff_handover.html", {"person": person, "form": form, "rows": rows, "notes": notes})

@@ -60,7 +60,8 @@ def test_role_and_team_changes_are_recorded_from_what_to_what(client, superuser,
 @pytest.mark.django_db
 def test_deactivation_and_admin_rights_are_recorded(client, superuser, consultant):
     client.force_login(superuser)
-    admin_post(client, consultant, is_active="", is_staff="on")
+    # The consultant leads a team (open work): deactivating without the hand-over needs the confirmation.
+    admin_post(client, consultant, is_active="", is_staff="on", confirm_deactivation="on")
     fields = set(StaffChange.objects.filter(user=consultant).values_list("field", flat=True))
     assert {"is_active", "is_staff"} <= fields
 
