@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from teams.audit import changes_against_db
 from teams.editing import EditConflict
@@ -197,12 +197,19 @@ def handover_perform(
         raise ValidationError(_("Some work could not be moved: %(groups)s.") % {"groups": ", ".join(left)})
     if not moved and not deactivate:
         raise ValidationError(_("Nothing to hand over and the account stays active: nothing was done."))
-    summary = "; ".join(
-        f"{receivers[pk]}: " + ", ".join(f"{label} {n}" for label, n in parts) for pk, parts in received.items()
+    # "李娜: 客户 3, 投诉 1; 王强: 项目 2", each label read in the reader's language (teams/models/history.py).
+    summary = Message.join(
+        [
+            Message.join(
+                [receivers[pk], Message.join([Message.join([label, n], " ") for label, n in parts], ", ")], ": "
+            )
+            for pk, parts in received.items()
+        ],
+        "; ",
     )
-    StaffChange.objects.create(
-        user=person, changed_by=by, field="handover", label=pgettext("staff", "Hand-over"), new_value=summary[:300]
-    )
+    StaffChange(user=person, changed_by=by, field="handover").set_texts(
+        label=pgettext_lazy("staff", "Hand-over"), new=summary
+    ).save()
     if deactivate:
         changes = changes_against_db(person, {"is_active": False}, ["is_active"])
         person.is_active = False

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.models import Client, ClientEvent, FollowUpVisit
 from complaints.models import Complaint, ComplaintEvent
@@ -145,7 +145,11 @@ def test_a_leaving_consultant_hands_over_clients_visits_complaints_team_meetings
     assert not consultant.is_active
     change = StaffChange.objects.get(user=consultant, field="is_active")
     assert change.changed_by == gm
-    assert StaffChange.objects.filter(user=consultant, field="handover", changed_by=gm).exists()
+    row = StaffChange.objects.get(user=consultant, field="handover", changed_by=gm)
+    assert row.label == "离职交接" and "客户与单源 2" in row.new_value
+    with translation.override("en"):  # the summary's labels are read in the reader's language
+        shown = StaffChange.objects.get(pk=row.pk).shown
+    assert shown["label"] == "Hand-over" and "Clients and leads" in shown["new"], shown
     # The new owner is told once what they received.
     [note] = Notification.objects.filter(recipient=successor, title__contains="张伟")
     assert "2" in note.body
