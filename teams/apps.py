@@ -14,11 +14,12 @@ class TeamsConfig(AppConfig):
             exports,
             jobs,
             panels,
+            retention,
             two_factor,
             uploads,  # noqa: F401 -- sets Pillow's pixel limit in every process
         )
         from teams.handover import register_own as register_handover
-        from teams.registry import register_demo_seeder, register_nav, register_panel
+        from teams.registry import register_demo_seeder, register_hook, register_nav, register_panel
         from teams.roles import ALL_ROLES, Role
 
         register_handover()
@@ -52,6 +53,7 @@ class TeamsConfig(AppConfig):
             order=1,
         )
         register_demo_seeder("teams", "teams.demo.seed")
+        register_hook("retention_sweep", retention.teams_retention_sweep)
         user_logged_in.connect(two_factor.note_device_at_login, dispatch_uid="teams.two_factor.note_device")
         # Big exports run as background jobs in the worker too, which imports no view.
         jobs.register_job_runner(exports.EXPORT_JOB, exports.run_export_job)

@@ -106,3 +106,25 @@ def notifications_scrub(replacements: dict[str, str], urls: list[str]) -> int:
             delivery.body = _replace_in(delivery.body, replacements)
             delivery.save(update_fields=["subject", "body"])
     return changed
+
+
+def teams_retention_sweep(*, now: dt.datetime, dry_run: bool = False) -> list[Expired]:
+    """The ground floor's own leftovers: a finished job's result file (an export names clients; an import
+    preview holds their rows) is deleted ``JOB_RESULT_DAYS`` after it was written — the job's page then says
+    so — and the one-time tokens of create forms (``teams.submissions``) after ``SUBMISSION_KEEP_DAYS``."""
+    from django.conf import settings
+
+    from teams.models import Job, Submission
+
+    files = Job.objects.filter(finished_at__lt=now - dt.timedelta(days=settings.JOB_RESULT_DAYS)).exclude(result="")
+    tokens = Submission.objects.filter(created_at__lt=now - dt.timedelta(days=settings.SUBMISSION_KEEP_DAYS))
+    expired = [
+        Expired("job result files", DELETE, list(files.values_list("pk", flat=True))),
+        Expired("form submission tokens", DELETE, list(tokens.values_list("pk", flat=True))),
+    ]
+    if not dry_run:
+        for job in files.filter(pk__in=expired[0].ids):
+            job.result.delete(save=False)  # the file first: a crash in between leaves a row pointing at nothing
+            Job.objects.filter(pk=job.pk).update(result="")
+        tokens.filter(pk__in=expired[1].ids).delete()
+    return expired

@@ -169,6 +169,10 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "客服中心")
 RETENTION_LOST_LEAD_MONTHS = env_int("RETENTION_LOST_LEAD_MONTHS", 24)
 RETENTION_CALLER_MONTHS = env_int("RETENTION_CALLER_MONTHS", 12)
 RETENTION_ACCESS_LOG_MONTHS = env_int("RETENTION_ACCESS_LOG_MONTHS", 36)
+# A finished job's result file (a big export, an import preview: clients' data) is deleted after this many
+# days; the one-time tokens of create forms (double-submit guard) after SUBMISSION_KEEP_DAYS.
+JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7)
+SUBMISSION_KEEP_DAYS = env_int("SUBMISSION_KEEP_DAYS", 30)
 # A client's request to see, correct or delete their personal information is answered within this many
 # working days (teams/calendar.py); the deputy GMs are reminded before and when it is overdue.
 PRIVACY_REQUEST_ANSWER_DAYS = env_int("PRIVACY_REQUEST_ANSWER_DAYS", 15)

@@ -1,7 +1,10 @@
 """Long work done in the background (a big export, a report), with its progress and result file."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,6 +94,17 @@ class Job(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def result_days(self) -> int:
+        return settings.JOB_RESULT_DAYS
+
+    @property
+    def result_expired(self) -> bool:
+        """Done, its file deleted by the retention sweep (teams/retention.py) JOB_RESULT_DAYS after it was made."""
+        if self.state != self.State.DONE or self.result or self.result_url or self.finished_at is None:
+            return False
+        return self.finished_at < timezone.now() - timedelta(days=settings.JOB_RESULT_DAYS)
 
     @property
     def is_finished(self) -> bool:

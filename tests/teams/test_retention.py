@@ -140,3 +140,41 @@ def test_months_before_keeps_the_local_day():
     moment = timezone.make_aware(dt.datetime(2026, 3, 31, 12))
     assert timezone.localtime(months_before(moment, 1)).date() == dt.date(2026, 2, 28)
     assert timezone.localtime(months_before(moment, 24)).date() == dt.date(2024, 3, 31)
+
+
+@pytest.mark.django_db
+def test_job_result_files_and_form_tokens_expire(consultant, settings, tmp_path, login):
+    """An export's file names clients: it is deleted JOB_RESULT_DAYS after it was made, and its page says so."""
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from teams.models import Job, Submission
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.JOB_RESULT_DAYS = 7
+    old = Job.objects.create(owner=consultant, kind="export", title="客户", state=Job.State.DONE)
+    old.result.save("clients.xlsx", ContentFile(b"PK old"), save=False)
+    Job.objects.filter(pk=old.pk).update(result=old.result.name, finished_at=NOW - dt.timedelta(days=8))
+    new = Job.objects.create(owner=consultant, kind="export", title="客户", state=Job.State.DONE)
+    new.result.save("clients.xlsx", ContentFile(b"PK new"), save=False)
+    Job.objects.filter(pk=new.pk).update(result=new.result.name, finished_at=NOW - dt.timedelta(days=6))
+    token_old = Submission.objects.create(user=consultant, token="00000000-0000-0000-0000-000000000001")
+    Submission.objects.filter(pk=token_old.pk).update(created_at=NOW - dt.timedelta(days=31))
+    token_new = Submission.objects.create(user=consultant, token="00000000-0000-0000-0000-000000000002")
+    old_path = tmp_path / old.result.name
+
+    assert {e.label: e.ids for e in retention_sweep(now=NOW, dry_run=True) if e.ids} == {
+        "job result files": [old.pk],
+        "form submission tokens": [token_old.pk],
+    }
+    assert old_path.exists()
+    retention_sweep(now=NOW)
+    assert not old_path.exists() and (tmp_path / new.result.name).exists()
+    assert Job.objects.get(pk=old.pk).result == "" and Job.objects.get(pk=new.pk).result
+    assert list(Submission.objects.values_list("pk", flat=True)) == [token_new.pk]
+    assert not any(e.ids for e in retention_sweep(now=NOW))  # the second run changes nothing
+
+    client = login(consultant)
+    assert client.get(reverse("teams:job_download", args=[old.pk])).status_code == 404
+    page = client.get(reverse("teams:job_detail", args=[old.pk])).content.decode()
+    assert "文件已在生成 7 天后删除" in page
