@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv messages lint serve worker bench clean
+.PHONY: run test venv messages fonts lint serve worker bench clean
 
 venv: $(VENV)/.installed
 
@@ -21,9 +21,13 @@ messages: venv
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext; }
 	$(MANAGE) compilemessages --ignore=.venv -v0
 
+# The monthly report's PDF prints Chinese with a CJK font (installed here if missing and we are root).
+fonts:
+	@fc-list 2>/dev/null | grep -qi "noto sans cjk" || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-cjk; } || echo "No CJK font: the report PDF's Chinese will print as boxes (apt-get install fonts-noto-cjk)"
+
 # The app on http://$(HOST):$(PORT) with a Celery worker and its embedded beat.
 # No environment: SQLite + a folder broker. With DATABASE_URL / REDIS_URL: PostgreSQL + Redis.
-run: messages
+run: messages fonts
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@mkdir -p var
