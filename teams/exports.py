@@ -339,7 +339,8 @@ def _export_job_start(request, *, title, rows: int | None = None) -> HttpRespons
         owner=request.user,
         kind=EXPORT_JOB,
         title=_("Export: %(title)s") % {"title": title},
-        params={"path": request.get_full_path(), "ip": client_ip(request) or ""},
+        params={"path": request.get_full_path()},
+        context={"ip": client_ip(request) or ""},
         approval_rows=rows,
     )
     return redirect("teams:job_detail", job.pk)
@@ -373,7 +374,8 @@ def run_export_job(job, report):
     request.method = "GET"
     request.path = request.path_info = parts.path
     request.GET = QueryDict(parts.query)
-    request.META = {"REMOTE_ADDR": job.params.get("ip", ""), "SERVER_NAME": "job", "SERVER_PORT": "80"}
+    ip = job.params.get("context", {}).get("ip", job.params.get("ip", ""))  # "ip" alone: a job of before
+    request.META = {"REMOTE_ADDR": ip, "SERVER_NAME": "job", "SERVER_PORT": "80"}
     request.user = job.owner
     request.htmx = HtmxDetails(request)
     request.export_job = ExportInJob(report=report)

@@ -72,18 +72,28 @@ def _active(owner: User, kind: str, digest: str) -> Job | None:
 
 
 def job_start(
-    *, owner: User, kind: str, title: str, params: dict | None = None, approval_rows: int | None = None
+    *,
+    owner: User,
+    kind: str,
+    title: str,
+    params: dict | None = None,
+    context: dict | None = None,
+    approval_rows: int | None = None,
 ) -> Job:
     """A queued job for ``owner``; its task is sent once the caller's transaction commits.
 
     The same owner, kind and parameters while such a job is waiting, queued or running: that job.
     With ``approval_rows`` (a big export of client data) the job waits for the deputy GM's approval
-    (``job_approve``), who is notified; nothing runs before.
+    (``job_approve``), who is notified; nothing runs before. ``context`` (where it was asked from: the
+    address for the access log) is kept with the parameters but is not part of what makes two jobs the same:
+    the same export asked from the phone and the desk PC is one job.
     """
     if kind not in RUNNERS:
         raise ValueError(f"No runner for job kind {kind!r}")
     params = params or {}
     digest = params_hash(params)
+    if context:
+        params = {**params, "context": context}
     for _attempt in range(3):
         existing = _active(owner, kind, digest)
         if existing is not None:
