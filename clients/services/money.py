@@ -27,6 +27,7 @@ from teams.editing import claim
 from teams.facts import facts_save
 from teams.messages import Message
 from teams.models import User
+from teams.numbers import round_half_up
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -187,6 +188,12 @@ class FinalAccount:
     received: Decimal
     outstanding: Decimal
     stages_total: Decimal
+
+    def __post_init__(self):
+        # Every amount in fen (0.01): a database's sum may come back without its decimal places (SQLite's
+        # does), and the history and the page must read "54000.00" on either database.
+        for name in ("original", "approved_changes", "final", "received", "outstanding", "stages_total"):
+            object.__setattr__(self, name, round_half_up(getattr(self, name)))
 
     @property
     def stages_difference(self) -> Decimal:
