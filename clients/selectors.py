@@ -29,7 +29,7 @@ from clients.models import (
     PrivacyRequest,
     PrivacyRequestStep,
 )
-from teams.numbers import mean
+from teams.numbers import MoneySum, mean
 from teams.registry import DueCount, client_timeline_rows, run_hooks
 from teams.roles import Role
 
@@ -140,7 +140,7 @@ def overdue_stages_for_home(*, user, today=None, limit=6) -> dict | None:
     overdue few, their number and the money outstanding (two queries)."""
     today = today or timezone.localdate()
     overdue = PaymentStage.objects.visible_to(user).filter(due_date__lt=today, received__lt=F("amount"))
-    totals = overdue.aggregate(n=Count("pk"), owed=Sum(F("amount") - F("received")))
+    totals = overdue.aggregate(n=Count("pk"), owed=MoneySum(F("amount") - F("received")))
     if not totals["n"]:
         return {"stages": [], "count": 0, "owed": Decimal(0), "today": today}
     stages = list(overdue.select_related("contract__client").order_by("due_date", "pk")[:limit])

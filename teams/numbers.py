@@ -4,6 +4,8 @@
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Sum
+
 
 def round_half_up(value, places: str = "0.01") -> Decimal:
     """``value`` rounded half up to ``places`` ("1", "0.1", "0.01"). Floats are refused."""
@@ -29,3 +31,16 @@ def mean(total, count: int, places: str = "0.01") -> Decimal | None:
 def seconds(value: dt.timedelta) -> Decimal:
     """A duration in seconds, exactly (``timedelta.total_seconds()`` is a float)."""
     return Decimal(value.days * 86400 + value.seconds) + Decimal(value.microseconds) / 1_000_000
+
+
+class MoneySum(Sum):
+    """The sum of a money column in fen (0.01) on every database: SQLite hands an aggregate back without its
+    decimal places ("54000" for 54000.00), PostgreSQL with them, and a page or a history line must read the
+    same on both."""
+
+    def get_db_converters(self, connection):
+        return [*super().get_db_converters(connection), self._in_fen]
+
+    @staticmethod
+    def _in_fen(value, expression, connection):
+        return None if value is None else Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

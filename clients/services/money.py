@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from teams.editing import claim
 from teams.facts import facts_save
 from teams.messages import Message
 from teams.models import User
-from teams.numbers import round_half_up
+from teams.numbers import MoneySum
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -189,12 +189,6 @@ class FinalAccount:
     outstanding: Decimal
     stages_total: Decimal
 
-    def __post_init__(self):
-        # Every amount in fen (0.01): a database's sum may come back without its decimal places (SQLite's
-        # does), and the history and the page must read "54000.00" on either database.
-        for name in ("original", "approved_changes", "final", "received", "outstanding", "stages_total"):
-            object.__setattr__(self, name, round_half_up(getattr(self, name)))
-
     @property
     def stages_difference(self) -> Decimal:
         """Stages added up minus the final value: 0 when the plan covers the contract."""
@@ -204,8 +198,8 @@ class FinalAccount:
 def contract_money(contract: Contract) -> FinalAccount:
     """The contract's money line (original, approved changes, current value, received,
     outstanding) — at completion it is the final account. Two queries."""
-    stages_total = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    received = Receipt.objects.filter(contract=contract).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    stages_total = contract.payments.aggregate(total=MoneySum("amount"))["total"] or Decimal("0.00")
+    received = Receipt.objects.filter(contract=contract).aggregate(total=MoneySum("amount"))["total"] or Decimal("0.00")
     final = contract.current_value
     return FinalAccount(
         original=contract.construction_amount,

@@ -31,3 +31,19 @@ def test_the_satisfaction_chart_rounds_half_up(gm, team, consultant):
         FollowUpVisitFactory(client=client, owner=consultant, done_at=done, satisfaction=score, contract=None)
     chart = satisfaction_by_team_month(user=gm, months=1, today=timezone.localdate())
     assert chart["series"][team.name] == [4.13]
+
+
+@pytest.mark.django_db
+def test_money_sum_reads_in_fen_on_every_database():
+    """SQLite sums 60000.00 + 0.50 as 60000.5 and 54000.00 as 54000; the page reads "54000.00" on both."""
+    from clients.models import PaymentStage
+    from teams.numbers import MoneySum
+    from tests.clients.factories import ContractFactory
+
+    contract = ContractFactory()
+    PaymentStage.objects.filter(contract=contract).delete()
+    PaymentStage.objects.create(contract=contract, name="首期", amount=Decimal("54000"))
+    total = PaymentStage.objects.filter(contract=contract).aggregate(t=MoneySum("amount"))["t"]
+    assert str(total) == "54000.00"
+    assert MoneySum._in_fen(54000, None, None) == Decimal("54000.00") and MoneySum._in_fen(None, None, None) is None
+    assert str(MoneySum._in_fen(60000.5, None, None)) == "60000.50"
