@@ -51,5 +51,14 @@ class TeamsConfig(AppConfig):
         )
         register_demo_seeder("teams", "teams.demo.seed")
         user_logged_in.connect(two_factor.note_device_at_login, dispatch_uid="teams.two_factor.note_device")
+        # A notification saved or deleted one at a time (the admin, a factory) drops its recipient's cached
+        # unread count too; notify() and marking read drop it themselves (bulk writes send no signal).
+        from django.db.models.signals import post_delete, post_save
+
+        from teams.models import Notification
+        from teams.services import forget_unread_of
+
+        post_save.connect(forget_unread_of, sender=Notification, dispatch_uid="teams.unread.save")
+        post_delete.connect(forget_unread_of, sender=Notification, dispatch_uid="teams.unread.delete")
         # Big exports run as background jobs in the worker too, which imports no view.
         jobs.register_job_runner(exports.EXPORT_JOB, exports.run_export_job)
