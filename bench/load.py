@@ -10,7 +10,7 @@ check every URL answers 200 with its logged-in session cookie (wrk counts 3xx as
 the requests queued by clients that left, and a slow page waits on PostgreSQL without using CPU, so the
 drain waits until no query is active on our cluster nor the peer's, ``BENCH_DRAIN_DSNS``, and the workers
 burn no CPU; logged, with a timeout). The bare view runs first and last in each block; the ratio uses their
-mean. A plain Django project (bench/plain_settings.py: Django's default middleware, one view) runs beside it
+mean. A plain Django project (bench/plain: Django's default middleware, one view) runs beside it
 under the same gunicorn, raced right after each bare run: ours ÷ plain is the shell's cost. The load average
 is recorded before and after every run. Worker RSS is read after the block. gunicorn is stopped by its own
 PID.
@@ -208,16 +208,16 @@ def main():
 
     blocks = {}
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    plain_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.plain_settings"}
+    plain_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "plainsite.settings"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     plain_port = args.port + 1
 
-    def gunicorn_cmd(workers, port):
+    def gunicorn_cmd(workers, port, app="config.wsgi:application", chdir=ROOT):
         return [
             gunicorn,
-            "config.wsgi:application",
+            app,
             "--chdir",
-            str(ROOT),
+            str(chdir),
             "--workers",
             str(workers),
             "--worker-class",
@@ -228,6 +228,9 @@ def main():
             "120",
             "--log-level",
             "warning",
+            # Two servers at once (ours and the plain one), and other gunicorns on the machine: no shared
+            # control socket (~/.gunicorn/gunicorn.ctl).
+            "--no-control-socket",
         ]
 
     def stop(proc):
@@ -240,7 +243,7 @@ def main():
 
     for workers in args.workers:
         gcmd = gunicorn_cmd(workers, args.port)
-        pcmd = gunicorn_cmd(workers, plain_port)
+        pcmd = gunicorn_cmd(workers, plain_port, "plainsite.wsgi:application", ROOT / "bench" / "plain")
         log = open(workdir / f"gunicorn-w{workers}.log", "a")  # noqa: SIM115
         plain_log = open(workdir / f"gunicorn-plain-w{workers}.log", "a")  # noqa: SIM115
         proc = subprocess.Popen(gcmd, stdout=log, stderr=log, env=env)  # noqa: S603
@@ -248,7 +251,7 @@ def main():
         masters = [proc.pid, plain.pid]
         block = {
             "gunicorn_cmd": " ".join(gcmd),
-            "plain_gunicorn_cmd": f"DJANGO_SETTINGS_MODULE=bench.plain_settings {' '.join(pcmd)}",
+            "plain_gunicorn_cmd": " ".join(pcmd),
             "machine_before": machine_notes(),
             "pages": {},
         }

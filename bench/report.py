@@ -301,7 +301,7 @@ def markdown(doc, run):
             "drained between runs (until no query is active on our database nor the peer's, pg_stat_activity, and "
             "the workers use no CPU); bare view (`HttpResponse('ok')` behind the same middleware, signed in) first "
             "and last, each followed by a plain Django project's same view behind Django's default middleware "
-            "(bench/plain_settings.py) under the same gunicorn; ratio = page req/s ÷ mean bare req/s of the block. "
+            "(bench/plain) under the same gunicorn; ratio = page req/s ÷ mean bare req/s of the block. "
             "The cache (and the cached-DB sessions) is Redis, as in production. The deputy GM's dashboard runs "
             "twice: as served (from the cache the 4-minute job refreshes) and computed (cache bypassed). Every "
             "ratio is printed with the 1-minute load average at the start→end of its run. wrk, gunicorn, Redis and "

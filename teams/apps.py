@@ -60,5 +60,11 @@ class TeamsConfig(AppConfig):
 
         post_save.connect(forget_unread_of, sender=Notification, dispatch_uid="teams.unread.save")
         post_delete.connect(forget_unread_of, sender=Notification, dispatch_uid="teams.unread.delete")
+        # The signed-in user cached by teams.auth_cache: dropped whenever the row is saved or deleted.
+        from teams.auth_cache import forget_user_of
+        from teams.models import User
+
+        post_save.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.save")
+        post_delete.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.delete")
         # Big exports run as background jobs in the worker too, which imports no view.
         jobs.register_job_runner(exports.EXPORT_JOB, exports.run_export_job)

@@ -124,6 +124,9 @@ AUTH_USER_MODEL = "teams.User"
 AUTHENTICATION_BACKENDS = [
     # https://django-axes.readthedocs.io/en/latest/2_installation.html
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the signed-in user through the shared cache (teams/auth_cache.py).
+    "teams.auth_cache.CachedModelBackend",
+    # Sessions signed in before the cached backend still name this one; they keep working.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -220,6 +223,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The bell's unread count (teams.services.unread_count) is cached only where every process shares the cache.
 UNREAD_COUNT_CACHE_SECONDS = env_int("UNREAD_COUNT_CACHE_SECONDS", 300) if REDIS_URL else 0
+# The signed-in user's row, likewise (teams/auth_cache.py): dropped from the cache whenever it is saved.
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60) if REDIS_URL else 0
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -1,4 +1,4 @@
-"""The plain project's one view (bench/plain_settings.py): the same "ok" as our bare view."""
+"""The plain project's one view (settings.py): the same "ok" as our bare view."""
 
 from django.http import HttpResponse
 from django.urls import path
