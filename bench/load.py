@@ -183,7 +183,7 @@ def main():
     from django.db import connections
     from django.test import Client
 
-    from bench.benchlib import machine_notes
+    from bench.benchlib import machine_notes, sign_in
     from teams.models import User
 
     out_path = Path(args.out)
@@ -195,7 +195,7 @@ def main():
     for entry in pages.values():
         if entry["user"] not in cookies:
             client = Client()
-            client.force_login(User.objects.get(username=entry["user"]))
+            sign_in(client, User.objects.get(username=entry["user"]))  # second factor included
             cookies[entry["user"]] = (
                 f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
             )
