@@ -66,5 +66,15 @@ class TeamsConfig(AppConfig):
 
         post_save.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.save")
         post_delete.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.delete")
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from teams.auth_cache import forget_device_of
+
+        for model in (TOTPDevice, StaticDevice):
+            post_save.connect(forget_device_of, sender=model, dispatch_uid=f"teams.device_cache.save.{model.__name__}")
+            post_delete.connect(
+                forget_device_of, sender=model, dispatch_uid=f"teams.device_cache.delete.{model.__name__}"
+            )
         # Big exports run as background jobs in the worker too, which imports no view.
         jobs.register_job_runner(exports.EXPORT_JOB, exports.run_export_job)

@@ -44,3 +44,43 @@ class CachedModelBackend(ModelBackend):
                 return None
             cache.set(key, user, seconds)
         return user if self.user_can_authenticate(user) else None
+
+
+# --- The session's second-factor device (django-otp reads it on every signed-in request) --------------------
+
+_DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
+
+
+def _device_key(persistent_id: str) -> str:
+    return f"teams:otp_device:v1:{persistent_id}"
+
+
+def forget_device_of(sender, instance, **kwargs) -> None:
+    """Signal receiver (teams.apps): a TOTP or recovery-code device saved (each verification saves it) or
+    deleted."""
+    if not settings.USER_CACHE_SECONDS:
+        return
+    key = _device_key(instance.persistent_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def cached_device(persistent_id: str, load):
+    """The device ``load(persistent_id)`` returns, from the cache when there is a shared one. Only its id,
+    user, name and confirmation are kept (never its secret): the instance comes back with its other fields
+    deferred, so reading them (a token check) loads them from the database, and saving it writes only those
+    four."""
+    seconds = settings.USER_CACHE_SECONDS
+    if not seconds:
+        return load(persistent_id)
+    key = _device_key(persistent_id)
+    found = cache.get(key)
+    if found is not None:
+        label, values = found
+        from django.apps import apps
+
+        return apps.get_model(label).from_db(None, list(_DEVICE_FIELDS), values)
+    device = load(persistent_id)
+    if device is not None:
+        cache.set(key, (device._meta.label, [getattr(device, f) for f in _DEVICE_FIELDS]), seconds)
+    return device

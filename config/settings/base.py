@@ -57,8 +57,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Sets request.user.is_verified() from the session (django-otp); TwoFactorMiddleware below enforces it.
-    "django_otp.middleware.OTPMiddleware",
+    # Sets request.user.is_verified() from the session (django-otp, its device read through the shared cache);
+    # TwoFactorMiddleware below enforces it.
+    "teams.middleware.CachedOTPMiddleware",
     "teams.middleware.IdleSessionMiddleware",
     "teams.middleware.SecurityHeadersMiddleware",
     "teams.middleware.RefusalLogMiddleware",

@@ -72,3 +72,36 @@ def test_without_a_shared_cache_the_user_comes_from_the_database(client, consult
     client.get(url)
     response, queries = _user_queries(client, url)
     assert response.status_code == 200 and len(queries) == 1
+
+
+def _verified(client, user):
+    """A session verified by the user's TOTP device, as after the second-factor page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def test_the_sessions_device_is_read_once_kept_without_its_secret_and_dropped_when_removed(
+    client, consultant, user_cached, settings
+):
+    from django.core.cache import cache
+
+    from teams.auth_cache import _device_key
+
+    settings.TWO_FACTOR_ENFORCE = True  # the consultant's role needs a second factor
+    _sign_in(client, consultant)
+    device = _verified(client, consultant)
+    url = reverse("teams:notifications")
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    label, values = cache.get(_device_key(device.persistent_id))
+    assert label == "otp_totp.TOTPDevice" and device.key not in [str(v) for v in values]
+    device.delete()
+    assert client.get(url).status_code == 302  # no device any more: sent to the second-factor pages
