@@ -6,9 +6,14 @@ The pages are those of bench/pages.py with ``load=True``, at the URLs the in-pro
 (``--inprocess INPROCESS.json``; detail pages rotate over their 30 records with a wrk Lua script). For each
 worker count: start gunicorn (sync workers, 127.0.0.1, persistent DB connections from bench.settings),
 check every URL answers 200 with its logged-in session cookie (wrk counts 3xx as success), warm each URL
-3 s, then ``wrk -t2 -c16 -d15s --latency`` per URL; after each run wait until the workers are idle (sync
-workers finish queued requests whose client left). The bare view runs first and last in each block; the
-ratio uses their mean. Worker RSS is read after the block. gunicorn is stopped by its own PID.
+3 s, then ``wrk -t2 -c16 -d15s --latency`` per URL; after each run drain (benchlib.drain: sync workers finish
+the requests queued by clients that left, and a slow page waits on PostgreSQL without using CPU, so the
+drain waits until no query is active on our cluster nor the peer's, ``BENCH_DRAIN_DSNS``, and the workers
+burn no CPU; logged, with a timeout). The bare view runs first and last in each block; the ratio uses their
+mean. A plain Django project (bench/plain: Django's default middleware, one view) runs beside it
+under the same gunicorn, raced right after each bare run: ours ÷ plain is the shell's cost. The load average
+is recorded before and after every run. Worker RSS is read after the block. gunicorn is stopped by its own
+PID.
 """
 
 from __future__ import annotations
@@ -103,20 +108,29 @@ def worker_rss_mb(ppid):
     return rss
 
 
-def drain(master_pid, limit_s=180):
-    """Done when the gunicorn workers burn no CPU for two consecutive 0.5 s windows."""
-    t_end = time.time() + limit_s
-    quiet = 0
-    last = sum(t for _p, t in _children(master_pid))
-    while time.time() < t_end and quiet < 2:
-        time.sleep(0.5)
-        now = sum(t for _p, t in _children(master_pid))
-        quiet = quiet + 1 if now - last <= 1 else 0
-        last = now
-    return quiet >= 2
+# The drain after the last wrk run (benchlib.drain), recorded with the run.
+LAST_DRAIN = {}
 
 
-def run_wrk(args, url, cookie, duration, script=None, master_pid=None, conns=None):
+def drain(master_pids, limit_s=180):
+    from bench.benchlib import drain as drain_both
+
+    result = drain_both(master_pids, limit_s=limit_s, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    LAST_DRAIN.clear()
+    LAST_DRAIN.update(result)
+    return result["drained"]
+
+
+def mean_rps(block, *keys):
+    got = [block["pages"][k]["rps"] for k in keys if block["pages"].get(k, {}).get("rps")]
+    return sum(got) / len(got) if got else None
+
+
+def loadavg():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def run_wrk(args, url, cookie, duration, script=None, master_pids=None, conns=None):
     conns = conns or args.conns
     cmd = [
         "wrk",
@@ -133,8 +147,8 @@ def run_wrk(args, url, cookie, duration, script=None, master_pid=None, conns=Non
         cmd += ["-s", str(script)]
     cmd.append(url)
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 90, check=False).stdout  # noqa: S603
-    if master_pid:
-        drain(master_pid)
+    if master_pids:
+        drain(master_pids)
     return cmd, out
 
 
@@ -169,7 +183,7 @@ def main():
     from django.db import connections
     from django.test import Client
 
-    from bench.benchlib import machine_notes
+    from bench.benchlib import machine_notes, sign_in
     from teams.models import User
 
     out_path = Path(args.out)
@@ -181,7 +195,7 @@ def main():
     for entry in pages.values():
         if entry["user"] not in cookies:
             client = Client()
-            client.force_login(User.objects.get(username=entry["user"]))
+            sign_in(client, User.objects.get(username=entry["user"]))  # second factor included
             cookies[entry["user"]] = (
                 f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
             )
@@ -194,29 +208,56 @@ def main():
 
     blocks = {}
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    plain_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "plainsite.settings"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    for workers in args.workers:
-        gcmd = [
+    plain_port = args.port + 1
+
+    def gunicorn_cmd(workers, port, app="config.wsgi:application", chdir=ROOT):
+        return [
             gunicorn,
-            "config.wsgi:application",
+            app,
             "--chdir",
-            str(ROOT),
+            str(chdir),
             "--workers",
             str(workers),
             "--worker-class",
             "sync",
             "--bind",
-            f"127.0.0.1:{args.port}",
+            f"127.0.0.1:{port}",
             "--timeout",
             "120",
             "--log-level",
             "warning",
+            # Two servers at once (ours and the plain one), and other gunicorns on the machine: no shared
+            # control socket (~/.gunicorn/gunicorn.ctl).
+            "--no-control-socket",
         ]
+
+    def stop(proc):
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    for workers in args.workers:
+        gcmd = gunicorn_cmd(workers, args.port)
+        pcmd = gunicorn_cmd(workers, plain_port, "plainsite.wsgi:application", ROOT / "bench" / "plain")
         log = open(workdir / f"gunicorn-w{workers}.log", "a")  # noqa: SIM115
+        plain_log = open(workdir / f"gunicorn-plain-w{workers}.log", "a")  # noqa: SIM115
         proc = subprocess.Popen(gcmd, stdout=log, stderr=log, env=env)  # noqa: S603
-        block = {"gunicorn_cmd": " ".join(gcmd), "machine_before": machine_notes(), "pages": {}}
+        plain = subprocess.Popen(pcmd, stdout=plain_log, stderr=plain_log, env=plain_env)  # noqa: S603
+        masters = [proc.pid, plain.pid]
+        block = {
+            "gunicorn_cmd": " ".join(gcmd),
+            "plain_gunicorn_cmd": " ".join(pcmd),
+            "machine_before": machine_notes(),
+            "pages": {},
+        }
         try:
             wait_ready(args.port)
+            wait_ready(plain_port)
             for key, entry in pages.items():
                 st = http_status(args.port, entry["urls"][0], cookies[entry["user"]])
                 if st != 200:
@@ -230,42 +271,49 @@ def main():
                     cookies[entry["user"]],
                     args.warm,
                     scripts.get(key),
-                    proc.pid,
+                    masters,
                     conns=max(2, workers),
                 )
-            for key in ["bare_start", *live, "bare_end"]:
-                if key.startswith("bare"):
+            run_wrk(args, f"http://127.0.0.1:{plain_port}/bench/bare/", bare_cookie, args.warm, None, masters)
+            for key in ["bare_start", "plain_start", *live, "bare_end", "plain_end"]:
+                port = plain_port if key.startswith("plain") else args.port
+                if key.startswith(("bare", "plain")):
                     path, cookie, script = "/bench/bare/", bare_cookie, None
                 else:
                     path, cookie, script = pages[key]["urls"][0], cookies[pages[key]["user"]], scripts.get(key)
+                before = loadavg()
                 t_run = time.time()
-                cmd, out = run_wrk(args, f"http://127.0.0.1:{args.port}{path}", cookie, args.duration, script, proc.pid)
+                cmd, out = run_wrk(args, f"http://127.0.0.1:{port}{path}", cookie, args.duration, script, masters)
                 res = parse_wrk(out)
                 res["path"] = path if not script else f"{path} … rotated over {len(pages[key]['urls'])} URLs"
                 res["wrk_cmd"] = " ".join(c if not c.startswith("Cookie:") else "Cookie: sessionid=…" for c in cmd)
                 res["raw"] = out
                 res["drain_s"] = round(time.time() - t_run - args.duration, 1)
+                res["drain"] = dict(LAST_DRAIN)
+                res["loadavg_before"] = before
+                res["loadavg_after"] = loadavg()
                 block["pages"][key] = res
                 print(
-                    f"  w{workers} {key:20s} {res['rps'] or 0:8.1f} req/s  p50 {res['p50_ms']} ms  "
-                    f"p99 {res['p99_ms']} ms  non2xx {res['non_2xx_3xx']} err {res['socket_errors']}",
+                    f"  w{workers} {key:24s} {res['rps'] or 0:8.1f} req/s  p50 {res['p50_ms']} ms  "
+                    f"p99 {res['p99_ms']} ms  non2xx {res['non_2xx_3xx']} err {res['socket_errors']}  "
+                    f"load {' '.join(map(str, before))}",
                     file=sys.stderr,
                     flush=True,
                 )
             block["worker_rss_mb"] = worker_rss_mb(proc.pid)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
+            stop(plain)
             log.close()
+            plain_log.close()
         block["machine_after"] = machine_notes()
-        bare = [block["pages"][k]["rps"] for k in ("bare_start", "bare_end") if block["pages"].get(k, {}).get("rps")]
-        block["bare_rps_mean"] = sum(bare) / len(bare) if bare else None
-        for v in block["pages"].values():
-            if block["bare_rps_mean"] and v.get("rps") is not None:
+
+        block["bare_rps_mean"] = mean_rps(block, "bare_start", "bare_end")
+        block["plain_rps_mean"] = mean_rps(block, "plain_start", "plain_end")
+        if block["bare_rps_mean"] and block["plain_rps_mean"]:
+            block["bare_to_plain"] = round(block["bare_rps_mean"] / block["plain_rps_mean"], 4)
+        for key, v in block["pages"].items():
+            if block["bare_rps_mean"] and v.get("rps") is not None and not key.startswith("plain"):
                 v["ratio_to_bare"] = round(v["rps"] / block["bare_rps_mean"], 6)
         rss = block.get("worker_rss_mb") or {}
         block["worker_rss_mb_max"] = max(rss.values()) if rss else None

@@ -17,6 +17,15 @@ from pathlib import Path
 QUERY_LIMIT = 15
 RSS_LIMIT_MB = 200
 BARE_RATIO_MIN = 0.10
+PLAIN_RATIO_MIN = 0.60  # our bare view ÷ a plain Django view behind Django's default middleware (issue 14)
+
+
+def load1(page):
+    """The 1-minute load average when the run started (and ended), for printing beside a ratio."""
+    before, after = page.get("loadavg_before"), page.get("loadavg_after")
+    if not before:
+        return "n/a"
+    return f"{before[0]:.2f}" + (f"→{after[0]:.2f}" if after else "")
 
 
 def load(path):
@@ -81,6 +90,8 @@ def peer_figures(peer_dir):
         keys = {k for b in blks for k in b["pages"]}
         lo[block] = {k: med([b["pages"].get(k, {}).get("rps") for b in blks]) for k in keys}
         lo[block]["bare"] = med([b.get("bare_rps_mean") for b in blks])
+        # The load average of the (last) round's run of each page, printed beside the ratios.
+        lo[block]["loadavg"] = {k: load1(blks[-1]["pages"].get(k, {})) for k in keys}
     return {
         "seed": load(peer_dir / "seed.json"),
         "versions": inp[0].get("versions"),
@@ -164,9 +175,11 @@ def targets(doc):
                 if page.get("error"):
                     row(f"{title} (w{workers}): served under load", page["error"], False, page["error"])
                     continue
+                if key.startswith("plain"):
+                    continue
                 row(
                     f"{title} (w{workers}): ≥ {BARE_RATIO_MIN:.0%} of the bare-view req/s",
-                    f"{fmt_rps(page.get('rps'))} req/s = {fmt_ratio(ratio)} of bare",
+                    f"{fmt_rps(page.get('rps'))} req/s = {fmt_ratio(ratio)} of bare (load avg {load1(page)})",
                     ratio is not None and ratio >= BARE_RATIO_MIN,
                     f"needs {BARE_RATIO_MIN / ratio:.1f}× more" if ratio else "",
                 )
@@ -176,14 +189,28 @@ def targets(doc):
                     theirs = peer["load"].get(workers, {}).get(peer_key)
                     ours = page.get("rps")
                     x = ours / theirs if ours and theirs else None
+                    their_load = peer["load"].get(workers, {}).get("loadavg", {}).get(peer_key, "n/a")
                     row(
                         f"{title} (w{workers}): ≥ {want:.0f}× django-helpdesk's {peer_key}",
-                        f"{fmt_rps(ours)} ÷ {fmt_rps(theirs)} req/s = {fmt(x)}×",
+                        f"{fmt_rps(ours)} ÷ {fmt_rps(theirs)} req/s = {fmt(x)}× "
+                        f"(load avg ours {load1(page)}, theirs {their_load})",
                         x is not None and x >= want,
                         f"{x:.1f}× of {want:.0f}×" if x else "",
                     )
                 elif want and peer_key:
                     row(f"{title} (w{workers}): ≥ {want:.0f}× django-helpdesk", "peer not run", None)
+            plain = block.get("bare_to_plain")
+            loads = ", ".join(
+                f"{k} {load1(block['pages'][k])}" for k in ("bare_start", "plain_start") if k in block["pages"]
+            )
+            row(
+                f"Bare view (w{workers}): ≥ {PLAIN_RATIO_MIN:.0%} of a plain Django view behind Django's default "
+                "middleware",
+                f"{fmt_rps(block.get('bare_rps_mean'))} ÷ {fmt_rps(block.get('plain_rps_mean'))} req/s = "
+                f"{fmt_ratio(plain)} (load avg {loads or 'n/a'})",
+                plain is not None and plain >= PLAIN_RATIO_MIN,
+                f"needs {PLAIN_RATIO_MIN / plain:.2f}× more" if plain else "plain view not measured",
+            )
             rss = block.get("worker_rss_mb_max")
             row(
                 f"gunicorn worker RSS after the load (w{workers}) ≤ {RSS_LIMIT_MB} MB",
@@ -271,8 +298,14 @@ def markdown(doc, run):
         w(
             f"- Load: gunicorn sync workers on 127.0.0.1, `wrk -t{lo['threads']} -c{lo['conns']} -d{lo['duration_s']}s "
             "--latency` with the logged-in session cookie, each URL pre-checked for 200 and warmed 3 s, workers "
-            "drained between runs; bare view (`HttpResponse('ok')` behind the same middleware) first and last; "
-            "ratio = page req/s ÷ mean bare req/s of the block. wrk, gunicorn and PostgreSQL share the 2 cores."
+            "drained between runs (until no query is active on our database nor the peer's, pg_stat_activity, and "
+            "the workers use no CPU); bare view (`HttpResponse('ok')` behind the same middleware, signed in) first "
+            "and last, each followed by a plain Django project's same view behind Django's default middleware "
+            "(bench/plain) under the same gunicorn; ratio = page req/s ÷ mean bare req/s of the block. "
+            "The cache (and the cached-DB sessions) is Redis, as in production. The deputy GM's dashboard runs "
+            "twice: as served (from the cache the 4-minute job refreshes) and computed (cache bypassed). Every "
+            "ratio is printed with the 1-minute load average at the start→end of its run. wrk, gunicorn, Redis and "
+            "PostgreSQL share the 2 cores."
         )
     w("")
     w("## Targets")
@@ -303,6 +336,18 @@ def markdown(doc, run):
             + " | ".join(fmt_rps(lo["blocks"][x].get("bare_rps_mean")) for x in workers)
             + " | "
             + " | ".join("1.000" for _ in workers)
+            + " |"
+        )
+        w(
+            "| Plain Django view, Django's default middleware (floor) | – | – | – | – | 0 | 0 | – | "
+            + " | ".join(fmt_rps(lo["blocks"][x].get("plain_rps_mean")) for x in workers)
+            + " | "
+            + " | ".join(
+                fmt_ratio(lo["blocks"][x]["plain_rps_mean"] / lo["blocks"][x]["bare_rps_mean"])
+                if lo["blocks"][x].get("plain_rps_mean") and lo["blocks"][x].get("bare_rps_mean")
+                else "n/a"
+                for x in workers
+            )
             + " |"
         )
     for key, r in (inp.get("results") or {}).items():
@@ -336,9 +381,9 @@ def markdown(doc, run):
         w("")
         w(
             "| Pair (ours ↔ theirs) | our p95 ms | their p95 ms | our queries | their queries | workers "
-            "| our req/s | their req/s | ours ÷ theirs | target |"
+            "| our req/s | their req/s | ours ÷ theirs | load avg ours | load avg theirs | target |"
         )
-        w("|---|---|---|---|---|---|---|---|---|---|")
+        w("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for key, r in (inp.get("results") or {}).items():
             if not r.get("peer"):
                 continue
@@ -347,15 +392,19 @@ def markdown(doc, run):
                 ours_rps = lo["blocks"][x]["pages"].get(key, {}).get("rps") if lo else None
                 their_rps = peer["load"].get(x, {}).get(r["peer"])
                 ratio = ours_rps / their_rps if ours_rps and their_rps else None
+                ours_load = load1(lo["blocks"][x]["pages"].get(key, {})) if lo else "n/a"
+                their_load = peer["load"].get(x, {}).get("loadavg", {}).get(r["peer"], "n/a")
                 w(
                     f"| {r['title']} ↔ {r['peer']} | {fmt(r.get('p95_ms'))} | {fmt(theirs.get('p95_ms'))} | "
                     f"{fmt(r.get('queries_max'))} | {fmt(theirs.get('queries_max'))} | {x} | {fmt_rps(ours_rps)} | "
-                    f"{fmt_rps(their_rps)} | {fmt(ratio)}× | ≥ {fmt(r.get('peer_target_ratio'))}× |"
+                    f"{fmt_rps(their_rps)} | {fmt(ratio)}× | {ours_load} | {their_load} | "
+                    f"≥ {fmt(r.get('peer_target_ratio'))}× |"
                 )
         bare = (
             [
                 f"w{x}: ours {fmt_rps(lo['blocks'][x].get('bare_rps_mean'))}, "
-                f"theirs {fmt_rps(peer['load'].get(x, {}).get('bare'))}"
+                f"theirs {fmt_rps(peer['load'].get(x, {}).get('bare'))}, "
+                f"plain Django {fmt_rps(lo['blocks'][x].get('plain_rps_mean'))}"
                 for x in workers
             ]
             if lo
@@ -370,18 +419,23 @@ def markdown(doc, run):
             block = lo["blocks"][x]
             w(f"Load detail, gunicorn {x} sync workers (worker RSS after the load: {block.get('worker_rss_mb')} MB):")
             w("")
-            w("| URL | req/s | ÷ bare | p50 ms | p90 ms | p99 ms | requests | non-2xx/3xx | socket errors |")
-            w("|---|---|---|---|---|---|---|---|---|")
+            w(
+                "| URL | req/s | ÷ bare | p50 ms | p90 ms | p99 ms | requests | non-2xx/3xx | socket errors "
+                "| load avg | drain s |"
+            )
+            w("|---|---|---|---|---|---|---|---|---|---|---|")
             for key, p in block["pages"].items():
                 if p.get("error"):
-                    w(f"| {key} | {p['error']} |" + " |" * 7)
+                    w(f"| {key} | {p['error']} |" + " |" * 9)
                     continue
                 errs = sum(p["socket_errors"].values()) if p.get("socket_errors") else 0
+                drained = p.get("drain") or {}
                 w(
                     f"| {key} | {fmt_rps(p.get('rps'))} | {fmt_ratio(p.get('ratio_to_bare'))} | "
                     f"{fmt(p.get('p50_ms'), 0)} | {fmt(p.get('p90_ms'), 0)} | {fmt(p.get('p99_ms'), 0)} | "
                     f"{fmt(p.get('requests'))} | "
-                    f"{p.get('non_2xx_3xx')} | {errs} |"
+                    f"{p.get('non_2xx_3xx')} | {errs} | {load1(p)} | "
+                    f"{fmt(drained.get('waited_s'))}{'' if drained.get('drained', True) else ' (timed out)'} |"
                 )
             w("")
     jobs = (doc["jobs"] or {}).get("results", {})

@@ -10,10 +10,14 @@
 #            KEFU_PG=postgres://user@host:port (use that server instead of our private cluster)
 #            KEFU_DB=kefu_bench_run KEFU_DB_SMALL=kefu_bench_small KEFU_RUN_DIR=<raw output dir>
 #            (default $TMPDIR/kefu-bench/runs/<stamp>)
+#            KEFU_REDIS_URL=redis://host:port/db (use that Redis instead of our private one)
 # Our databases live on a private PostgreSQL 15 cluster "kefubench" on 127.0.0.1:5448 (bench/pg.sh, data in
 # $TMPDIR/kefu-bench/pgdata, same configuration as the peer's), dropped and recreated each run and stopped at
-# the end; the peer uses its own cluster "hdpeer" on 127.0.0.1:5447 (bench/peer/pg.sh). Everything listens on
-# 127.0.0.1 only.
+# the end; the peer uses its own cluster "hdpeer" on 127.0.0.1:5447 (bench/peer/pg.sh). The cache (and so the
+# sessions, cached_db) is a private Redis on 127.0.0.1:6398, as production runs with Redis: without it each
+# gunicorn worker would have its own local-memory cache. Everything listens on 127.0.0.1 only.
+# Needs root: the private clusters are created with pg_createcluster and administered as the postgres user
+# (su postgres), the peer's too; only KEFU_PG=… with PEER=0 runs without.
 set -euo pipefail
 SCALE=${1:-100000}
 SMALL=${SMALL:-1000}
@@ -41,12 +45,35 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 secs() { python3 -c "import time; print(round(time.time() - $1, 1))"; }
 T_ALL=$(date +%s)
 
+if [ "$(id -u)" != 0 ] && { [ -z "${KEFU_PG:-}" ] || [ "$PEER" = 1 ]; }; then
+  echo "bench/run.sh needs root (private PostgreSQL clusters: pg_createcluster, su postgres)." >&2
+  echo "Without root: KEFU_PG=postgres://user:pass@host:port PEER=0 bash bench/run.sh …" >&2
+  exit 1
+fi
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+CLEANUP=()
+cleanup() { for step in "${CLEANUP[@]}"; do eval "$step" || true; done; }
+trap cleanup EXIT
+
+# Redis, as in production (cache, cached_db sessions, the unread counts): a private instance unless given.
+if [ -n "${KEFU_REDIS_URL:-}" ]; then
+  export REDIS_URL=$KEFU_REDIS_URL
+else
+  command -v redis-server >/dev/null || { apt-get update -q && apt-get install -y -q redis-server; }
+  REDIS_PORT=${BENCH_REDIS_PORT:-6398}
+  mkdir -p "$BENCH_ROOT/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --dir "$BENCH_ROOT/redis" --pidfile "$BENCH_ROOT/redis/redis.pid" --logfile "$BENCH_ROOT/redis/redis.log"
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  CLEANUP+=("kill \$(cat '$BENCH_ROOT/redis/redis.pid')")
+  export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+fi
+log "cache: $REDIS_URL"
 "$PY" manage.py collectstatic --noinput -v0  # into var/bench-static (bench.settings), as in production
 
 if [ -z "${KEFU_PG:-}" ]; then
   "$HERE/pg.sh" up
-  if [ "${KEEP_PG:-0}" != 1 ]; then trap '"$HERE/pg.sh" down' EXIT; fi
+  if [ "${KEEP_PG:-0}" != 1 ]; then CLEANUP+=('"$HERE/pg.sh" down'); fi
   (cd /tmp && su postgres -c "psql -p $BENCH_PGPORT -v ON_ERROR_STOP=1 -q") <<'SQL'
 DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='kefubench')
   THEN CREATE ROLE kefubench LOGIN SUPERUSER PASSWORD 'kefubench'; END IF; END$$;
@@ -71,6 +98,7 @@ if [ "$SMALL" != 0 ]; then
   recreate_db "$DB_SMALL"
   "$PY" manage.py migrate -v0
   "$PY" manage.py seed_scale --scale "$SMALL" --json "$RUN/seed_small.json" > "$RUN/seed_small.log"
+  "$PY" manage.py recount_rollups --rebuild > "$RUN/rollups_small.log"  # the dashboards read the rollups
   "$PY" -m bench.measure "$RUN/inprocess_small.json" --n 3 --warmup 1 --capture 2
 fi
 
@@ -83,10 +111,19 @@ if [ "${SKIP_SEED:-0}" != 1 ]; then
   "$PY" manage.py migrate -v0
   echo "{\"migrate_s\": $(secs "$t0")}" > "$RUN/migrate.json"
   "$PY" manage.py seed_scale --scale "$SCALE" --json "$RUN/seed.json" | tee "$RUN/seed.log" | grep -E "rows|ANALYZE|total|--scale" >&2
+  log "performance rollups (recount_rollups --rebuild)"
+  t0=$(date +%s.%N)
+  "$PY" manage.py recount_rollups --rebuild > "$RUN/rollups.log"
+  echo "{\"rollups_rebuild_s\": $(secs "$t0")}" > "$RUN/rollups.json"
 else
   log "company scale: reusing the data set in $DB; applying any new migrations (indexes)"
   "$PY" manage.py migrate -v0
 fi
+
+# Between two load runs the harness waits until no query is active on our database nor the peer's
+# (benchlib.drain), as well as for the workers' CPU.
+export BENCH_DRAIN_DSNS="$PG/$DB postgresql://hdbench:hdbench@127.0.0.1:${PEER_PGPORT:-5447}/hdbench"
+redis-cli -u "$REDIS_URL" flushdb >/dev/null 2>&1 || true  # no cached page or session of an earlier run
 
 # 3. in-process, after waiting for a quieter machine -------------------------------------------------------
 log "waiting for other processes to quiet down (<= ${QUIET_MAX}s)"

@@ -73,9 +73,30 @@ def project_for_schedule(*, user: User, pk: int) -> Project:
     return get_object_or_404(qs, pk=pk)
 
 
+# The project page's tabs loaded when first shown (``project_tab``, an htmx fragment each), so that the page
+# itself runs a fixed, small number of queries: what each needs beyond the project.
+LAZY_TABS = {
+    "design": lambda: [
+        Prefetch("plans", queryset=DesignPlan.objects.select_related("created_by")),
+        Prefetch("consultations", queryset=DesignConsultation.objects.select_related("recorded_by")),
+    ],
+    "review": lambda: [
+        Prefetch("reviews", queryset=DesignReview.objects.select_related("recorded_by")),
+        Prefetch("drawing_tasks", queryset=DrawingTask.objects.select_related("assignee", "revision_of")),
+    ],
+    "disclosure": lambda: [Prefetch("disclosures", queryset=_disclosures())],
+    "changes": lambda: [
+        Prefetch("design_changes", queryset=DesignChange.objects.select_related("requested_by")),
+        Prefetch("drawing_tasks", queryset=DrawingTask.objects.only("pk", "project_id", "title")),
+    ],
+    "logs": lambda: [Prefetch("site_logs", queryset=SiteLog.objects.select_related("author"))],
+}
+
+
 def project_for_page(*, user: User, pk: int) -> Project:
-    """One project with every record of its tabs, in a fixed number of queries (the records' files and
-    photos come from one query of the project's attachments, ``_attach_files``)."""
+    """One project with the records of its eager tabs (those the overview's late list, the schedule and the
+    phase buttons need too), in a fixed number of queries; the other tabs come from ``project_tab``. The
+    records' files and photos come from one query of the project's attachments (``_attach_files``)."""
     inspections = Inspection.objects.select_related("inspector")
     phases = (
         SchedulePhase.objects.select_related("crew")
@@ -88,29 +109,24 @@ def project_for_page(*, user: User, pk: int) -> Project:
     qs = Project.objects.visible_to(user).select_related(
         "client", "team__leader", "project_manager", "contract", "completion_handed_to"
     )
-    # The staff, review attendees, revision tasks and affected drawings come from ``_attach_links``.
+    # What the design phase's "start construction" button checks, without loading the lazy tabs' records.
+    qs = qs.annotate(
+        has_confirmed_plan=Exists(
+            DesignPlan.objects.filter(project=OuterRef("pk"), status=DesignPlan.Status.CONFIRMED)
+        ),
+        has_disclosure=Exists(TechnicalDisclosure.objects.filter(project=OuterRef("pk"))),
+    )
+    # The staff come from ``_attach_links``.
     qs = qs.prefetch_related(
         Prefetch("phases", queryset=phases),
-        Prefetch("plans", queryset=DesignPlan.objects.select_related("created_by")),
-        Prefetch("consultations", queryset=DesignConsultation.objects.select_related("recorded_by")),
         Prefetch(
             "drawing_tasks",
             queryset=DrawingTask.objects.select_related("assignee", "revision_of"),
         ),
         Prefetch(
-            "reviews",
-            queryset=DesignReview.objects.select_related("recorded_by"),
-        ),
-        Prefetch(
             "budget_requests",
             queryset=BudgetRequest.objects.select_related("clerk", "requested_by", "plan"),
         ),
-        Prefetch("disclosures", queryset=_disclosures()),
-        Prefetch(
-            "design_changes",
-            queryset=DesignChange.objects.select_related("requested_by"),
-        ),
-        Prefetch("site_logs", queryset=SiteLog.objects.select_related("author")),
         Prefetch("completion_items", queryset=CompletionItem.objects.select_related("collected_by")),
         Prefetch(
             "maintenance_requests",
@@ -124,6 +140,15 @@ def project_for_page(*, user: User, pk: int) -> Project:
     return project
 
 
+def project_tab(*, user: User, pk: int, tab: str) -> Project:
+    """One project with the records of one lazy tab (``LAZY_TABS``), their files and people."""
+    qs = Project.objects.visible_to(user).select_related("team", "project_manager")
+    project = get_object_or_404(qs.prefetch_related(*LAZY_TABS[tab]()), pk=pk)
+    _attach_files(project)
+    _attach_links(project, staff=False)
+    return project
+
+
 def _prefilled(record, name: str, rows: list) -> None:
     """``record.<name>.all()`` answers ``rows`` without a query, as if prefetched."""
     queryset = getattr(record, name).get_queryset()  # builds the filtered queryset, runs nothing
@@ -132,27 +157,42 @@ def _prefilled(record, name: str, rows: list) -> None:
     record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-def _attach_links(project: Project) -> None:
-    """The project's designers and assistants, its reviews' attendees and its design changes' affected
-    drawings from one query of the four link tables, and the people from one more (six queries before);
-    the revision tasks of each review from the project's drawing tasks (one query before)."""
-    reviews, changes = list(project.reviews.all()), list(project.design_changes.all())
+def _attach_links(project: Project, *, staff: bool = True) -> None:
+    """The project's designers and assistants (``staff``), its prefetched reviews' attendees and its prefetched
+    design changes' affected drawings from one query of the link tables, and the people from one more (six
+    queries before); the revision tasks of each review from the project's drawing tasks (one query before)."""
+    loaded = getattr(project, "_prefetched_objects_cache", {})
+    reviews = list(project.reviews.all()) if "reviews" in loaded else []
+    changes = list(project.design_changes.all()) if "design_changes" in loaded else []
 
     def links(through, owner_field, target_field, kind, **where):
         return through.objects.filter(**where).annotate(link=Value(kind)).values_list(owner_field, target_field, "link")
 
-    rows = links(Project.designers.through, "project_id", "user_id", "designer", project=project).union(
-        links(Project.assistants.through, "project_id", "user_id", "assistant", project=project),
-        links(DesignReview.attendees.through, "designreview_id", "user_id", "attendee", designreview__project=project),
-        links(
-            DesignChange.affected_drawings.through,
-            "designchange_id",
-            "drawingtask_id",
-            "affected",
-            designchange__project=project,
-        ),
-        all=True,
-    )
+    parts = []
+    if staff:
+        parts += [
+            links(Project.designers.through, "project_id", "user_id", "designer", project=project),
+            links(Project.assistants.through, "project_id", "user_id", "assistant", project=project),
+        ]
+    if reviews:
+        parts.append(
+            links(
+                DesignReview.attendees.through, "designreview_id", "user_id", "attendee", designreview__project=project
+            )
+        )
+    if changes:
+        parts.append(
+            links(
+                DesignChange.affected_drawings.through,
+                "designchange_id",
+                "drawingtask_id",
+                "affected",
+                designchange__project=project,
+            )
+        )
+    if not parts:
+        return
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     by_kind = {}
     for owner, target, kind in rows:
         by_kind.setdefault(kind, {}).setdefault(owner, set()).add(target)
@@ -165,9 +205,10 @@ def _attach_links(project: Project) -> None:
         wanted = by_kind.get(kind, {}).get(owner, set())
         return [record for record in records if record.pk in wanted]
 
-    _prefilled(project, "designers", chosen("designer", project.pk, users))
-    _prefilled(project, "assistants", chosen("assistant", project.pk, users))
-    drawings = list(project.drawing_tasks.all())
+    if staff:
+        _prefilled(project, "designers", chosen("designer", project.pk, users))
+        _prefilled(project, "assistants", chosen("assistant", project.pk, users))
+    drawings = list(project.drawing_tasks.all()) if reviews or changes else []
     for review in reviews:
         _prefilled(review, "attendees", chosen("attendee", review.pk, users))
         _prefilled(review, "drawingtask_set", [task for task in drawings if task.review_id == review.pk])
@@ -190,6 +231,21 @@ _ATTACHMENT_OWNERS = (
 def _attach_files(project: Project) -> None:
     """Give each prefetched record of ``project`` its files from one query of the project's attachments, as if
     each kind had been prefetched (seven queries, one per kind, before)."""
+    loaded = getattr(project, "_prefetched_objects_cache", {})
+    records = [
+        (field, name, record)
+        for field, relation, name in _ATTACHMENT_OWNERS
+        if relation in loaded
+        for record in getattr(project, relation).all()
+    ]
+    if "phases" in loaded:
+        records += [
+            ("inspection_id", "photos", inspection)
+            for phase in project.phases.all()
+            for inspection in phase.inspections.all()
+        ]
+    if not records:
+        return
     fields = [field for field, _relation, _name in _ATTACHMENT_OWNERS] + ["inspection_id"]
     by_owner = {}
     for attachment in Attachment.objects.filter(project=project):  # Meta ordering: upload order
@@ -197,16 +253,6 @@ def _attach_files(project: Project) -> None:
             owner = getattr(attachment, field)
             if owner is not None:
                 by_owner.setdefault((field, owner), []).append(attachment)
-    records = [
-        (field, name, record)
-        for field, relation, name in _ATTACHMENT_OWNERS
-        for record in getattr(project, relation).all()
-    ]
-    records += [
-        ("inspection_id", "photos", inspection)
-        for phase in project.phases.all()
-        for inspection in phase.inspections.all()
-    ]
     for field, name, record in records:
         queryset = getattr(record, name).get_queryset()  # builds the filtered queryset, runs nothing
         queryset._result_cache = by_owner.get((field, record.pk), [])

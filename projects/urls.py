@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", projects.project_export, name="export"),
     path("new/", projects.project_create, name="create"),
     path("<int:pk>/", projects.project_detail, name="detail"),
+    path("<int:pk>/tabs/<slug:tab>/", projects.project_tab, name="detail_tab"),
     path("<int:pk>/schedule/", projects.project_schedule, name="schedule"),
     path("<int:pk>/edit/", projects.project_edit, name="edit"),
     path("<int:pk>/advance/", projects.project_advance, name="advance"),

@@ -55,5 +55,30 @@ class TeamsConfig(AppConfig):
         register_demo_seeder("teams", "teams.demo.seed")
         register_hook("retention_sweep", retention.teams_retention_sweep)
         user_logged_in.connect(two_factor.note_device_at_login, dispatch_uid="teams.two_factor.note_device")
+        # A notification saved or deleted one at a time (the admin, a factory) drops its recipient's cached
+        # unread count too; notify() and marking read drop it themselves (bulk writes send no signal).
+        from django.db.models.signals import post_delete, post_save
+
+        from teams.models import Notification
+        from teams.services import forget_unread_of
+
+        post_save.connect(forget_unread_of, sender=Notification, dispatch_uid="teams.unread.save")
+        post_delete.connect(forget_unread_of, sender=Notification, dispatch_uid="teams.unread.delete")
+        # The signed-in user cached by teams.auth_cache: dropped whenever the row is saved or deleted.
+        from teams.auth_cache import forget_user_of
+        from teams.models import User
+
+        post_save.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.save")
+        post_delete.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.delete")
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from teams.auth_cache import forget_device_of
+
+        for model in (TOTPDevice, StaticDevice):
+            post_save.connect(forget_device_of, sender=model, dispatch_uid=f"teams.device_cache.save.{model.__name__}")
+            post_delete.connect(
+                forget_device_of, sender=model, dispatch_uid=f"teams.device_cache.delete.{model.__name__}"
+            )
         # Big exports run as background jobs in the worker too, which imports no view.
         jobs.register_job_runner(exports.EXPORT_JOB, exports.run_export_job)

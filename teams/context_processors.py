@@ -1,18 +1,29 @@
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from teams import services
-from teams.registry import NAV_GROUPS, nav_for, shell_includes_for
+from teams.registry import NAV, NAV_GROUPS, nav_for, shell_includes_for
+
+# The bar's entries for each (role, superuser, language, script prefix, URLconf, registry size): built once per process,
+# since reversing every entry on every page was a good part of the shell's cost (issue 14). Only whether an
+# entry is active depends on the request.
+_NAV_BUILT: dict[tuple, list[dict]] = {}
 
 
-def navigation(user, current: str) -> list[dict]:
-    """The bar for ``user``: plain links, and a menu for each group with two or more entries."""
+def _built(user) -> list[dict]:
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    key = (user.role, user.is_superuser, get_language(), get_script_prefix(), urlconf, len(NAV))
+    bar = _NAV_BUILT.get(key)
+    if bar is not None:
+        return bar
     bar, menus = [], {}
     for item in nav_for(user):
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        link = {"label": item.label, "url": url, "icon": item.icon, "active": current.startswith(item.active_prefix)}
+        link = {"label": item.label, "url": url, "icon": item.icon, "prefix": item.active_prefix}
         if not item.group:
             bar.append(link)
             continue
@@ -21,13 +32,25 @@ def navigation(user, current: str) -> list[dict]:
             menus[item.group] = {"label": label, "icon": icon, "children": [], "key": item.group}
             bar.append(menus[item.group])
         menus[item.group]["children"].append(link)
-    for entry in bar:
+    for index, entry in enumerate(bar):
         children = entry.get("children")
         if children and len(children) == 1:
-            entry.update(children[0], children=None)
-        elif children:
-            entry["active"] = any(child["active"] for child in children)
+            bar[index] = {**children[0], "children": None}
+    _NAV_BUILT[key] = bar
     return bar
+
+
+def navigation(user, current: str) -> list[dict]:
+    """The bar for ``user``: plain links, and a menu for each group with two or more entries."""
+    out = []
+    for entry in _built(user):
+        children = entry.get("children")
+        if children:
+            kids = [{**child, "active": current.startswith(child["prefix"])} for child in children]
+            out.append({**entry, "children": kids, "active": any(kid["active"] for kid in kids)})
+        else:
+            out.append({**entry, "active": current.startswith(entry["prefix"])})
+    return out
 
 
 def shell(request):
@@ -40,9 +63,10 @@ def shell(request):
     cache = {}
 
     def unread_count():
-        # Counted at most once per page, and only if the page shows it.
+        # Counted at most once per page, only if the page shows it, and from the shared cache when there is
+        # one (teams.services.unread_count: invalidated when a notification is created or read).
         if "n" not in cache:
-            cache["n"] = user.notifications.unread().count()
+            cache["n"] = services.unread_count(user)
         return cache["n"]
 
     def background_stopped():

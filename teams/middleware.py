@@ -8,13 +8,22 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp.middleware import OTPMiddleware
 
-from teams import access_log, two_factor
+from teams import access_log, auth_cache, two_factor
 from teams.access import NotVisible, RoleRefused
 
 # Renew the session at most this often, so an active user's session does not
 # expire while a request does not write the session on every hit.
 RENEW_EVERY_SECONDS = 300
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware (``request.user.is_verified()`` from the session's device) reading the device
+    through the shared cache (teams/auth_cache.py) rather than the database on every request."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        return auth_cache.cached_device(persistent_id, super()._device_from_persistent_id)
 
 
 class IdleSessionMiddleware:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -69,6 +71,7 @@ def notify(
             for user in people
         ]
     )
+    forget_unread(user.pk for user in people)
     link = f"\n\n{settings.SITE_URL}{url}" if url else ""
     deliveries = []
     if email:
@@ -186,12 +189,54 @@ def background_stopped(*, now: datetime | None = None, after: timedelta = STALLE
     return {"last_run": last}
 
 
+def _unread_key(user_id: int) -> str:
+    return f"teams:unread:v1:{user_id}"
+
+
+def unread_count(user: User) -> int:
+    """How many of ``user``'s notifications are unread (the bell's badge on every page).
+
+    Kept in the cache for ``UNREAD_COUNT_CACHE_SECONDS`` (0 = always counted) and dropped when one is
+    created for or read by the user (``forget_unread``), once the transaction commits. Only with a cache
+    that every process shares (Redis): a per-process cache would not hear of the notifications written by
+    another process (a Celery task, another gunicorn worker)."""
+    seconds = settings.UNREAD_COUNT_CACHE_SECONDS
+    if not seconds:
+        return user.notifications.unread().count()
+    key = _unread_key(user.pk)
+    n = cache.get(key)
+    if n is None:
+        n = user.notifications.unread().count()
+        cache.set(key, n, seconds)
+    return n
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """The cached unread counts of these users are stale: dropped now and again after the commit (a page
+    counted in between, before the commit, would have cached the old number)."""
+    if not settings.UNREAD_COUNT_CACHE_SECONDS:
+        return
+    keys = [_unread_key(pk) for pk in set(user_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_unread_of(sender, instance: Notification, **kwargs) -> None:
+    """Signal receiver (teams.apps): a notification saved or deleted on its own."""
+    forget_unread([instance.recipient_id])
+
+
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one (or, without an id, all) of ``user``'s notifications read."""
     qs = Notification.objects.visible_to(user).unread()
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+    n = qs.update(read_at=timezone.now())
+    if n:
+        forget_unread([user.pk])
+    return n
 
 
 def user_sync_role_group(*, user: User) -> None:

@@ -57,8 +57,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Sets request.user.is_verified() from the session (django-otp); TwoFactorMiddleware below enforces it.
-    "django_otp.middleware.OTPMiddleware",
+    # Sets request.user.is_verified() from the session (django-otp, its device read through the shared cache);
+    # TwoFactorMiddleware below enforces it.
+    "teams.middleware.CachedOTPMiddleware",
     "teams.middleware.IdleSessionMiddleware",
     "teams.middleware.SecurityHeadersMiddleware",
     "teams.middleware.RefusalLogMiddleware",
@@ -124,6 +125,9 @@ AUTH_USER_MODEL = "teams.User"
 AUTHENTICATION_BACKENDS = [
     # https://django-axes.readthedocs.io/en/latest/2_installation.html
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the signed-in user through the shared cache (teams/auth_cache.py).
+    "teams.auth_cache.CachedModelBackend",
+    # Sessions signed in before the cached backend still name this one; they keep working.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -181,7 +185,11 @@ PRIVACY_REQUEST_ANSWER_DAYS = env_int("PRIVACY_REQUEST_ANSWER_DAYS", 15)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
 # …and at the latest this long after sign-in, however active (a session stolen from a shared PC ends).
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
-# In the database only: with Redis down, people stay signed in (cached_db writes through the cache).
+# Sessions live in the database. With Redis (REDIS_URL), they are also read through it (cached_db): a
+# signed-in page then reads no session row (issue 14); with Redis down or hung the cache fails soft
+# (config/resilience.py) and the session is read from the database, so people stay signed in. Without a
+# shared cache (the embedded set-up's per-process memory) the database alone: a session saved by one
+# process would be read stale from another's memory.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LANGUAGE_CODE = "zh-hans"
@@ -218,6 +226,12 @@ if REDIS_URL:
     CACHES = {"default": redis_cache_settings(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The bell's unread count (teams.services.unread_count) is cached only where every process shares the cache.
+UNREAD_COUNT_CACHE_SECONDS = env_int("UNREAD_COUNT_CACHE_SECONDS", 300) if REDIS_URL else 0
+# The signed-in user's row, likewise (teams/auth_cache.py): dropped from the cache whenever it is saved.
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60) if REDIS_URL else 0
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -12,6 +12,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The manifest storage fails without collectstatic ("Missing staticfiles manifest entry"); tests serve plain files.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests change users with queryset updates too: the user is read from the database unless a test turns the
+# cache on (tests/teams/test_auth_cache.py).
+USER_CACHE_SECONDS = 0
 SITE_URL = "http://testserver"
 CTI_TOKEN = "test-cti-token"  # noqa: S105
 

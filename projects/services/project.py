@@ -116,13 +116,20 @@ def project_blockers(project: Project, to_phase: str) -> list[str]:
         return [_("This phase change is not allowed.")]
     # From the records the project page prefetched (one query each when they were not).
     if to_phase == Project.Phase.CONSTRUCTION:
-        if not any(plan.status == DesignPlan.Status.CONFIRMED for plan in project.plans.all()):
+        # The project page annotates both (projects.selectors.project_for_page) and loads neither tab's records.
+        confirmed = getattr(project, "has_confirmed_plan", None)
+        if confirmed is None:
+            confirmed = any(plan.status == DesignPlan.Status.CONFIRMED for plan in project.plans.all())
+        if not confirmed:
             reasons.append(_("The client has not confirmed a design plan."))
         if not project.safety_plan.strip():
             reasons.append(_("The construction plan has no safety plan."))
         if not project.phases.all():
             reasons.append(_("The construction schedule has no phases."))
-        if not project.disclosures.all():
+        disclosed = getattr(project, "has_disclosure", None)
+        if disclosed is None:
+            disclosed = bool(project.disclosures.all())
+        if not disclosed:
             reasons.append(_("No technical disclosure has been recorded."))
         if project.project_manager_id is None:
             reasons.append(_("No project manager is assigned."))

@@ -116,6 +116,16 @@ def project_detail(request, pk):
 
 
 @role_required(VIEW_ROLES)
+def project_tab(request, pk, tab):
+    """One tab of the project page, loaded by htmx when first shown (projects.selectors.LAZY_TABS)."""
+    if tab not in selectors.LAZY_TABS:
+        raise Http404
+    project = selectors.project_tab(user=request.user, pk=pk, tab=tab)
+    context = {"project": project, "today": timezone.localdate(), "can": _permissions(project, request.user)}
+    return render(request, f"projects/tabs/{tab}.html", context)
+
+
+@role_required(VIEW_ROLES)
 def project_schedule(request, pk):
     """The Gantt-style schedule: planned vs actual bars per phase, with the crew and inspections."""
     project = selectors.project_for_schedule(user=request.user, pk=pk)

@@ -192,6 +192,8 @@ class World:
         if child is None:
             # The project with the most going on: phases, logs and inspections.
             project = Project.objects.filter(team=team, site_logs__isnull=False).order_by("pk").first()
+            if view == "detail_tab":  # one of the project page's lazy tabs
+                return {"pk": project.pk, "tab": "logs"}
             return {"pk": project.pk}
         model, to_team = PROJECT_CHILDREN[child]
         row = model.objects.filter(**{to_team: team}).order_by("pk").first()

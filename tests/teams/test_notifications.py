@@ -161,3 +161,68 @@ def test_notification_list_query_count_does_not_grow(login, consultant, django_a
     client = login(consultant)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("teams:notifications")).status_code == 200
+
+
+@pytest.fixture
+def unread_cached(settings):
+    """The bell's count cached, as in production with Redis (the tests' cache is per process, like one
+    gunicorn worker's); the count must still follow every write."""
+    settings.UNREAD_COUNT_CACHE_SECONDS = 300
+
+
+def _badge(client):
+    import re
+
+    html = client.get(reverse("teams:notifications")).content.decode()
+    found = re.search(r'bg-danger">(\d+)<', html)
+    return int(found.group(1)) if found else 0
+
+
+def test_cached_unread_count_follows_new_notifications_and_reading(
+    login, consultant, unread_cached, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client = login(consultant)
+    assert _badge(client) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[consultant], title="新投诉", email=False)
+        services.notify(recipients=[consultant], title="又一条", email=False)
+    assert _badge(client) == 2
+    # Counted once, then from the cache: the next page does not count again.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert _badge(client) == 2
+    assert not [q for q in ctx.captured_queries if "COUNT" in q["sql"] and '"read_at" IS NULL' in q["sql"]]
+    note = Notification.objects.filter(recipient=consultant).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("teams:notification_read", args=[note.pk]))
+    assert _badge(client) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("teams:notifications_read_all"))
+    assert _badge(client) == 0
+    NotificationFactory(recipient=consultant)  # one saved on its own (the admin, a factory)
+    assert _badge(client) == 1
+
+
+def test_cached_unread_count_is_dropped_again_after_the_commit(
+    login, consultant, unread_cached, django_capture_on_commit_callbacks
+):
+    """A page counting while a notification's transaction is still open caches the old number: the commit
+    drops it again."""
+    from django.core.cache import cache
+
+    client = login(consultant)
+    assert _badge(client) == 0
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.notify(recipients=[consultant], title="新投诉", email=False)
+        cache.set(services._unread_key(consultant.pk), 0)  # what a concurrent page would have cached
+    assert _badge(client) == 1
+
+
+def test_unread_count_is_not_cached_without_a_shared_cache(login, consultant, settings):
+    settings.UNREAD_COUNT_CACHE_SECONDS = 0  # no REDIS_URL: each process would have its own memory
+    client = login(consultant)
+    assert _badge(client) == 0
+    Notification.objects.bulk_create([Notification(recipient=consultant, title="别的进程写的")])
+    assert _badge(client) == 1
