@@ -29,7 +29,7 @@ from complaints.models import TRANSITIONS, Complaint, WeeklySummary
 from projects.models import Project
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import capped, export_response
+from teams.exports import export_response, export_rows
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
@@ -79,9 +79,11 @@ def _export(request, complaints):
         _("Preventive action"),
     ]
     now = timezone.now()
-    items, notice = capped(complaints.select_related("current_resolution"), "complaints", user=request.user)
-    rows = (
-        [
+    rows = export_rows(
+        complaints.select_related("current_resolution"),
+        "complaints",
+        user=request.user,
+        row=lambda c: [
             c.pk,
             c.registered_at,
             c.caller_name,
@@ -99,8 +101,7 @@ def _export(request, complaints):
             c.resolved_at,
             _("Yes") if c.is_overdue(now) else "",
             *_resolution_cells(c.current_resolution),
-        ]
-        for c in items
+        ],
     )
     return export_response(
         request,
@@ -110,7 +111,6 @@ def _export(request, complaints):
         headers=headers,
         rows=rows,
         widths=(8, 18, 12, 12, 10, 12, 10, 10, 12, 40, 30, 18, 18, 18, 18, 8, 14, 30, 30),
-        notice=notice,
     )
 
 

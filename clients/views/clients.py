@@ -17,7 +17,7 @@ from clients.forms import ClientForm, ConsentForm, HandoverForm, LostForm, MoveF
 from clients.models import AccessLog, Client, ClientConsent, Contract, FollowUpVisit, PrivacyNotice
 from clients.views.common import BUDGET_READERS, MANAGERS, PAGE_SIZE, READERS, SALES, _log
 from teams.access import get_visible_or_404, role_required, safe_next
-from teams.exports import capped, export_allowed, export_response
+from teams.exports import export_allowed, export_response, export_rows
 from teams.models import Team
 from teams.pagination import CappedPaginator
 from teams.views_helpers import form_page
@@ -41,9 +41,11 @@ def client_list(request):
             _("Address"),
             _("Created"),
         ]
-        items, notice = capped(filterset.qs, "clients", user=request.user)
-        rows = (
-            [
+        rows = export_rows(
+            filterset.qs,
+            "clients",
+            user=request.user,
+            row=lambda c: [
                 c.name,
                 c.masked_phone,
                 str(c.team),
@@ -53,8 +55,7 @@ def client_list(request):
                 c.get_source_display(),
                 c.address,
                 c.created_at,
-            ]
-            for c in items
+            ],
         )
         return export_response(
             request,
@@ -64,7 +65,6 @@ def client_list(request):
             headers=headers,
             rows=rows,
             widths=(12, 15, 12, 12, 12, 16, 14, 36, 18),
-            notice=notice,
         )
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
