@@ -25,11 +25,11 @@ from complaints.forms import (
     SummaryPeriodForm,
     TransitionForm,
 )
-from complaints.models import TRANSITIONS, Complaint, WeeklySummary
+from complaints.models import TRANSITIONS, Complaint, ComplaintResolution, WeeklySummary
 from projects.models import Project
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import export_response, export_rows
+from teams.exports import choice_display, export_response, export_rows
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
@@ -79,6 +79,11 @@ def _export(request, complaints):
         _("Preventive action"),
     ]
     now = timezone.now()
+    yes = _("Yes")
+    channel, category, severity, state = (
+        choice_display(Complaint, name) for name in ("channel", "category", "severity", "state")
+    )
+    cause = choice_display(ComplaintResolution, "cause_category")
     rows = export_rows(
         complaints.select_related("current_resolution"),
         "complaints",
@@ -88,10 +93,10 @@ def _export(request, complaints):
             c.registered_at,
             c.caller_name,
             c.team.name,
-            c.get_channel_display(),
-            c.get_category_display(),
-            c.get_severity_display(),
-            c.get_state_display(),
+            channel(c),
+            category(c),
+            severity(c),
+            state(c),
             str(c.handler or ""),
             c.description,
             c.demand,
@@ -99,8 +104,8 @@ def _export(request, complaints):
             c.acknowledged_at,
             c.resolve_due_at,
             c.resolved_at,
-            _("Yes") if c.is_overdue(now) else "",
-            *_resolution_cells(c.current_resolution),
+            yes if c.is_overdue(now) else "",
+            *_resolution_cells(c.current_resolution, cause),
         ],
     )
     return export_response(
@@ -114,10 +119,10 @@ def _export(request, complaints):
     )
 
 
-def _resolution_cells(resolution) -> list:
+def _resolution_cells(resolution, cause) -> list:
     if resolution is None:
         return ["", "", ""]
-    return [resolution.get_cause_category_display(), resolution.cause_analysis, resolution.preventive_action]
+    return [cause(resolution), resolution.cause_analysis, resolution.preventive_action]
 
 
 @role_required(COMPLAINT_ROLES)

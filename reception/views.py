@@ -18,7 +18,7 @@ from reception.filters import CallFilter, VisitFilter
 from reception.forms import CallForm, ForwardCloseForm, LeadForm, VisitForm
 from reception.models import Call, PhoneCall, Visit
 from teams.access import ALL_ROLES, get_visible_or_404, role_required, safe_next
-from teams.exports import export_response, export_rows
+from teams.exports import choice_display, export_response, export_rows
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
@@ -43,6 +43,7 @@ def call_list(request):
             _("Important"),
         ]
         headers += [_("Forwarded to"), _("Acknowledged at"), _("Logged by")]
+        caller_type, yes = choice_display(Call, "caller_type"), _("Yes")
         rows = export_rows(
             calls,
             "calls",
@@ -51,10 +52,10 @@ def call_list(request):
                 c.called_at,
                 c.caller_name,
                 mask_phone(c.phone),
-                c.get_caller_type_display(),
+                caller_type(c),
                 c.purpose,
                 c.summary,
-                _("Yes") if c.important else "",
+                yes if c.important else "",
                 str(c.forward_to or c.forward_team or ""),
                 c.acknowledged_at,
                 str(c.logged_by),

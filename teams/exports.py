@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -146,6 +147,33 @@ def safe_cell(sheet, value) -> WriteOnlyCell:
     return cell
 
 
+def _row_value(sheet, value):
+    """What a data row holds for ``value``: text that is no formula, numbers and blanks as they are
+    (openpyxl types them the same way, and a plain value costs it a third of a cell object), anything
+    else as ``safe_cell`` writes it."""
+    kind = type(value)
+    if value is None or kind is int or kind is float or kind is Decimal or kind is bool:
+        return value
+    if kind is str:
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.startswith(FORMULA_START):
+            return value
+    return safe_cell(sheet, value)
+
+
+def choice_display(model, field: str) -> Callable[[Any], str]:
+    """``obj.get_<field>_display()`` for a whole export: the labels are read once, in the current language
+    (Django builds the choices' dict again on every call, hashing each lazy label: a third of the time of
+    an export of 300,000 complaints)."""
+    labels = {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+    def display(obj) -> str:
+        value = getattr(obj, field)
+        return labels.get(value, value)
+
+    return display
+
+
 def export_watermark(user, at: datetime | None = None) -> str:
     """Who exported and when, printed in every sheet's page header: a copy that leaves names its source."""
     moment = timezone.localtime(at or timezone.now())
@@ -184,7 +212,7 @@ def write_workbook(target, sheets: Sequence[Sheet | tuple], *, watermark: str = 
             cell.font = Font(bold=True)
         sheet.append(header)
         for row in spec.rows:
-            sheet.append([safe_cell(sheet, value) for value in row])
+            sheet.append([_row_value(sheet, value) for value in row])
             count += 1
     workbook.save(target)
     return count

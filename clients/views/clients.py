@@ -17,7 +17,7 @@ from clients.forms import ClientForm, ConsentForm, HandoverForm, LostForm, MoveF
 from clients.models import AccessLog, Client, ClientConsent, Contract, FollowUpVisit, PrivacyNotice
 from clients.views.common import BUDGET_READERS, MANAGERS, PAGE_SIZE, READERS, SALES, _log
 from teams.access import get_visible_or_404, role_required, safe_next
-from teams.exports import export_allowed, export_response, export_rows
+from teams.exports import choice_display, export_allowed, export_response, export_rows
 from teams.models import Team
 from teams.pagination import CappedPaginator
 from teams.views_helpers import form_page
@@ -41,6 +41,7 @@ def client_list(request):
             _("Address"),
             _("Created"),
         ]
+        stage, value_tier, source = (choice_display(Client, name) for name in ("stage", "value_tier", "source"))
         rows = export_rows(
             filterset.qs,
             "clients",
@@ -50,9 +51,9 @@ def client_list(request):
                 c.masked_phone,
                 str(c.team),
                 str(c.consultant or ""),
-                c.get_stage_display(),
-                c.get_value_tier_display(),
-                c.get_source_display(),
+                stage(c),
+                value_tier(c),
+                source(c),
                 c.address,
                 c.created_at,
             ],
