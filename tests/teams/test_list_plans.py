@@ -5,8 +5,8 @@ One set of rows for the module (20,000 clients, complaints and calls, in one tra
 end), then ANALYZE, then ``EXPLAIN (FORMAT JSON)`` of the very queries the list pages run (selector +
 FilterSet + the first page's slice), with whole-table reads discouraged (``enable_seqscan``, then also
 ``enable_indexscan`` off, which leaves bitmap index reads): a Seq Scan, or an index walked whole while
-filtering, left in the plan means no index can serve the query's filter. (At 300,000 complaints the planner picks these indexes
-on its own: measured by hand, each page well under 100 ms.)"""
+filtering, left in the plan means no index can serve the query's filter. (At 300,000 complaints the planner
+picks these indexes on its own: measured by hand, each page well under 100 ms.)"""
 
 import datetime as dt
 import json
