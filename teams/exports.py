@@ -147,18 +147,38 @@ def safe_cell(sheet, value) -> WriteOnlyCell:
     return cell
 
 
-def _row_value(sheet, value):
-    """What a data row holds for ``value``: text that is no formula, numbers and blanks as they are
-    (openpyxl types them the same way, and a plain value costs it a third of a cell object), anything
-    else as ``safe_cell`` writes it."""
-    kind = type(value)
-    if value is None or kind is int or kind is float or kind is Decimal or kind is bool:
-        return value
-    if kind is str:
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value.startswith(FORMULA_START):
+class _RowCells:
+    """What a data row holds for each value, as ``safe_cell`` would write it, made cheaply for long sheets:
+    text that is no formula, numbers and blanks go as they are (openpyxl types them the same way), and a
+    date or time reuses its column's formatted cell (openpyxl writes a row before the next is appended),
+    with the time zone looked up once. Half the time of an export of 300,000 rows was these cells."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.zone = timezone.get_current_timezone()
+        self.dated: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def row(self, values) -> list:
+        return [self.value(index, value) for index, value in enumerate(values)]
+
+    def value(self, index: int, value):
+        kind = type(value)
+        if value is None or kind is int or kind is float or kind is Decimal or kind is bool:
             return value
-    return safe_cell(sheet, value)
+        if kind is str:
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            return value if not value.startswith(FORMULA_START) else safe_cell(self.sheet, value)
+        if kind is datetime or kind is date:
+            if kind is datetime and value.tzinfo is not None:
+                value = value.astimezone(self.zone).replace(tzinfo=None)
+            key = (index, "yyyy-mm-dd hh:mm" if kind is datetime else "yyyy-mm-dd")
+            cell = self.dated.get(key)
+            if cell is None:
+                cell = self.dated[key] = WriteOnlyCell(self.sheet)
+                cell.number_format = key[1]
+            cell.value = value
+            return cell
+        return safe_cell(self.sheet, value)
 
 
 def choice_display(model, field: str) -> Callable[[Any], str]:
@@ -211,8 +231,9 @@ def write_workbook(target, sheets: Sequence[Sheet | tuple], *, watermark: str = 
         for cell in header:
             cell.font = Font(bold=True)
         sheet.append(header)
+        cells = _RowCells(sheet)
         for row in spec.rows:
-            sheet.append([_row_value(sheet, value) for value in row])
+            sheet.append(cells.row(row))
             count += 1
     workbook.save(target)
     return count
