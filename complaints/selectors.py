@@ -10,7 +10,7 @@ from teams.access import get_visible_or_404
 from teams.models import User
 from teams.numbers import round_half_up, seconds
 from teams.registry import DueCount
-from teams.roles import Role
+from teams.roles import TEAM_ROLES, Role
 
 
 def complaint_list(*, user, scope: str = "") -> QuerySet:
@@ -31,11 +31,13 @@ def mine_ids(user, *, visible: QuerySet) -> QuerySet:
     """The numbers of the ``visible`` complaints ``user`` handles, helps with or registered: a UNION of three
     index reads, each within what the user may see. (The OR across the helpers' join needed DISTINCT over the
     whole visible list: 417 ms for a project manager at 100,000 clients.)"""
-    helped = Complaint.helpers.through.objects.filter(user_id=user.pk).values("complaint_id")
     handled, helping, registered = (
         visible.filter(condition).order_by().values("pk")
-        for condition in (Q(handler=user), Q(pk__in=helped), Q(registered_by=user))
+        for condition in (Q(handler=user), Q(helpers=user), Q(registered_by=user))
     )
+    if user.sees_all or user.role in TEAM_ROLES:
+        # ``visible_to`` shows these users every complaint they help with: the helpers' own index suffices.
+        helping = Complaint.helpers.through.objects.filter(user_id=user.pk).values("complaint_id")
     return handled.union(helping, registered)
 
 
