@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clients.models import AccessLog, Client, FollowUpVisit
-from teams.filters import BooleanFilter, OrderingFilter
+from clients.search import client_condition
+from teams.filters import BooleanFilter, LocalDayFilter, OrderingFilter
 from teams.models import Team, User
-from teams.phones import normalize_phone
 from teams.roles import Role
+from teams.search import SearchTerms
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -21,12 +22,14 @@ class ClientFilter(django_filters.FilterSet):
     consultant = django_filters.ModelChoiceFilter(
         label=_("Consultant"), queryset=User.objects.filter(role=Role.CONSULTANT, is_active=True)
     )
-    created_after = django_filters.DateFilter(label=_("Created from"), field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(label=_("Created to"), field_name="created_at", lookup_expr="date__lte")
+    created_after = LocalDayFilter(label=_("Created from"), field_name="created_at", bound="from")
+    created_before = LocalDayFilter(label=_("Created to"), field_name="created_at", bound="to")
     archived = BooleanFilter(label=_("Archived"), field_name="archive__received_at", lookup_expr="isnull", exclude=True)
     o = OrderingFilter(
         label=_("Sort by"),
         fields=(("created_at", "created"), ("name", "name"), ("stage_changed_at", "moved"), ("value_tier", "tier")),
+        # Each sort has its index (field, id) in clients/models/clients.py; the number breaks ties.
+        tiebreak="pk",
         # Keyed by model field, as django-filter expects.
         field_labels={
             "created_at": _("Created"),
@@ -41,12 +44,10 @@ class ClientFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        phone = normalize_phone(value)
-        condition = Q(name__icontains=value)
-        if phone.replace("-", "").isdigit() and len(phone) >= 4:
-            condition |= Q(phone__contains=phone) | Q(phone2__contains=phone)
-        return queryset.filter(condition)
+        """As the search box finds a client (clients/search.py): a name, its pinyin or initials, or four
+        digits or more of either phone however typed, on the stored search keys and their pg_trgm indexes."""
+        condition = client_condition(SearchTerms.parse(value))
+        return queryset.filter(Q(name__icontains=value.strip()) if condition is None else condition)
 
 
 class VisitFilter(django_filters.FilterSet):

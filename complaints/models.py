@@ -194,6 +194,15 @@ class Complaint(models.Model):
                 name="complaint_resolve_waiting",
                 condition=Q(state__in=["registered", "acknowledged", "in_progress"]),
             ),
+            # The front desk's list: what the clerk registered, newest first (complaints/selectors.py).
+            models.Index(fields=["registered_by", "-registered_at", "-id"], name="complaint_registrar"),
+            # The offered sorts (complaints/filters.py, ties broken by the number): by severity, by the
+            # resolution deadline, and by that deadline within a state ("closed, by due date").
+            models.Index(fields=["severity", "id"], name="complaint_severity"),
+            models.Index(fields=["resolve_due_at", "id"], name="complaint_resolve_due"),
+            models.Index(fields=["state", "resolve_due_at", "id"], name="complaint_state_resolve_due"),
+            # Caller name and phone are searched by any fragment: pg_trgm GIN indexes in migration 0014
+            # (PostgreSQL only, like the description's in 0010).
         ]
 
     def __str__(self):

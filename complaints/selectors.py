@@ -10,19 +10,35 @@ from teams.access import get_visible_or_404
 from teams.models import User
 from teams.numbers import round_half_up, seconds
 from teams.registry import DueCount
-from teams.roles import Role
+from teams.roles import TEAM_ROLES, Role
 
 
 def complaint_list(*, user, scope: str = "") -> QuerySet:
     """What ``user`` may see, narrowed to "mine" (handler or helper) or "team", with
     what a list row shows."""
     qs = Complaint.objects.visible_to(user)
-    if scope == "mine":
-        qs = qs.filter(Q(handler=user) | Q(helpers=user) | Q(registered_by=user)).distinct()
+    if scope == "mine" and user.role == Role.FRONT_DESK:
+        pass  # the front desk sees what it registered, which is all of its "mine": the (registrar, time) index
+    elif scope == "mine":
+        qs = Complaint.objects.filter(pk__in=mine_ids(user, visible=qs))
     elif scope == "team" and user.team_id:
         qs = qs.filter(team_id=user.team_id)
     # What a row and the Excel export show (team, handler); more joins cost CPU per row, not only SQL time.
     return qs.select_related("team", "handler")
+
+
+def mine_ids(user, *, visible: QuerySet) -> QuerySet:
+    """The numbers of the ``visible`` complaints ``user`` handles, helps with or registered: a UNION of three
+    index reads, each within what the user may see. (The OR across the helpers' join needed DISTINCT over the
+    whole visible list: 417 ms for a project manager at 100,000 clients.)"""
+    handled, helping, registered = (
+        visible.filter(condition).order_by().values("pk")
+        for condition in (Q(handler=user), Q(helpers=user), Q(registered_by=user))
+    )
+    if user.sees_all or user.role in TEAM_ROLES:
+        # ``visible_to`` shows these users every complaint they help with: the helpers' own index suffices.
+        helping = Complaint.helpers.through.objects.filter(user_id=user.pk).values("complaint_id")
+    return handled.union(helping, registered)
 
 
 def default_scope(user) -> str:

@@ -25,11 +25,11 @@ from complaints.forms import (
     SummaryPeriodForm,
     TransitionForm,
 )
-from complaints.models import TRANSITIONS, Complaint, WeeklySummary
+from complaints.models import TRANSITIONS, Complaint, ComplaintResolution, WeeklySummary
 from projects.models import Project
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import capped, export_response
+from teams.exports import choice_display, export_response, export_rows
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
@@ -79,17 +79,24 @@ def _export(request, complaints):
         _("Preventive action"),
     ]
     now = timezone.now()
-    items, notice = capped(complaints.select_related("current_resolution"), "complaints", user=request.user)
-    rows = (
-        [
+    yes = _("Yes")
+    channel, category, severity, state = (
+        choice_display(Complaint, name) for name in ("channel", "category", "severity", "state")
+    )
+    cause = choice_display(ComplaintResolution, "cause_category")
+    rows = export_rows(
+        complaints.select_related("current_resolution"),
+        "complaints",
+        user=request.user,
+        row=lambda c: [
             c.pk,
             c.registered_at,
             c.caller_name,
             c.team.name,
-            c.get_channel_display(),
-            c.get_category_display(),
-            c.get_severity_display(),
-            c.get_state_display(),
+            channel(c),
+            category(c),
+            severity(c),
+            state(c),
             str(c.handler or ""),
             c.description,
             c.demand,
@@ -97,10 +104,9 @@ def _export(request, complaints):
             c.acknowledged_at,
             c.resolve_due_at,
             c.resolved_at,
-            _("Yes") if c.is_overdue(now) else "",
-            *_resolution_cells(c.current_resolution),
-        ]
-        for c in items
+            yes if c.is_overdue(now) else "",
+            *_resolution_cells(c.current_resolution, cause),
+        ],
     )
     return export_response(
         request,
@@ -110,14 +116,13 @@ def _export(request, complaints):
         headers=headers,
         rows=rows,
         widths=(8, 18, 12, 12, 10, 12, 10, 10, 12, 40, 30, 18, 18, 18, 18, 8, 14, 30, 30),
-        notice=notice,
     )
 
 
-def _resolution_cells(resolution) -> list:
+def _resolution_cells(resolution, cause) -> list:
     if resolution is None:
         return ["", "", ""]
-    return [resolution.get_cause_category_display(), resolution.cause_analysis, resolution.preventive_action]
+    return [cause(resolution), resolution.cause_analysis, resolution.preventive_action]
 
 
 @role_required(COMPLAINT_ROLES)

@@ -13,7 +13,7 @@ from meetings import training as training_services
 from meetings.models import Training
 from meetings.views import MEETING_ROLES
 from teams.access import get_visible_or_404, role_required
-from teams.exports import ONE_DECIMAL, Figure, capped, export_response
+from teams.exports import ONE_DECIMAL, Figure, export_response, export_rows
 from teams.models import User
 from teams.roles import Role
 from teams.submissions import submit_once
@@ -27,9 +27,11 @@ def _training(request, pk) -> Training:
 def training_list(request):
     training_filter = training_services.training_list(user=request.user, params=request.GET)
     if request.GET.get("export") == "xlsx":
-        items, notice = capped(training_filter.qs, "trainings", user=request.user)
-        rows = (
-            (
+        rows = export_rows(
+            training_filter.qs,
+            "trainings",
+            user=request.user,
+            row=lambda t: (
                 t.date,
                 t.topic,
                 t.trainer,
@@ -38,8 +40,7 @@ def training_list(request):
                 t.place,
                 t.attended_count,
                 Figure(t.rating_avg, ONE_DECIMAL) if t.rating_avg else None,
-            )
-            for t in items
+            ),
         )
         headers = [
             _("Date"),
@@ -59,7 +60,6 @@ def training_list(request):
             headers=headers,
             rows=rows,
             widths=(12, 30, 12, 12, 12, 16, 8, 8),
-            notice=notice,
         )
     page = Paginator(training_filter.qs, 25).get_page(request.GET.get("page"))
     return render(

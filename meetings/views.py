@@ -15,7 +15,7 @@ from meetings import forms, selectors, services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingAttendance, MemberLeave
 from teams.access import get_visible_or_404, role_required, safe_next
 from teams.editing import EditConflict
-from teams.exports import capped, export_response
+from teams.exports import export_response, export_rows
 from teams.forms import add_service_errors
 from teams.models import Team
 from teams.registry import panels_for
@@ -46,9 +46,11 @@ def _errors(exc: ValidationError) -> str:
 def meeting_list(request):
     meeting_filter = selectors.meeting_list(user=request.user, params=request.GET)
     if request.GET.get("export") == "xlsx":
-        items, notice = capped(meeting_filter.qs, "meetings", user=request.user)
-        rows = (
-            (
+        rows = export_rows(
+            meeting_filter.qs,
+            "meetings",
+            user=request.user,
+            row=lambda m: (
                 m.date,
                 str(m.team),
                 str(m.chair or ""),
@@ -58,8 +60,7 @@ def meeting_list(request):
                 m.attendance_count,
                 m.action_count,
                 m.minutes,
-            )
-            for m in items
+            ),
         )
         headers = [_("Date"), _("Team"), _("Chair"), _("Held"), _("Topics"), _("Present"), _("Expected")]
         headers += [pgettext("action items", "Actions"), _("Minutes")]
@@ -71,7 +72,6 @@ def meeting_list(request):
             headers=headers,
             rows=rows,
             widths=(12, 12, 12, 8, 8, 8, 8, 8, 50),
-            notice=notice,
         )
     today_meeting = None
     if request.user.team_id:

@@ -18,7 +18,7 @@ from reception.filters import CallFilter, VisitFilter
 from reception.forms import CallForm, ForwardCloseForm, LeadForm, VisitForm
 from reception.models import Call, PhoneCall, Visit
 from teams.access import ALL_ROLES, get_visible_or_404, role_required, safe_next
-from teams.exports import capped, export_response
+from teams.exports import choice_display, export_response, export_rows
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.phones import mask_phone
@@ -43,21 +43,23 @@ def call_list(request):
             _("Important"),
         ]
         headers += [_("Forwarded to"), _("Acknowledged at"), _("Logged by")]
-        items, notice = capped(calls, "calls", user=request.user)
-        rows = (
-            [
+        caller_type, yes = choice_display(Call, "caller_type"), _("Yes")
+        rows = export_rows(
+            calls,
+            "calls",
+            user=request.user,
+            row=lambda c: [
                 c.called_at,
                 c.caller_name,
                 mask_phone(c.phone),
-                c.get_caller_type_display(),
+                caller_type(c),
                 c.purpose,
                 c.summary,
-                _("Yes") if c.important else "",
+                yes if c.important else "",
                 str(c.forward_to or c.forward_team or ""),
                 c.acknowledged_at,
                 str(c.logged_by),
-            ]
-            for c in items
+            ],
         )
         return export_response(
             request,
@@ -67,7 +69,6 @@ def call_list(request):
             headers=headers,
             rows=rows,
             widths=(18, 12, 15, 12, 18, 40, 8, 15, 18, 12),
-            notice=notice,
         )
     page = CappedPaginator(calls, 25).get_page(request.GET.get("page"))
     return render(request, "reception/call_list.html", {"filter": filterset, "page": page, "now": timezone.now()})

@@ -163,7 +163,13 @@ class Client(models.Model):
             models.Index(fields=["created_at"], name="client_created"),
             models.Index(fields=["lost_at"], name="client_lost_at", condition=Q(lost_at__isnull=False)),
             # Initials are searched by prefix (zw…); name, pinyin and phone digits by pg_trgm (migration 0012).
-            models.Index(fields=["name_initials"], name="client_name_initials"),
+            # varchar_pattern_ops: LIKE 'zw%' reads it under any collation (a plain b-tree only under "C").
+            models.Index(fields=["name_initials"], name="client_name_initials", opclasses=["varchar_pattern_ops"]),
+            # The list's sorts for the deputy GM's whole company (clients/filters.py, ties broken by the number;
+            # "created" has client_created). A team's clients are few enough to sort after client_team_created.
+            models.Index(fields=["name", "id"], name="client_name_sort"),
+            models.Index(fields=["stage_changed_at", "id"], name="client_moved_sort"),
+            models.Index(fields=["value_tier", "id"], name="client_tier_sort"),
         ]
 
     def __str__(self):

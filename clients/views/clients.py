@@ -17,7 +17,7 @@ from clients.forms import ClientForm, ConsentForm, HandoverForm, LostForm, MoveF
 from clients.models import AccessLog, Client, ClientConsent, Contract, FollowUpVisit, PrivacyNotice
 from clients.views.common import BUDGET_READERS, MANAGERS, PAGE_SIZE, READERS, SALES, _log
 from teams.access import get_visible_or_404, role_required, safe_next
-from teams.exports import capped, export_allowed, export_response
+from teams.exports import choice_display, export_allowed, export_response, export_rows
 from teams.models import Team
 from teams.pagination import CappedPaginator
 from teams.views_helpers import form_page
@@ -41,20 +41,22 @@ def client_list(request):
             _("Address"),
             _("Created"),
         ]
-        items, notice = capped(filterset.qs, "clients", user=request.user)
-        rows = (
-            [
+        stage, value_tier, source = (choice_display(Client, name) for name in ("stage", "value_tier", "source"))
+        rows = export_rows(
+            filterset.qs,
+            "clients",
+            user=request.user,
+            row=lambda c: [
                 c.name,
                 c.masked_phone,
                 str(c.team),
                 str(c.consultant or ""),
-                c.get_stage_display(),
-                c.get_value_tier_display(),
-                c.get_source_display(),
+                stage(c),
+                value_tier(c),
+                source(c),
                 c.address,
                 c.created_at,
-            ]
-            for c in items
+            ],
         )
         return export_response(
             request,
@@ -64,7 +66,6 @@ def client_list(request):
             headers=headers,
             rows=rows,
             widths=(12, 15, 12, 12, 12, 16, 14, 36, 18),
-            notice=notice,
         )
     page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

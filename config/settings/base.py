@@ -258,6 +258,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # An export with more rows than this is written by a background job with progress (teams/exports.py).
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
+# An export reads its list this many rows at a time (teams/exports.py ExportRows): memory stays flat.
+EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000)
 # An export of more client rows than this (clients, complaints, calls, projects) waits for the deputy GM's
 # approval in the app before the file is written (teams/exports.py needs_approval, teams/jobs.py job_approve).
 EXPORT_APPROVAL_ROWS = env_int("EXPORT_APPROVAL_ROWS", 500)

@@ -18,7 +18,7 @@ from performance.models import CardItem, TargetCard
 from performance.views.common import LEADERS, PAGE_SIZE, _today
 from teams.access import ALL_ROLES, get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import MONTH, TWO_DECIMALS, Figure, capped, export_response
+from teams.exports import MONTH, TWO_DECIMALS, Figure, export_response, export_rows
 from teams.forms import add_service_errors
 from teams.models import User
 from teams.roles import Role
@@ -64,17 +64,18 @@ def card_list(request):
 
 def _cards_sheet(request, qs):
     """The filtered cards as a sheet (only what the user may see)."""
-    items, notice = capped(qs, "target_cards", user=request.user)
-    rows = (
-        (
+    rows = export_rows(
+        qs,
+        "target_cards",
+        user=request.user,
+        row=lambda c: (
             Figure(c.month, MONTH),
             c.member.full_name,
             c.team.name if c.team else "",
             c.get_state_display(),
             Figure(c.adjustment, TWO_DECIMALS),
             Figure(c.final_score, TWO_DECIMALS),
-        )
-        for c in items
+        ),
     )
     headers = [_("Month"), _("Member"), _("Team"), _("State"), _("Score adjustment"), _("Final score")]
     return export_response(
@@ -85,7 +86,6 @@ def _cards_sheet(request, qs):
         headers=headers,
         rows=rows,
         widths=(10, 12, 12, 12, 12, 12),
-        notice=notice,
     )
 
 

@@ -9,7 +9,7 @@ from performance.metrics import METRICS, Period
 from performance.receivables import BOARD_KEYS, ReceivableFilter, board_by_team, board_figures, open_stages, stage_row
 from performance.views.common import LEADERS, PAGE_SIZE, resolve_scope, scope_params, scope_title
 from teams.access import role_required
-from teams.exports import MONEY, Figure, capped, export_response
+from teams.exports import MONEY, Figure, export_response, export_rows
 from teams.pagination import CappedPaginator
 
 
@@ -48,9 +48,11 @@ def receivables(request):
 @role_required(LEADERS)
 def receivables_export(request):
     user, today, _scope, filterset = _board(request)
-    items, notice = capped(filterset.qs, "receivables", user=user)
-    rows = (
-        (
+    rows = export_rows(
+        filterset.qs,
+        "receivables",
+        user=user,
+        row=lambda s: (
             s.contract.number,
             s.contract.client.name,
             s.contract.team.name,
@@ -60,8 +62,7 @@ def receivables_export(request):
             Figure(s.received, MONEY),
             Figure(s.outstanding, MONEY),
             s.days_overdue(today),
-        )
-        for s in items
+        ),
     )
     headers = [
         _("Contract"),
@@ -81,5 +82,4 @@ def receivables_export(request):
         title=_("Receivables"),
         headers=headers,
         rows=rows,
-        notice=notice,
     )

@@ -18,7 +18,7 @@ from projects.models import PHASE_TRANSITIONS, CompletionItem, Project, Schedule
 from projects.views.common import BUILD_ROLES, VIEW_ROLES, form_page, require, stale_message
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import capped, export_response
+from teams.exports import export_response, export_rows
 from teams.models import Team
 from teams.roles import Role
 from teams.views_helpers import form_page as teams_form_page
@@ -34,9 +34,11 @@ def project_list(request):
 @role_required(VIEW_ROLES)
 def project_export(request):
     filterset = ProjectFilter(request.GET, queryset=selectors.project_list(user=request.user), request=request)
-    items, notice = capped(filterset.qs, "projects", user=request.user)
-    rows = (
-        (
+    rows = export_rows(
+        filterset.qs,
+        "projects",
+        user=request.user,
+        row=lambda p: (
             p.name,
             p.client.name,
             p.team.name,
@@ -50,8 +52,7 @@ def project_export(request):
             p.actual_finish,
             p.late_drawings,
             p.late_phases,
-        )
-        for p in items
+        ),
     )
     headers = [
         _("Project"),
@@ -76,7 +77,6 @@ def project_export(request):
         headers=headers,
         rows=rows,
         widths=(24, 12, 12, 12, 16, 16, 12, 12, 12, 12, 12, 10, 10),
-        notice=notice,
     )
 
 

@@ -1,19 +1,18 @@
 """Every export as the reader opens it in Excel: bold frozen header, widths, typed cells,
-the formula guard, and a first-row notice when the list was cut (teams/exports.py)."""
+the formula guard, and every row however long the list (teams/exports.py)."""
 
-import dataclasses
 import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from teams import exports
+from teams import exports, tasks
 from teams.exports import MONEY, MONEY_WHOLE, Figure, Sheet, write_workbook
+from teams.models import Job
 from teams.roles import Role
 from tests.clients.factories import ClientFactory
 from tests.complaints.factories import ComplaintFactory
@@ -167,21 +166,52 @@ def test_export_opens_as_a_readable_sheet(kind, login, team, consultant):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", sorted(SHEETS))
-def test_cut_export_says_so_in_its_first_row(kind, login, team, consultant, monkeypatch):
-    url_name, query, make, _guarded, _checks = SHEETS[kind]
-    monkeypatch.setitem(exports.EXPORTS, kind, dataclasses.replace(exports.EXPORTS[kind], limit=2))
-    make(team, 3, "正常")
-    sheet = _open(login(consultant).get(reverse(url_name), query))
-    assert sheet["A2"].value == "仅导出前 2 行，共 3 行；请缩小筛选范围。"
-    assert sheet["A2"].font.bold
-    assert sheet.freeze_panes == "A4"
-    assert all(cell.font.bold for cell in sheet[3] if cell.value is not None)
-    assert len(list(sheet.iter_rows(min_row=4))) == 2
+def test_job_export_longer_than_a_chunk_has_every_row(kind, login, team, consultant, settings, tmp_path):
+    """Read 2 rows at a time, a 5-row list over the inline threshold goes to a job, which writes all 5
+    (the old cut stopped at a fixed limit and said so in the first row)."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    settings.EXPORT_CHUNK_ROWS = 2
+    settings.EXPORT_APPROVAL_ROWS = 100
+    url_name, query, make, guarded, _checks = SHEETS[kind]
+    make(team, 5, EVIL)
+    response = login(consultant).get(reverse(url_name), query)
+    job = Job.objects.get(owner=consultant)
+    assert response.status_code == 302 and response.url == reverse("teams:job_detail", args=[job.pk])
+    assert tasks.run_job(job.pk) == "done"
+    job.refresh_from_db()
+    sheet = load_workbook(io.BytesIO(job.result.read())).active
+    assert sheet.freeze_panes == "A3" and sheet["A1"].value.startswith("导出人：")  # the watermark row
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 5
+    # Still the one cell writer: the formula-looking text is in the sheet, as text.
+    assert EVIL in [row[ord(guarded) - 65] for row in rows]
 
 
 @pytest.mark.django_db
-def test_export_within_the_limit_has_no_notice(login, team, consultant, monkeypatch):
-    monkeypatch.setitem(exports.EXPORTS, "clients", dataclasses.replace(exports.EXPORTS["clients"], limit=2))
+def test_big_job_export_is_read_in_chunks_with_its_prefetch(
+    login, team, consultant, settings, tmp_path, django_assert_max_num_queries
+):
+    """12 projects read 5 at a time: each chunk brings its designers and assistants in one query each,
+    not one per row."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    settings.EXPORT_CHUNK_ROWS = 5
+    settings.EXPORT_APPROVAL_ROWS = 100
+    designer = UserFactory(role=Role.DESIGNER, team=team, full_name="设计甲")
+    for i in range(12):
+        ProjectFactory(client=ClientFactory(team=team), name=f"项目{i}").designers.add(designer)
+    login(consultant).get(reverse("projects:export"))
+    job = Job.objects.get(owner=consultant)
+    with django_assert_max_num_queries(30):
+        assert tasks.run_job(job.pk) == "done"
+    job.refresh_from_db()
+    rows = list(load_workbook(io.BytesIO(job.result.read())).active.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 12 and {row[4] for row in rows} == {"设计甲"}
+
+
+@pytest.mark.django_db
+def test_inline_export_has_no_notice(login, team, consultant):
     _clients(team, 2, "甲")
     sheet = _open(login(consultant).get(reverse("clients:list"), {"export": "xlsx"}))
     assert sheet.freeze_panes == "A3" and len(list(sheet.iter_rows(min_row=3))) == 2
@@ -189,19 +219,13 @@ def test_export_within_the_limit_has_no_notice(login, team, consultant, monkeypa
 
 @pytest.mark.django_db
 def test_refused_role_loads_no_rows(login, team, designer, monkeypatch):
-    """The gate comes before the rows: a refused export never reads (and so never cuts) the list."""
-    monkeypatch.setitem(exports.EXPORTS, "clients", dataclasses.replace(exports.EXPORTS["clients"], limit=2))
+    """The gate comes before the rows: a refused export never reads the list."""
     _clients(team, 3, "甲")
     loaded = []
-    monkeypatch.setattr(exports, "cut_notice", lambda **kw: loaded.append(kw) or "")
+    monkeypatch.setattr(exports.ExportRows, "head", lambda self, n: loaded.append(n) or [])
+    monkeypatch.setattr(exports.ExportRows, "__iter__", lambda self: loaded.append("all") or iter(()))
     assert login(designer).get(reverse("clients:list"), {"export": "xlsx"}).status_code == 403
     assert loaded == []
-
-
-def test_cut_notice_in_english():
-    with translation.override("en"):
-        text = exports.cut_notice(shown=5000, total=12000)
-    assert text == "Only the first 5000 of 12000 rows were exported; narrow the filters."
 
 
 def test_money_and_whole_yuan_formats():
