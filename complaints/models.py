@@ -85,6 +85,8 @@ class Complaint(models.Model):
         VISIT = "visit", _("Visit")
         ON_SITE = "on_site", _("On site")
         ONLINE = "online", _("Online")
+        # The client's own page (portal/): a low rating, a "not solved", or a complaint they raised there.
+        CLIENT_PAGE = "client_page", _("Client's page")
         OTHER = "other", _("Other")
 
     client = models.ForeignKey(

@@ -1,0 +1,16 @@
+"""Gunicorn's access log without the client page's token (``/p/<token>/``, teams/log_redact.py).
+
+Used by the Procfile and docs/deploy/kefu-web.service: ``--logger-class config.gunicorn_logging.RedactingLogger``."""
+
+from gunicorn.glogging import Logger
+
+from teams.log_redact import redact
+
+
+class RedactingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f", "{raw_uri}e"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms
