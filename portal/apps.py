@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = _("Client page")
+    verbose_name = pgettext_lazy("client page", "Client page")
 
     def ready(self):
         from portal import views

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.forms import FilesField
 
@@ -9,13 +10,24 @@ STARS = [(n, "★" * n) for n in range(5, 0, -1)]
 
 
 class RatingForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("Your rating"), choices=STARS, coerce=int, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Your comment"), required=False, max_length=1000, widget=forms.Textarea)
+    rating = forms.TypedChoiceField(
+        label=pgettext_lazy("client page", "Your rating"), choices=STARS, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=pgettext_lazy("client page", "Your comment"), required=False, max_length=1000, widget=forms.Textarea
+    )
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    comment = forms.CharField(label=_("Your comment"), required=False, max_length=1000, widget=forms.Textarea)
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", pgettext_lazy("client page", "Approve")),
+            ("reject", pgettext_lazy("client page", "Reject")),
+        ]
+    )
+    comment = forms.CharField(
+        label=pgettext_lazy("client page", "Your comment"), required=False, max_length=1000, widget=forms.Textarea
+    )
 
     @property
     def approved(self) -> bool:
@@ -23,13 +35,15 @@ class DecisionForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    comment = forms.CharField(label=_("Your comment"), required=False, max_length=1000, widget=forms.Textarea)
+    comment = forms.CharField(
+        label=pgettext_lazy("client page", "Your comment"), required=False, max_length=1000, widget=forms.Textarea
+    )
 
 
 class ComplaintAnswerForm(RatingForm):
     solved = forms.TypedChoiceField(
         label=_("Is it solved?"),
-        choices=[("yes", _("Solved")), ("no", _("Not solved"))],
+        choices=[("yes", pgettext_lazy("client page", "Solved")), ("no", pgettext_lazy("client page", "Not solved"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
@@ -41,8 +55,10 @@ class RequestForm(forms.Form):
         choices=[("maintenance", _("A repair")), ("complaint", _("A complaint"))],
         widget=forms.RadioSelect,
     )
-    description = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.Textarea)
-    photos = FilesField(label=_("Photos"), photos_only=True)
+    description = forms.CharField(
+        label=pgettext_lazy("client page", "What happened"), max_length=2000, widget=forms.Textarea
+    )
+    photos = FilesField(label=pgettext_lazy("client page", "Photos"), photos_only=True)
 
     def __init__(self, *args, can_request_maintenance=True, **kwargs):
         super().__init__(*args, **kwargs)

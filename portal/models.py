@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PortalLinkQuerySet(models.QuerySet):
@@ -36,7 +37,7 @@ class PortalLink(models.Model):
         blank=True,
         related_name="+",
     )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_at = models.DateTimeField(pgettext_lazy("client page", "sent at"), null=True, blank=True)
     sent_channel = models.CharField(_("sent by"), max_length=20, blank=True)
 
     objects = PortalLinkQuerySet.as_manager()
@@ -95,7 +96,7 @@ class ClientAction(models.Model):
         "teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="client_actions"
     )  # spine
     link = models.ForeignKey(PortalLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
-    kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)  # spine
+    kind = models.CharField(pgettext_lazy("client page", "what"), max_length=30, choices=Kind.choices)  # spine
     target = models.CharField(max_length=60)
     rating = models.PositiveSmallIntegerField(
         _("client rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]

@@ -48,7 +48,7 @@ class MaintenanceRequest(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up visit")
         CALL = "call", _("Call")
         SITE = "site", _("Found on site")
-        CLIENT_PAGE = "client_page", _("Client's page")
+        CLIENT_PAGE = "client_page", pgettext_lazy("source", "Client's page")
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("maintenance status", "Open")

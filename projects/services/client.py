@@ -5,9 +5,12 @@ The client has no account: these services take no ``by`` user. Each writes the p
 changes nothing the second time: the state is compared and set in one UPDATE).
 """
 
+import uuid
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,9 +107,32 @@ def change_order_client_decide(
     """The client approves (signs) or rejects a change order awaiting them; the consultant still approves a
     signed one before the contract's value moves."""
     status = ChangeOrder.Status.CLIENT_APPROVED if approved else ChangeOrder.Status.REJECTED
+    if not ChangeOrder.objects.filter(pk=order.pk, status=ChangeOrder.Status.DRAFT).exists():
+        return False
     fields = {"status": status}
     if approved:
-        fields.update(client_signed_on=timezone.localdate(), client_signed_by=client_name[:60])
+        # The page's approval stands in for the signed paper: its record (who, when, from where, what) is the scan.
+        now = timezone.localtime()
+        record = _(
+            "Change order %(number)s, total %(total)s yuan, approved by %(name)s on the client's page at "
+            "%(at)s from %(address)s. Comment: %(comment)s"
+        ) % {
+            "number": order.number,
+            "total": order.total,
+            "name": client_name,
+            "at": now.strftime("%Y-%m-%d %H:%M"),
+            "address": address or "—",
+            "comment": comment or "—",
+        }
+        name = f"change_orders/client-page-{order.pk}-{uuid.uuid4().hex[:8]}.txt"
+        stored = default_storage.save(name, ContentFile(record.encode()))
+        fields.update(
+            client_signed_on=now.date(),
+            client_signed_by=client_name[:60],
+            client_scan=stored,
+            client_scan_name=_("approved on the client's page.txt"),
+            client_scan_type="text/plain",
+        )
     moved = ChangeOrder.objects.filter(pk=order.pk, status=ChangeOrder.Status.DRAFT).update(**fields)
     if not moved:
         return False
