@@ -75,6 +75,18 @@ class PortalVisit(models.Model):
         return f"{self.link_id} {self.last_seen:%Y-%m-%d %H:%M}"
 
 
+class ClientActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The team's members see their team's; the deputy GM every team's."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all:
+            return self.all()
+        if user.team_id is not None:
+            return self.filter(team_id=user.team_id)
+        return self.none()
+
+
 class ClientAction(models.Model):
     """What the client did on their page: a sign-off with a rating, a rating of a visit or of a resolved
     complaint, a confirmation. ``target`` names the record ("phase:12"); one action per project and target, so a
@@ -113,6 +125,8 @@ class ClientAction(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = ClientActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("client action")
