@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from PIL import Image
 
@@ -55,8 +56,12 @@ def _not_found(request):
 
 
 def client_view(view):
-    """Token → live link, or the bare 404; rate limited per link and per address; always in Chinese."""
+    """Token → live link, or the bare 404; rate limited per link and per address; always in Chinese.
 
+    CSRF-exempt: the unguessable token in the address is the secret a forged cross-site form would need, and
+    with ``Referrer-Policy: no-referrer`` the browser sends ``Origin: null``, which Django's check refuses."""
+
+    @csrf_exempt
     @wraps(view)
     def wrapped(request, token, **kwargs):
         with translation.override("zh-hans"):
@@ -335,7 +340,7 @@ def link_issue(request, pk):
             "channels": _channels(project),
         },
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the page, not in its address; the send form needs the usual same-origin CSRF check.
     response["Cache-Control"] = "no-store"
     return response
 

@@ -178,3 +178,13 @@ def test_first_load_is_light(client, token, project, pm):
     assets = sum(Path(finders.find(name)).stat().st_size for name in ("portal/portal.css", "portal/portal.js"))
     assert len(html) + assets < 300_000
     assert html.count(b'loading="lazy"') == 8 and b"?thumb=1" in html
+
+
+def test_a_client_form_posts_with_origin_null(token, phase):
+    """With no-referrer the browser sends ``Origin: null``: the token, not a CSRF cookie, guards the forms."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    url = reverse("portal:sign_off", args=[token, phase.pk])
+    assert browser.post(url, {"rating": 5}, HTTP_ORIGIN="null").status_code == 302
+    assert ClientAction.objects.filter(target=f"phase:{phase.pk}").exists()
