@@ -10,7 +10,5 @@ from teams.log_redact import redact
 class RedactingLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "f", "{raw_uri}e"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        # Every text atom: the request line, path, referer and the headers and environ a format may name.
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}

@@ -19,7 +19,8 @@ PORTAL_METRICS = [
         "avg",
         _and(_times("at"), _const(rating__isnull=False)),
         "team",
-        None,
+        # On a person's target card: the ratings of the clients they are the consultant of.
+        "project__client__consultant",
         _(
             "Average rating (1–5) clients gave on their own page in the period: phase sign-offs, follow-up visits "
             "and resolved complaints."

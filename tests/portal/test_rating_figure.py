@@ -30,6 +30,13 @@ def test_client_rating_is_the_average_of_the_clients_ratings(rated, team, other_
     assert METRICS["satisfaction"].value(period, Scope(team_id=team.pk)) == Decimal("5")
 
 
+def test_a_consultants_card_can_count_the_ratings_of_their_clients(rated, consultant, pm):
+    period = Period.month_of(timezone.localdate())
+    metric = METRICS["client_rating"]
+    assert metric.value(period, Scope(person_id=consultant.pk)) == Decimal("3.5")
+    assert metric.value(period, Scope(person_id=pm.pk)) is None
+
+
 def test_on_the_dashboard_and_in_the_monthly_report():
     assert "client_rating" in DASHBOARD_KEYS and "client_rating" in REPORT_KEYS
 
