@@ -44,7 +44,9 @@ def page_context(*, link: PortalLink, today: dt.date | None = None) -> dict:
     )
     visits = FollowUpVisit.objects.filter(client_id=project.client_id, done_at=None).order_by("due_date", "pk")
     team = [("consultant", project.team.leader), ("project_manager", project.project_manager)]
-    team += [("designer", person) for person in project.designers.only("pk", "full_name")]
+    team += [
+        ("designer", person) for person in project.designers.only("pk", "full_name", "phone", "phone_on_client_page")
+    ]
     return {
         "link": link,
         "project": project,

@@ -141,6 +141,10 @@ def test_no_staff_personal_data_the_clients_phone_masked_the_address_to_the_comm
     assert "13800001234" not in html and "zhangwei@example.com" not in html
     assert "13912345678" not in html and "139****5678" in html
     assert "静安花园" in html and "1201" not in html and "南京西路" not in html
+    # A member who chose to show their phone to their clients.
+    consultant.phone_on_client_page = True
+    consultant.save()
+    assert "13800001234" in client.get(page(token)).content.decode()
 
 
 def test_a_double_tapped_sign_off_counts_once(client, token, phase):
