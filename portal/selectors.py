@@ -47,6 +47,8 @@ def page_context(*, link: PortalLink, today: dt.date | None = None) -> dict:
     team += [
         ("designer", person) for person in project.designers.only("pk", "full_name", "phone", "phone_on_client_page")
     ]
+    plans = list(project_selectors.client_plans_waiting(project=project))
+    changes = list(project_selectors.client_changes_waiting(project=project))
     return {
         "link": link,
         "project": project,
@@ -55,8 +57,9 @@ def page_context(*, link: PortalLink, today: dt.date | None = None) -> dict:
         "phases": [(p, f"phase:{p.pk}" in signed) for p in phases],
         "current_phase": current,
         "photos": list(project_selectors.client_photos(project=project)),
-        "plans": list(project_selectors.client_plans_waiting(project=project)),
-        "changes": list(project_selectors.client_changes_waiting(project=project)),
+        "plans": plans,
+        "changes": changes,
+        "waiting": len(plans) + len(changes),
         "next_visit": visits.only("pk", "point", "due_date").first(),
         "team": [(role, person) for role, person in team if person is not None],
     }

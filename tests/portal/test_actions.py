@@ -177,3 +177,10 @@ def test_raise_a_complaint_with_a_photo(client, token, project, consultant):
 
 def test_get_on_an_action_is_405(client, token, phase):
     assert client.get(reverse("portal:sign_off", args=[token, phase.pk])).status_code == 405
+
+
+def test_the_page_says_how_many_items_await_the_client(client, token, project, designer):
+    DesignPlanFactory(project=project, status=DesignPlan.Status.SUBMITTED, created_by=designer)
+    DesignChange.objects.create(project=project, reason="业主要求", content="改岛台", requested_by=designer)
+    html = client.get(reverse("portal:page", args=[token])).content.decode()
+    assert "有 2 项等待您确认" in html
