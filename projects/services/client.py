@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Attachment, ChangeOrder, DesignChange, DesignPlan, MaintenanceRequest, Project
 from projects.services.common import _attach, _event, _team_people
+from projects.services.design import drawing_task_revise
 from teams.messages import Message
 from teams.models import User
 from teams.services import notify
@@ -76,8 +77,9 @@ def plan_client_confirm(*, plan: DesignPlan, client_name: str, address: str, not
 def change_client_decide(
     *, change: DesignChange, approved: bool, client_name: str, address: str, comment: str = ""
 ) -> bool:
-    """The client approves or rejects a proposed design change. Approval is recorded here; the designer
-    opens the revision tasks of the affected drawings from the project page, as after a paper approval."""
+    """The client approves or rejects a proposed design change. Approval opens the revision tasks of the affected
+    drawings (deadline in 3 days), as an approval recorded by staff does, in the name of whoever proposed it (or the
+    team's consultant)."""
     status = DesignChange.Status.APPROVED if approved else DesignChange.Status.REJECTED
     moved = DesignChange.objects.filter(pk=change.pk, status=DesignChange.Status.PROPOSED).update(
         status=status, decided_on=timezone.localdate(), client_signed_by=client_name[:60]
@@ -85,6 +87,11 @@ def change_client_decide(
     if not moved:
         return False
     project = change.project
+    if approved:
+        owner = change.requested_by if project.can_design(change.requested_by) else project.team.responsible()
+        deadline = timezone.localdate() + timedelta(days=3)
+        for drawing in change.affected_drawings.select_related("project", "assignee", "revision_of"):
+            drawing_task_revise(task=drawing, by=owner, deadline=deadline, reason=change.content, design_change=change)
     what = Message("approved a design change") if approved else Message("rejected a design change")
     project_client_event(
         project=project, what=Message.join([what, comment], sep="：") if comment else what, address=address

@@ -11,11 +11,11 @@ from clients.models import FollowUpVisit
 from complaints.models import Complaint
 from complaints.services import complaint_register, complaint_transition
 from portal.models import ClientAction
-from projects.models import ChangeOrder, DesignChange, DesignPlan, MaintenanceRequest
+from projects.models import ChangeOrder, DesignChange, DesignPlan, DrawingTask, MaintenanceRequest
 from teams.models import Notification
 from tests.clients.factories import FollowUpVisitFactory
 from tests.portal.conftest import jpeg
-from tests.projects.factories import DesignPlanFactory, SchedulePhaseFactory
+from tests.projects.factories import DesignPlanFactory, DrawingTaskFactory, SchedulePhaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +184,11 @@ def test_the_page_says_how_many_items_await_the_client(client, token, project, d
     DesignChange.objects.create(project=project, reason="业主要求", content="改岛台", requested_by=designer)
     html = client.get(reverse("portal:page", args=[token])).content.decode()
     assert "有 2 项等待您确认" in html
+
+
+def test_approving_a_design_change_opens_the_revision_of_its_drawings(client, token, project, designer):
+    drawing = DrawingTaskFactory(project=project)
+    change = DesignChange.objects.create(project=project, reason="业主要求", content="改岛台", requested_by=designer)
+    change.affected_drawings.set([drawing])
+    client.post(reverse("portal:change_decide", args=[token, change.pk]), {"decision": "approve"})
+    assert DrawingTask.objects.filter(revision_of=drawing, design_change=change).count() == 1
