@@ -362,3 +362,23 @@ def client_request(*, link: PortalLink, kind: str, description: str, address: st
     return _open_complaint(
         link=link, category=Complaint.Category.OTHER, description=description, address=address, attachments=uploads
     )
+
+
+# --- The client's personal data (PIPL hooks, clients/services/retention.py) ---------------------------------
+
+
+def client_records(*, client_id: int) -> list:
+    """``client_records`` hook: the client's page links, the devices that opened them, what they did there."""
+    return [
+        (PortalLink._meta.verbose_name_plural, PortalLink.objects.filter(project__client_id=client_id)),
+        (PortalVisit._meta.verbose_name_plural, PortalVisit.objects.filter(link__project__client_id=client_id)),
+        (ClientAction._meta.verbose_name_plural, ClientAction.objects.filter(project__client_id=client_id)),
+    ]
+
+
+def client_records_anonymise(*, client_id: int, pseudonym: str) -> None:
+    """``client_anonymise`` hook: the links stop opening, the devices are forgotten, the actions keep their
+    ratings (the figures) but lose the client's words and address."""
+    PortalLink.objects.filter(project__client_id=client_id, revoked_at=None).update(revoked_at=timezone.now())
+    PortalVisit.objects.filter(link__project__client_id=client_id).delete()
+    ClientAction.objects.filter(project__client_id=client_id).update(comment="", address=None)

@@ -192,3 +192,13 @@ def test_approving_a_design_change_opens_the_revision_of_its_drawings(client, to
     change.affected_drawings.set([drawing])
     client.post(reverse("portal:change_decide", args=[token, change.pk]), {"decision": "approve"})
     assert DrawingTask.objects.filter(revision_of=drawing, design_change=change).count() == 1
+
+
+def test_anonymising_the_client_revokes_the_link_and_forgets_their_words(client, token, phase, project):
+    from clients.services.retention import client_anonymise
+
+    sign_off(client, token, phase, 4, "挺好")
+    client_anonymise(client_id=project.client_id)
+    assert client.get(reverse("portal:page", args=[token])).status_code == 404
+    action = ClientAction.objects.get()
+    assert action.rating == 4 and action.comment == "" and action.address is None
