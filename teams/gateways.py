@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 # Links to a client's page carry its token; a log line never does.
 _TOKEN = re.compile(r"/p/[^/\s]+")
+_LINK = re.compile(r"https?://[^\s（）()]+")
 
 
 def redact(text: str) -> str:
@@ -69,7 +70,8 @@ class WeChatTemplateGateway:
     the link is the message's ``url``, the text its first field. ``errcode`` 0 is success."""
 
     def send(self, delivery) -> None:
-        link = next((word for word in delivery.body.split() if word.startswith(("https://", "http://"))), "")
+        found = _LINK.search(delivery.body)
+        link = found.group(0) if found else ""
         answer = _post_json(
             settings.WECHAT_TEMPLATE_URL,
             {

@@ -77,7 +77,8 @@ def test_send_needs_this_links_token(client, consultant, link, project):
     assert not Delivery.objects.filter(channel="sms").exists()
 
 
-def test_sms_gateway_posts_to_the_provider(settings, link, token, consultant):
+def _provider(answer: bytes):
+    """A fake provider on a loopback port that records what it received."""
     received = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -87,13 +88,18 @@ def test_sms_gateway_posts_to_the_provider(settings, link, token, consultant):
             )
             self.send_response(200)
             self.end_headers()
-            self.wfile.write(b'{"code": 0}')
+            self.wfile.write(answer)
 
         def log_message(self, *args):
             pass
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, received
+
+
+def test_sms_gateway_posts_to_the_provider(settings, link, token, consultant):
+    server, received = _provider(b'{"code": 0}')
     try:
         settings.MESSAGE_GATEWAY = "sms"
         settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
@@ -104,6 +110,25 @@ def test_sms_gateway_posts_to_the_provider(settings, link, token, consultant):
         server.shutdown()
     auth, body = received[0]
     assert auth == "Bearer k" and body["to"] == link.project.client.phone and "/p/" in body["text"]
+
+
+def test_wechat_gateway_sends_a_template_message_and_a_refusal_is_retried(settings, link, token, consultant):
+    project = link.project
+    project.client.wechat = "wx-openid-1"
+    project.client.save()
+    server, received = _provider(b'{"errcode": 40003}')
+    try:
+        settings.MESSAGE_GATEWAY = "wechat"
+        settings.WECHAT_TEMPLATE_URL = f"http://127.0.0.1:{server.server_port}/cgi-bin/message/template/send"
+        settings.WECHAT_TEMPLATE_ID = "tpl-1"
+        delivery = link_send(link=link, token=token, by=consultant, channel="wechat")
+        assert delivery_send(delivery_id=delivery.pk) == "failed"
+    finally:
+        server.shutdown()
+    body = received[0][1]
+    assert body["touser"] == "wx-openid-1" and body["template_id"] == "tpl-1" and "/p/" in body["url"]
+    delivery.refresh_from_db()
+    assert delivery.sent_at is None and "40003" in delivery.last_error
 
 
 def test_console_gateway_never_logs_the_token(settings, link, token, consultant, caplog):
