@@ -93,7 +93,10 @@ class ComplaintRegisterForm(SubmitOnce, Form):
     call = forms.IntegerField(required=False, widget=forms.HiddenInput)
     caller_name = forms.CharField(label=_("Caller name"), max_length=60)
     caller_phone = PhoneField(label=_("Caller phone"), max_length=20)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Complaint.Channel.choices)
+    # The client's page registers its own complaints (portal/); staff pick how the complaint reached them.
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[c for c in Complaint.Channel.choices if c[0] != Complaint.Channel.CLIENT_PAGE]
+    )
     category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Complaint.Category.choices])
     severity = forms.ChoiceField(
         label=_("Severity"),

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Project
 from teams.messages import render_stored
@@ -85,6 +86,8 @@ class Complaint(models.Model):
         VISIT = "visit", _("Visit")
         ON_SITE = "on_site", _("On site")
         ONLINE = "online", _("Online")
+        # The client's own page (portal/): a low rating, a "not solved", or a complaint they raised there.
+        CLIENT_PAGE = "client_page", pgettext_lazy("source", "Client's page")
         OTHER = "other", _("Other")
 
     client = models.ForeignKey(

@@ -543,3 +543,50 @@ def complaint_merge(
         now=now,
     )
     return duplicate
+
+
+@transaction.atomic
+def complaint_client_answer(
+    *, complaint: Complaint, solved: bool, comment: str = "", address: str = "", now: dt.datetime | None = None
+) -> bool:
+    """The client, on their own page (portal/), says whether a resolved complaint is solved: "solved" moves it
+    to confirmed by the client, "not solved" reopens it with the client's words as the reason, under a new
+    resolve deadline. The timeline names no staff member (the client did it). False if it was no longer
+    resolved (a second tap, or the team moved it meanwhile)."""
+    now = now or timezone.now()
+    action = "confirm" if solved else "reopen"
+    target = TRANSITIONS[action].target
+    fields: dict = {"state": target, "version": F("version") + 1}
+    if solved:
+        fields["confirmed_at"] = now
+    else:
+        rule = deadline_rule(category=complaint.category, severity=complaint.severity)
+        fields.update(
+            resolved_at=None,
+            confirmed_at=None,
+            current_resolution=None,
+            resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
+            resolve_reminded_at=None,
+            resolve_escalated_at=None,
+        )
+    source = Complaint.State.RESOLVED
+    if not Complaint.objects.filter(pk=complaint.pk, state=source).update(**fields):
+        return False
+    complaint.refresh_from_db()
+    said = (
+        Message("The client, on their page (%(address)s): solved. %(comment)s", address=address, comment=comment)
+        if solved
+        else Message(
+            "The client, on their page (%(address)s): not solved. %(comment)s", address=address, comment=comment
+        )
+    )
+    _event(complaint, None, action, from_state=source, to_state=target, comment=said, now=now)
+    if not solved:
+        people = [complaint.team.responsible(), complaint.handler, *complaint.helpers.all()]
+        notify(
+            recipients=[p for p in people if p],
+            title=Message("Complaint #%(pk)s reopened by the client", pk=complaint.pk),
+            body=comment,
+            url=_url(complaint),
+        )
+    return True

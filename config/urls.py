@@ -28,4 +28,6 @@ urlpatterns = [
     path("reception/", include("reception.urls")),
     path("complaints/", include("complaints.urls")),
     path("performance/", include("performance.urls")),
+    # The client's page (/p/<token>/) and the staff's link actions (/portal/…).
+    path("", include("portal.urls")),
 ]

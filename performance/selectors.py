@@ -54,7 +54,7 @@ DASHBOARD_SECTIONS = [
             "complaint_resolve_hours",
         ],
     ),
-    ("service", ["followups_done", "followups_on_time", "satisfaction"]),
+    ("service", ["followups_done", "followups_on_time", "satisfaction", "client_rating"]),
     ("team_life", ["meetings_held", "meeting_attendance"]),
     ("reception", ["calls_ack_in_time", "calls_missed", "calls_missed_called_back"]),
 ]
@@ -111,6 +111,7 @@ REPORT_SECTIONS = [
             "followups_done",
             "followups_on_time",
             "satisfaction",
+            "client_rating",
         ],
     ),
 ]

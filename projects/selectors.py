@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from projects.models import (
     Attachment,
     BudgetRequest,
+    ChangeOrder,
     CompletionItem,
     Crew,
     CrewEvaluation,
@@ -528,3 +529,48 @@ def projects_assigned(*, user) -> QuerySet:
     """The ``client_access`` hook (teams/registry.py): a designer, assistant or PM sees the clients
     of the projects assigned to them."""
     return Project.objects.assigned_to(user)
+
+
+# --- The client's page (portal/): one project, only what its client may see ----------------------------
+
+
+def client_phases(*, project: Project) -> QuerySet:
+    """The schedule with each phase's latest inspection (result and day), in one query."""
+    latest = Inspection.objects.filter(phase=OuterRef("pk")).order_by("-inspected_on", "-pk")
+    return (
+        SchedulePhase.objects.filter(project=project)
+        .annotate(
+            last_result=Subquery(latest.values("result")[:1]),
+            last_inspected_on=Subquery(latest.values("inspected_on")[:1]),
+            inspection_passed=Exists(Inspection.objects.filter(phase=OuterRef("pk"), result=Inspection.Result.PASS)),
+        )
+        .order_by("order", "pk")
+    )
+
+
+def client_photos(*, project: Project, limit: int = 24) -> QuerySet:
+    """Photos the PM marked 客户可见 (nothing is shown by default), newest first."""
+    return (
+        Attachment.objects.filter(project=project, client_visible=True, content_type__startswith="image/")
+        .select_related("site_log", "inspection")
+        .order_by("-uploaded_at", "-pk")[:limit]
+    )
+
+
+def client_photo(*, project: Project, token: str) -> Attachment:
+    """One of the project's client-visible photos; anything else (another project's, a hidden one) is 404."""
+    return get_object_or_404(
+        Attachment, project=project, token=token, client_visible=True, content_type__startswith="image/"
+    )
+
+
+def client_plans_waiting(*, project: Project) -> QuerySet:
+    return DesignPlan.objects.filter(project=project, status=DesignPlan.Status.SUBMITTED).order_by("-number")
+
+
+def client_changes_waiting(*, project: Project) -> QuerySet:
+    return DesignChange.objects.filter(project=project, status=DesignChange.Status.PROPOSED).order_by("created_at")
+
+
+def client_change_orders_waiting(*, project: Project) -> QuerySet:
+    return ChangeOrder.objects.filter(project=project, status=ChangeOrder.Status.DRAFT).order_by("created_at", "pk")

@@ -64,6 +64,7 @@ urlpatterns = [
     path("<int:pk>/change-orders/<int:order_pk>/scan/", money.change_order_scan, name="change_order_scan"),
     # Files, crews, budget
     path("files/<str:token>/", projects.attachment, name="file"),
+    path("files/<str:token>/client-visible/", projects.attachment_client_visible, name="file_client_visible"),
     path("crews/", crews.crew_list, name="crew_list"),
     path("crews/new/", crews.crew_add, name="crew_add"),
     path("crews/<int:pk>/", crews.crew_detail, name="crew_detail"),

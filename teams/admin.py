@@ -65,7 +65,7 @@ class UserAdmin(BaseUserAdmin):
     # Full history of role, team and access changes: 团队 → 账号变更记录 (teams:staff_history).
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["full_name", "phone", "email", "role", "team"]}),
+        (_("Person"), {"fields": ["full_name", "phone", "phone_on_client_page", "email", "role", "team"]}),
         (_("Access"), {"fields": ["is_active", "confirm_deactivation", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [

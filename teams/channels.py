@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from teams.gateways import send_client_message
+
 
 def stable_message_id(*parts) -> str:
     """A Message-ID made of ``parts`` (e.g. the row's kind, id and creation time), not random:
@@ -45,4 +47,4 @@ def send_webhook(delivery) -> None:
         raise RuntimeError(f"robot refused the message: {answer}")
 
 
-SENDERS = {"email": send_email, "webhook": send_webhook}
+SENDERS = {"email": send_email, "webhook": send_webhook, "sms": send_client_message, "wechat": send_client_message}

@@ -141,6 +141,8 @@ def due_today_rows(team, user, today) -> list[DueCount]:
 
 # "contract_signed": fn(*, client, contract, by), inside the signing transaction (projects opens
 # the project). A hook that raises rolls the whole event back.
+# "project_cards": fn(*, project, user) -> rendered HTML (or ""), a card on the project page's overview
+# (portal: the client page's link, sent, last opened, devices).
 # "client_access": fn(*, user) -> a queryset of the user's rows that have a ``client`` field; a
 # designer, assistant or PM sees the clients of those rows (projects: the projects assigned to them).
 HOOKS: dict[str, list[Callable]] = defaultdict(list)

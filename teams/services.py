@@ -118,6 +118,18 @@ def email_later(*, address: str, subject: str, body: str) -> Delivery:
     return delivery
 
 
+def message_client_later(*, channel: str, address: str, subject: str, body: str) -> Delivery:
+    """A text to a client (SMS to a phone, or a WeChat template message to an OpenID) through the same outbox
+    as every notification, queued after commit and sent by the message gateway (teams/gateways.py)."""
+    from teams.tasks import deliver
+
+    if channel not in (Delivery.Channel.SMS, Delivery.Channel.WECHAT):
+        raise ValueError(f"not a client channel: {channel}")
+    delivery = Delivery.objects.create(channel=channel, address=address, subject=subject[:200], body=body)
+    enqueue_on_commit(deliver, delivery.pk)
+    return delivery
+
+
 def delivery_claim(*, delivery_id: int, now: datetime) -> bool:
     """Take the right to send this row: one sender at a time; a dead sender's claim expires."""
     return (

@@ -20,7 +20,7 @@ from django.utils.translation.template import templatize
 from teams.roles import Role
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["clients", "complaints", "config", "meetings", "performance", "projects", "reception", "teams"]
+APPS = ["clients", "complaints", "config", "meetings", "performance", "portal", "projects", "reception", "teams"]
 SINGULAR = {"gettext", "gettext_lazy", "gettext_noop", "_", "ngettext", "ngettext_lazy"}
 CONTEXTUAL = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 

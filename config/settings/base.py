@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "projects",
     "reception",
     "complaints",
+    "portal",
     "performance",
 ]
 
@@ -274,10 +275,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The client page's token never reaches a log line (teams/log_redact.py).
+    "filters": {"redact_tokens": {"()": "teams.log_redact.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Django's request and runserver loggers through the redacting handler only (their own handlers would
+        # print a 404's path, token and all).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -325,3 +332,17 @@ PERFORMANCE_REPORT_SEND_HOUR = env_int("PERFORMANCE_REPORT_SEND_HOUR", 10)
 PERFORMANCE_DASHBOARD_CACHE_SECONDS = env_int("PERFORMANCE_DASHBOARD_CACHE_SECONDS", 300)
 # "Signed within N days" (lead conversion as a matured cohort): N; a month is final N days after it ends.
 PERFORMANCE_LEAD_CONVERSION_DAYS = env_int("PERFORMANCE_LEAD_CONVERSION_DAYS", 90)
+# The message gateway for texts to clients (teams/gateways.py): "console" (default: logged, nothing leaves),
+# "sms", "wechat", or a dotted path to a provider class.
+MESSAGE_GATEWAY = env_str("MESSAGE_GATEWAY", "console")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY", "")
+SMS_SIGN = env_str("SMS_SIGN", "客服中心")
+WECHAT_TEMPLATE_URL = env_str("WECHAT_TEMPLATE_URL", "")
+WECHAT_TEMPLATE_ID = env_str("WECHAT_TEMPLATE_ID", "")
+# The client's page (portal/, issue 17). The company hotline shown there; a rating at or below
+# PORTAL_LOW_RATING (1–5) opens a complaint; requests allowed per minute for one link and for one address.
+PORTAL_HOTLINE = env_str("PORTAL_HOTLINE", "400-800-1234")
+PORTAL_LOW_RATING = env_int("PORTAL_LOW_RATING", 2)
+PORTAL_REQUESTS_PER_MINUTE_PER_LINK = env_int("PORTAL_REQUESTS_PER_MINUTE_PER_LINK", 60)
+PORTAL_REQUESTS_PER_MINUTE_PER_ADDRESS = env_int("PORTAL_REQUESTS_PER_MINUTE_PER_ADDRESS", 120)

@@ -6,12 +6,14 @@ from performance.metrics.base import Metric
 from performance.metrics.clients import CLIENT_METRICS
 from performance.metrics.complaints import COMPLAINT_METRICS
 from performance.metrics.money import MONEY_METRICS
+from performance.metrics.portal import PORTAL_METRICS
 from performance.metrics.projects import PROJECT_METRICS
 from performance.metrics.reception import RECEPTION_METRICS
 from performance.metrics.teams import TEAM_METRICS
 
 _METRIC_LIST = [
     *CLIENT_METRICS,
+    *PORTAL_METRICS,
     *MONEY_METRICS,
     *COMPLAINT_METRICS,
     *PROJECT_METRICS,

@@ -329,6 +329,25 @@ DRILL_COLUMNS = {
         lambda: [_("Topic"), _("Trainer"), _("Date"), _("Team")],
         lambda o: [o.topic, o.trainer, str(o.date), str(o.team or _("Company-wide"))],
     ),
+    "ClientAction": (
+        ["project", "team"],
+        lambda: [
+            _("Project"),
+            _("Team"),
+            pgettext("drill-down", "What"),
+            pgettext("drill-down", "Client rating"),
+            _("Comment"),
+            _("At"),
+        ],
+        lambda o: [
+            _link("projects:detail", o.project_id, o.project.name),
+            o.team.name,
+            o.get_kind_display(),
+            str(o.rating or "—"),
+            o.comment or "—",
+            _dt(o.at),
+        ],
+    ),
     "TrainingAttendance": (
         ["training", "member"],
         lambda: [_("Topic"), _("Date"), _("Member")],

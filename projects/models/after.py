@@ -48,6 +48,7 @@ class MaintenanceRequest(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up visit")
         CALL = "call", _("Call")
         SITE = "site", _("Found on site")
+        CLIENT_PAGE = "client_page", pgettext_lazy("source", "Client's page")
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("maintenance status", "Open")
@@ -123,6 +124,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # 客户可见: the PM chose to show this photo on the client's page (portal/); nothing is shown by default.
+    client_visible = models.BooleanField(_("visible to the client"), default=False)
     # What it belongs to (exactly one, or none for a general project file).
     plan = models.ForeignKey(DesignPlan, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
     drawing = models.ForeignKey(DrawingTask, on_delete=models.CASCADE, null=True, blank=True, related_name="files")

@@ -15,11 +15,13 @@ from projects import selectors, services
 from projects.filters import ProjectFilter
 from projects.forms import ConstructionPlanForm, PhaseForm, ProjectForm, ScheduleTemplateForm
 from projects.models import PHASE_TRANSITIONS, CompletionItem, Project, SchedulePhase
+from projects.services import client as client_services
 from projects.views.common import BUILD_ROLES, VIEW_ROLES, form_page, require, stale_message
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
 from teams.exports import export_response, export_rows
 from teams.models import Team
+from teams.registry import run_hooks
 from teams.roles import Role
 from teams.views_helpers import form_page as teams_form_page
 
@@ -111,6 +113,8 @@ def project_detail(request, pk):
         "next_phases": next_phases,
         "blockers": {phase: services.project_blockers(project, phase) for phase, _label in next_phases},
         "events": list(project.events.all())[:30],
+        # Cards other apps add to the overview (the client page's link: portal/).
+        "cards": [card for card in run_hooks("project_cards", project=project, user=request.user) if card],
     }
     return render(request, "projects/project_detail.html", context)
 
@@ -272,6 +276,21 @@ def phase_edit(request, pk, phase_pk):
             crew=d["crew"],
         ),
     )
+
+
+@role_required(BUILD_ROLES)
+@require_POST
+def attachment_client_visible(request, token):
+    """客户可见: the PM shows a photo on the client's page (or hides it again)."""
+    item = selectors.attachment_for(user=request.user, token=token)
+    require(item.project.can_build(request.user))
+    try:
+        client_services.attachment_show_to_client(
+            attachment=item, by=request.user, visible=request.POST.get("visible") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(item.project.get_absolute_url() + "#logs")
 
 
 @role_required(VIEW_ROLES)

@@ -69,6 +69,9 @@ class Delivery(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         WEBHOOK = "webhook", _("Team group robot")
+        # A text to a client (their page's link): through the message gateway (teams/gateways.py).
+        SMS = "sms", _("SMS")
+        WECHAT = "wechat", _("WeChat template message")
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"

@@ -84,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(_("username"), max_length=150, unique=True, validators=[UnicodeUsernameValidator()])
     full_name = models.CharField(_("full name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The client's page (portal/) names the team; a member's phone shows there only if they chose it.
+    phone_on_client_page = models.BooleanField(
+        _("show my phone on my clients' page"), default=False, help_text=_("Off: clients see the company hotline only.")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     # The language last chosen with the switch (teams.views.language_set): e-mails are written in it.
     # Empty: the site language.

@@ -21,6 +21,9 @@ from clients.models import (
 from complaints.models import Complaint, ComplaintAttachment, WeeklySummary
 from meetings.models import ActionItem, AgendaItem, Meeting, Training
 from performance.models import MonthlyReport, ReportPhoto, TargetCard
+from portal.demo import demo_raw
+from portal.models import PortalLink
+from portal.tokens import token_for, token_hash
 from projects.models import (
     Attachment,
     BudgetRequest,
@@ -97,6 +100,8 @@ class World:
         if name == "teams:staff_handover":
             # A member of 静安一组 with open work: an empty POST shows the wizard again (nobody deactivated).
             return {"pk": User.objects.get(username="pm1").pk}
+        if app == "portal":
+            return self._portal(view, keys)
         if app == "clients" and keys == ["pk", "payment_pk"]:
             payment = PaymentStage.objects.filter(contract__team=team).order_by("pk").first()
             return {"pk": payment.contract_id, "payment_pk": payment.pk}
@@ -172,13 +177,37 @@ class World:
             return _first(Client.objects.filter(team=team, contracts__isnull=True, lost_at=None))
         return _first(Client.objects.filter(team=team, contracts__isnull=False))
 
+    def _portal(self, view, keys):
+        """The client page of the demo project (its fixed link) and the records of that very project."""
+        link = PortalLink.objects.select_related("project").get(token_hash=token_hash(demo_raw(2026)))
+        project = link.project
+        if view == "link_issue":
+            return {"pk": project.pk}
+        if view in ("link_send", "link_revoke"):
+            return {"pk": link.pk}
+        records = {
+            "plan_confirm": DesignPlan.objects.filter(project=project),
+            "change_decide": DesignChange.objects.filter(project=project),
+            "change_order_decide": ChangeOrder.objects.filter(project=project),
+            "visit_rate": FollowUpVisit.objects.filter(client=project.client, done_at__isnull=False),
+            "complaint_rate": Complaint.objects.filter(project=project),
+        }
+        values = {
+            "token": token_for(demo_raw(2026)),
+            "phase_pk": _first(SchedulePhase.objects.filter(project=project, inspections__result="pass")),
+            "photo_token": Attachment.objects.filter(project=project, client_visible=True).order_by("pk").first().token,
+        }
+        if "pk" in keys:
+            values["pk"] = _first(records[view])
+        return {key: values[key] for key in keys}
+
     def _projects(self, view, keys):
         team = self.team
         if view in ("crew_detail", "crew_edit"):
             return {"pk": _first(Crew.objects)}
         if view == "budget_return":
             return {"pk": _first(BudgetRequest.objects.filter(project__team=team))}
-        if view == "file":
+        if view in ("file", "file_client_visible"):
             row = Attachment.objects.filter(project__team=team).order_by("pk").first()
             return {"token": row.token if row else "x"}
         if keys == ["pk", "stage_pk"]:

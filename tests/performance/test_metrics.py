@@ -11,6 +11,7 @@ from complaints.models import Complaint
 from meetings.models import Meeting, MeetingAttendance
 from performance import selectors
 from performance.metrics import METRICS, Period, Scope, complaints_by_category, figures
+from portal.models import ClientAction
 from projects.models import ChangeOrder, DrawingTask, Inspection, Project, SchedulePhase
 from reception.models import Call, PhoneCall
 
@@ -135,6 +136,12 @@ def expected(scope_filter, window=(OCT_START, OCT_END)) -> dict:
             sum(v.done_at is not None and local_date(v.done_at) <= v.due_date for v in due_visits), len(due_visits)
         ),
         "satisfaction": mean(v.satisfaction for v in done_visits if v.satisfaction is not None),
+        # 客户评分: the clients' own ratings on their page (portal/), kept apart from staff-entered satisfaction.
+        "client_rating": mean(
+            a.rating
+            for a in ClientAction.objects.all()
+            if a.rating is not None and inside(a.at) and scope_filter("client_action", a)
+        ),
         "complaints_registered": sum(inside(c.registered_at) for c in own_registered),
         "complaints_major": sum(c.severity == Complaint.Severity.MAJOR for c in registered),
         "complaints_open": len(unresolved),
@@ -229,6 +236,8 @@ def person(user):
     }
 
     def check(model, row):
+        if model == "client_action":
+            return row.project.client.consultant_id == user.pk  # the ratings of their clients
         if model in ("receipt", "stage"):
             return row.contract.signed_by_id == user.pk
         if model == "phase":
@@ -269,8 +278,9 @@ def test_team_figures_equal_hand_counts(seeded):
 @pytest.mark.parametrize("who", ["consultant", "pm", "assistant"])
 def test_person_figures_equal_hand_counts(seeded, request, who):
     user = request.getfixturevalue(who)
-    want = expected(person(user))
-    got = figures([METRICS[k] for k in want], {"c": OCT}, Scope(person_id=user.pk))
+    scope = Scope(person_id=user.pk)
+    want = {k: v for k, v in expected(person(user)).items() if METRICS[k].applies_to(scope)}
+    got = figures([METRICS[k] for k in want], {"c": OCT}, scope)
     assert {k: got[("c", k)] for k in want} == want
 
 

@@ -63,7 +63,17 @@ def test_due_today_counts_only_what_the_viewer_may_see(busy_team, designer, outs
 
 def test_demo_seeders_run_after_those_they_wait_for():
     names = [s.name for s in registry.demo_seeders()]
-    assert names == ["teams", "meetings", "clients", "projects", "money", "reception", "complaints", "performance"]
+    assert names == [
+        "teams",
+        "meetings",
+        "clients",
+        "projects",
+        "money",
+        "reception",
+        "complaints",
+        "portal",
+        "performance",
+    ]
 
 
 def test_demo_seeders_waiting_for_each_other_are_refused(monkeypatch):
