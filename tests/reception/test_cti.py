@@ -162,13 +162,14 @@ def pop(client, showing=""):
     )
 
 
-def test_nothing_ringing_answers_204_in_three_queries(login, front_desk, desk_phone):
+def test_nothing_ringing_answers_204_in_at_most_three_queries(login, front_desk, desk_phone):
     browser = login(front_desk)
     pop(browser)  # the first request after signing in writes the session once
     with CaptureQueriesContext(connection) as queries:
         response = pop(browser)
     assert response.status_code == 204
-    assert len(queries) == 3  # session, user, the one indexed query
+    # The session and the user (read through Redis when there is one: teams/auth_cache.py), the one indexed query.
+    assert 1 <= len(queries) <= 3
 
 
 def test_the_poll_does_not_keep_an_idle_session_alive(login, front_desk, desk_phone):
