@@ -174,6 +174,8 @@ def measure_pages(pages, *, n=30, warmup=5, capture=3, explain=False, log=None):
             entry["status"] = reason
             log(f"  {page.key:26s} {reason}")
             continue
+        if page.user is None and None not in clients:
+            clients[None] = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
         if page.user not in clients:
             user = User.objects.filter(username=page.user).first()
             if user is None:

@@ -42,7 +42,7 @@ class Page:
     key: str
     title: str
     url_name: str
-    user: str
+    user: str | None  # None: nobody signed in (the client's page opens by its link)
     args: Callable[[], list[tuple]] | None = None
     query: dict = field(default_factory=dict)
     target_p95_ms: float | None = None
@@ -106,6 +106,21 @@ def target_card_ids():
 
     qs = TargetCard.objects.filter(team_id=_user(CONSULTANT).team_id).order_by("-month", "pk")
     return [(pk,) for pk in qs.values_list("pk", flat=True)[:ROTATE]]
+
+
+def client_page_tokens():
+    """The client's page (issue 17) of pm1's projects under construction: one link each, issued here by the
+    deputy GM with a fixed random part (``bench-<pk>``), so a second run replaces the same links."""
+    from portal.services import link_issue
+    from projects.models import Project
+
+    qs = Project.objects.filter(project_manager=_user(PM), phase="construction", contract__isnull=False)
+    gm = _user(GM)
+    tokens = []
+    for project in qs.order_by("-created_at")[:ROTATE]:
+        _, token = link_issue(project=project, by=gm, raw=f"bench-{project.pk}")
+        tokens.append((token,))
+    return tokens
 
 
 # --- THE LIST --------------------------------------------------------------------------------------------------
@@ -222,6 +237,15 @@ PAGES = [
         GM,
         query={"state": "overdue", "ageing": "60+"},
         target_p95_ms=150,
+    ),
+    # Issue 17: the client's own page, opened from the link on a phone (no login; ≤ 10 queries).
+    Page(
+        "client_page",
+        "Client's page (30 projects under construction, by link, no login)",
+        "portal:page",
+        None,
+        args=client_page_tokens,
+        target_p95_ms=100,
     ),
     # The search box (issue 15): a phone fragment, a name's pinyin, a Chinese name fragment.
     Page(

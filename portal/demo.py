@@ -16,6 +16,13 @@ def demo_raw(seed: int) -> str:
     return hashlib.sha256(f"portal-demo:{seed}:{settings.SECRET_KEY}".encode()).hexdigest()[:43]
 
 
+def demo_path(seed: int = 2026) -> str:
+    """The demo client page's address without the host (docs/screenshots/take.py opens it)."""
+    from django.urls import reverse
+
+    return reverse("portal:page", args=[token_for(demo_raw(seed))])
+
+
 def demo_project(team) -> Project | None:
     return (
         Project.objects.filter(team=team, phase=Project.Phase.CONSTRUCTION, contract__isnull=False)

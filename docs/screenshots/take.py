@@ -35,6 +35,9 @@ SHOTS = [
     ("home_pm_phone", "pm1", "/", PHONE),
     ("complaints_phone", "pm1", "/complaints/?scope=team", PHONE),
 ]
+# The client's page (issue 17) opens by its link with nobody signed in: the demo company's fixed link.
+CLIENT_SHOTS = [("client_page_phone", PHONE)]
+CLIENT_PATH = "from portal.demo import demo_path; print(demo_path())"
 LANGUAGES = ["zh-hans", "en"]
 HEARTBEAT = "from teams import services; services.heartbeat_record(name=services.DELIVERY_SCAN)"
 
@@ -95,6 +98,25 @@ def take(base: str) -> None:
                 page.screenshot(path=out)
                 print(out.relative_to(ROOT), out.stat().st_size // 1024, "KB")
                 context.close()
+        client_path = subprocess.run(  # noqa: S603 (fixed arguments)
+            [sys.executable, "manage.py", "shell", "-c", CLIENT_PATH],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()[-1]  # the shell's own banner comes first
+        for stem, viewport in CLIENT_SHOTS:
+            # The client's page is always in Chinese (portal/views.py): one shot.
+            context = browser.new_context(viewport=viewport, locale="zh-CN")
+            page = context.new_page()
+            response = page.goto(base + client_path)
+            if response is None or response.status != 200:
+                raise SystemExit(f"the demo client page did not open: {client_path}")
+            page.wait_for_load_state("networkidle")
+            out = HERE / f"{stem}.png"
+            page.screenshot(path=out)
+            print(out.relative_to(ROOT), out.stat().st_size // 1024, "KB")
+            context.close()
         browser.close()
 
 

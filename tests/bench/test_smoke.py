@@ -97,3 +97,7 @@ def test_measurement_of_every_resolving_page_writes_the_json(seeded, tmp_path, s
     served, computed = doc["results"]["dashboard_month"], doc["results"]["dashboard_month_computed"]
     assert served["status_codes"] == computed["status_codes"] == {"200": 2}
     assert computed["queries_max"] > served["queries_max"]
+    # The client's page (issue 17) is measured as the client opens it: by its link, nobody signed in.
+    page = doc["results"]["client_page"]
+    assert page["status"] == "measured" and page["user"] is None
+    assert page["queries_max"] <= 10
