@@ -4,8 +4,8 @@
 every signed-in request) keeps the user row in the cache for ``USER_CACHE_SECONDS``. Only with a cache every
 process shares (Redis: ``REDIS_URL``); 0 = always from the database. A user saved or deleted (a role, a team,
 a password, ``is_active``) is dropped from the cache at once and again after the commit (``forget_user``);
-a write that bypasses ``save()`` calls ``forget_user`` itself, and the short lifetime bounds whatever was
-missed. With Redis down the cache reads as a miss (config/resilience.py): the database answers.
+``User.objects…update()`` and ``bulk_update()`` drop the users they change (teams/models/staff.py
+UserQuerySet); raw SQL is bounded by the short lifetime. With Redis down the cache reads as a miss (config/resilience.py): the database answers.
 """
 
 from django.conf import settings

@@ -13,7 +13,6 @@ from django.views.i18n import set_language
 
 from teams import handover, health, jobs, services
 from teams.access import NotVisible, get_visible_or_404, role_required, safe_url
-from teams.auth_cache import forget_user
 from teams.forms import HandoverForm, add_service_errors
 from teams.models import Delivery, Job, Notification, StaffChange, User
 from teams.pagination import CappedPaginator
@@ -137,7 +136,6 @@ def language_set(request):
     user = request.user
     if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
-        forget_user(user.pk)  # an update sends no post_save (teams/auth_cache.py)
     return response
 
 

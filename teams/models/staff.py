@@ -58,7 +58,29 @@ def responsible(*, team: Team | None, preferred: "User | None" = None) -> "User 
     return User.objects.deputy_gms().order_by("pk").first()
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Writes that send no ``post_save`` still drop the users they change from the signed-in user cache
+    (teams/auth_cache.py): a deactivation or a role change by ``update()`` is seen on the next request."""
+
+    def update(self, **kwargs):
+        from teams.auth_cache import forget_user
+
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        for pk in ids:
+            forget_user(pk)
+        return count
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        from teams.auth_cache import forget_user
+
+        count = super().bulk_update(objs, fields, batch_size=batch_size)
+        for obj in objs:
+            forget_user(obj.pk)
+        return count
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def deputy_gms(self):

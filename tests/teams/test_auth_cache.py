@@ -105,3 +105,19 @@ def test_the_sessions_device_is_read_once_kept_without_its_secret_and_dropped_wh
     assert label == "otp_totp.TOTPDevice" and device.key not in [str(v) for v in values]
     device.delete()
     assert client.get(url).status_code == 302  # no device any more: sent to the second-factor pages
+
+
+@pytest.mark.parametrize("write", ["update", "bulk_update"])
+def test_a_write_without_save_is_seen_on_the_next_request(client, consultant, user_cached, write):
+    """``QuerySet.update()`` sends no post_save: the user queryset drops the changed users itself."""
+    from teams.models import User
+
+    _sign_in(client, consultant)
+    url = reverse("teams:notifications")
+    assert client.get(url).status_code == 200
+    if write == "update":
+        User.objects.filter(pk=consultant.pk).update(is_active=False)
+    else:
+        consultant.is_active = False
+        User.objects.bulk_update([consultant], ["is_active"])
+    assert client.get(url).status_code == 302  # to the sign-in page
