@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from teams.audit import changes_against_db
 from teams.editing import EditConflict
 from teams.messages import Message
-from teams.models import StaffChange, Team, User
+from teams.models import NotificationKind, StaffChange, Team, User
 from teams.roles import Role
 from teams.services import notify, staff_changes_record
 
@@ -218,6 +218,7 @@ def handover_perform(
     for pk, parts in received.items():
         lines = [Message("%(what)s: %(n)d", what=label, n=n) for label, n in parts]
         notify(
+            kind=NotificationKind.ACCOUNT,
             recipients=[receivers[pk]],
             title=Message("Handed over to you: the open work of %(name)s", name=person),
             body=Message.join(lines),
