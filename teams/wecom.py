@@ -249,11 +249,11 @@ def _cut(text: str, limit: int) -> str:
 
 
 def send_textcard(*, touser: str, title: str, description: str, url: str, button: str = "") -> str:
-    """An application message as a text card to one member; WeCom's ``msgid``.
+    """An application message as a text card to a member (``a|b``: several); WeCom's ``msgid``.
 
     WeCom's duplicate check is on (30 minutes): a resend after a crash between sending and marking sent is
     dropped by WeCom rather than shown twice. A recipient WeCom lists as invalid or unlicensed is a
-    ``WeComPermanentError`` (WeCom answers errcode 0 for it)."""
+    ``WeComPermanentError`` (WeCom answers errcode 0 for it when other recipients were valid)."""
     card = {"title": _cut(title, 128), "description": _cut(description or title, 512), "url": url}
     if button:
         card["btntxt"] = button[:4]
@@ -269,6 +269,7 @@ def send_textcard(*, touser: str, title: str, description: str, url: str, button
         },
     )
     for field in ("invaliduser", "unlicenseduser"):
-        if touser in str(answer.get(field) or "").split("|"):
-            raise WeComPermanentError(81013, f"{field}: {touser}", "/cgi-bin/message/send")
+        refused = set(touser.split("|")) & set(str(answer.get(field) or "").split("|"))
+        if refused:
+            raise WeComPermanentError(81013, f"{field}: {'|'.join(sorted(refused))}", "/cgi-bin/message/send")
     return str(answer.get("msgid", ""))
