@@ -123,7 +123,7 @@ class FakeWeCom:
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO", "")
-        query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+        query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         body = None
         if method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
