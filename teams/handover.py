@@ -263,5 +263,8 @@ def register_own() -> None:
             "teams.StaffChange.user": "the history of the account itself",
             "teams.StaffChange.changed_by": "who changed an account: a fact",
             "teams.Submission.user": "a double-submit guard of the person's own forms",
+            "teams.ChannelOptOut.user": "the person's own choice of notification channels",
+            "teams.WeComLinkRequest.user": "the person's own WeCom sign-in, for the deputy GM to confirm",
+            "teams.WeComLinkRequest.decided_by": "who confirmed or refused a WeCom link: a fact",
         }
     )

@@ -83,7 +83,9 @@ def notifications_read_all(request):
 def notification_settings(request):
     """Which kinds of notification reach the person by e-mail and by WeCom; in the app they always do."""
     columns = personal_channels(request.user)
-    form = NotificationSettingsForm(request.POST or None, user=request.user, columns=columns)
+    # Unticking every box posts no field at all: an empty POST is still a choice (all off).
+    data = request.POST if request.method == "POST" else None
+    form = NotificationSettingsForm(data, user=request.user, columns=columns)
     if request.method == "POST" and form.is_valid():
         usable = [column["channel"] for column in columns if column["available"]]
         services.notification_channels_set(user=request.user, channels=usable, wanted=form.wanted())
