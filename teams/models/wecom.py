@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WeComLinkQuerySet(models.QuerySet):
@@ -22,7 +23,7 @@ class WeComLinkRequest(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
         CONFIRMED = "confirmed", _("Linked")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("wecom link", "Refused")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
