@@ -348,3 +348,18 @@ def test_a_wecom_delivery_left_when_wecom_is_switched_off_waits_and_is_not_dropp
     assert services.delivery_send(delivery_id=delivery.pk) == "failed"
     delivery.refresh_from_db()
     assert delivery.failed_at is None and "not configured" in delivery.last_error
+
+
+# --- the demo's command ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_fake_wecom_serves_on_loopback_only(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.WECOM_CORP_ID, settings.WECOM_AGENT_ID, settings.WECOM_SECRET = "ww-demo", "1000002", "s"
+    with pytest.raises(CommandError, match="loopback"):
+        call_command("fake_wecom", "--host", "0.0.0.0")  # noqa: S104 (refused, which is the point)
+    settings.WECOM_CORP_ID = ""
+    with pytest.raises(CommandError, match="WECOM_DEMO"):
+        call_command("fake_wecom")
