@@ -149,13 +149,14 @@ def call(path: str, *, params: dict | None = None, body: dict | None = None) -> 
 
     An invalid or expired token is fetched again once and the call repeated; a rate limit is waited out
     ``WECOM_RATE_LIMIT_RETRIES`` times (``WECOM_BACKOFF_SECONDS``, doubling), then ``WeComRateLimited``."""
-    refresh, waits = False, 0
+    refresh, refreshed, waits = False, False, 0
     while True:
         left = paused_for()
         if left:
             raise _limited(WeComRateLimited(None, "paused after a rate limit", path), left)
         try:
             token = access_token(refresh=refresh)
+            refresh = False
             answer = _request(path, params={**(params or {}), "access_token": token}, body=body)
         except WeComRateLimited as exc:
             if waits < settings.WECOM_RATE_LIMIT_RETRIES:
@@ -166,9 +167,9 @@ def call(path: str, *, params: dict | None = None, body: dict | None = None) -> 
             logger.warning("WeCom rate limit on %s (%s): pausing calls for %s s", path, exc.errcode, seconds)
             raise _limited(exc, seconds) from None
         except WeComError as exc:
-            if exc.errcode in TOKEN_ERRORS and not refresh:
+            if exc.errcode in TOKEN_ERRORS and not refreshed:
                 logger.info("WeCom access token %s on %s: fetching a new one", exc.errcode, path)
-                refresh = True
+                refresh = refreshed = True
                 continue
             raise
         if waits:

@@ -98,6 +98,15 @@ def test_an_invalid_token_40014_is_refreshed_too(wecom, linked):
 
 
 @pytest.mark.django_db
+def test_a_token_refreshed_once_even_when_a_rate_limit_follows(wecom, linked, settings):
+    settings.WECOM_RATE_LIMIT_RETRIES = 1
+    services.notify(recipients=[linked], title="x", url="/", email=False)
+    wecom.fail(SEND, 42001, 45009)
+    assert services.delivery_send(delivery_id=wecom_deliveries().get().pk) == "sent"
+    assert [c.path for c in wecom.calls] == [TOKEN, SEND, TOKEN, SEND, SEND]
+
+
+@pytest.mark.django_db
 def test_a_busy_answer_is_recorded_and_the_next_attempt_sends_it(wecom, linked):
     services.notify(recipients=[linked], title="工地验收提醒", url="/", email=False)
     delivery = wecom_deliveries().get()
