@@ -27,12 +27,17 @@ fonts:
 
 # The app on http://$(HOST):$(PORT) with a Celery worker and its embedded beat.
 # No environment: SQLite + a folder broker. With DATABASE_URL / REDIS_URL: PostgreSQL + Redis.
+# WECOM_DEMO=1 (the default here): a fake WeCom on 127.0.0.1:8700 (README "WeCom"); WECOM_DEMO=0 turns it off.
+WECOM_DEMO ?= 1
 run: messages fonts
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@mkdir -p var
-	$(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency 2 > var/celery.log 2>&1 & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@export WECOM_DEMO=$(WECOM_DEMO); \
+	  if [ "$(WECOM_DEMO)" = 1 ]; then $(MANAGE) fake_wecom > var/fake_wecom.log 2>&1 & fake=$$!; \
+	    echo "Fake WeCom on http://127.0.0.1:8700 (log: var/fake_wecom.log)"; fi; \
+	  $(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency 2 > var/celery.log 2>&1 & \
+	  worker=$$!; trap "kill $$worker $$fake 2>/dev/null" EXIT INT TERM; \
 	  echo "Celery worker + beat running (log: var/celery.log)"; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 

@@ -25,7 +25,7 @@ from teams.audit import changes_against_db
 from teams.calendar import add_minutes, calendar_exceptions
 from teams.editing import EditConflict, claim, versioned_update
 from teams.messages import Message, to_store
-from teams.models import Team, User
+from teams.models import NotificationKind, Team, User
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -140,9 +140,17 @@ def complaint_register(
             handler=complaint.handler,
         )
         body = Message.join([away, body])
-    notify(recipients=[complaint.handler], title=title, body=body, url=_url(complaint), team_channel=team)
+    notify(
+        kind=NotificationKind.COMPLAINT,
+        recipients=[complaint.handler],
+        title=title,
+        body=body,
+        url=_url(complaint),
+        team_channel=team,
+    )
     if complaint.is_major:
         notify(
+            kind=NotificationKind.COMPLAINT,
             recipients=deputy_gms(),
             title=Message("Major incident: complaint #%(pk)s (%(team)s)", pk=complaint.pk, team=team.name),
             body=body,
@@ -230,7 +238,13 @@ def complaint_transition(
             else Message("Complaint #%(pk)s reopened", pk=complaint.pk)
         )
         people = [complaint.team.responsible(), complaint.handler, *complaint.helpers.all()]
-        notify(recipients=[p for p in people if p and p.pk != user.pk], title=title, body=comment, url=_url(complaint))
+        notify(
+            kind=NotificationKind.COMPLAINT,
+            recipients=[p for p in people if p and p.pk != user.pk],
+            title=title,
+            body=comment,
+            url=_url(complaint),
+        )
     return complaint
 
 
@@ -262,6 +276,7 @@ def complaint_assign(
     if handler is not None and handler.pk != old_handler:
         newcomers.append(handler)
     notify(
+        kind=NotificationKind.COMPLAINT,
         recipients=[p for p in newcomers if p.pk != user.pk],
         title=Message("You are working on complaint #%(pk)s", pk=complaint.pk),
         body=complaint.description[:300],
@@ -293,6 +308,7 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
         _event(complaint, user, "edit", comment=change.message())
     if became_major:
         notify(
+            kind=NotificationKind.COMPLAINT,
             recipients=deputy_gms(),
             title=Message("Major incident: complaint #%(pk)s (%(team)s)", pk=complaint.pk, team=complaint.team),
             body=complaint.description[:300],
@@ -399,7 +415,13 @@ def complaint_deadlines_scan(*, now: dt.datetime | None = None) -> dict:
                         else Message("Escalated: complaint #%(pk)s of %(team)s not resolved (due %(due)s)", **args)
                     )
                     recipients = gms
-                notify(recipients=recipients, title=title, body=complaint.description[:300], url=_url(complaint))
+                notify(
+                    kind=NotificationKind.COMPLAINT,
+                    recipients=recipients,
+                    title=title,
+                    body=complaint.description[:300],
+                    url=_url(complaint),
+                )
                 _event(complaint, None, f"{kind}_{'remind' if step == 'reminded' else 'escalate'}", comment=title)
             counts[f"{kind}_{step}"] += 1
     return counts
@@ -471,6 +493,7 @@ def weekly_summary_send(*, week_start: dt.date | None = None, now: dt.datetime |
             ],
         ]
         notify(
+            kind=NotificationKind.COMPLAINT,
             recipients=deputy_gms(),
             title=title,
             body=Message.join(lines),
@@ -584,6 +607,7 @@ def complaint_client_answer(
     if not solved:
         people = [complaint.team.responsible(), complaint.handler, *complaint.helpers.all()]
         notify(
+            kind=NotificationKind.COMPLAINT,
             recipients=[p for p in people if p],
             title=Message("Complaint #%(pk)s reopened by the client", pk=complaint.pk),
             body=comment,

@@ -29,7 +29,7 @@ from teams.calendar import calendar_exceptions, is_working_day, working_days
 from teams.editing import claim, versioned_update
 from teams.facts import facts_write
 from teams.messages import Message
-from teams.models import Team, User
+from teams.models import NotificationKind, Team, User
 from teams.services import notify
 
 logger = logging.getLogger(__name__)
@@ -230,6 +230,7 @@ def meeting_swap_chair(*, meeting: Meeting, to_chair: User, by: User, reason: st
             )
         body = Message.join(parts, " ")
         notify(
+            kind=NotificationKind.MEETING,
             recipients=[u for u in (from_chair, to_chair) if u is not None and u.pk != by.pk],
             title=Message("Meeting chair changed"),
             body=body,
@@ -265,6 +266,7 @@ def leave_record(
                     meeting=meeting, from_chair=member, to_chair=substitute, swapped_by=by, reason=_("On leave")
                 )
                 notify(
+                    kind=NotificationKind.MEETING,
                     recipients=[substitute],
                     title=Message("You chair the meeting on %(date)s", date=meeting.date.isoformat()),
                     body=Message("%(name)s is on leave.", name=member),
@@ -320,6 +322,7 @@ def meeting_agenda_send(*, meeting_id: int, now: dt.datetime | None = None) -> b
             place=meeting.place or meeting.online_link or "—",
         )
         notify(
+            kind=NotificationKind.MEETING,
             recipients=selectors.team_members(team=meeting.team),
             title=Message("Agenda of the meeting on %(date)s", date=meeting.date.isoformat()),
             body=Message.join([header, "", *lines]),
@@ -336,6 +339,7 @@ def meeting_reminder_send(*, meeting_id: int, now: dt.datetime | None = None) ->
             return False
         meeting = Meeting.objects.select_related("team", "chair").get(pk=meeting_id)
         notify(
+            kind=NotificationKind.MEETING,
             recipients=selectors.team_members(team=meeting.team),
             title=Message("Daily meeting at %(time)s", time=timezone.localtime(meeting.starts_at).strftime("%H:%M")),
             body=Message(
@@ -405,6 +409,7 @@ def meeting_record_attendance(
         leader = meeting.team.responsible()
         if flagged and leader is not None:
             notify(
+                kind=NotificationKind.MEETING,
                 recipients=[leader],
                 title=Message("Absent without reason from the meeting on %(date)s", date=meeting.date.isoformat()),
                 body="、".join(str(r.member) for r in flagged),
@@ -431,6 +436,7 @@ def action_item_add(
         item.save()
         if owner.pk != by.pk:
             notify(
+                kind=NotificationKind.MEETING,
                 recipients=[owner],
                 title=Message("New action item: %(text)s", text=item.text),
                 body=Message("Due %(date)s.", date=due_date.isoformat() if due_date else "—"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from meetings.models import Training, TrainingAttendance
 from teams.filters import OrderingFilter
 from teams.messages import Message
-from teams.models import Team, User
+from teams.models import NotificationKind, Team, User
 from teams.roles import TEAM_ROLES, Role
 from teams.services import notify
 
@@ -47,6 +47,7 @@ def training_save(*, training: Training, by: User) -> Training:
         training.save()
         if is_new:
             notify(
+                kind=NotificationKind.MEETING,
                 recipients=[u for u in training_roster(training=training) if u.pk != by.pk],
                 title=Message("Training: %(topic)s", topic=training.topic),
                 body=Message(

@@ -30,7 +30,7 @@ from projects.services.client import (
     project_staff_event,
 )
 from teams.messages import Message
-from teams.models import Delivery, User
+from teams.models import Delivery, NotificationKind, User
 from teams.selectors import deputy_gms
 from teams.services import message_client_later, notify
 
@@ -196,6 +196,7 @@ def _open_complaint(*, link: PortalLink, category: str, description: str, addres
     ).count()
     if recent >= 2:
         notify(
+            kind=NotificationKind.COMPLAINT,
             recipients=deputy_gms(),
             title=Message(
                 "Second complaint from %(client)s's page this month: #%(pk)s (%(team)s)",

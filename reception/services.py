@@ -18,7 +18,7 @@ from reception.services_cti import phone_call_link
 from teams.calendar import add_working_minutes, calendar_exceptions
 from teams.editing import claim
 from teams.messages import Message
-from teams.models import Team, User
+from teams.models import NotificationKind, Team, User
 from teams.models.staff import responsible
 from teams.retention import ANONYMISE, DELETE, Expired, months_before
 from teams.selectors import deputy_gms
@@ -95,7 +95,13 @@ def call_log(
             # With the date: the reader may read it tomorrow ("请于 09:10 前确认" said nothing of the day).
             due=timezone.localtime(call.ack_due_at).strftime("%Y-%m-%d %H:%M"),
         )
-        notify(recipients=_forward_recipients(call), title=title, body=body, url=_call_url(call))
+        notify(
+            kind=NotificationKind.CALL,
+            recipients=_forward_recipients(call),
+            title=title,
+            body=body,
+            url=_call_url(call),
+        )
     return call
 
 
@@ -141,6 +147,7 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
             if not claim(call, "forward_reminded_at", now):
                 continue
             notify(
+                kind=NotificationKind.CALL,
                 recipients=_forward_recipients(call),
                 title=Message("Reminder: acknowledge the call from %(name)s", name=call.caller_name),
                 body=call.purpose,
@@ -162,6 +169,7 @@ def call_forwards_scan(*, now: dt.datetime | None = None) -> dict:
                 gms = list(deputy_gms())
             who = call.forward_to or call.forward_team
             notify(
+                kind=NotificationKind.CALL,
                 recipients=gms,
                 title=Message(
                     "Escalated: call from %(name)s not acknowledged by %(who)s", name=call.caller_name, who=who
@@ -195,6 +203,7 @@ def call_make_lead(*, call: Call, user: User, team: Team, consented: bool = Fals
         raise AlreadyDone
     call.lead = call.client = client
     notify(
+        kind=NotificationKind.CALL,
         recipients=[client.team.responsible(preferred=client.consultant)],
         title=Message("New lead from the hotline: %(name)s", name=client.name),
         body=call.purpose,
@@ -229,6 +238,7 @@ def visit_log(
     visit.save()
     if host is not None:
         notify(
+            kind=NotificationKind.CALL,
             recipients=[host],
             title=Message("Visitor for you at the front desk: %(name)s", name=visitor_name),
             body=purpose,
@@ -267,6 +277,7 @@ def visit_make_lead(*, visit: Visit, user: User, team: Team, consented: bool = F
         raise AlreadyDone
     visit.lead = visit.client = client
     notify(
+        kind=NotificationKind.CALL,
         recipients=[client.team.responsible(preferred=client.consultant)],
         title=Message("New walk-in lead: %(name)s", name=client.name),
         body=visit.purpose,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from teams.audit import changes_against_db
 from teams.calendar import holidays_import
 from teams.handover import handover_has_open_work
-from teams.models import CalendarDay, Delivery, Notification, Team, User
+from teams.models import CalendarDay, Delivery, Notification, Team, User, WeComLinkRequest
 from teams.services import TRACKED_STAFF_FIELDS, staff_access_snapshot, staff_changes_record, user_sync_role_group
 from teams.two_factor import two_factor_reset
 
@@ -57,15 +57,17 @@ class StaffChangeForm(UserChangeForm):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = StaffChangeForm
-    list_display = ["username", "full_name", "role", "team", "phone", "is_active"]
+    list_display = ["username", "full_name", "role", "team", "phone", "wecom_userid", "is_active"]
     list_filter = ["role", "team", "is_active", "is_staff"]
-    search_fields = ["username", "full_name", "phone", "email"]
+    search_fields = ["username", "full_name", "phone", "email", "wecom_userid"]
     ordering = ["full_name"]
     actions = [reset_two_factor]
     # Full history of role, team and access changes: 团队 → 账号变更记录 (teams:staff_history).
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "phone_on_client_page", "email", "role", "team"]}),
+        # Sign-in with WeCom and WeCom messages (README "WeCom"); first sign-ins by mobile: teams:wecom_links.
+        (_("WeCom"), {"fields": ["wecom_userid"]}),
         (_("Access"), {"fields": ["is_active", "confirm_deactivation", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [
@@ -127,6 +129,23 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["channel", "sent_at"]
     search_fields = ["subject", "address"]
     raw_id_fields = ["notification"]
+
+
+@admin.register(WeComLinkRequest)
+class WeComLinkRequestAdmin(admin.ModelAdmin):
+    """Read-only here: the deputy GM confirms or refuses on the app's page (teams:wecom_links), which writes
+    the staff history."""
+
+    list_display = ["user", "wecom_userid", "state", "created_at", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    search_fields = ["user__full_name", "user__username", "wecom_userid"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.action(description=_("Fill these years and the next from chinesecalendar"))

@@ -52,6 +52,13 @@ class TeamsConfig(AppConfig):
             panels.failed_deliveries_panel,
             order=1,
         )
+        register_panel(
+            "wecom_links",
+            "teams/partials/panel_wecom_links.html",
+            [Role.DEPUTY_GM],
+            panels.wecom_links_panel,
+            order=1,
+        )
         register_demo_seeder("teams", "teams.demo.seed")
         register_hook("retention_sweep", retention.teams_retention_sweep)
         user_logged_in.connect(two_factor.note_device_at_login, dispatch_uid="teams.two_factor.note_device")

@@ -3,11 +3,12 @@
 
 import json
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from teams import wecom
 from teams.gateways import send_client_message
 
 
@@ -47,4 +48,22 @@ def send_webhook(delivery) -> None:
         raise RuntimeError(f"robot refused the message: {answer}")
 
 
-SENDERS = {"email": send_email, "webhook": send_webhook, "sms": send_client_message, "wechat": send_client_message}
+def send_wecom(delivery) -> None:
+    """A WeCom application message: a text card to the member ``delivery.address``. Its link opens the page
+    through the WeCom sign-in (teams:wecom_login), so a tap in WeCom lands there signed in."""
+    from django.urls import reverse
+
+    if not wecom.enabled():
+        raise wecom.WeComTransientError(None, "WeCom is not configured (WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET)")
+    target = delivery.link or reverse("teams:notifications")
+    link = f"{settings.SITE_URL}{reverse('teams:wecom_login')}?{urlencode({'next': target})}"
+    wecom.send_textcard(touser=delivery.address, title=delivery.subject, description=delivery.body, url=link)
+
+
+SENDERS = {
+    "email": send_email,
+    "webhook": send_webhook,
+    "sms": send_client_message,
+    "wechat": send_client_message,
+    "wecom": send_wecom,
+}

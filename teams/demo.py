@@ -79,6 +79,12 @@ def seed(ctx) -> None:
                 is_staff=role == "deputy_gm",
             )
             user_sync_role_group(user=user)
+        # The demo logins are linked to the demo WeCom (`make run`'s fake_wecom) under their username; the two
+        # extra staff are not: signing in as them in WeCom shows the mobile match the deputy GM confirms.
+        linked = user.wecom_userid is not None or User.objects.filter(wecom_userid=username).exists()
+        if not linked and (username, full_name, role, team_index) in DEMO_LOGINS:
+            user.wecom_userid = username
+            user.save(update_fields=["wecom_userid"])
         ctx.users[username] = user
     for index, team in enumerate(teams):
         if team.leader_id is None:

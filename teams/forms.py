@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.access import client_ip
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.services import email_later
 
 # Cc: C0/C1 controls (NUL, ESC, tab, newline…); Zl/Zp: U+2028/U+2029, line breaks in disguise.
@@ -209,3 +209,42 @@ class HandoverForm(Form):
                 seen[key] = int(count)
         data["seen_counts"] = seen
         return data
+
+
+class NotificationSettingsForm(Form):
+    """A tick per kind of notification and channel besides the app (``teams.selectors.personal_channels``):
+    ticked = wanted. A channel the person cannot use yet (no e-mail address, no WeCom link) shows disabled."""
+
+    def __init__(self, *args, user, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        off = set(user.channel_opt_outs.values_list("kind", "channel"))
+        self.columns = columns
+        for kind in NotificationKind:
+            for column in columns:
+                key = (kind.value, column["channel"])
+                self.fields[self.name_for(*key)] = forms.BooleanField(
+                    label=f"{kind.label} · {column['label']}",
+                    required=False,
+                    initial=column["available"] and key not in off,
+                    disabled=not column["available"],
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
+
+    @staticmethod
+    def name_for(kind: str, channel: str) -> str:
+        return f"{kind}__{channel}"
+
+    def rows(self):
+        """``(kind label, [bound field per column])`` for the template's table."""
+        return [
+            (kind.label, [self[self.name_for(kind.value, column["channel"])] for column in self.columns])
+            for kind in NotificationKind
+        ]
+
+    def wanted(self) -> set[tuple[str, str]]:
+        return {
+            (kind.value, column["channel"])
+            for kind in NotificationKind
+            for column in self.columns
+            if self.cleaned_data.get(self.name_for(kind.value, column["channel"]))
+        }

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from teams.audit import changes_against_db
 from teams.editing import EditConflict
 from teams.messages import Message
-from teams.models import StaffChange, Team, User
+from teams.models import NotificationKind, StaffChange, Team, User
 from teams.roles import Role
 from teams.services import notify, staff_changes_record
 
@@ -218,6 +218,7 @@ def handover_perform(
     for pk, parts in received.items():
         lines = [Message("%(what)s: %(n)d", what=label, n=n) for label, n in parts]
         notify(
+            kind=NotificationKind.ACCOUNT,
             recipients=[receivers[pk]],
             title=Message("Handed over to you: the open work of %(name)s", name=person),
             body=Message.join(lines),
@@ -262,5 +263,8 @@ def register_own() -> None:
             "teams.StaffChange.user": "the history of the account itself",
             "teams.StaffChange.changed_by": "who changed an account: a fact",
             "teams.Submission.user": "a double-submit guard of the person's own forms",
+            "teams.ChannelOptOut.user": "the person's own choice of notification channels",
+            "teams.WeComLinkRequest.user": "the person's own WeCom sign-in, for the deputy GM to confirm",
+            "teams.WeComLinkRequest.decided_by": "who confirmed or refused a WeCom link: a fact",
         }
     )

@@ -42,7 +42,7 @@ from config.celery import enqueue_on_commit
 from teams import services, tasks
 from teams.editing import claim
 from teams.messages import Message
-from teams.models import Job, User
+from teams.models import Job, NotificationKind, User
 from teams.selectors import deputy_gms
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ def job_start(
             enqueue_on_commit(tasks.run_job, job.pk)
         else:
             services.notify(
+                kind=NotificationKind.ACCOUNT,
                 recipients=deputy_gms(),
                 title=Message(
                     "An export of %(n)s rows waits for your approval: %(title)s (%(name)s)",
@@ -158,6 +159,7 @@ def job_refuse(*, job_id: int, by: User) -> bool:
     ):
         return False
     services.notify(
+        kind=NotificationKind.ACCOUNT,
         recipients=[job.owner],
         title=Message("Not approved: %(title)s", title=job.title),
         url=reverse("teams:job_detail", args=[job.pk]),
@@ -274,6 +276,7 @@ def _done(job: Job, output) -> str:
                 job.result.delete(save=False)
             return "superseded"
         services.notify(
+            kind=NotificationKind.ACCOUNT,
             recipients=[job.owner],
             title=Message("Ready: %(title)s", title=job.title),
             url=reverse("teams:job_detail", args=[job.pk]),
@@ -287,6 +290,7 @@ def _failed(job: Job, message: str, *, rows=None) -> str:
         if not rows.update(state=Job.State.FAILED, message=message[:300], finished_at=timezone.now()):
             return "superseded"
         services.notify(
+            kind=NotificationKind.ACCOUNT,
             recipients=[job.owner],
             title=Message("Failed: %(title)s", title=job.title),
             body=message,

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from teams.calendar import next_year_missing
-from teams.models import Delivery
+from teams.models import Delivery, WeComLinkRequest
 
 
 def calendar_panel(request):
@@ -16,3 +16,9 @@ def failed_deliveries_panel(request):
     """The deputy GM: notifications given up for good (hidden while there are none; one query)."""
     deliveries = list(Delivery.objects.failed().order_by("-failed_at", "-pk")[:5])
     return {"deliveries": deliveries} if deliveries else None
+
+
+def wecom_links_panel(request):
+    """The deputy GM: first WeCom sign-ins matched by mobile, waiting for confirmation (hidden while none)."""
+    links = list(WeComLinkRequest.objects.pending().select_related("user").order_by("created_at")[:5])
+    return {"links": links} if links else None

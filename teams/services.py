@@ -17,9 +17,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config.celery import enqueue_on_commit
+from teams import wecom
 from teams.channels import SENDERS
 from teams.messages import Message, as_text
-from teams.models import Delivery, Heartbeat, Notification, Team, User
+from teams.models import ChannelOptOut, Delivery, Heartbeat, Notification, NotificationKind, Team, User
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,9 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 # After this many attempts (about two hours of an SMTP outage) the delivery is given up
 # and shown to the deputy GM, who may send it again.
 MAX_ATTEMPTS = 24
-# Errors no retry can fix: refused recipients, a malformed header or address.
-PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, ValueError)
+# Errors no retry can fix: refused recipients, a malformed header or address, a person WeCom does not know.
+# A transient error may carry ``retry_after`` (seconds; WeCom's rate limit): the next attempt waits that long.
+PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, ValueError, wecom.WeComPermanentError)
 # The periodic scan records its runs under this name (``/healthz``, the stopped-work banner).
 DELIVERY_SCAN = "deliver_pending"
 # Background work counts as stopped when that scan has not run for this long.
@@ -45,9 +47,12 @@ def notify(
     url: str = "",
     email: bool = True,
     team_channel: Team | None = None,
+    kind: str = NotificationKind.GENERAL,
 ) -> list[Notification]:
-    """Notify each recipient in the app and by e-mail (when they have an address),
-    and post to ``team_channel``'s group robot if it has one.
+    """Notify each recipient in the app, by e-mail (when they have an address) and by a WeCom application
+    message (when WeCom is configured and their account is linked), each unless they turned that channel off
+    for this ``kind`` (``NotificationKind``; ``ChannelOptOut``), and post to ``team_channel``'s group robot if
+    it has one. ``email=False``: no e-mail whatever the person chose.
 
     ``title`` and ``body`` are plain text (stored and shown as they are) or a
     ``teams.messages.Message``, stored as msgid + parameters and shown in each reader's
@@ -67,26 +72,29 @@ def notify(
     title, body = texts[""]
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, title=title[:200], body=body, url=url, message=message or None)
+            Notification(recipient=user, title=title[:200], body=body, url=url, message=message or None, kind=kind)
             for user in people
         ]
     )
     forget_unread(user.pk for user in people)
     link = f"\n\n{settings.SITE_URL}{url}" if url else ""
     deliveries = []
-    if email:
-        for note, user in zip(notifications, people, strict=True):
-            if user.email:
-                subject, text = in_language(user.language) if user.language else (title, body)
-                deliveries.append(
-                    Delivery(
-                        notification=note if note.pk else None,
-                        channel=Delivery.Channel.EMAIL,
-                        address=user.email,
-                        subject=subject[:200],
-                        body=text + link,
-                    )
+    addresses = {Delivery.Channel.EMAIL: email, Delivery.Channel.WECOM: wecom.enabled()}
+    wanted = _channels_wanted(people, kind, addresses)
+    for note, user in zip(notifications, people, strict=True):
+        for channel in wanted.get(user.pk, ()):
+            subject, text = in_language(user.language) if user.language else (title, body)
+            is_email = channel == Delivery.Channel.EMAIL
+            deliveries.append(
+                Delivery(
+                    notification=note if note.pk else None,
+                    channel=channel,
+                    address=user.email if is_email else user.wecom_userid,
+                    subject=subject[:200],
+                    body=text + link if is_email else text,
+                    link="" if is_email else url,
                 )
+            )
     if team_channel is not None and team_channel.webhook_url:
         deliveries.append(
             Delivery(
@@ -105,6 +113,28 @@ def notify(
             if delivery.pk:
                 enqueue_on_commit(deliver, delivery.pk)
     return notifications
+
+
+def _channels_wanted(people, kind: str, on: dict) -> dict[int, list[str]]:
+    """Per person, the channels besides the app for a notification of ``kind``: those ``on`` for this
+    notification on which they have an address (e-mail, a linked WeCom account) and did not turn off
+    (one query, only when someone has such an address)."""
+    has = {
+        user.pk: [
+            channel
+            for channel, address in ((Delivery.Channel.EMAIL, user.email), (Delivery.Channel.WECOM, user.wecom_userid))
+            if on[channel] and address
+        ]
+        for user in people
+    }
+    if not any(has.values()):
+        return {}
+    off = set(
+        ChannelOptOut.objects.filter(user__in=[pk for pk, channels in has.items() if channels], kind=kind).values_list(
+            "user_id", "channel"
+        )
+    )
+    return {pk: [c for c in channels if (pk, c) not in off] for pk, channels in has.items()}
 
 
 def email_later(*, address: str, subject: str, body: str) -> Delivery:
@@ -157,9 +187,12 @@ def delivery_send(*, delivery_id: int) -> str:
     except Exception as exc:
         permanent = isinstance(exc, PERMANENT_ERRORS) or delivery.attempts >= MAX_ATTEMPTS
         logger.warning("Delivery %s failed%s: %s", delivery_id, " for good" if permanent else "", exc)
-        Delivery.objects.filter(pk=delivery_id).update(
-            last_error=repr(exc)[:2000], failed_at=timezone.now() if permanent else None
-        )
+        fields = {"last_error": repr(exc)[:2000], "failed_at": timezone.now() if permanent else None}
+        retry_after = None if permanent else getattr(exc, "retry_after", None)
+        if retry_after:
+            # The claim expires, and the scan tries again, ``retry_after`` seconds from now (not CLAIM_TIMEOUT).
+            fields["claimed_at"] = now - CLAIM_TIMEOUT + timedelta(seconds=retry_after)
+        Delivery.objects.filter(pk=delivery_id).update(**fields)
         return "failed"
     Delivery.objects.filter(pk=delivery_id).update(sent_at=timezone.now(), last_error="")
     return "sent"
@@ -251,6 +284,22 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     return n
 
 
+def notification_channels_set(*, user: User, channels: Iterable[str], wanted: set[tuple[str, str]]) -> int:
+    """Keep ``user``'s choice: each kind of notification reaches them on each of ``channels`` only if
+    ``(kind, channel)`` is in ``wanted`` (the app's bell always). Returns how many are turned off."""
+    channels = list(channels)
+    rows = [
+        ChannelOptOut(user=user, kind=kind, channel=channel)
+        for kind in NotificationKind
+        for channel in channels
+        if (kind.value, channel) not in wanted
+    ]
+    with transaction.atomic():
+        ChannelOptOut.objects.filter(user=user, channel__in=channels).delete()
+        ChannelOptOut.objects.bulk_create(rows)
+    return len(rows)
+
+
 def user_sync_role_group(*, user: User) -> None:
     """Keep the user in exactly the Django group of their role."""
     from django.contrib.auth.models import Group
@@ -262,7 +311,7 @@ def user_sync_role_group(*, user: User) -> None:
 # History of staff accounts (StaffChange) --------------------------------------------------------------------
 
 # The fields of an account that decide what its holder may see and do.
-TRACKED_STAFF_FIELDS = ["role", "team", "is_active", "is_staff", "is_superuser"]
+TRACKED_STAFF_FIELDS = ["role", "team", "is_active", "is_staff", "is_superuser", "wecom_userid"]
 
 
 def staff_access_snapshot(user: User) -> dict[str, str]:

@@ -13,12 +13,13 @@ from django.views.i18n import set_language
 
 from teams import handover, health, jobs, services
 from teams.access import NotVisible, get_visible_or_404, role_required, safe_url
-from teams.forms import HandoverForm, add_service_errors
+from teams.forms import HandoverForm, NotificationSettingsForm, add_service_errors
 from teams.models import Delivery, Job, Notification, StaffChange, User
 from teams.pagination import CappedPaginator
 from teams.registry import panels_for, search_providers_for
 from teams.roles import Role
 from teams.search import HITS_PER_KIND, SearchTerms
+from teams.selectors import personal_channels
 
 
 @login_required
@@ -77,9 +78,24 @@ def notifications_read_all(request):
     return redirect("teams:notifications")
 
 
+@login_required
+def notification_settings(request):
+    """Which kinds of notification reach the person by e-mail and by WeCom; in the app they always do."""
+    columns = personal_channels(request.user)
+    # Unticking every box posts no field at all: an empty POST is still a choice (all off).
+    data = request.POST if request.method == "POST" else None
+    form = NotificationSettingsForm(data, user=request.user, columns=columns)
+    if request.method == "POST" and form.is_valid():
+        usable = [column["channel"] for column in columns if column["available"]]
+        services.notification_channels_set(user=request.user, channels=usable, wanted=form.wanted())
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("teams:notification_settings")
+    return render(request, "teams/notification_settings.html", {"form": form, "columns": columns})
+
+
 @role_required(Role.DEPUTY_GM)
 def failed_deliveries(request):
-    """E-mails and group messages given up for good, so none is silently dropped."""
+    """E-mails, WeCom messages and group messages given up for good, so none is silently dropped."""
     page = Paginator(Delivery.objects.failed().order_by("-failed_at", "-pk"), 30).get_page(request.GET.get("page"))
     return render(request, "teams/failed_deliveries.html", {"page": page})
 

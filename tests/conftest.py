@@ -239,3 +239,22 @@ def hung_server():
     for conn in held:
         conn.close()
     listener.close()
+
+
+@pytest.fixture
+def wecom(settings):
+    """A fake WeCom (teams/wecom_fake.py) on a loopback port, and the settings pointing the real client at it.
+    Yields the fake: its ``calls``, ``messages``, ``fail()``, ``expire_tokens()``, ``add_member()``."""
+    from teams.wecom_fake import FakeWeCom, running
+
+    fake = FakeWeCom(corp_id="ww-test-corp", secret="test-secret", agent_id="1000002")  # noqa: S106
+    with running(fake) as url:
+        settings.WECOM_CORP_ID = fake.corp_id
+        settings.WECOM_AGENT_ID = fake.agent_id
+        settings.WECOM_SECRET = fake.secret
+        settings.WECOM_API_BASE = url
+        settings.WECOM_OAUTH_URL = f"{url}/connect/oauth2/authorize"
+        settings.WECOM_QR_LOGIN_URL = f"{url}/wwlogin/sso/login"
+        settings.WECOM_BACKOFF_SECONDS = 0.01
+        fake.url = url
+        yield fake

@@ -65,7 +65,10 @@ SAME_SENSE_GROUPS = {
         "Due Outstanding Method Receivables",
         "Pay by|Received on|Received (yuan)|Total (yuan)|Approved changes|Current value|Becomes due",
     ),
-    "the layout's own words, repeated by the apps' pages": ("Administration Breadcrumb", "Sign-in security"),
+    "the layout's own words, repeated by the apps' pages": (
+        "Administration Breadcrumb",
+        "Sign-in security|Notification settings",
+    ),
     "the phone system's missed calls: the front desk's list and its figure's drill-down": ("Handled", "Missed calls"),
 }
 
@@ -97,6 +100,8 @@ WITHIN_APP_REVIEWED = _phrases(
     # Reviewed at the merge of contract money, privacy and the phone system (issues 15, 16, 19).
     "|Days overdue|Incoming call|New caller|Note|Outcome|Outstanding (yuan)|Quantity|Rejected|amount (yuan)"
     "|because of|language|method|quantity|receipt number|received on|yuan"
+    # WeCom (issue 18): the product's name on the admin's fieldset and the settings' column; "person" a row's owner.
+    "|WeCom|person"
 )
 SAME_SENSE = {
     msgid: reason

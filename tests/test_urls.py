@@ -16,6 +16,9 @@ PUBLIC = {
     "healthz",
     # The phone system's webhook: protected by its token, not a login (tests/reception/test_cti.py).
     "cti_webhook",
+    # Sign in with WeCom: before login by nature, 404 while WeCom is not configured (tests/teams/test_wecom_login.py).
+    "wecom_login",
+    "wecom_callback",
 }
 
 

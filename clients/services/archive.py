@@ -12,7 +12,7 @@ from clients.models import ArchiveHandover, ArchiveLoan, Client, ClientEvent
 from clients.services.common import _event
 from teams.editing import EditConflict, claim
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.roles import Role
 from teams.services import notify
 
@@ -35,6 +35,7 @@ def archive_hand_over(
         by,
     )
     notify(
+        kind=NotificationKind.CLIENT,
         recipients=User.objects.filter(role=Role.ADMIN_CLERK, is_active=True),
         title=Message("Client file to archive: %(client)s", client=client),
         url=reverse("clients:archive"),

@@ -26,7 +26,7 @@ from clients.models import Contract, ContractChange, PaymentStage, Receipt
 from teams.editing import claim
 from teams.facts import facts_save
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.numbers import MoneySum
 from teams.selectors import deputy_gms
 from teams.services import notify
@@ -52,6 +52,7 @@ def stage_make_due(*, stage: PaymentStage, on: dt.date) -> bool:
     stage.triggered_on, stage.due_date = on, due
     contract = stage.contract
     notify(
+        kind=NotificationKind.MONEY,
         recipients=[contract.team.responsible(preferred=contract.client.consultant)],
         title=Message(
             "Payment stage due: %(contract)s · %(stage)s, pay by %(date)s",
@@ -237,6 +238,7 @@ def payment_stages_scan(*, now=None, escalate_days: int | None = None) -> dict:
             if not claim(stage, "reminded_at", now):
                 continue
             notify(
+                kind=NotificationKind.MONEY,
                 recipients=[contract.team.responsible(preferred=contract.client.consultant)],
                 title=Message(
                     "Payment overdue: %(contract)s · %(stage)s, due %(date)s",
@@ -256,6 +258,7 @@ def payment_stages_scan(*, now=None, escalate_days: int | None = None) -> dict:
             if not claim(stage, "escalated_at", now):
                 continue
             notify(
+                kind=NotificationKind.MONEY,
                 recipients=gms,
                 title=Message(
                     "Payment overdue %(days)s days: %(contract)s · %(stage)s",

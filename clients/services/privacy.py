@@ -15,7 +15,7 @@ from clients.services.retention import client_anonymise
 from teams.calendar import add_working_days
 from teams.editing import claim
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -116,4 +116,4 @@ def privacy_requests_remind(*, now: dt.datetime | None = None) -> int:
 def _remind(request: PrivacyRequest, title: Message) -> int:
     url = reverse("clients:privacy_request_detail", args=[request.pk])
     # The title names no client: e-mails leave the building.
-    return len(notify(recipients=deputy_gms(), title=title, url=url))
+    return len(notify(kind=NotificationKind.CLIENT, recipients=deputy_gms(), title=title, url=url))

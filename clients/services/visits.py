@@ -13,7 +13,7 @@ from clients.services.common import _event
 from teams.editing import EditConflict, claim
 from teams.facts import facts_save, facts_write
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -99,6 +99,7 @@ def visits_remind_due(*, now=None) -> int:
             if not claim(visit, "reminded_at", now):
                 continue
             notify(
+                kind=NotificationKind.CLIENT,
                 recipients=[visit.team.responsible(preferred=visit.owner)],
                 title=Message(
                     "Follow-up visit due today: %(client)s · %(point)s", client=visit.client, point=visit.point
@@ -125,6 +126,7 @@ def visits_escalate_overdue(*, now=None, days: int | None = None) -> int:
             if not claim(visit, "escalated_at", now):
                 continue
             notify(
+                kind=NotificationKind.CLIENT,
                 recipients=[*gms, visit.team.responsible(preferred=visit.owner)],
                 title=Message(
                     "Follow-up visit overdue %(days)s days: %(client)s · %(point)s",

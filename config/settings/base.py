@@ -346,3 +346,26 @@ PORTAL_HOTLINE = env_str("PORTAL_HOTLINE", "400-800-1234")
 PORTAL_LOW_RATING = env_int("PORTAL_LOW_RATING", 2)
 PORTAL_REQUESTS_PER_MINUTE_PER_LINK = env_int("PORTAL_REQUESTS_PER_MINUTE_PER_LINK", 60)
 PORTAL_REQUESTS_PER_MINUTE_PER_ADDRESS = env_int("PORTAL_REQUESTS_PER_MINUTE_PER_ADDRESS", 120)
+# WeCom (企业微信, README "WeCom"): sign-in with WeCom and application messages to staff (teams/wecom.py).
+# The self-built application's corp ID, agent ID and secret (管理后台 → 应用管理 → 自建应用); all three empty:
+# the feature is off (no WeCom button on the login page, no WeCom channel offered). The secret comes from the
+# environment only. https://developer.work.weixin.qq.com/document/path/90665
+WECOM_CORP_ID = env_str("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = env_str("WECOM_AGENT_ID", "")
+WECOM_SECRET = env_str("WECOM_SECRET", "")
+# The server API, and the two pages a browser is sent to: OAuth2 inside WeCom's own browser
+# (https://developer.work.weixin.qq.com/document/path/91022) and the QR-code login on a desk PC
+# (https://developer.work.weixin.qq.com/document/path/98152). The demo (`make run`) points all three at
+# `manage.py fake_wecom` on 127.0.0.1.
+WECOM_API_BASE = env_str("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
+WECOM_OAUTH_URL = env_str("WECOM_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize")
+WECOM_QR_LOGIN_URL = env_str("WECOM_QR_LOGIN_URL", "https://login.work.weixin.qq.com/wwlogin/sso/login")
+# snsapi_base signs in silently; snsapi_privateinfo asks the person once and gives their mobile to the
+# first-login match even for applications created after 2022-06-20 (whose user/get no longer returns it).
+WECOM_OAUTH_SCOPE = env_str("WECOM_OAUTH_SCOPE", "snsapi_base")
+# Rate-limit answers (45009, 45033…): the client retries a call this many times, waiting
+# WECOM_BACKOFF_SECONDS, then twice that…; then every call pauses for a while growing to WECOM_PAUSE_MAX_SECONDS.
+WECOM_RATE_LIMIT_RETRIES = env_int("WECOM_RATE_LIMIT_RETRIES", 2)
+WECOM_BACKOFF_SECONDS = float(env_str("WECOM_BACKOFF_SECONDS", "1"))
+WECOM_PAUSE_MAX_SECONDS = env_int("WECOM_PAUSE_MAX_SECONDS", 1800)
+WECOM_TIMEOUT_SECONDS = env_int("WECOM_TIMEOUT_SECONDS", 10)

@@ -16,3 +16,16 @@ WHITENOISE_AUTOREFRESH = True
 # The demo logins of `make run` (README) sign in with their password alone; TWO_FACTOR_ENFORCE=1 tries
 # the enrolment on the demo company. Production enforces it (base.py).
 TWO_FACTOR_ENFORCE = env_bool("TWO_FACTOR_ENFORCE", False)
+
+# The WeCom demo (README "WeCom"): `make run` starts `manage.py fake_wecom` on 127.0.0.1:8700 and sets
+# WECOM_DEMO=1, which points WeCom at it — unless a real corp is configured (WECOM_CORP_ID set).
+if env_bool("WECOM_DEMO", False) and not WECOM_CORP_ID:  # noqa: F405
+    WECOM_CORP_ID = "ww-demo-corp"
+    WECOM_AGENT_ID = "1000002"
+    WECOM_SECRET = "local-demo-secret-not-secret"  # noqa: S105 (the fake's, on loopback only)
+    WECOM_DEMO_URL = env_str("WECOM_DEMO_URL", "http://127.0.0.1:8700").rstrip("/")
+    WECOM_API_BASE = WECOM_DEMO_URL
+    WECOM_OAUTH_URL = f"{WECOM_DEMO_URL}/connect/oauth2/authorize"
+    WECOM_QR_LOGIN_URL = f"{WECOM_DEMO_URL}/wwlogin/sso/login"
+    # The fake answers at once; a demo's rate limit is waited out briefly.
+    WECOM_BACKOFF_SECONDS = 0.2

@@ -16,7 +16,7 @@ from performance.metrics import round_half_up
 from performance.models import CARD_TRANSITIONS, SCORE_CAP, CardEvent, CardItem, RoleTemplateItem, TargetCard
 from teams.editing import versioned_update
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.roles import Role
 from teams.selectors import deputy_gms
 from teams.services import notify
@@ -174,6 +174,7 @@ def card_review(
         reviewed_at=timezone.now(),
     )
     notify(
+        kind=NotificationKind.PERFORMANCE,
         recipients=deputy_gms(),
         title=Message("Appraisal to approve: %(card)s", card=card),
         url=card_url(card),
@@ -200,6 +201,7 @@ def card_approve(*, card: TargetCard, user: User, version: int) -> TargetCard:
             final_score=total,
         )
     notify(
+        kind=NotificationKind.PERFORMANCE,
         recipients=[card.member],
         title=Message("Your appraisal for %(month)s is approved", month=f"{card.month:%Y-%m}"),
         url=card_url(card),
@@ -227,6 +229,7 @@ def card_reopen(*, card: TargetCard, user: User, version: int, reason: str) -> T
         )
         card.items.exclude(metric="manual").update(actual=None)
     notify(
+        kind=NotificationKind.PERFORMANCE,
         recipients=[card.member],
         title=Message("Your appraisal for %(month)s was reopened", month=f"{card.month:%Y-%m}"),
         url=card_url(card),

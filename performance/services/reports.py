@@ -23,7 +23,7 @@ from teams import jobs
 from teams.channels import stable_message_id
 from teams.editing import claim, versioned_update
 from teams.messages import Message
-from teams.models import Job, Team, User
+from teams.models import Job, NotificationKind, Team, User
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -137,6 +137,7 @@ def _generate_and_announce(*, team: Team, month: dt.date, new: bool) -> MonthlyR
     report = report_generate(team=team, month=month)
     if new and team.responsible() is not None:
         notify(
+            kind=NotificationKind.PERFORMANCE,
             recipients=[team.responsible()],
             title=Message("The monthly report draft for %(month)s is ready", month=f"{report.month:%Y-%m}"),
             body=Message(
@@ -299,6 +300,7 @@ def report_send_failed(*, report_id: int) -> None:
     from django.urls import reverse
 
     notify(
+        kind=NotificationKind.PERFORMANCE,
         recipients=deputy_gms(),
         title=Message("The monthly report %(report)s could not be sent to headquarters", report=report),
         body=report.last_error,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from performance.models import Highlight, TeamTarget
 from teams.editing import EditConflict
 from teams.messages import Message
-from teams.models import Team, User
+from teams.models import NotificationKind, Team, User
 from teams.services import notify
 
 
@@ -46,6 +46,7 @@ def highlight_give(*, team: Team, member: User | None, title: str, story: str, g
     highlight.save()
     if member is not None:
         notify(
+            kind=NotificationKind.PERFORMANCE,
             recipients=[member],
             title=Message("Recognition: %(title)s", title=title),
             body=story,

@@ -19,7 +19,7 @@ from projects.models import Attachment, ChangeOrder, DesignChange, DesignPlan, M
 from projects.services.common import _attach, _event, _team_people
 from projects.services.design import drawing_task_revise
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.services import notify
 
 
@@ -65,6 +65,7 @@ def plan_client_confirm(*, plan: DesignPlan, client_name: str, address: str, not
     project = plan.project
     project_client_event(project=project, what=Message("confirmed design plan v%(n)s", n=plan.number), address=address)
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[*_team_people(project), project.team.leader],
         title=Message("%(name)s: the client confirmed design plan v%(n)s", name=project.name, n=plan.number),
         body=notes,
@@ -97,6 +98,7 @@ def change_client_decide(
         project=project, what=Message.join([what, comment], sep="：") if comment else what, address=address
     )
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[*_team_people(project), project.team.leader],
         title=Message("%(name)s: the client approved a design change", name=project.name)
         if approved
@@ -153,6 +155,7 @@ def change_order_client_decide(
         project=project, what=Message.join([what, comment], sep="：") if comment else what, address=address
     )
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[project.team.leader],
         title=Message("%(name)s: the client answered change order %(number)s", name=project.name, number=order.number),
         body=comment,
@@ -185,6 +188,7 @@ def maintenance_client_request(
     _attach(project, owner, photos, maintenance=request)
     project_client_event(project=project, what=Message("asked for a repair"), address=address)
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[project.project_manager, project.team.leader],
         title=Message("Maintenance at %(name)s, promised by %(date)s", name=project.name, date=promised),
         body=description,

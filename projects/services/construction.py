@@ -23,7 +23,7 @@ from projects.services.money import stages_on_inspection_passed
 from teams.editing import EditConflict, claim, compare_and_set, versioned_update
 from teams.facts import facts_write
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.roles import Role
 from teams.services import notify
 
@@ -58,6 +58,7 @@ def site_log_write(
     _attach(project, by, photos, site_log=log)
     if problems.strip() and project.team.leader_id:
         notify(
+            kind=NotificationKind.PROJECT,
             recipients=[project.team.leader, *project.designers.all()],
             title=Message("Site problem at %(name)s", name=project.name),
             body=problems,
@@ -140,6 +141,7 @@ def inspection_record(
         stages_on_inspection_passed(phase=phase, on=inspected_on)
     if phase.gates_later and result == Inspection.Result.PASS:
         notify(
+            kind=NotificationKind.PROJECT,
             recipients=[*project.designers.all(), project.team.leader],
             title=Message(
                 "%(name)s: %(phase)s accepted, the next phases may start", name=project.name, phase=_phase_name(phase)
@@ -214,6 +216,7 @@ def completion_hand_over(*, project: Project, by: User) -> Project:
     project.refresh_from_db(fields=["completion_handed_over_at", "completion_handed_to"])
     _event(project, by, Message("Completion documents handed to %(who)s", who=consultant))
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[consultant],
         title=Message("Completion documents of %(name)s handed over: please archive them", name=project.name),
         url=project.get_absolute_url() + "#completion",
@@ -255,6 +258,7 @@ def maintenance_create(
     _attach(project, by, photos, maintenance=request)
     _event(project, by, Message("Maintenance request registered"))
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[project.project_manager, project.team.leader],
         title=Message("Maintenance at %(name)s, promised by %(date)s", name=project.name, date=promised_on),
         body=description,

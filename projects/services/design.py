@@ -26,7 +26,7 @@ from projects.services.common import _attach, _event, _team_people
 from teams.editing import EditConflict, claim, compare_and_set
 from teams.facts import facts_save, facts_write
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.roles import Role
 from teams.services import notify
 
@@ -74,6 +74,7 @@ def plan_record_answer(
     if confirmed:
         _event(project, by, Message("The client confirmed design plan v%(n)s", n=plan.number))
         notify(
+            kind=NotificationKind.PROJECT,
             recipients=[*_team_people(project), project.team.leader],
             title=Message("%(name)s: the client confirmed design plan v%(n)s", name=project.name, n=plan.number),
             url=project.get_absolute_url() + "#design",
@@ -128,6 +129,7 @@ def drawing_task_create(
     if not project.assistants.filter(pk=assignee.pk).exists() and assignee.role == Role.ASSISTANT_DESIGNER:
         project.assistants.add(assignee)
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[assignee],
         title=Message("Drawing task: %(title)s, due %(date)s", title=title, date=deadline),
         url=project.get_absolute_url() + "#drawings",
@@ -151,6 +153,7 @@ def drawing_task_deliver(*, task: DrawingTask, by: User, files=(), notes: str = 
     _attach(task.project, by, files, drawing=task)
     _event(task.project, by, Message("Drawing delivered: %(title)s", title=task.title))
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=list(task.project.designers.all()),
         title=Message("Drawing delivered: %(title)s", title=task.title),
         url=task.project.get_absolute_url() + "#drawings",
@@ -221,6 +224,7 @@ def budget_request_create(
     request.save()
     _event(project, by, Message("Budget requested from %(clerk)s", clerk=clerk))
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[clerk],
         title=Message("Budget request: %(name)s, wanted by %(date)s", name=project.name, date=due_on),
         url=project.get_absolute_url() + "#budget",
@@ -242,6 +246,7 @@ def budget_return(*, request: BudgetRequest, by: User, amount: Decimal, notes: s
     _attach(request.project, by, files, budget=request)
     _event(request.project, by, Message("Budget returned: %(amount)s yuan", amount=amount))
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[request.requested_by],
         title=Message("Budget returned for %(name)s: %(amount)s yuan", name=request.project.name, amount=amount),
         url=request.project.get_absolute_url() + "#budget",
@@ -277,6 +282,7 @@ def disclosure_record(
     row.save()
     _event(project, by, Message("Technical disclosure recorded (%(date)s)", date=date))
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[designer, project_manager],
         title=Message("Please confirm the technical disclosure of %(name)s", name=project.name),
         url=project.get_absolute_url() + "#disclosure",

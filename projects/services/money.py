@@ -37,7 +37,7 @@ from projects.uploads import ProcessedFile
 from teams.editing import compare_and_set
 from teams.facts import facts_write
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.services import notify
 
 
@@ -369,6 +369,7 @@ def change_order_approve(*, order: ChangeOrder, by: User) -> ChangeOrder:
     ContractChange.objects.bulk_create(history)
     _event(order.project, by, Message("Change order %(number)s approved", number=order.number))
     notify(
+        kind=NotificationKind.MONEY,
         recipients=[u for u in [order.created_by] if u.pk != by.pk],
         title=Message("Change order %(number)s approved", number=order.number),
         url=order.project.get_absolute_url() + "money/",

@@ -28,7 +28,7 @@ from teams.dates import not_in_future
 from teams.editing import EditConflict, compare_and_set, versioned_update
 from teams.facts import facts_save, facts_write
 from teams.messages import Message
-from teams.models import User
+from teams.models import NotificationKind, User
 from teams.services import notify
 
 WARRANTY_YEARS = 2
@@ -53,6 +53,7 @@ def project_open(
     _event(project, None, Message.join([Message("Project opened"), f" ({contract})" if contract else ""], ""))
     if team.leader_id:
         notify(
+            kind=NotificationKind.PROJECT,
             recipients=[team.leader],
             title=Message("New project %(name)s: assign designer, assistant and PM", name=project.name),
             url=project.get_absolute_url(),
@@ -95,6 +96,7 @@ def project_update(*, project: Project, by: User, version: int, data: dict) -> P
         _event(project, by, change.message())
     if newcomers:
         notify(
+            kind=NotificationKind.PROJECT,
             recipients=newcomers,
             title=Message("You are assigned to project %(name)s", name=project.name),
             url=project.get_absolute_url(),
@@ -185,6 +187,7 @@ def project_advance(*, project: Project, to_phase: str, by: User) -> Project:
     if to_phase == Project.Phase.COMPLETED:
         stages_on_completion(project=project, on=project.actual_finish or today, by=by)
     notify(
+        kind=NotificationKind.PROJECT,
         recipients=[*_team_people(project), project.team.leader],
         title=Message("%(name)s is now in phase %(phase)s", name=project.name, phase=new),
         url=project.get_absolute_url(),

@@ -12,6 +12,7 @@ from projects.models import (
 )
 from teams.editing import claim
 from teams.messages import Message
+from teams.models import NotificationKind
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -34,6 +35,7 @@ def drawing_reminders_send(*, now: datetime | None = None) -> int:
                 if not claim(task, field, now):
                     continue
                 notify(
+                    kind=NotificationKind.PROJECT,
                     recipients=[task.assignee],
                     title=Message(title, title=task.title),
                     body=str(task.project),
@@ -55,6 +57,7 @@ def maintenance_escalate(*, now: datetime | None = None) -> int:
                 continue
             project = request.project
             notify(
+                kind=NotificationKind.PROJECT,
                 recipients=[project.team.responsible(preferred=project.project_manager), project.team.responsible()],
                 title=Message(
                     "Maintenance overdue at %(name)s (promised %(date)s)", name=project.name, date=request.promised_on
@@ -71,6 +74,7 @@ def maintenance_escalate(*, now: datetime | None = None) -> int:
             if not claim(request, "escalated_at", now):
                 continue
             notify(
+                kind=NotificationKind.PROJECT,
                 recipients=gms,
                 title=Message(
                     "Escalation: maintenance overdue at %(name)s (promised %(date)s)",

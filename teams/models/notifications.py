@@ -1,10 +1,27 @@
-"""In-app notifications and their deliveries on other channels (e-mail, team webhook)."""
+"""In-app notifications and their deliveries on other channels (e-mail, WeCom, team webhook), and each
+person's choice of channels per kind of notification."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.messages import render_stored
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about: each person chooses per kind on which channels besides the app they
+    get it (teams.views.notification_settings). Every ``notify()`` caller names one."""
+
+    COMPLAINT = "complaint", pgettext_lazy("notification kind", "Complaints")
+    CALL = "call", pgettext_lazy("notification kind", "Calls and visitors")
+    CLIENT = "client", pgettext_lazy("notification kind", "Clients, follow-up visits and the archive")
+    MONEY = "money", pgettext_lazy("notification kind", "Contract money")
+    PROJECT = "project", pgettext_lazy("notification kind", "Design and construction")
+    MEETING = "meeting", pgettext_lazy("notification kind", "Meetings and training")
+    PERFORMANCE = "performance", pgettext_lazy("notification kind", "Targets, appraisals and reports")
+    ACCOUNT = "account", pgettext_lazy("notification kind", "Exports, hand-overs and accounts")
+    GENERAL = "general", pgettext_lazy("notification kind", "Other notifications")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -30,6 +47,12 @@ class Notification(models.Model):
     # {"title": {"msgid", "params"}, "body": {...}} (teams/messages.py): rendered in the
     # reader's language. Empty for plain-text notifications and for rows written before it.
     message = models.JSONField(_("message parameters"), null=True, blank=True)
+    kind = models.CharField(
+        pgettext_lazy("notification", "kind"),
+        max_length=20,
+        choices=NotificationKind.choices,
+        default=NotificationKind.GENERAL,
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -72,6 +95,8 @@ class Delivery(models.Model):
         # A text to a client (their page's link): through the message gateway (teams/gateways.py).
         SMS = "sms", _("SMS")
         WECHAT = "wechat", _("WeChat template message")
+        # An application message (text card) to a member of staff in WeCom (teams/wecom.py).
+        WECOM = "wecom", _("WeCom application message")
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
@@ -80,6 +105,8 @@ class Delivery(models.Model):
     address = models.CharField(_("address"), max_length=500)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    # The page the message points to (a WeCom text card's link); e-mails carry it in the body.
+    link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
@@ -110,6 +137,31 @@ class Delivery(models.Model):
         from teams.channels import stable_message_id
 
         return stable_message_id("delivery", self.pk, f"{self.created_at:%Y%m%d%H%M%S}")
+
+
+# The channels a person may choose per kind of notification; the app's bell is always on.
+PERSONAL_CHANNELS = (Delivery.Channel.EMAIL, Delivery.Channel.WECOM)
+
+
+class ChannelOptOut(models.Model):
+    """A person does not want one kind of notification on one channel (no row: wanted). In the app it is
+    always shown."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="channel_opt_outs"
+    )
+    kind = models.CharField(pgettext_lazy("notification", "kind"), max_length=20, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=[(c.value, c.label) for c in PERSONAL_CHANNELS])
+
+    class Meta:
+        verbose_name = _("notification channel turned off")
+        verbose_name_plural = _("notification channels turned off")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="channel_opt_out_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} − {self.kind}/{self.channel}"
 
 
 class Heartbeat(models.Model):

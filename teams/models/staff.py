@@ -111,6 +111,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("show my phone on my clients' page"), default=False, help_text=_("Off: clients see the company hotline only.")
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # The person's member ID in the company's WeCom (企业微信): signs them in and receives WeCom messages
+    # (teams/wecom.py). Set in the admin, or by the deputy GM confirming a first sign-in matched by mobile.
+    wecom_userid = models.CharField(
+        _("WeCom user ID"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The member's account (UserID) in the company's WeCom; empty: not linked."),
+    )
     # The language last chosen with the switch (teams.views.language_set): e-mails are written in it.
     # Empty: the site language.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from teams import wecom
 from teams.exports import export_allowed
 from teams.phones import mask_phone as _mask_phone
 
@@ -273,3 +274,9 @@ def active_filter_count(filterset) -> int:
         if _is_set(field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))):
             count += 1
     return count
+
+
+@register.simple_tag
+def wecom_enabled() -> bool:
+    """``{% wecom_enabled as on %}``: WeCom is configured (the login page's WeCom button, README "WeCom")."""
+    return wecom.enabled()

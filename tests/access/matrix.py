@@ -225,6 +225,12 @@ EXPECTED = {
     "teams:two_factor_codes": ("405 405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302 302"),
     "teams:two_factor_enrol": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
     "teams:two_factor_verify": ("302 302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302 302"),
+    # Each person's channels per kind of notification (an empty POST turns e-mail off for every kind: saved).
+    "teams:notification_settings": ("200 200 200 200 200 200 200 200 200", "302 302 302 302 302 302 302 302 302"),
+    # First WeCom sign-ins matched by mobile: the deputy GM confirms or refuses (the world has one waiting each).
+    "teams:wecom_links": ("200 403 403 403 403 403 403 403 403", "405 403 403 403 403 403 403 403 403"),
+    "teams:wecom_link_confirm": ("405 403 403 403 403 403 403 403 403", "302 403 403 403 403 403 403 403 403"),
+    "teams:wecom_link_refuse": ("405 403 403 403 403 403 403 403 403", "302 403 403 403 403 403 403 403 403"),
     "teams:search": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
 }
 # fmt: on

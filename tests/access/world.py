@@ -40,12 +40,14 @@ from projects.models import (
     TechnicalDisclosure,
 )
 from reception.models import Call, PhoneCall, Visit
-from teams.models import Job, Notification, Team, User
+from teams.models import Job, Notification, Team, User, WeComLinkRequest
 
 # The signed-in people of the matrix: one of each role (team roles from 静安一组) and an outsider.
 PEOPLE = ["gm", "frontdesk", "archive", "budget", "consultant1", "designer1", "assistant1", "pm1", "consultant2"]
 PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm"}
 PUBLIC |= {"password_reset_complete", "set_language"}
+# Sign in with WeCom: before login (404 while WeCom is not configured, as in the test settings).
+PUBLIC |= {"wecom_login", "wecom_callback"}
 
 
 def walk(patterns=None, prefix="", namespace=""):
@@ -97,6 +99,10 @@ class World:
         team = self.team
         if app == "projects":
             return self._projects(view, keys)
+        if name in ("teams:wecom_link_confirm", "teams:wecom_link_refuse"):
+            # One waiting request each (the deputy GM's POST decides it; nobody else may).
+            person = "designer1b" if view == "wecom_link_confirm" else "pm1b"
+            return {"pk": WeComLinkRequest.objects.get(user__username=person).pk}
         if name == "teams:staff_handover":
             # A member of 静安一组 with open work: an empty POST shows the wizard again (nobody deactivated).
             return {"pk": User.objects.get(username="pm1").pk}
@@ -237,6 +243,8 @@ def build_world() -> World:
     call_command("seed_demo", stdout=StringIO())
     _finished_job(User.objects.get(username="consultant1"))
     _privacy_request(User.objects.get(username="gm"), User.objects.get(username="consultant1").team)
+    for username in ("designer1b", "pm1b"):  # first WeCom sign-ins matched by mobile, for the deputy GM
+        WeComLinkRequest.objects.create(user=User.objects.get(username=username), wecom_userid=f"wx-{username}")
     return World(team=User.objects.get(username="consultant1").team)
 
 
