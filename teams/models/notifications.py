@@ -1,10 +1,16 @@
-"""In-app notifications and their deliveries on other channels (e-mail, team webhook)."""
+"""In-app notifications and their deliveries on other channels (e-mail, the team's group robot)."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from teams.messages import render_stored
+
+# A sender that has not finished within this time has died: its claim may be taken over.
+# Also the pause between attempts (a failed attempt keeps its claim until then).
+CLAIM_TIMEOUT = timedelta(minutes=5)
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -53,6 +59,14 @@ class Notification(models.Model):
 
 
 class DeliveryQuerySet(models.QuerySet):
+    def claimable(self, *, now, timeout):
+        """Not sent, not given up, not held, and nobody sending it (or whoever was has died: ``timeout``)."""
+        return (
+            self.filter(sent_at__isnull=True, failed_at__isnull=True)
+            .filter(models.Q(claimed_at__isnull=True) | models.Q(claimed_at__lt=now - timeout))
+            .filter(models.Q(not_before__isnull=True) | models.Q(not_before__lte=now))
+        )
+
     def failed(self):
         """Given up: shown to the deputy GM, who may send them again."""
         return self.filter(failed_at__isnull=False, sent_at__isnull=True)
@@ -77,6 +91,16 @@ class Delivery(models.Model):
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # A group-robot post: the team whose robot it goes to, read when it is sent (so a corrected address or
+    # secret applies to what is waiting). ``address`` then only shows the robot, its key cut short.
+    team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="robot_deliveries",
+    )
     address = models.CharField(_("address"), max_length=500)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
@@ -86,6 +110,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    # Held until then: the robot's minute was full, or it answered "too many messages" (teams/robots.py).
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -99,6 +125,11 @@ class Delivery(models.Model):
                 condition=models.Q(sent_at__isnull=True, failed_at__isnull=False),
                 name="delivery_failed",
             ),
+            models.Index(
+                fields=["team", "created_at"],
+                condition=models.Q(sent_at__isnull=True, team__isnull=False),
+                name="delivery_robot_pending",
+            ),
         ]
 
     def __str__(self):
@@ -110,6 +141,28 @@ class Delivery(models.Model):
         from teams.channels import stable_message_id
 
         return stable_message_id("delivery", self.pk, f"{self.created_at:%Y%m%d%H%M%S}")
+
+
+class RobotPost(models.Model):
+    """One post to a team's group robot — a notification, several combined, or a test — and the robot's answer.
+
+    The robots take 20 posts a minute each (teams/robots.py counts these rows before posting)."""
+
+    team = models.ForeignKey("teams.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="robot_posts")
+    posted_at = models.DateTimeField(_("posted"))
+    # How many notifications it carried; 0 for the settings page's test message.
+    messages = models.PositiveSmallIntegerField(_("messages"), default=0)
+    # The robot's errcode (0 = accepted); empty while the post is under way or when no answer came.
+    errcode = models.IntegerField(_("answer code"), null=True, blank=True)
+    errmsg = models.CharField(_("answer"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("group robot post")
+        verbose_name_plural = _("group robot posts")
+        indexes = [models.Index(fields=["team", "-posted_at"], name="robotpost_team_recent")]
+
+    def __str__(self):
+        return f"{self.team} @ {self.posted_at:%Y-%m-%d %H:%M:%S}"
 
 
 class Heartbeat(models.Model):
