@@ -167,6 +167,15 @@ class Answer:
             return True
         return self.status is not None and 400 <= self.status < 500 and self.status not in (408, 429)
 
+    @property
+    def level(self) -> str:
+        """How the settings page shows it (a Bootstrap alert): accepted, wait, or fix something."""
+        if self.ok:
+            return "success"
+        if self.busy_until is not None or self.rate_limited:
+            return "warning"
+        return "danger"
+
     def summary(self) -> str:
         """One technical line (stored and logged): never the address nor the secret."""
         if self.busy_until is not None:
@@ -213,12 +222,12 @@ def detect_kind(url: str) -> str:
 def display_address(url: str) -> str:
     """The address as it may be shown or stored beside a delivery: the robot's key cut to four characters."""
     parts = urlsplit(url or "")
-    query = [
-        (name, f"{value[:4]}…" if name in KEY_PARAMS.values() else value)
+    query = "&".join(
+        f"{quote_plus(name)}={quote_plus(value[:4]) + '…' if name in KEY_PARAMS.values() else quote_plus(value)}"
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
         if name not in ("timestamp", "sign")
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="…"), ""))
+    )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -303,12 +312,13 @@ def markdown_of(subject: str, body: str, kind: str) -> str:
     # DingTalk's markdown needs two spaces before a line break; WeCom's takes the line break itself.
     newline = "  \n" if kind == DINGTALK else "\n"
     lines = [f"#### {_escape(subject)}"] if subject else []
+    open_label = gettext("Open it in the customer-service system")
     for line in body.splitlines():
         line = line.strip()
         if not line:
             continue
         if _LINK_LINE.match(line):
-            lines.append(f"[{gettext('Open it in the customer-service system')}]({line})")
+            lines.append(f"[{open_label}]({line})")
         else:
             lines.append(_escape(line))
     return newline.join(lines)

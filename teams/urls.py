@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views, views_two_factor
+from teams import views, views_settings, views_two_factor
 
 app_name = "teams"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("notifications/failed/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
     path("staff/history/", views.staff_history, name="staff_history"),
     path("staff/<int:pk>/handover/", views.staff_handover, name="staff_handover"),
+    path("team/settings/", views_settings.team_settings_index, name="team_settings_index"),
+    path("team/<int:pk>/settings/", views_settings.team_settings, name="team_settings"),
+    path("team/<int:pk>/settings/robot-test/", views_settings.team_robot_test, name="team_robot_test"),
     path("account/security/", views_two_factor.security, name="security"),
     path("account/two-factor/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
     path("account/two-factor/verify/", views_two_factor.verify, name="two_factor_verify"),

@@ -97,6 +97,8 @@ WITHIN_APP_REVIEWED = _phrases(
     # Reviewed at the merge of contract money, privacy and the phone system (issues 15, 16, 19).
     "|Days overdue|Incoming call|New caller|Note|Outcome|Outstanding (yuan)|Quantity|Rejected|amount (yuan)"
     "|because of|language|method|quantity|receipt number|received on|yuan"
+    # Reviewed with the group robots (issue 18): the settings page's name (menu, list, page) and its section.
+    "|Group robot|Team settings"
 )
 SAME_SENSE = {
     msgid: reason

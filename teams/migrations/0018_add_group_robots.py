@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('posted_at', models.DateTimeField(verbose_name='posted')),
                 ('messages', models.PositiveSmallIntegerField(default=0, verbose_name='messages')),
                 ('errcode', models.IntegerField(blank=True, null=True, verbose_name='answer code')),
-                ('errmsg', models.CharField(blank=True, max_length=300, verbose_name='answer')),
+                ('errmsg', models.CharField(blank=True, max_length=300, verbose_name="robot's answer")),
             ],
             options={
                 'verbose_name': 'group robot post',

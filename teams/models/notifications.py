@@ -154,7 +154,7 @@ class RobotPost(models.Model):
     messages = models.PositiveSmallIntegerField(_("messages"), default=0)
     # The robot's errcode (0 = accepted); empty while the post is under way or when no answer came.
     errcode = models.IntegerField(_("answer code"), null=True, blank=True)
-    errmsg = models.CharField(_("answer"), max_length=300, blank=True)
+    errmsg = models.CharField(_("robot's answer"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("group robot post")

@@ -116,7 +116,7 @@ def test_wecom_robot_gets_markdown_with_the_link_and_no_tags(
         "msgtype": "markdown",
         "markdown": {
             "content": "#### 新投诉：厨房漏水\n"
-            "业主说：＜@all＞ ＜font color=\"warning\"＞急＜/font＞\n"
+            '业主说：＜@all＞ ＜font color="warning"＞急＜/font＞\n'
             "[在客服系统中打开](http://testserver/complaints/1/)"
         },
     }
@@ -198,7 +198,9 @@ def test_a_post_carries_no_more_than_the_robot_takes(team, consultant, fake_robo
     wecom_team(team, fake_robots)
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(10):
-            services.notify(recipients=[consultant], title=f"长消息 {n}", body="很长" * 300, team_channel=team, email=False)
+            services.notify(
+                recipients=[consultant], title=f"长消息 {n}", body="很长" * 300, team_channel=team, email=False
+            )
 
     calls = fake_robots.robots.calls
     assert len(calls) > 1 and fake_robots.robots.refused() == []
