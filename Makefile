@@ -25,15 +25,18 @@ messages: venv
 fonts:
 	@fc-list 2>/dev/null | grep -qi "noto sans cjk" || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-cjk; } || echo "No CJK font: the report PDF's Chinese will print as boxes (apt-get install fonts-noto-cjk)"
 
-# The app on http://$(HOST):$(PORT) with a Celery worker and its embedded beat.
+# The app on http://$(HOST):$(PORT) with a Celery worker and its embedded beat, and the fake group robots
+# (manage.py fake_robots on DEMO_ROBOTS_URL, http://127.0.0.1:8025) that the demo teams' robots post to.
 # No environment: SQLite + a folder broker. With DATABASE_URL / REDIS_URL: PostgreSQL + Redis.
 run: messages fonts
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@mkdir -p var
 	$(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency 2 > var/celery.log 2>&1 & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  echo "Celery worker + beat running (log: var/celery.log)"; \
+	  worker=$$!; \
+	  $(MANAGE) fake_robots > var/fake_robots.log 2>&1 & \
+	  robots=$$!; trap "kill $$worker $$robots 2>/dev/null" EXIT INT TERM; \
+	  echo "Celery worker + beat running (log: var/celery.log); fake group robots (log: var/fake_robots.log)"; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 # ruff, migrations up to date, catalogue compiles, deploy checks, then the whole pytest suite.

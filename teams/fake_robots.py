@@ -218,6 +218,20 @@ class FakeRobots:
         return [data]
 
 
+def demo_robots(**options) -> FakeRobots:
+    """The fake with the demo teams' robots (teams/demo.py ``DEMO_ROBOTS``): what ``make run`` starts."""
+    from teams.demo import DEMO_ROBOTS
+
+    wecom, dingtalk = [], {}
+    for _index, kind, path, secret in DEMO_ROBOTS:
+        key = path.split("=", 1)[1]
+        if kind == "wecom":
+            wecom.append(key)
+        else:
+            dingtalk[key] = secret
+    return FakeRobots(wecom=wecom, dingtalk=dingtalk, **options)
+
+
 class _QuietHandler(WSGIRequestHandler):
     """No access log: the query carries the robots' keys and signatures."""
 

@@ -12,8 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from teams.demo import DEMO_ROBOTS
-from teams.fake_robots import FakeRobots, FakeRobotServer
+from teams.fake_robots import FakeRobots, FakeRobotServer, demo_robots
 
 
 class Command(BaseCommand):
@@ -34,22 +33,20 @@ class Command(BaseCommand):
         for spec in options["dingtalk"]:
             token, _, secret = spec.partition(":")
             dingtalk[token] = secret
-        if not wecom and not dingtalk:
-            for _index, kind, path, secret in DEMO_ROBOTS:
-                key = path.split("=", 1)[1]
-                if kind == "wecom":
-                    wecom.append(key)
-                else:
-                    dingtalk[key] = secret
-        robots = FakeRobots(wecom=wecom, dingtalk=dingtalk, per_minute=options["per_minute"])
+        if wecom or dingtalk:
+            robots = FakeRobots(wecom=wecom, dingtalk=dingtalk, per_minute=options["per_minute"])
+        else:
+            robots = demo_robots(per_minute=options["per_minute"])
         robots_log = _Printer(self.stdout, robots)
         try:
             server = FakeRobotServer(robots_log, host=options["host"], port=options["port"])
         except OSError as exc:
             raise CommandError(f"Cannot listen on {options['host']}:{options['port']}: {exc}") from exc
         self.stdout.write(
-            f"Fake group robots on {server.url} — WeCom: {len(wecom)}, DingTalk: {len(dingtalk)}. Ctrl-C stops."
+            f"Fake group robots on {server.url} — WeCom: {len(robots.wecom)}, DingTalk: {len(robots.dingtalk)}. "
+            "Ctrl-C stops."
         )
+        self.stdout.flush()
         try:
             server.server.serve_forever()
         except KeyboardInterrupt:
@@ -70,4 +67,5 @@ class _Printer:
         for call in self.robots.calls[before:]:
             first_line = call.text.splitlines()[0] if call.text else ""
             self.out.write(f"{call.kind} {call.robot[:4]}…: errcode {call.errcode} {call.errmsg} | {first_line[:60]}")
+            self.out.flush()
         return result
