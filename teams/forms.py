@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.template import loader
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -221,10 +222,7 @@ class TeamRobotForm(Form):
         label=_("Webhook address"),
         required=False,
         max_length=200,
-        help_text=_(
-            "Copy it from the group's robot: WeCom …/cgi-bin/webhook/send?key=…, DingTalk …/robot/send?access_token=…. "
-            "Empty: no group robot."
-        ),
+        help_text=_("Copy the whole address from the group's robot settings. Empty: no group robot."),
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     robot_kind = forms.ChoiceField(
@@ -233,7 +231,7 @@ class TeamRobotForm(Form):
         choices=[("", _("Tell from the address")), *Team.RobotKind.choices],
     )
     robot_secret = forms.CharField(
-        label=_("Secret (加签)"),
+        label=_("Secret (DingTalk signing)"),
         required=False,
         max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password", "spellcheck": "false"}),
@@ -244,12 +242,13 @@ class TeamRobotForm(Form):
         super().__init__(*args, initial={"webhook_url": team.webhook_url, "robot_kind": team.robot_kind}, **kwargs)
         self.team = team
         if team.robot_secret:
+            # crispy shows help texts as HTML: the hint (escaped) as code, in no language.
             self.fields["robot_secret"].help_text = gettext(
                 "Saved: %(hint)s. Leave it empty to keep it, or type the new one."
-            ) % {"hint": team.robot_secret_hint}
+            ) % {"hint": format_html("<code>{}</code>", team.robot_secret_hint)}
         else:
             self.fields["robot_secret"].help_text = gettext(
-                "Only for a DingTalk robot whose security setting is 加签: the secret it shows, SEC…"
+                "Only for a DingTalk robot whose security setting is signing: the secret it shows, SEC…"
             )
             del self.fields["forget_secret"]
 

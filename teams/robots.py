@@ -83,7 +83,7 @@ EXPLANATIONS = {
     300001: _("DingTalk does not know this access_token: copy the robot's address again from the group's robot."),
     300005: _("DingTalk does not know this access_token: copy the robot's address again from the group's robot."),
     310000: _(
-        "DingTalk refused the signature: check the secret (加签), the server's clock, and the robot's keywords "
+        "DingTalk refused the signature: check the signing secret, the server's clock, and the robot's keywords "
         "or IP addresses in its security settings."
     ),
     40008: _("The robot refused the message's form."),
@@ -284,7 +284,7 @@ def robot_check(*, kind: str, url: str, secret: str) -> str:
         raise ValidationError({"robot_secret": _("WeCom group robots have no secret: leave it empty.")}, code="secret")
     if secret and (not secret.startswith("SEC") or any(ch.isspace() for ch in secret)):
         raise ValidationError(
-            {"robot_secret": _("A DingTalk secret starts with SEC: copy it from the robot's 加签 setting.")},
+            {"robot_secret": _("A DingTalk secret starts with SEC: copy it from the robot's signing setting.")},
             code="secret",
         )
     return kind
