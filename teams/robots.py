@@ -466,7 +466,8 @@ def send_delivery(delivery: Delivery) -> list[int]:
     if delivery.team_id is None:
         # Queued before robots belonged to a team: its address is the whole robot URL; posted alone, unsigned.
         robot = Robot(kind=detect_kind(delivery.address) or WECOM, url=delivery.address)
-        _raise_for(post(robot, **dict(zip(("title", "text"), compose([delivery], robot.kind), strict=True))))
+        title, text = compose([delivery], robot.kind)
+        _raise_for(post(robot, title=title, text=text))
         return []
     team = delivery.team
     robot = Robot.of_team(team)
