@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from teams.demo import DEMO_ROBOTS
+
 logger = logging.getLogger(__name__)
 
 WECOM_PATH = "/cgi-bin/webhook/send"
@@ -220,8 +222,6 @@ class FakeRobots:
 
 def demo_robots(**options) -> FakeRobots:
     """The fake with the demo teams' robots (teams/demo.py ``DEMO_ROBOTS``): what ``make run`` starts."""
-    from teams.demo import DEMO_ROBOTS
-
     wecom, dingtalk = [], {}
     for _index, kind, path, secret in DEMO_ROBOTS:
         key = path.split("=", 1)[1]
