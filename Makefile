@@ -25,7 +25,8 @@ messages: venv
 fonts:
 	@fc-list 2>/dev/null | grep -qi "noto sans cjk" || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-cjk; } || echo "No CJK font: the report PDF's Chinese will print as boxes (apt-get install fonts-noto-cjk)"
 
-# The app on http://$(HOST):$(PORT) with a Celery worker and its embedded beat.
+# The app on http://$(HOST):$(PORT) with a Celery worker and its embedded beat, and the fake group robots
+# (manage.py fake_robots on DEMO_ROBOTS_URL, http://127.0.0.1:8025) that the demo teams' robots post to.
 # No environment: SQLite + a folder broker. With DATABASE_URL / REDIS_URL: PostgreSQL + Redis.
 # WECOM_DEMO=1 (the default here): a fake WeCom on 127.0.0.1:8700 (README "WeCom"); WECOM_DEMO=0 turns it off.
 WECOM_DEMO ?= 1
@@ -36,9 +37,11 @@ run: messages fonts
 	@export WECOM_DEMO=$(WECOM_DEMO); \
 	  if [ "$(WECOM_DEMO)" = 1 ]; then $(MANAGE) fake_wecom > var/fake_wecom.log 2>&1 & fake=$$!; \
 	    echo "Fake WeCom on http://127.0.0.1:8700 (log: var/fake_wecom.log)"; fi; \
+	  $(MANAGE) fake_robots > var/fake_robots.log 2>&1 & \
+	  robots=$$!; \
 	  $(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency 2 > var/celery.log 2>&1 & \
-	  worker=$$!; trap "kill $$worker $$fake 2>/dev/null" EXIT INT TERM; \
-	  echo "Celery worker + beat running (log: var/celery.log)"; \
+	  worker=$$!; trap "kill $$worker $$fake $$robots 2>/dev/null" EXIT INT TERM; \
+	  echo "Celery worker + beat running (log: var/celery.log); fake group robots (log: var/fake_robots.log)"; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 # ruff, migrations up to date, catalogue compiles, deploy checks, then the whole pytest suite.

@@ -113,6 +113,13 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "leader__full_name"]
     inlines = [MemberInline]
+    # The robot is set (and tested) on the team's settings page; its secret is never shown back, here neither.
+    exclude = ["robot_secret"]
+    readonly_fields = ["robot_secret_saved"]
+
+    @admin.display(description=_("group robot secret"))
+    def robot_secret_saved(self, obj):
+        return obj.robot_secret_hint or "—"
 
 
 @admin.register(Notification)

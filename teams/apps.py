@@ -34,6 +34,15 @@ class TeamsConfig(AppConfig):
             group="team",
         )
         register_nav(
+            _("Team settings"),
+            "teams:team_settings_index",
+            {Role.DEPUTY_GM, Role.CONSULTANT},
+            icon="gear",
+            order=92,
+            active_prefix="teams:team_",
+            group="team",
+        )
+        register_nav(
             _("Export approvals"),
             "teams:export_approvals",
             {Role.DEPUTY_GM},

@@ -5,7 +5,8 @@ every signed-in request) keeps the user row in the cache for ``USER_CACHE_SECOND
 process shares (Redis: ``REDIS_URL``); 0 = always from the database. A user saved or deleted (a role, a team,
 a password, ``is_active``) is dropped from the cache at once and again after the commit (``forget_user``);
 ``User.objects…update()`` and ``bulk_update()`` drop the users they change (teams/models/staff.py
-UserQuerySet); raw SQL is bounded by the short lifetime. With Redis down the cache reads as a miss (config/resilience.py): the database answers.
+UserQuerySet); raw SQL is bounded by the short lifetime. With Redis down the cache reads as a miss
+(config/resilience.py): the database answers.
 """
 
 from django.conf import settings

@@ -2,6 +2,8 @@
 
 from contextlib import suppress
 
+from django.conf import settings
+
 from teams.calendar import holidays_import
 from teams.models import Team, User
 from teams.roles import Role
@@ -34,6 +36,13 @@ EXTRA_STAFF = [
     ("pm1b", "梁伟", Role.PROJECT_MANAGER, 0),
 ]
 
+# The demo teams' group robots (team index, kind, path on DEMO_ROBOTS_URL, DingTalk secret): 静安一组 a WeCom
+# robot, 浦东二组 a DingTalk robot with 加签, 徐汇三组 none. ``manage.py fake_robots`` knows these by default.
+DEMO_ROBOTS = [
+    (0, "wecom", "/cgi-bin/webhook/send?key=demo-jingan-wecom-key", ""),
+    (1, "dingtalk", "/robot/send?access_token=demo-pudong-dingtalk-token", "SECdemo0pudong0dingtalk0secret"),
+]
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -58,6 +67,17 @@ def seed_calendar(ctx) -> None:
         # Not published yet: the deputy GM's home asks for it from 1 December.
         with suppress(NotImplementedError):
             holidays_import(year)
+
+
+def seed_robots(teams) -> None:
+    """Point the demo teams' robots at the local fake (DEMO_ROBOTS_URL), unless one was set already."""
+    if not settings.DEMO_ROBOTS_URL:
+        return
+    for index, kind, path, secret in DEMO_ROBOTS:
+        team = teams[index]
+        if not team.webhook_url:
+            team.webhook_url, team.robot_kind, team.robot_secret = settings.DEMO_ROBOTS_URL + path, kind, secret
+            team.save(update_fields=["webhook_url", "robot_kind", "robot_secret"])
 
 
 def seed(ctx) -> None:
@@ -90,6 +110,7 @@ def seed(ctx) -> None:
         if team.leader_id is None:
             team.leader = ctx.users[f"consultant{index + 1}"]
             team.save(update_fields=["leader"])
+    seed_robots(teams)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", ctx.password, full_name="系统管理员", email="admin@example.com")
     ctx.teams = teams

@@ -18,10 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.template import loader
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from teams import robots
 from teams.access import client_ip
-from teams.models import NotificationKind, User
+from teams.models import NotificationKind, Team, User
 from teams.services import email_later
 
 # Cc: C0/C1 controls (NUL, ESC, tab, newline…); Zl/Zp: U+2028/U+2029, line breaks in disguise.
@@ -248,3 +251,62 @@ class NotificationSettingsForm(Form):
             for column in self.columns
             if self.cleaned_data.get(self.name_for(kind.value, column["channel"]))
         }
+
+
+class TeamRobotForm(Form):
+    """A team's group robot on its settings page. The secret is never shown back: left empty, the saved one stays.
+    ``cleaned_data`` holds the robot as it would be saved (kind detected, secret kept or dropped)."""
+
+    webhook_url = forms.CharField(
+        label=_("Webhook address"),
+        required=False,
+        max_length=200,
+        help_text=_("Copy the whole address from the group's robot settings. Empty: no group robot."),
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    robot_kind = forms.ChoiceField(
+        label=_("Kind of robot"),
+        required=False,
+        choices=[("", _("Tell from the address")), *Team.RobotKind.choices],
+    )
+    robot_secret = forms.CharField(
+        label=_("Secret (DingTalk signing)"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password", "spellcheck": "false"}),
+    )
+    forget_secret = forms.BooleanField(label=_("Remove the saved secret"), required=False)
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, initial={"webhook_url": team.webhook_url, "robot_kind": team.robot_kind}, **kwargs)
+        self.team = team
+        if team.robot_secret:
+            # crispy shows help texts as HTML: the hint (escaped) as code, in no language.
+            self.fields["robot_secret"].help_text = gettext(
+                "Saved: %(hint)s. Leave it empty to keep it, or type the new one."
+            ) % {"hint": format_html("<code>{}</code>", team.robot_secret_hint)}
+        else:
+            self.fields["robot_secret"].help_text = gettext(
+                "Only for a DingTalk robot whose security setting is signing: the secret it shows, SEC…"
+            )
+            del self.fields["forget_secret"]
+
+    def clean(self):
+        data = super().clean()
+        url, kind = (data.get("webhook_url") or "").strip(), data.get("robot_kind") or ""
+        typed = (data.get("robot_secret") or "").strip()
+        secret = typed or ("" if data.get("forget_secret") else self.team.robot_secret)
+        if not typed and (kind or robots.detect_kind(url)) == robots.WECOM:
+            secret = ""  # a robot changed to WeCom leaves its DingTalk secret behind
+        try:
+            kind = robots.robot_check(kind=kind, url=url, secret=secret)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+            return data
+        data.update(webhook_url=url, robot_kind=kind, robot_secret=secret if url else "")
+        return data
+
+    def robot(self) -> "robots.Robot":
+        """The robot as typed (for the test message), saved or not."""
+        data = self.cleaned_data
+        return robots.Robot(kind=data["robot_kind"], url=data["webhook_url"], secret=data["robot_secret"])

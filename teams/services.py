@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from config.celery import enqueue_on_commit
@@ -21,12 +21,13 @@ from teams import wecom
 from teams.channels import SENDERS
 from teams.messages import Message, as_text
 from teams.models import ChannelOptOut, Delivery, Heartbeat, Notification, NotificationKind, Team, User
+from teams.models.notifications import CLAIM_TIMEOUT
+from teams.robots import SendLater, display_address
 
 logger = logging.getLogger(__name__)
 
-# A sender that has not finished within this time has died: its claim may be taken over.
-# Also the pause between attempts (a failed attempt keeps its claim until then).
-CLAIM_TIMEOUT = timedelta(minutes=5)
+# CLAIM_TIMEOUT (teams/models/notifications.py): a sender that has not finished within it has died, and its
+# claim may be taken over; also the pause between attempts (a failed attempt keeps its claim until then).
 # After this many attempts (about two hours of an SMTP outage) the delivery is given up
 # and shown to the deputy GM, who may send it again.
 MAX_ATTEMPTS = 24
@@ -96,10 +97,13 @@ def notify(
                 )
             )
     if team_channel is not None and team_channel.webhook_url:
+        # The robot's address and secret are read from the team when it is sent (teams/robots.py); the row
+        # shows the robot with its key cut short.
         deliveries.append(
             Delivery(
                 channel=Delivery.Channel.WEBHOOK,
-                address=team_channel.webhook_url,
+                team=team_channel,
+                address=display_address(team_channel.webhook_url),
                 subject=title[:200],
                 body=body + link,
             )
@@ -163,38 +167,56 @@ def message_client_later(*, channel: str, address: str, subject: str, body: str)
 def delivery_claim(*, delivery_id: int, now: datetime) -> bool:
     """Take the right to send this row: one sender at a time; a dead sender's claim expires."""
     return (
-        Delivery.objects.filter(pk=delivery_id, sent_at__isnull=True, failed_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        Delivery.objects.filter(pk=delivery_id)
+        .claimable(now=now, timeout=CLAIM_TIMEOUT)
         .update(claimed_at=now, attempts=F("attempts") + 1)
         == 1
     )
 
 
 def delivery_send(*, delivery_id: int) -> str:
-    """Send one delivery: "sent", "skipped" (already sent or being sent) or "failed".
+    """Send one delivery: "sent", "skipped" (already sent or being sent), "held" or "failed".
 
     Claimed → sent → marked. The claim is a conditional update, so it holds on
     SQLite too, and it is not released on failure: the next attempt waits for
     the claim to expire. A crash between sending and marking therefore resends
     at most once per timeout, with the same Message-ID.
+
+    A sender may carry other deliveries in the same message (a group robot's combined post): it returns their
+    ids, or names them on its exception, and they are marked with this one. ``SendLater`` (the robot's minute
+    is full, or it asked for a pause) releases the claim until its time.
     """
     now = timezone.now()
     if not delivery_claim(delivery_id=delivery_id, now=now):
         return "skipped"
     delivery = Delivery.objects.get(pk=delivery_id)
     try:
-        SENDERS[delivery.channel](delivery)
+        also = SENDERS[delivery.channel](delivery) or []
+    except SendLater as exc:
+        logger.info("Delivery %s waits until %s: %s", delivery_id, exc.at.isoformat(), exc)
+        rows = Delivery.objects.filter(pk__in=[delivery_id, *exc.also])
+        if exc.attempted:
+            rows.update(
+                claimed_at=None,
+                not_before=exc.at,
+                last_error=repr(exc)[:2000],
+                failed_at=Case(When(attempts__gte=MAX_ATTEMPTS, then=Value(now))),
+            )
+            return "failed"
+        rows.update(claimed_at=None, not_before=exc.at, attempts=F("attempts") - 1)
+        return "held"
     except Exception as exc:
-        permanent = isinstance(exc, PERMANENT_ERRORS) or delivery.attempts >= MAX_ATTEMPTS
+        permanent = isinstance(exc, PERMANENT_ERRORS)
         logger.warning("Delivery %s failed%s: %s", delivery_id, " for good" if permanent else "", exc)
-        fields = {"last_error": repr(exc)[:2000], "failed_at": timezone.now() if permanent else None}
+        given_up = Value(timezone.now()) if permanent else Case(When(attempts__gte=MAX_ATTEMPTS, then=Value(now)))
+        fields = {"last_error": repr(exc)[:2000], "failed_at": given_up}
         retry_after = None if permanent else getattr(exc, "retry_after", None)
         if retry_after:
             # The claim expires, and the scan tries again, ``retry_after`` seconds from now (not CLAIM_TIMEOUT).
             fields["claimed_at"] = now - CLAIM_TIMEOUT + timedelta(seconds=retry_after)
-        Delivery.objects.filter(pk=delivery_id).update(**fields)
+        Delivery.objects.filter(pk__in=[delivery_id, *getattr(exc, "also", [])]).update(**fields)
         return "failed"
-    Delivery.objects.filter(pk=delivery_id).update(sent_at=timezone.now(), last_error="")
+    Delivery.objects.filter(pk__in=[delivery_id, *also]).update(sent_at=timezone.now(), last_error="")
     return "sent"
 
 
@@ -202,8 +224,8 @@ def deliveries_pending(*, older_than: timedelta = timedelta(seconds=30)) -> list
     """Unsent deliveries that the broker should have handled by now and nobody is sending."""
     now = timezone.now()
     return list(
-        Delivery.objects.filter(sent_at__isnull=True, failed_at__isnull=True, created_at__lte=now - older_than)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        Delivery.objects.filter(created_at__lte=now - older_than)
+        .claimable(now=now, timeout=CLAIM_TIMEOUT)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
@@ -211,7 +233,11 @@ def deliveries_pending(*, older_than: timedelta = timedelta(seconds=30)) -> list
 
 def delivery_retry(*, delivery_id: int) -> bool:
     """The deputy GM sends a given-up delivery again (after fixing the address, say)."""
-    updated = Delivery.objects.failed().filter(pk=delivery_id).update(failed_at=None, claimed_at=None, attempts=0)
+    updated = (
+        Delivery.objects.failed()
+        .filter(pk=delivery_id)
+        .update(failed_at=None, claimed_at=None, not_before=None, attempts=0)
+    )
     if updated:
         from teams.tasks import deliver
 

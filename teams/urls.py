@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views, views_two_factor, views_wecom
+from teams import views, views_settings, views_two_factor, views_wecom
 
 app_name = "teams"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("staff/wecom-links/", views_wecom.wecom_links, name="wecom_links"),
     path("staff/wecom-links/<int:pk>/confirm/", views_wecom.wecom_link_confirm_view, name="wecom_link_confirm"),
     path("staff/wecom-links/<int:pk>/refuse/", views_wecom.wecom_link_refuse_view, name="wecom_link_refuse"),
+    path("team/settings/", views_settings.team_settings_index, name="team_settings_index"),
+    path("team/<int:pk>/settings/", views_settings.team_settings, name="team_settings"),
+    path("team/<int:pk>/settings/robot-test/", views_settings.team_robot_test, name="team_robot_test"),
     path("account/security/", views_two_factor.security, name="security"),
     path("account/two-factor/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
     path("account/two-factor/verify/", views_two_factor.verify, name="two_factor_verify"),

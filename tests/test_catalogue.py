@@ -102,6 +102,8 @@ WITHIN_APP_REVIEWED = _phrases(
     "|because of|language|method|quantity|receipt number|received on|yuan"
     # WeCom (issue 18): the product's name on the admin's fieldset and the settings' column; "person" a row's owner.
     "|WeCom|person"
+    # Reviewed with the group robots (issue 18): the settings page's name (menu, list, page) and its section.
+    "|Group robot|Team settings"
 )
 SAME_SENSE = {
     msgid: reason

@@ -322,6 +322,10 @@ CTI_TOKEN = env_str("CTI_TOKEN", "")
 # hotline posts three per call); beyond them the webhook answers 429 (reception/views_cti.py).
 CTI_BAD_TOKENS_PER_MINUTE = env_int("CTI_BAD_TOKENS_PER_MINUTE", 10)
 CTI_EVENTS_PER_MINUTE = env_int("CTI_EVENTS_PER_MINUTE", 1200)
+# The local fake of the WeCom / DingTalk group robots (manage.py fake_robots, teams/fake_robots.py): where it
+# listens, and where seed_demo points the demo teams' robots. Empty: the demo teams get no robot. `make run` sets
+# http://127.0.0.1:8025 (config/settings/local.py); a real team's robot is set on its settings page.
+DEMO_ROBOTS_URL = env_str("DEMO_ROBOTS_URL", "").rstrip("/")
 # Performance app (monthly report to headquarters, dashboards).
 # The consultant may edit a report's narrative until the end of this day of the following month.
 PERFORMANCE_NARRATIVE_DAY = env_int("PERFORMANCE_NARRATIVE_DAY", 4)

@@ -8,6 +8,8 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "") or "local-development-only-not-secret"
 # The demo phone system (manage.py fake_pbx) posts with this token; a real PBX gets its own CTI_TOKEN.
 CTI_TOKEN = env_str("CTI_TOKEN", "") or "local-demo-cti-token"
+# The demo teams' group robots post to the local fake (manage.py fake_robots, started by `make run`).
+DEMO_ROBOTS_URL = (env_str("DEMO_ROBOTS_URL", "") or "http://127.0.0.1:8025").rstrip("/")
 
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

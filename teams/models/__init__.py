@@ -8,6 +8,7 @@ from teams.models.notifications import (
     Heartbeat,
     Notification,
     NotificationKind,
+    RobotPost,
 )
 from teams.models.staff import StaffChange, Team, User
 from teams.models.submissions import Submission
@@ -23,6 +24,7 @@ __all__ = [
     "Job",
     "Notification",
     "NotificationKind",
+    "RobotPost",
     "StaffChange",
     "Submission",
     "Team",

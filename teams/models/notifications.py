@@ -1,5 +1,7 @@
-"""In-app notifications and their deliveries on other channels (e-mail, WeCom, team webhook), and each
-person's choice of channels per kind of notification."""
+"""In-app notifications and their deliveries on other channels (e-mail, WeCom, the team's group robot), and
+each person's choice of channels per kind of notification."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from teams.messages import render_stored
+
+# A sender that has not finished within this time has died: its claim may be taken over.
+# Also the pause between attempts (a failed attempt keeps its claim until then).
+CLAIM_TIMEOUT = timedelta(minutes=5)
 
 
 class NotificationKind(models.TextChoices):
@@ -76,6 +82,14 @@ class Notification(models.Model):
 
 
 class DeliveryQuerySet(models.QuerySet):
+    def claimable(self, *, now, timeout):
+        """Not sent, not given up, not held, and nobody sending it (or whoever was has died: ``timeout``)."""
+        return (
+            self.filter(sent_at__isnull=True, failed_at__isnull=True)
+            .filter(models.Q(claimed_at__isnull=True) | models.Q(claimed_at__lt=now - timeout))
+            .filter(models.Q(not_before__isnull=True) | models.Q(not_before__lte=now))
+        )
+
     def failed(self):
         """Given up: shown to the deputy GM, who may send them again."""
         return self.filter(failed_at__isnull=False, sent_at__isnull=True)
@@ -102,6 +116,16 @@ class Delivery(models.Model):
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # A group-robot post: the team whose robot it goes to, read when it is sent (so a corrected address or
+    # secret applies to what is waiting). ``address`` then only shows the robot, its key cut short.
+    team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="robot_deliveries",
+    )
     address = models.CharField(_("address"), max_length=500)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
@@ -113,6 +137,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    # Held until then: the robot's minute was full, or it answered "too many messages" (teams/robots.py).
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -125,6 +151,11 @@ class Delivery(models.Model):
                 fields=["-failed_at"],
                 condition=models.Q(sent_at__isnull=True, failed_at__isnull=False),
                 name="delivery_failed",
+            ),
+            models.Index(
+                fields=["team", "created_at"],
+                condition=models.Q(sent_at__isnull=True, team__isnull=False),
+                name="delivery_robot_pending",
             ),
         ]
 
@@ -162,6 +193,28 @@ class ChannelOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user} − {self.kind}/{self.channel}"
+
+
+class RobotPost(models.Model):
+    """One post to a team's group robot — a notification, several combined, or a test — and the robot's answer.
+
+    The robots take 20 posts a minute each (teams/robots.py counts these rows before posting)."""
+
+    team = models.ForeignKey("teams.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="robot_posts")
+    posted_at = models.DateTimeField(_("posted"))
+    # How many notifications it carried; 0 for the settings page's test message.
+    messages = models.PositiveSmallIntegerField(_("messages"), default=0)
+    # The robot's errcode (0 = accepted); empty while the post is under way or when no answer came.
+    errcode = models.IntegerField(_("answer code"), null=True, blank=True)
+    errmsg = models.CharField(_("robot's answer"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("group robot post")
+        verbose_name_plural = _("group robot posts")
+        indexes = [models.Index(fields=["team", "-posted_at"], name="robotpost_team_recent")]
+
+    def __str__(self):
+        return f"{self.team} @ {self.posted_at:%Y-%m-%d %H:%M:%S}"
 
 
 class Heartbeat(models.Model):

@@ -13,8 +13,24 @@ from teams.models.history import HistoryTexts
 from teams.roles import TEAM_ROLES, Role
 
 
+class TeamQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The teams whose settings ``user`` may change: every team for the deputy GM, their own team for its
+        leader (the consultant, DOMAIN.md); none for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all:
+            return self
+        return self.filter(leader=user, leader__is_active=True)
+
+
 class Team(models.Model):
     """A customer-service team (客户服务团队), led by its client consultant."""
+
+    class RobotKind(models.TextChoices):
+        # The group robots the product posts to (teams/robots.py).
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
 
     name = models.CharField(_("name"), max_length=60, unique=True)
     leader = models.ForeignKey(
@@ -25,9 +41,16 @@ class Team(models.Model):
         blank=True,
         related_name="led_teams",
     )
-    # WeCom (企业微信) / DingTalk (钉钉) group-robot address; empty = no team channel.
+    # WeCom (企业微信) / DingTalk (钉钉) group-robot address; empty = no team channel. Edited on the team's
+    # settings page (teams/views_settings.py), which also tests it.
     webhook_url = models.URLField(_("group robot webhook"), blank=True)
+    robot_kind = models.CharField(_("group robot kind"), max_length=10, choices=RobotKind.choices, blank=True)
+    # DingTalk's 加签 secret (SEC…): signs every post. A secret: never shown back in full (``robot_secret_hint``),
+    # kept out of the admin, the logs and every export.
+    robot_secret = models.CharField(_("group robot secret"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team")
@@ -36,6 +59,14 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def robot_secret_hint(self) -> str:
+        """The saved secret as it may be shown: its first three and last four characters."""
+        secret = self.robot_secret
+        if not secret:
+            return ""
+        return f"{secret[:3]}…{secret[-4:]}" if len(secret) > 12 else "…"
 
     @property
     def leader_is_away(self) -> bool:

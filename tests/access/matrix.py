@@ -222,6 +222,11 @@ EXPECTED = {
     # Two-factor sign-in (not enforced in the test settings; tests/teams/test_two_factor.py turns it on): verify
     # sends a person without a device on; new recovery codes need a device first (302 back to security).
     "teams:security": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
+    # A team's settings (its group robot): the deputy GM and the team's leader; the index sends a leader to their
+    # team (302); an empty POST shows the form (200), the test without an address asks for one (200).
+    "teams:team_robot_test": ("405 403 403 403 405 403 403 403 405", "200 403 403 403 200 403 403 403 404"),
+    "teams:team_settings": ("200 403 403 403 200 403 403 403 404", "200 403 403 403 200 403 403 403 404"),
+    "teams:team_settings_index": ("200 403 403 403 302 403 403 403 302", "405 403 403 403 405 403 403 403 405"),
     "teams:two_factor_codes": ("405 405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302 302"),
     "teams:two_factor_enrol": ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
     "teams:two_factor_verify": ("302 302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302 302"),
