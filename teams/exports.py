@@ -105,17 +105,18 @@ class Sheet:
     notice: str = ""
 
 
-def choice_display(model, field: str) -> Callable[[Any], str]:
-    """``obj.get_<field>_display()`` for a whole export: the labels are read once, in the current language
-    (Django builds the choices' dict again on every call, hashing each lazy label: a third of the time of
-    an export of 300,000 complaints)."""
+def choice_labels(model, field: str) -> Callable[[Any], str]:
+    """The label of a stored value of ``model.field``, for a whole export: the labels are read once, in the
+    current language (Django builds the choices' dict again on every ``get_<field>_display()``, hashing each
+    lazy label: a third of the time of an export of 300,000 complaints)."""
     labels = {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+    return lambda value: labels.get(value, value)
 
-    def display(obj) -> str:
-        value = getattr(obj, field)
-        return labels.get(value, value)
 
-    return display
+def choice_display(model, field: str) -> Callable[[Any], str]:
+    """``obj.get_<field>_display()`` for a whole export (``choice_labels``)."""
+    label = choice_labels(model, field)
+    return lambda obj: label(getattr(obj, field))
 
 
 def export_watermark(user, at: datetime | None = None) -> str:
@@ -168,8 +169,8 @@ class ExportRows:
     check whether the list is too long for one); ``count()`` gives the job's
     progress bar its total."""
 
-    def __init__(self, queryset, row: Callable[[Any], Sequence]):
-        self.queryset = queryset
+    def __init__(self, queryset, row: Callable[[Any], Sequence], fields: Sequence[str] = ()):
+        self.queryset = queryset.values_list(*fields, named=True) if fields else queryset
         self.row = row
         self._count: int | None = None
 
@@ -186,11 +187,16 @@ class ExportRows:
             yield self.row(obj)
 
 
-def export_rows(queryset, kind: str, *, user, row: Callable[[Any], Sequence]) -> ExportRows:
+def export_rows(queryset, kind: str, *, user, row: Callable[[Any], Sequence], fields: Sequence[str] = ()) -> ExportRows:
     """Every row of ``queryset`` for the ``kind`` export, as ``row(obj)`` makes it. Refuses
-    first, so a role that may not export never loads the rows."""
+    first, so a role that may not export never loads the rows.
+
+    With ``fields`` (lookups: ``"state"``, ``"team__name"``) the rows are read as named tuples of those
+    values, not as model instances, and ``row`` reads ``obj.team__name``: for the long lists (building a
+    complaint, its team, handler and resolution as models was six sevenths of the time of reading 300,000
+    complaints)."""
     export_check(user, kind)
-    return ExportRows(queryset, row)
+    return ExportRows(queryset, row, fields)
 
 
 def export_allowed(user, kind: str) -> bool:

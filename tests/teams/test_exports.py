@@ -83,8 +83,8 @@ def test_no_module_but_teams_exports_writes_a_workbook():
                     names = {a.name for a in node.names}
                     if names - {"load_workbook"}:
                         offenders.append(f"{path.relative_to(ROOT)}: {sorted(names)}")
-                if isinstance(node, ast.ImportFrom) and node.module == "teams.xlsx" or (
-                    isinstance(node, ast.ImportFrom) and node.module == "teams" and "xlsx" in {a.name for a in node.names}
+                if isinstance(node, ast.ImportFrom) and (
+                    node.module == "teams.xlsx" or (node.module == "teams" and "xlsx" in {a.name for a in node.names})
                 ):
                     offenders.append(f"{path.relative_to(ROOT)}: teams.xlsx")
     assert offenders == []
