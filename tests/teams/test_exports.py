@@ -42,7 +42,7 @@ def test_formula_strings_are_text_and_numbers_dates_stay_typed():
     assert count == 3
     assert sheet["A1"].value == "=A1" and sheet["A1"].data_type == "s"
     guarded = list(sheet.iter_rows(min_row=2, max_row=2))[0]
-    # (openpyxl writes through lxml, which keeps a lone \r as typed.)
+    # (teams/xlsx.py writes a lone \r as a character reference: it is read back as typed.)
     assert [c.value for c in guarded] == [*rows[0][:6], "正常"]
     assert all(c.data_type == "s" for c in guarded)
     assert all(c.quotePrefix for c in guarded[:6]) and not guarded[6].quotePrefix
