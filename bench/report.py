@@ -229,6 +229,19 @@ def targets(doc):
         if r.get("status") != "ok":
             row(f"{j['title']} ({which})", r.get("status"), False, "error")
             continue
+        if j.get("target_row"):
+            ok = r["seconds"] <= j["target_s"] and r["peak_rss_mb"] <= j["target_mb"]
+            gaps = [f"+{r['seconds'] - j['target_s']:.1f} s"] if r["seconds"] > j["target_s"] else []
+            gaps += [f"+{r['peak_rss_mb'] - j['target_mb']:.0f} MB"] if r["peak_rss_mb"] > j["target_mb"] else []
+            rows_written = (r.get("detail") or {}).get("rows")
+            row(
+                f"{j['target_row']} ({which})",
+                f"{r['seconds']:.1f} s (CPU {fmt(r.get('cpu_s'))} s), {r['peak_rss_mb']:.0f} MB"
+                + (f", {rows_written:,} rows" if rows_written else ""),
+                ok,
+                ", ".join(gaps),
+            )
+            continue
         if j.get("target_s"):
             row(
                 f"{j['title']} ({which}) ≤ {j['target_s']:.0f} s",
@@ -442,16 +455,16 @@ def markdown(doc, run):
     if jobs:
         w("## Jobs (each in a fresh process; run 1 = due work at this scale, run 2 = nothing due)")
         w("")
-        w("| Job | task | run 1 s | run 1 peak MB | run 2 s | run 2 peak MB |")
-        w("|---|---|---|---|---|---|")
+        w("| Job | task | run 1 s | run 1 CPU s | run 1 peak MB | run 2 s | run 2 CPU s | run 2 peak MB |")
+        w("|---|---|---|---|---|---|---|---|")
         for j in jobs.values():
             runs = j.get("runs") or [{}, {}]
             cells = []
             for r in runs:
                 if r.get("status") == "ok":
-                    cells += [f"{r['seconds']:.2f}", f"{r['peak_rss_mb']:.0f}"]
+                    cells += [f"{r['seconds']:.2f}", fmt(r.get("cpu_s"), 2), f"{r['peak_rss_mb']:.0f}"]
                 else:
-                    cells += [r.get("status", j["status"]), "–"]
+                    cells += [r.get("status", j["status"]), "–", "–"]
             w(f"| {j['title']} | `{j['task']}` | " + " | ".join(cells) + " |")
         w("")
     findings = [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -43,10 +43,19 @@ class ComplaintQuerySet(models.QuerySet):
 
     def overdue(self, now=None):
         """Open complaints past their acknowledgement or resolution deadline."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(state=Complaint.State.REGISTERED, ack_due_at__lt=now) | Q(state__in=OPEN_STATES, resolve_due_at__lt=now)
-        )
+        return self.filter(overdue_condition(now or timezone.now()))
+
+    def with_overdue(self, now=None):
+        """Each complaint with ``overdue_now``: ``Complaint.is_overdue(now)`` read in SQL (the export's column,
+        for rows read as values, not models)."""
+        condition = overdue_condition(now or timezone.now())
+        return self.annotate(overdue_now=ExpressionWrapper(condition, output_field=BooleanField()))
+
+
+def overdue_condition(now) -> Q:
+    """``Complaint.is_overdue(now)`` as a condition: registered past its acknowledgement deadline, or open past
+    its resolution deadline."""
+    return Q(state=Complaint.State.REGISTERED, ack_due_at__lt=now) | Q(state__in=OPEN_STATES, resolve_due_at__lt=now)
 
 
 class Complaint(models.Model):

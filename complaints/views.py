@@ -29,7 +29,7 @@ from complaints.models import TRANSITIONS, Complaint, ComplaintResolution, Weekl
 from projects.models import Project
 from teams.access import get_visible_or_404, role_required
 from teams.editing import EditConflict
-from teams.exports import choice_display, export_response, export_rows
+from teams.exports import choice_labels, export_response, export_rows
 from teams.forms import add_service_errors
 from teams.pagination import CappedPaginator
 from teams.roles import TEAM_ROLES, Role
@@ -56,6 +56,16 @@ def complaint_list(request):
     )
 
 
+# What a row of the export reads (``Complaint.objects.with_overdue`` adds ``overdue_now``).
+EXPORT_FIELDS = (
+    *("pk", "registered_at", "caller_name", "team__name", "channel", "category", "severity", "state"),
+    *("handler__full_name", "handler__username", "description", "demand"),
+    *("ack_due_at", "acknowledged_at", "resolve_due_at", "resolved_at", "overdue_now"),
+    *("current_resolution__cause_category", "current_resolution__cause_analysis"),
+    "current_resolution__preventive_action",
+)
+
+
 def _export(request, complaints):
     headers = [
         _("No."),
@@ -78,34 +88,37 @@ def _export(request, complaints):
         _("Cause analysis"),
         _("Preventive action"),
     ]
-    now = timezone.now()
     yes = _("Yes")
     channel, category, severity, state = (
-        choice_display(Complaint, name) for name in ("channel", "category", "severity", "state")
+        choice_labels(Complaint, name) for name in ("channel", "category", "severity", "state")
     )
-    cause = choice_display(ComplaintResolution, "cause_category")
+    cause = choice_labels(ComplaintResolution, "cause_category")
     rows = export_rows(
-        complaints.select_related("current_resolution"),
+        complaints.with_overdue(),
         "complaints",
         user=request.user,
+        # Values, not models (300,000 complaints in seconds): a complaint without a resolution reads None there.
+        fields=EXPORT_FIELDS,
         row=lambda c: [
             c.pk,
             c.registered_at,
             c.caller_name,
-            c.team.name,
-            channel(c),
-            category(c),
-            severity(c),
-            state(c),
-            str(c.handler or ""),
+            c.team__name,
+            channel(c.channel),
+            category(c.category),
+            severity(c.severity),
+            state(c.state),
+            c.handler__full_name or c.handler__username or "",  # as str(user)
             c.description,
             c.demand,
             c.ack_due_at,
             c.acknowledged_at,
             c.resolve_due_at,
             c.resolved_at,
-            yes if c.is_overdue(now) else "",
-            *_resolution_cells(c.current_resolution, cause),
+            yes if c.overdue_now else "",
+            cause(c.current_resolution__cause_category) or "",
+            c.current_resolution__cause_analysis or "",
+            c.current_resolution__preventive_action or "",
         ],
     )
     return export_response(
@@ -117,12 +130,6 @@ def _export(request, complaints):
         rows=rows,
         widths=(8, 18, 12, 12, 10, 12, 10, 10, 12, 40, 30, 18, 18, 18, 18, 8, 14, 30, 30),
     )
-
-
-def _resolution_cells(resolution, cause) -> list:
-    if resolution is None:
-        return ["", "", ""]
-    return [cause(resolution), resolution.cause_analysis, resolution.preventive_action]
 
 
 @role_required(COMPLAINT_ROLES)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
-from complaints.models import Complaint, ComplaintAttachment, WeeklySummary
+from complaints.models import Complaint, ComplaintAttachment, ComplaintResolution, WeeklySummary
 from teams.models import Notification
 from tests.clients.factories import ClientFactory
 from tests.complaints.factories import ComplaintFactory
@@ -390,6 +390,50 @@ def test_export_is_scoped_and_writes_formulas_as_text(login, consultant, the_cli
     assert len(rows) == 2  # header + our team's one complaint
     assert rows[1][9] == '=HYPERLINK("http://evil")' and sheet.cell(3, 10).data_type == "s"
     assert rows[1][2] == "@SUM(A1)" and sheet.cell(3, 3).quotePrefix
+
+
+def test_export_columns_as_the_reader_sees_them(login, consultant, the_client, django_assert_max_num_queries):
+    """Every column of the export (read as values, not models): labels in Chinese, the handler's name, overdue
+    as at the export, the current resolution's cause, analysis and prevention; a fixed number of queries."""
+    late = ComplaintFactory(
+        client=the_client,
+        handler=consultant,
+        registered_at=dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC),
+        ack_due_at=dt.datetime(2026, 11, 2, 1, 30, tzinfo=dt.UTC),
+        channel=Complaint.Channel.VISIT,
+        severity=Complaint.Severity.MAJOR,
+    )
+    resolved = ComplaintFactory(
+        client=the_client, state=Complaint.State.RESOLVED, resolved_at=timezone.now(), demand="返工"
+    )
+    resolved.current_resolution = ComplaintResolution.objects.create(
+        complaint=resolved,
+        resolution="重新铺贴",
+        cause_category=Complaint.Cause.WORKMANSHIP,
+        cause_analysis="水泥砂浆不饱满",
+        preventive_action="",
+    )
+    resolved.save(update_fields=["current_resolution"])
+    client = login(consultant)
+    url = reverse("complaints:list") + "?export=xlsx&scope=team"
+    with django_assert_max_num_queries(30) as few:
+        rows = {row[0]: row for row in table(load_workbook(io.BytesIO(client.get(url).content)).active)[1:]}
+    assert rows[late.pk][1:9] == (
+        dt.datetime(2026, 11, 2, 9, 0),
+        "王美丽",
+        "静安一组",
+        "来访",
+        "施工质量",
+        "重大事件",
+        "已登记",
+        "张伟",
+    )
+    assert rows[late.pk][11] == dt.datetime(2026, 11, 2, 9, 30) and rows[late.pk][15:] == ("是", None, None, None)
+    assert rows[resolved.pk][7:9] == ("已解决", None) and rows[resolved.pk][10] == "返工"
+    assert rows[resolved.pk][14] is not None and rows[resolved.pk][15:] == (None, "施工工艺", "水泥砂浆不饱满", None)
+    ComplaintFactory.create_batch(10, client=the_client, handler=consultant)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(table(load_workbook(io.BytesIO(client.get(url).content)).active)) == 13
 
 
 # --- Filters and query counts --------------------------------------------------------------

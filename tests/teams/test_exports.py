@@ -42,7 +42,7 @@ def test_formula_strings_are_text_and_numbers_dates_stay_typed():
     assert count == 3
     assert sheet["A1"].value == "=A1" and sheet["A1"].data_type == "s"
     guarded = list(sheet.iter_rows(min_row=2, max_row=2))[0]
-    # (openpyxl writes through lxml, which keeps a lone \r as typed.)
+    # (teams/xlsx.py writes a lone \r as a character reference: it is read back as typed.)
     assert [c.value for c in guarded] == [*rows[0][:6], "正常"]
     assert all(c.data_type == "s" for c in guarded)
     assert all(c.quotePrefix for c in guarded[:6]) and not guarded[6].quotePrefix
@@ -70,17 +70,23 @@ def test_sheets_people_can_read_bold_frozen_header_widths_and_date_formats():
 
 
 def test_no_module_but_teams_exports_writes_a_workbook():
-    """Every workbook goes through the one cell writer: nobody else builds an openpyxl Workbook."""
+    """Every workbook goes through the one cell writer (``write_workbook`` and its streaming writer
+    ``teams/xlsx.py``): nobody else builds a workbook with openpyxl or with the writer."""
+    writer = {ROOT / "teams" / "exports.py", ROOT / "teams" / "xlsx.py"}
     offenders = []
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
-            if path == ROOT / "teams" / "exports.py":
+            if path in writer:
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("openpyxl"):
                     names = {a.name for a in node.names}
                     if names - {"load_workbook"}:
                         offenders.append(f"{path.relative_to(ROOT)}: {sorted(names)}")
+                if isinstance(node, ast.ImportFrom) and (
+                    node.module == "teams.xlsx" or (node.module == "teams" and "xlsx" in {a.name for a in node.names})
+                ):
+                    offenders.append(f"{path.relative_to(ROOT)}: teams.xlsx")
     assert offenders == []
 
 
