@@ -40,6 +40,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from teams.models import Delivery, RobotPost, Team
 from teams.models.notifications import CLAIM_TIMEOUT
@@ -230,6 +231,7 @@ def display_address(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+@sensitive_variables("secret", "string_to_sign", "digest")
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """DingTalk's 加签: base64 of HMAC-SHA256 keyed by the secret over ``f"{timestamp}\\n{secret}"`` (not yet
     URL-encoded)."""
@@ -238,6 +240,7 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     return base64.b64encode(digest).decode()
 
 
+@sensitive_variables("url", "secret", "signature")
 def signed_url(url: str, secret: str, timestamp_ms: int) -> str:
     """``url`` with ``timestamp`` and the URL-encoded ``sign`` (any old ones dropped)."""
     parts = urlsplit(url)
@@ -248,6 +251,7 @@ def signed_url(url: str, secret: str, timestamp_ms: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query_string, ""))
 
 
+@sensitive_variables("url", "secret")
 def robot_check(*, kind: str, url: str, secret: str) -> str:
     """The robot's kind for these settings (detected from the address when ``kind`` is empty), or a
     ``ValidationError`` naming the field to correct. No address: no robot (kind and secret must go)."""
@@ -358,6 +362,7 @@ def payload(kind: str, *, title: str, text: str) -> dict:
 # --- Posting -------------------------------------------------------------------------------------------------
 
 
+@sensitive_variables("url", "request")
 def post(robot: Robot, *, title: str, text: str) -> Answer:
     """One markdown post to ``robot``; never raises for what the robot or the network answers."""
     if not robot.url.startswith(("https://", "http://")):

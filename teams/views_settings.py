@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from teams import robots, selectors
@@ -46,6 +47,8 @@ def team_settings_index(request):
     return render(request, "teams/team_settings_index.html", {"teams": teams})
 
 
+# The secret (and the address, a credential too) stay out of error reports.
+@sensitive_post_parameters("robot_secret", "webhook_url")
 @role_required(*SETTINGS_ROLES)
 def team_settings(request, pk):
     team = _team_or_404(request.user, pk)
@@ -68,6 +71,7 @@ def team_settings(request, pk):
     return _page(request, team, form)
 
 
+@sensitive_post_parameters("robot_secret", "webhook_url")
 @role_required(*SETTINGS_ROLES)
 @require_POST
 def team_robot_test(request, pk):
