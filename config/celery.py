@@ -28,33 +28,35 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
 def _configure(conf) -> None:
+    # One set of transport options for both brokers: each transport reads its own keys and ignores the others'.
+    # The publishing bounds below are then in force whatever broker the process talks to, not only the one it
+    # was started with (a process started on the folder broker and pointed at a hung Redis waited for ever).
+    folder = settings.CELERY_FILESYSTEM_DIR
+    conf.broker_transport_options = {
+        # Redis. https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#caveats
+        # Longer than any countdown we use, so delayed tasks are not redelivered twice.
+        "visibility_timeout": 3600,
+        # A broker that accepts connections but never answers costs at most a second
+        # (5 s per publish held a major incident's page for 15.6 s).
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+        # Every transport: connecting gives up after one retry (kombu reads these for any broker).
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        # The folder broker (filesystem://). kombu's default for every folder is relative to the working
+        # directory (``control/`` would land in the checkout); all of them live under VAR_DIR so `make run`
+        # leaves `git status` clean.
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+    }
     if conf.broker_url.startswith("filesystem://"):
-        folder = settings.CELERY_FILESYSTEM_DIR
         for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
-        # kombu's default for every folder is relative to the working directory (``control/`` would land
-        # in the checkout); all of them live under VAR_DIR so `make run` leaves `git status` clean.
-        conf.broker_transport_options = {
-            "data_folder_in": str(folder / "queue"),
-            "data_folder_out": str(folder / "queue"),
-            "processed_folder": str(folder / "processed"),
-            "control_folder": str(folder / "control"),
-            "store_processed": False,
-        }
-    else:
-        # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#caveats
-        # Longer than any countdown we use, so delayed tasks are not redelivered twice.
-        conf.broker_transport_options = {
-            "visibility_timeout": 3600,
-            "max_retries": 1,
-            "interval_start": 0,
-            "interval_step": 0.2,
-            "interval_max": 0.5,
-            # A broker that accepts connections but never answers costs at most a second
-            # (5 s per publish held a major incident's page for 15.6 s).
-            "socket_connect_timeout": 1,
-            "socket_timeout": 1,
-        }
     conf.broker_connection_timeout = 1
     # The worker reconnects for ever after losing the broker, and at start-up.
     conf.broker_connection_retry = True

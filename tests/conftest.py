@@ -18,6 +18,23 @@ from tests.teams.factories import TeamFactory, UserFactory
 
 seeds.connect()
 
+# pytest-timeout (pyproject.toml ``timeout``) fails a hung test instead of letting the run hang for hours. The first
+# test of each process also builds the session's fixtures, the test database among them (every migration, about a
+# minute of CPU, several on a busy machine): it alone gets this much more.
+SESSION_SETUP_SECONDS = 600
+_first_test = True
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _first_test
+    timeout = getattr(item.config, "_env_timeout", None)
+    if _first_test and timeout and item.get_closest_marker("timeout") is None:
+        item.add_marker(pytest.mark.timeout(timeout + SESSION_SETUP_SECONDS))
+    _first_test = False
+    yield
+
+
 # Playwright's sync API runs an event loop in the test thread, and live_server's ORM calls would then raise
 # SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

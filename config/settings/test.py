@@ -12,6 +12,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The manifest storage fails without collectstatic ("Missing staticfiles manifest entry"); tests serve plain files.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The suite tests one configuration, with REDIS_URL (CI) or without (`make test` on the embedded default): the
+# settings base.py derives from REDIS_URL are fixed here as in production with Redis (the cache above is this
+# process's memory either way, like one gunicorn worker's). Otherwise the shell's queries, and with them every
+# page's query budget, changed with the environment. Tests of the no-Redis path set them back
+# (tests/teams/test_notifications.py test_unread_count_is_not_cached_without_a_shared_cache).
+UNREAD_COUNT_CACHE_SECONDS = 300
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Tests change users with queryset updates too: the user is read from the database unless a test turns the
 # cache on (tests/teams/test_auth_cache.py).
 USER_CACHE_SECONDS = 0
