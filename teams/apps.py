@@ -70,10 +70,9 @@ class TeamsConfig(AppConfig):
 
         post_save.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.save")
         post_delete.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.delete")
+        from django.core.signals import request_finished, request_started
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from django.core.signals import request_finished, request_started
 
         from teams.auth_cache import end_prefetched, forget_device_of
 
