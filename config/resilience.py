@@ -13,7 +13,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,25 @@ def _raise_missing(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (cache unavailable)")
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client wrapper keeping one ``redis.Redis`` per connection pool. Django builds a new one for
+    every cache call, and redis-py's constructor fills a table of ~170 response callbacks each time: a good
+    part of the signed-in shell's cost (issue 14). A ``redis.Redis`` over a connection pool may be shared by
+    threads (redis-py's ``Redis`` docstring: only ``single_connection_client=True`` is not thread safe): the pool
+    hands each command a connection of its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's RedisCache that answers "not cached" instead of raising when Redis is down.
 
@@ -78,9 +97,13 @@ class FailSoftRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
         self.breaker = self._breakers.setdefault(
             str(server), CircuitBreaker("Cache", open_seconds=params.get("BREAKER_SECONDS", 30))
         )
+
+    def validate_key(self, key):
+        """Redis takes any key: no per-character scan for what memcached would refuse (BaseCache's warnings)."""
 
     @_fail_soft(lambda key, value, timeout=DEFAULT_TIMEOUT, version=None: False)
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

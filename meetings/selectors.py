@@ -46,17 +46,18 @@ def open_items_query(*, team_id: int, before: dt.datetime) -> Q:
 class Agenda:
     items: list[AgendaItem] = field(default_factory=list)
     carried: list[ActionItem] = field(default_factory=list)
+    carried_count: int = 0
 
 
-def meeting_agenda(*, meeting: Meeting) -> Agenda:
-    """Members' topics, then the open action items carried over from earlier meetings (2 queries)."""
+def meeting_agenda(*, meeting: Meeting, carried_rows: bool = True) -> Agenda:
+    """Members' topics, then the open action items carried over from earlier meetings (2 queries); with
+    ``carried_rows=False`` only how many are carried over (the board shows the number, not the items)."""
     items = list(meeting.agenda_items.select_related("author"))
-    carried = list(
-        ActionItem.objects.filter(open_items_query(team_id=meeting.team_id, before=meeting.starts_at))
-        .select_related("owner", "meeting")
-        .order_by("due_date", "pk")
-    )
-    return Agenda(items=items, carried=carried)
+    carried = ActionItem.objects.filter(open_items_query(team_id=meeting.team_id, before=meeting.starts_at))
+    if not carried_rows:
+        return Agenda(items=items, carried_count=carried.count())
+    rows = list(carried.select_related("owner", "meeting").order_by("due_date", "pk"))
+    return Agenda(items=items, carried=rows, carried_count=len(rows))
 
 
 # --- Lists --------------------------------------------------------------------------------------

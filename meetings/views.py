@@ -337,7 +337,7 @@ def board(request):
         today_meeting = services.meeting_for_day(team=team, date=today, schedule=schedule)
     upcoming = next((m for m in meetings if m.date > today), None)
     members = selectors.team_members(team=team)
-    agenda = selectors.meeting_agenda(meeting=today_meeting) if today_meeting else None
+    agenda = selectors.meeting_agenda(meeting=today_meeting, carried_rows=False) if today_meeting else None
     panels = []
     for panel in panels_for(request.user, page="board"):
         context = panel.context(request, team=team)

@@ -508,7 +508,8 @@ def due_today(team, user, today: date) -> list[DueCount]:
     today and not delivered; per project manager the construction projects without today's site log."""
     visible = Project.objects.visible_to(user)
     drawings = (
-        DrawingTask.objects.filter(project__in=visible.values("pk"))
+        # Each open drawing task due of the team's people, then whether its project is visible (by its key).
+        DrawingTask.objects.filter(Exists(visible.filter(pk=OuterRef("project_id"))))
         .filter(assignee__team=team, delivered_at=None, deadline__lte=today)
         .values("assignee_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))

@@ -86,10 +86,15 @@ class TeamsConfig(AppConfig):
 
         post_save.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.save")
         post_delete.connect(forget_user_of, sender=User, dispatch_uid="teams.user_cache.delete")
+        from django.core.signals import request_finished, request_started
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from teams.auth_cache import forget_device_of
+        from teams.auth_cache import end_prefetched, forget_device_of
+
+        # What the session store read ahead for a request (teams/auth_cache.py) lives no longer than it.
+        request_started.connect(end_prefetched, dispatch_uid="teams.auth_cache.prefetched.start")
+        request_finished.connect(end_prefetched, dispatch_uid="teams.auth_cache.prefetched.end")
 
         for model in (TOTPDevice, StaticDevice):
             post_save.connect(forget_device_of, sender=model, dispatch_uid=f"teams.device_cache.save.{model.__name__}")

@@ -17,7 +17,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from config.celery import enqueue_on_commit
-from teams import wecom
+from teams import auth_cache, wecom
 from teams.channels import SENDERS
 from teams.messages import Message, as_text
 from teams.models import ChannelOptOut, Delivery, Heartbeat, Notification, NotificationKind, Team, User
@@ -260,10 +260,6 @@ def background_stopped(*, now: datetime | None = None, after: timedelta = STALLE
     return {"last_run": last}
 
 
-def _unread_key(user_id: int) -> str:
-    return f"teams:unread:v1:{user_id}"
-
-
 def unread_count(user: User) -> int:
     """How many of ``user``'s notifications are unread (the bell's badge on every page).
 
@@ -274,8 +270,8 @@ def unread_count(user: User) -> int:
     seconds = settings.UNREAD_COUNT_CACHE_SECONDS
     if not seconds:
         return user.notifications.unread().count()
-    key = _unread_key(user.pk)
-    n = cache.get(key)
+    key = auth_cache.unread_key(user.pk)
+    n = auth_cache.read(key)  # read with the session when it could be (teams/auth_cache.py)
     if n is None:
         n = user.notifications.unread().count()
         cache.set(key, n, seconds)
@@ -287,11 +283,9 @@ def forget_unread(user_ids: Iterable[int]) -> None:
     counted in between, before the commit, would have cached the old number)."""
     if not settings.UNREAD_COUNT_CACHE_SECONDS:
         return
-    keys = [_unread_key(pk) for pk in set(user_ids)]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    keys = [auth_cache.unread_key(pk) for pk in set(user_ids)]
+    if keys:
+        auth_cache.forget(*keys)
 
 
 def forget_unread_of(sender, instance: Notification, **kwargs) -> None:

@@ -186,8 +186,9 @@ PRIVACY_REQUEST_ANSWER_DAYS = env_int("PRIVACY_REQUEST_ANSWER_DAYS", 15)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
 # …and at the latest this long after sign-in, however active (a session stolen from a shared PC ends).
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
-# Sessions live in the database. With Redis (REDIS_URL), they are also read through it (cached_db): a
-# signed-in page then reads no session row (issue 14); with Redis down or hung the cache fails soft
+# Sessions live in the database. With Redis (REDIS_URL), they are also read through it (cached_db, with the
+# user, device and unread count in the same round trip: teams/sessions.py): a signed-in page then reads no
+# session row (issue 14); with Redis down or hung the cache fails soft
 # (config/resilience.py) and the session is read from the database, so people stay signed in. Without a
 # shared cache (the embedded set-up's per-process memory) the database alone: a session saved by one
 # process would be read stale from another's memory.
@@ -232,7 +233,7 @@ UNREAD_COUNT_CACHE_SECONDS = env_int("UNREAD_COUNT_CACHE_SECONDS", 300) if REDIS
 # The signed-in user's row, likewise (teams/auth_cache.py): dropped from the cache whenever it is saved.
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60) if REDIS_URL else 0
 if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "teams.sessions"
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -23,8 +23,21 @@ def ends_after_start(prefix: str, start: str, finish: str, message) -> models.Ch
 
 
 class ProjectQuerySet(models.QuerySet):
+    def _designing_assisting(self, user) -> tuple[models.QuerySet, models.QuerySet]:
+        """The ids of the projects ``user`` designs and assists on, each read from its M2M table's user index."""
+        designing = self.model.designers.through.objects.filter(user_id=user.pk).values("project_id")
+        assisting = self.model.assistants.through.objects.filter(user_id=user.pk).values("project_id")
+        return designing, assisting
+
+    def assigned_ids(self, user) -> models.QuerySet:
+        """The ids of the projects ``user`` works on, as designer, assistant or project manager: a UNION of
+        three index reads (the PM column, the user column of each M2M table). The OR across both M2M joins
+        with DISTINCT it replaces read every project: 170 ms of the team board at 100,000 clients (issue 14)."""
+        managed = self.model._default_manager.filter(project_manager_id=user.pk).order_by().values("pk")
+        return managed.union(*self._designing_assisting(user))
+
     def assigned_to(self, user):
-        return self.filter(Q(designers=user) | Q(assistants=user) | Q(project_manager=user)).distinct()
+        return self.filter(pk__in=self.assigned_ids(user))
 
     def visible_to(self, user):
         """The team, the people assigned, the deputy GM; a budget
@@ -38,8 +51,14 @@ class ProjectQuerySet(models.QuerySet):
 
             return self.filter(Exists(BudgetRequest.objects.filter(project=OuterRef("pk"), clerk=user)))
         if user.team_id is not None:
-            assigned = self.model.objects.assigned_to(user).values("pk")
-            return self.filter(Q(team_id=user.team_id) | Q(pk__in=assigned))
+            # Columns of the row and two small lookups by the user's id, ORed: cheap enough per row that a
+            # query reaching projects from a few rows (the board's drawing tasks, its PMs' sites) visits them by
+            # their index. (One subquery over all of the user's projects, the PM's hundreds included, is costed
+            # once per row visited, and the planner then reads every project instead: issue 14.)
+            designing, assisting = self._designing_assisting(user)
+            return self.filter(
+                Q(team_id=user.team_id) | Q(project_manager_id=user.pk) | Q(pk__in=designing) | Q(pk__in=assisting)
+            )
         return self.none()
 
 
@@ -112,6 +131,8 @@ class Project(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["team", "phase"], name="project_team_phase"),
+            # The team board: each of the team's PMs' sites under construction (the missing site logs).
+            models.Index(fields=["project_manager", "phase"], name="project_manager_phase"),
             # The month's figures company-wide (dashboard, monthly report): projects started, completed, or due
             # to finish in a month, each range read from its own index.
             models.Index(fields=["actual_start"], name="project_actual_start"),

@@ -78,12 +78,22 @@ def test_member_sees_the_board(login, busy_team, consultant, designer, pm):
     assert 'data-testid="board-due"' in html
 
 
+def test_board_counts_the_items_carried_over_to_todays_meeting(login, busy_team, designer, pm):
+    """Open items of earlier meetings carry over; the board says how many (the meeting page lists them)."""
+    yesterday = services.meeting_for_day(team=busy_team, date=TODAY - dt.timedelta(days=1))
+    ActionItemFactory(meeting=yesterday, owner=pm, text="补做闭水试验")
+    ActionItemFactory(meeting=yesterday, owner=pm, text="复尺", done_at=dt.datetime(2026, 9, 21, 17, 0, tzinfo=SH))
+    ActionItemFactory(meeting=services.meeting_for_day(team=busy_team, date=TODAY), owner=pm, text="今天的事")
+    html = login(designer).get(reverse("meetings:board")).content.decode()
+    assert "延续 1 项未完成的行动项" in html
+
+
 def test_board_is_fixed_queries(login, busy_team, django_assert_max_num_queries):
     for n in range(8):
         UserFactory(role="designer", team=busy_team, full_name=f"设计师{n}")
     client = login(busy_team.leader)
     client.get(reverse("meetings:board"))  # creates today's meeting
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("meetings:board")).status_code == 200
 
 

@@ -1,9 +1,11 @@
 """The big lists read through indexes: PostgreSQL's plan for each role's default list, each offered sort and
-each search of the complaint, call and client lists has no sequential scan over those tables (issue 14).
+each search of the complaint, call and client lists, and the team board's counts, have no sequential scan over
+those tables (issue 14).
 
-One set of rows for the module (20,000 clients, complaints and calls, in one transaction rolled back at the
-end), then ANALYZE, then ``EXPLAIN (FORMAT JSON)`` of the very queries the list pages run (selector +
-FilterSet + the first page's slice), with whole-table reads discouraged (``enable_seqscan``, then also
+One set of rows for the module (20,000 clients, complaints, calls and projects with their designers,
+assistants, drawing tasks and site logs, in one transaction rolled back at the end), then ANALYZE, then
+``EXPLAIN (FORMAT JSON)`` of the very queries the pages run (selector + FilterSet + the first page's slice; the
+board's SELECTs as captured from a request), with whole-table reads discouraged (``enable_seqscan``, then also
 ``enable_indexscan`` off, which leaves bitmap index reads): a Seq Scan, or an index walked whole while
 filtering, left in the plan means no index can serve the query's filter. (At 300,000 complaints the planner
 picks these indexes on its own: measured by hand, each page well under 100 ms.)"""
@@ -17,6 +19,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.http import QueryDict
+from django.test import Client as BrowserClient
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from clients.filters import ClientFilter
@@ -25,6 +30,7 @@ from clients.search import search_keys
 from complaints import selectors as complaint_selectors
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
+from projects.models import DrawingTask, Project, SiteLog
 from reception import selectors as reception_selectors
 from reception.filters import CallFilter
 from reception.models import Call
@@ -38,7 +44,16 @@ pytestmark = pytest.mark.skipif(
 
 ROWS = 20_000
 TEAMS = 10
-BIG = {"complaints_complaint", "reception_call", "clients_client"}
+BIG = {
+    "complaints_complaint",
+    "reception_call",
+    "clients_client",
+    "projects_project",
+    "projects_project_designers",
+    "projects_project_assistants",
+    "projects_drawingtask",
+    "projects_sitelog",
+}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
@@ -129,6 +144,7 @@ def _build():
             )
         )
     Call.objects.bulk_create(calls, batch_size=2000)
+    _projects(r, clients, members, now)
     with connection.cursor() as cursor:
         # Every table, the empty ones too: statistics left by earlier tests' rows mislead the planner.
         cursor.execute("ANALYZE")
@@ -136,6 +152,58 @@ def _build():
     for user in people:
         by_role.setdefault(user.role, user)
     return {"people": by_role, "clients": clients}
+
+
+def _projects(r, clients, members, now):
+    """A project per client, run by its team: a PM, a designer and an assistant each, two drawing tasks
+    (most delivered, a few open and due around today), site logs for those under construction."""
+    by_team: dict[int, dict[str, list[User]]] = {}
+    for user in members:
+        by_team.setdefault(user.team_id, {}).setdefault(user.role, []).append(user)
+    today = timezone.localdate()
+    projects = Project.objects.bulk_create(
+        [
+            Project(
+                name=f"项目{n}",
+                client=client,
+                team_id=client.team_id,
+                project_manager=by_team[client.team_id][Role.PROJECT_MANAGER][0],
+                phase=r.choice(Project.Phase.values),
+                created_at=now - dt.timedelta(minutes=41 * n),
+            )
+            for n, client in enumerate(clients)
+        ],
+        batch_size=2000,
+    )
+    people = [by_team[p.team_id] for p in projects]
+    for field, role in (("designers", Role.DESIGNER), ("assistants", Role.ASSISTANT_DESIGNER)):
+        through = getattr(Project, field).through
+        through.objects.bulk_create(
+            [through(project_id=p.pk, user_id=team[role][0].pk) for p, team in zip(projects, people, strict=True)],
+            batch_size=2000,
+        )
+    drawings, logs = [], []
+    for n, (project, team) in enumerate(zip(projects, people, strict=True)):
+        for k in range(2):
+            deadline = today - dt.timedelta(days=r.randint(-30, 900))
+            delivered = None if deadline > today - dt.timedelta(days=3) and n % 7 == 0 else now
+            drawings.append(
+                DrawingTask(
+                    project=project,
+                    kind=DrawingTask.Kind.RENDERING,
+                    title=f"效果图{k}",
+                    assignee=team[Role.ASSISTANT_DESIGNER][0],
+                    deadline=deadline,
+                    delivered_at=delivered,
+                )
+            )
+        if project.phase == Project.Phase.CONSTRUCTION:
+            pm = team[Role.PROJECT_MANAGER][0]
+            days = [today] if n % 3 else []
+            days += [today - dt.timedelta(days=d) for d in range(1, 4)]
+            logs += [SiteLog(project=project, date=day, author=pm, work_done="水电开槽") for day in days]
+    DrawingTask.objects.bulk_create(drawings, batch_size=2000)
+    SiteLog.objects.bulk_create(logs, batch_size=2000)
 
 
 @pytest.fixture(scope="module")
@@ -162,15 +230,16 @@ def explain(big, django_db_blocker):
         return found
 
     def _scans(page, *args) -> list[str]:
-        """The big tables the plan of the queryset ``page(*args)`` reads whole: by a sequential scan, or by
-        walking a whole index while filtering each row (a scan in disguise).
+        """The big tables the plan of the queryset ``page(*args)`` (or of the SQL ``page`` when a string)
+        reads whole: by a sequential scan, or by walking a whole index while filtering each row (a scan in
+        disguise).
 
         At 20,000 rows a table fits in a few hundred pages and reading it whole can be the cheapest plan,
         where at 300,000 it is not. So the planner is first told to avoid sequential scans, then, if it
         still reads a table whole, plain index scans too (bitmap index reads remain): it plans a whole read
         (at a prohibitive cost) only where no index can serve the query's filter."""
         with django_db_blocker.unblock():
-            sql, params = page(*args).query.sql_with_params()
+            sql, params = (page, None) if isinstance(page, str) else page(*args).query.sql_with_params()
             with connection.cursor() as cursor:
                 for off in (["enable_seqscan"], ["enable_seqscan", "enable_indexscan"]):
                     for name in off:
@@ -294,3 +363,42 @@ def test_the_check_sees_a_filter_no_index_serves(big, explain):
     gm = big["people"][Role.DEPUTY_GM]
     found = explain(lambda: Complaint.objects.visible_to(gm).filter(demand__icontains="上门")[:25])
     assert found and "complaints_complaint" in found[0]
+
+
+def _board_selects(user, django_db_blocker) -> list[str]:
+    """The SELECTs of the team board as ``user`` sees it (today's meeting already made by a first visit)."""
+    browser = BrowserClient()
+    with django_db_blocker.unblock():
+        browser.force_login(user)
+        assert browser.get(reverse("meetings:board")).status_code == 200
+        with CaptureQueriesContext(connection) as ctx:
+            assert browser.get(reverse("meetings:board")).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+@pytest.mark.parametrize(
+    "role", (Role.CONSULTANT, Role.PROJECT_MANAGER, Role.DESIGNER, Role.ASSISTANT_DESIGNER, Role.DEPUTY_GM)
+)
+def test_team_board_counts_read_by_index(role, big, explain, django_db_blocker):
+    """What each member has due today — complaints, follow-up visits, drawing tasks, missing site logs — and
+    the rest of the board, within what the viewer may see: each read from an index (the projects a designer,
+    assistant or PM works on are a UNION of three index reads, not an OR across two joins with DISTINCT)."""
+    selects = _board_selects(big["people"][role], django_db_blocker)
+    assert len(selects) >= 8
+    assert [found for sql in selects for found in explain(sql)] == []
+
+
+def test_assigned_projects_are_those_designed_assisted_or_managed(big, django_db_blocker):
+    """The UNION gives the same projects as the OR across the joins it replaced."""
+    designer = big["people"][Role.DESIGNER]
+    with django_db_blocker.unblock():
+        Project.assistants.through.objects.create(
+            project_id=Project.objects.exclude(team=designer.team).first().pk, user_id=designer.pk
+        )
+        assigned = set(Project.objects.assigned_to(designer).values_list("pk", flat=True))
+        expected = set(
+            Project.objects.filter(Q(designers=designer) | Q(assistants=designer) | Q(project_manager=designer))
+            .distinct()
+            .values_list("pk", flat=True)
+        )
+    assert assigned == expected and len(assigned) > 1

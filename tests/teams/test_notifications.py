@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from config import celery as config_celery
-from teams import services, tasks
+from teams import auth_cache, services, tasks
 from teams.models import Delivery, Notification
 from tests.conftest import real_broker
 from tests.teams.factories import NotificationFactory
@@ -216,7 +216,7 @@ def test_cached_unread_count_is_dropped_again_after_the_commit(
     assert _badge(client) == 0
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         services.notify(recipients=[consultant], title="新投诉", email=False)
-        cache.set(services._unread_key(consultant.pk), 0)  # what a concurrent page would have cached
+        cache.set(auth_cache.unread_key(consultant.pk), 0)  # what a concurrent page would have cached
     assert _badge(client) == 1
 
 
