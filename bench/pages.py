@@ -214,6 +214,14 @@ PAGES = [
         target_p95_ms=1000,
     ),
     Page(
+        "dashboard_year_computed",
+        "Deputy GM dashboard, year, computed (cache bypassed)",
+        "bench_dashboard_computed",
+        GM,
+        query=DASHBOARD_YEAR,
+        target_p95_ms=1000,
+    ),
+    Page(
         "report_preview",
         "Monthly report preview (team 1, this month)",
         "performance:report_preview",

@@ -24,6 +24,7 @@ from complaints.models import (
 from teams.audit import changes_against_db
 from teams.calendar import add_minutes, calendar_exceptions
 from teams.editing import EditConflict, claim, versioned_update
+from teams.facts import facts_save, facts_write
 from teams.messages import Message, to_store
 from teams.models import NotificationKind, Team, User
 from teams.selectors import deputy_gms
@@ -114,7 +115,7 @@ def complaint_register(
         resolve_due_at=add_minutes(now, rule["resolve_minutes"], working_hours=rule["working_hours"]),
     )
     complaint.full_clean()
-    complaint.save()
+    facts_save(complaint)  # a counted fact (performance/rollups.py)
     _event(complaint, registered_by, "register", to_state=complaint.state, now=now)
     for upload in attachments:
         attachment_add(complaint=complaint, user=registered_by, upload=upload, record_event=False)
@@ -229,7 +230,8 @@ def complaint_transition(
             resolve_reminded_at=None,
             resolve_escalated_at=None,
         )
-    versioned_update(complaint, fields=fields, expected_version=version, expect={"state": source})
+    with facts_write(Complaint, complaint.pk):
+        versioned_update(complaint, fields=fields, expected_version=version, expect={"state": source})
     _event(complaint, user, action, from_state=source, to_state=transition.target, comment=comment, now=now)
     if action in ("resolve", "reopen"):
         title = (
@@ -303,7 +305,8 @@ def complaint_update(*, complaint: Complaint, user: User, version: int, data: di
     for key, value in changes.items():
         setattr(candidate, key, value)
     candidate.full_clean(validate_unique=False)
-    versioned_update(complaint, fields=changes, expected_version=version)
+    with facts_write(Complaint, complaint.pk):  # the category and severity are counted
+        versioned_update(complaint, fields=changes, expected_version=version)
     for change in found:
         _event(complaint, user, "edit", comment=change.message())
     if became_major:
@@ -539,9 +542,10 @@ def complaint_merge(
     if duplicate.state == Complaint.State.CLOSED:
         raise ValidationError(_("A closed complaint is not merged."))
     source = duplicate.state
-    updated = Complaint.objects.filter(pk=duplicate.pk, state=source, merged_into__isnull=True).update(
-        state=Complaint.State.CLOSED, closed_at=now, merged_into=original, version=F("version") + 1
-    )
+    with facts_write(Complaint, duplicate.pk):  # a merged duplicate leaves the figures
+        updated = Complaint.objects.filter(pk=duplicate.pk, state=source, merged_into__isnull=True).update(
+            state=Complaint.State.CLOSED, closed_at=now, merged_into=original, version=F("version") + 1
+        )
     if updated != 1:
         raise EditConflict(_("Someone else changed this complaint just now. Reload the page."))
     duplicate.refresh_from_db()
@@ -593,7 +597,9 @@ def complaint_client_answer(
             resolve_escalated_at=None,
         )
     source = Complaint.State.RESOLVED
-    if not Complaint.objects.filter(pk=complaint.pk, state=source).update(**fields):
+    with facts_write(Complaint, complaint.pk):
+        updated = Complaint.objects.filter(pk=complaint.pk, state=source).update(**fields)
+    if not updated:
         return False
     complaint.refresh_from_db()
     said = (

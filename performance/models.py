@@ -451,6 +451,27 @@ class DailyTeamFact(models.Model):
         return f"{self.day} {self.team_key} {self.kind}: {self.count} / {self.amount}"
 
 
+class MonthlyTeamFact(models.Model):
+    """The daily cells of one calendar month added up: what a period's whole months read (a year reads 12 rows per
+    team and kind, not 365). Written with the daily cells, in the same upsert's transaction, and recounted with
+    them (``performance/rollups.py``)."""
+
+    month = models.DateField(_("month of the facts"), help_text=_("The month's first day."))
+    team_key = models.PositiveIntegerField(_("team"), help_text=_("The team's id; 0 for facts of no team."))
+    kind = models.CharField(_("kind"), max_length=40)
+    count = models.IntegerField(_("number of facts"), default=0)
+    amount = models.DecimalField(_("sum of the facts"), max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("monthly team fact")
+        verbose_name_plural = _("monthly team facts")
+        constraints = [models.UniqueConstraint(fields=["month", "team_key", "kind"], name="monthly_team_fact_cell")]
+        indexes = [models.Index(fields=["kind", "month"], name="monthly_team_fact_kind_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.team_key} {self.kind}: {self.count} / {self.amount}"
+
+
 class FactRecount(models.Model):
     """A nightly recount of the rollups: how many cells it checked and which had drifted (then repaired)."""
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Contract, PaymentStage
+from clients.models import PaymentStage
 from performance.metrics import METRICS, Period, Scope, figures, figures_by_team
 from performance.metrics.money import AGEING_KEYS
 from teams.models import Team
@@ -65,11 +65,11 @@ class ReceivableFilter(django_filters.FilterSet):
 
 
 def open_stages(*, user):
-    """The receivables ``user`` may see: stages due and not fully paid, most overdue first."""
+    """The receivables ``user`` may see: stages due and not fully paid, most overdue first (the partial index
+    ``payment_stage_receivable``; the contracts' scope as ``Contract.visible_to``)."""
     return (
-        PaymentStage.objects.filter(
-            contract__in=Contract.objects.visible_to(user), due_date__isnull=False, received__lt=F("amount")
-        )
+        PaymentStage.objects.visible_to(user)
+        .filter(due_date__isnull=False, received__lt=F("amount"))
         .select_related("contract__client", "contract__team")
         .order_by("due_date", "pk")
     )

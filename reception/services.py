@@ -17,6 +17,7 @@ from reception.models import Call, CtiEvent, PhoneCall, Visit
 from reception.services_cti import phone_call_link
 from teams.calendar import add_working_minutes, calendar_exceptions
 from teams.editing import claim
+from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import NotificationKind, Team, User
 from teams.models.staff import responsible
@@ -79,7 +80,7 @@ def call_log(
         call.forwarded_at = now
         call.ack_due_at = add_working_minutes(now, settings.RECEPTION_FORWARD_ACK_MINUTES)
     call.full_clean()
-    call.save()
+    facts_save(call)  # a forwarded call is a counted fact (performance/rollups.py)
     if phone_call is not None:
         phone_call_link(phone_call=phone_call, call=call)
     if call.forwarded_at:
@@ -110,7 +111,9 @@ def call_acknowledge(*, call: Call, user: User, now: dt.datetime | None = None) 
     now = now or timezone.now()
     if not call.may_acknowledge(user):
         raise AlreadyDone
-    if not claim(call, "acknowledged_at", now, acknowledged_by=user):
+    with facts_write(Call, call.pk):
+        won = claim(call, "acknowledged_at", now, acknowledged_by=user)
+    if not won:
         raise AlreadyDone
     return call
 
@@ -130,7 +133,8 @@ def call_forward_close(*, call: Call, user: User, outcome: str, note: str = "", 
     if not claim(call, "forward_closed_at", now, **fields):
         raise AlreadyDone
     if call.acknowledged_at is None:
-        claim(call, "acknowledged_at", now, acknowledged_by=user)
+        with facts_write(Call, call.pk):
+            claim(call, "acknowledged_at", now, acknowledged_by=user)
     return call
 
 

@@ -181,7 +181,15 @@ class PaymentStage(models.Model):
         verbose_name = _("payment stage")
         verbose_name_plural = _("payment stages")
         ordering = ["order", "pk"]
-        indexes = [models.Index(fields=["due_date"], name="payment_stage_due")]
+        indexes = [
+            models.Index(fields=["due_date"], name="payment_stage_due"),
+            # The receivables board's list: the stages due and not fully paid, most overdue first.
+            models.Index(
+                fields=["due_date", "id"],
+                name="payment_stage_receivable",
+                condition=Q(due_date__isnull=False, received__lt=F("amount")),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0),

@@ -24,7 +24,7 @@ from clients.services.common import _event
 from clients.services.money import contract_stages_trigger, stage_make_due
 from teams.audit import changes_against_db
 from teams.editing import EditConflict, compare_and_set
-from teams.facts import facts_write
+from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import User
 from teams.registry import run_hooks
@@ -206,7 +206,7 @@ def payment_save(
     if payment.triggered_on is not None:
         payment.due_date = payment.triggered_on + dt.timedelta(days=days_to_pay)
     payment.full_clean()
-    payment.save()
+    facts_save(payment)  # its amount and pay-by day are receivable (performance/rollups.py)
     _record_changes(contract, by, changes, stage_name=saved_name)
     if payment.trigger == PaymentStage.Trigger.SIGNING and payment.triggered_on is None:
         stage_make_due(stage=payment, on=contract.signed_date)
@@ -240,7 +240,8 @@ def payment_stages_resplit(*, contract: Contract, by: User) -> int:
     new_amounts[last.pk] = last.amount + difference - shared
     for stage in open_stages:
         changes = changes_against_db(stage, {"amount": new_amounts[stage.pk]}, ["amount"])
-        PaymentStage.objects.filter(pk=stage.pk).update(amount=new_amounts[stage.pk])
+        with facts_write(PaymentStage, stage.pk):
+            PaymentStage.objects.filter(pk=stage.pk).update(amount=new_amounts[stage.pk])
         _record_changes(contract, by, changes, stage_name=stage.name)
     return sum(1 for s in open_stages if new_amounts[s.pk] != s.amount)
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Contract, ContractChange, PaymentStage, Receipt
 from teams.editing import claim
-from teams.facts import facts_save
+from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import NotificationKind, User
 from teams.numbers import MoneySum
@@ -46,7 +46,8 @@ def stage_make_due(*, stage: PaymentStage, on: dt.date) -> bool:
     Only the first call counts (a conditional UPDATE), so a second inspection or a double
     scan changes nothing; the team's consultant is told once."""
     due = on + dt.timedelta(days=stage.days_to_pay)
-    won = PaymentStage.objects.filter(pk=stage.pk, triggered_on=None).update(triggered_on=on, due_date=due) == 1
+    with facts_write(PaymentStage, stage.pk):  # now a receivable (performance/rollups.py)
+        won = PaymentStage.objects.filter(pk=stage.pk, triggered_on=None).update(triggered_on=on, due_date=due) == 1
     if not won:
         return False
     stage.triggered_on, stage.due_date = on, due
@@ -81,7 +82,8 @@ def _amount_via(receipt: Receipt) -> Message:
 
 
 def _stage_add_received(stage: PaymentStage, amount: Decimal, on: dt.date) -> None:
-    PaymentStage.objects.filter(pk=stage.pk).update(received=F("received") + amount)
+    with facts_write(PaymentStage, stage.pk):  # what is still receivable (performance/rollups.py)
+        PaymentStage.objects.filter(pk=stage.pk).update(received=F("received") + amount)
     stage.refresh_from_db(fields=["received", "amount", "paid_date"])
     paid = stage.received >= stage.amount and stage.amount > 0
     paid_date = (stage.paid_date or on) if paid else None

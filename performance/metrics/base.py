@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -353,12 +353,54 @@ def _rolled(metric: Metric, scopes) -> bool:
     return metric.key in METRIC_ROLLUPS and all(scope.kind != "person" for scope in scopes)
 
 
-def _rollup_sums(metrics, periods, now, team_ids=None):
+def _rollup_sums(metrics, periods, now, team_ids=None, counted=None):
+    """The cells of ``metrics`` for each period tag they are counted for (``counted(tag, metric)``)."""
     from performance.rollups import METRIC_ROLLUPS, cell_sums
 
-    kinds = {kind for m in metrics for terms in METRIC_ROLLUPS[m.key].values() for kind, _what in terms}
+    wanted = {
+        tag: {
+            (term[0], term[1])
+            for m in metrics
+            if counted is None or counted(tag, m)
+            for terms in METRIC_ROLLUPS[m.key].values()
+            for term in terms
+        }
+        for tag in periods
+    }
     cutoffs = {tag: period.cutoff_date(now) for tag, period in periods.items()}
-    return cell_sums(kinds, periods, cutoffs=cutoffs, team_ids=team_ids)
+    return cell_sums(wanted, periods, cutoffs=cutoffs, team_ids=team_ids)
+
+
+def _residuals(metric: Metric) -> list[tuple[str, int, Metric]]:
+    """The parts of a rolled metric counted from the raw rows (``performance.rollups.ROLLUP_RESIDUALS``): each
+    ``(part, sign, a count metric of the same records)``, computed with the metrics that are not rolled up."""
+    from performance.rollups import ROLLUP_RESIDUALS
+
+    found = []
+    for part, terms in ROLLUP_RESIDUALS.get(metric.key, {}).items():
+        for i, (sign, condition) in enumerate(terms):
+            in_period = condition
+            if not getattr(condition, "alone", False):
+                own = metric.in_period
+                in_period = lambda p, now, own=own, condition=condition: own(p, now) & condition(p, now)  # noqa: E731
+            found.append(
+                (
+                    part,
+                    sign,
+                    replace(
+                        metric, key=f"{metric.key}~{part}{i}", kind="count", in_period=in_period, hit=None, expr=None
+                    ),
+                )
+            )
+    return found
+
+
+def _add_residuals(row: dict, metric: Metric, tag: str, residuals, value_of) -> dict:
+    """``row`` (a metric's parts from the cells) with its raw parts added: ``value_of(residual metric)``."""
+    for part, sign, residual in residuals:
+        name = f"{tag}_{metric.key}_{part}"
+        row[name] = (row.get(name) or 0) + sign * (value_of(residual) or 0)
+    return row
 
 
 def _merge(rows) -> dict:
@@ -397,25 +439,31 @@ def figures(
     def scope_of(tag):
         return tag_scopes.get(tag, scope)
 
+    parent = {}  # a residual metric's key -> the rolled metric it is part of
+
     def counted(tag, metric):
+        metric = parent.get(metric.key, metric)
         return metric.applies_to(scope_of(tag)) and (tag not in only or metric.key in only[tag])
 
     scopes = [scope_of(tag) for tag in periods]
     rolled = [m for m in metrics if _rolled(m, scopes) and any(counted(tag, m) for tag in periods)]
-    result = {}
+    residuals = {m.key: _residuals(m) for m in rolled}
+    parent.update({r.key: m for m in rolled for _part, _sign, r in residuals[m.key]})
+    result, cell_rows = {}, {}
     if rolled:
         from performance.rollups import metric_row
 
         team_ids = None if any(s.kind == "company" for s in scopes) else sorted({s.team_id for s in scopes})
-        sums = _rollup_sums(rolled, periods, now, team_ids)
+        sums = _rollup_sums(rolled, periods, now, team_ids, counted)
         for tag in periods:
             teams = None if scope_of(tag).kind == "company" else {scope_of(tag).team_id}
             for metric in rolled:
                 if counted(tag, metric):
-                    result[(tag, metric.key)] = metric.finish(metric_row(metric.key, tag, sums, teams), tag)
+                    cell_rows[(tag, metric.key)] = metric_row(metric.key, tag, sums, teams)
+    raw = [m for m in metrics if m not in rolled] + [r for m in rolled for _part, _sign, r in residuals[m.key]]
     by_model = defaultdict(list)
-    for metric in metrics:
-        if metric not in rolled and any(counted(tag, metric) for tag in periods):
+    for metric in raw:
+        if any(counted(tag, metric) for tag in periods):
             by_model[metric.model].append(metric)
     for model, group in by_model.items():
         # Metrics of one model may scope differently (complaints a person registered, or
@@ -437,6 +485,10 @@ def figures(
             for metric in group:
                 if counted(tag, metric):
                     result[(tag, metric.key)] = metric.finish(row, tag)
+    for (tag, key), row in cell_rows.items():
+        metric = next(m for m in rolled if m.key == key)
+        _add_residuals(row, metric, tag, residuals[key], lambda r, tag=tag: result.pop((tag, r.key), 0))
+        result[(tag, key)] = metric.finish(row, tag)
     return result
 
 
@@ -463,23 +515,28 @@ def figures_with_teams(
     now = now or timezone.now()
     only = only or {}
     metrics = list(metrics)
+    parent = {}  # a residual metric's key -> the rolled metric it is part of
 
     def counted(tag, metric):
-        return tag not in only or metric.key in only[tag]
+        key = parent.get(metric.key, metric).key
+        return tag not in only or key in only[tag]
 
     company, result = {}, defaultdict(dict)
     rolled = [m for m in metrics if _rolled(m, [COMPANY])]
+    residuals = {m.key: _residuals(m) for m in rolled}
+    parent.update({r.key: m for m in rolled for _part, _sign, r in residuals[m.key]})
+    company_rows, team_rows = {}, defaultdict(dict)
     if rolled:
         from performance.rollups import metric_row
 
-        sums = _rollup_sums(rolled, periods, now)
+        sums = _rollup_sums(rolled, periods, now, counted=counted)
         teams = {team for by_team in sums.values() for team in by_team if team}
         for metric in rolled:
             for tag in periods:
                 if counted(tag, metric):
-                    company[(tag, metric.key)] = metric.finish(metric_row(metric.key, tag, sums), tag)
+                    company_rows[(tag, metric.key)] = metric_row(metric.key, tag, sums)
             for team in teams:
-                result[team][metric.key] = metric.finish(metric_row(metric.key, team_tag, sums, {team}), team_tag)
+                team_rows[team][metric.key] = metric_row(metric.key, team_tag, sums, {team})
     own = [metric for metric in metrics if metric.team_q is not None and metric not in rolled]
     if own:
         team_ids = list(Team.objects.filter(is_active=True).values_list("pk", flat=True))
@@ -489,8 +546,9 @@ def figures_with_teams(
             result[tags[tag].team_id][key] = value
         company.update(figures(own, periods, now=now, only=only))
     by_model = defaultdict(list)
-    for metric in metrics:
-        if metric.team_q is None and metric not in rolled:
+    raw = [m for m in metrics if m not in rolled] + [r for m in rolled for _part, _sign, r in residuals[m.key]]
+    for metric in raw:
+        if metric.team_q is None:
             by_model[(metric.model, metric.team_path)].append(metric)
     for (model, team_path), group in by_model.items():
         aggregates, wanted = {}, []
@@ -499,6 +557,8 @@ def figures_with_teams(
                 if counted(tag, metric):
                     aggregates.update(metric.aggregates(tag, period, now))
                     wanted.append(metric.in_period(period, now))
+        if not aggregates:
+            continue
         rows = list(
             model._default_manager.filter(reduce(or_, wanted))
             .order_by()
@@ -514,4 +574,16 @@ def figures_with_teams(
             if row["team_ref"] is not None:
                 for metric in group:
                     result[row["team_ref"]][metric.key] = metric.finish(row, team_tag)
-    return company, result
+    # The rolled figures: their cells plus their raw parts (the company's, and each team's).
+    for (tag, key), row in company_rows.items():
+        metric = next(m for m in rolled if m.key == key)
+        _add_residuals(row, metric, tag, residuals[key], lambda r, tag=tag: company.pop((tag, r.key), 0))
+        company[(tag, key)] = metric.finish(row, tag)
+    for metric in rolled:
+        names = [r.key for _part, _sign, r in residuals[metric.key]]
+        for team in set(team_rows) | {team for team, values in result.items() if any(n in values for n in names)}:
+            row = team_rows[team].get(metric.key) or metric_row(metric.key, team_tag, {}, {team})
+            residual = residuals[metric.key]
+            _add_residuals(row, metric, team_tag, residual, lambda r, team=team: result[team].pop(r.key, 0))
+            result[team][metric.key] = metric.finish(row, team_tag)
+    return company, dict(result)

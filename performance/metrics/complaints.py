@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
@@ -155,7 +156,23 @@ _REGISTERED = next(metric for metric in COMPLAINT_METRICS if metric.key == "comp
 
 def complaints_by_category(period: Period, scope: Scope = COMPANY, *, now: dt.datetime | None = None) -> dict:
     """``{category: complaints registered in the period}`` — the by-category split of
-    ``complaints_registered`` (same records, same scope; one query)."""
+    ``complaints_registered`` (same records, same scope; one query): from the daily rollups for the company or
+    a team, from the complaints for a person."""
+    if scope.kind != "person":
+        from performance.rollups import cell_sums
+
+        terms = {(f"complaints_category_{value}", "c") for value in Complaint.Category.values}
+        now = now or timezone.now()
+        sums = cell_sums(
+            {"p": terms},
+            {"p": period},
+            cutoffs={"p": period.cutoff_date(now)},
+            team_ids=[scope.team_id] if scope.team_id else None,
+        )
+        return {
+            value: sum(by_tag["p"]["c"] for by_tag in sums.get(f"complaints_category_{value}", {}).values())
+            for value in Complaint.Category.values
+        }
     metric = _REGISTERED
     rows = metric.queryset(period, scope, now=now).order_by().values("category").annotate(n=Count("pk"))
     counts = {row["category"]: row["n"] for row in rows}

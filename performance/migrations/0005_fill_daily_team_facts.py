@@ -1,16 +1,8 @@
-"""Backfill the daily rollups from the facts already stored (rewrites rows only: a recount)."""
+"""Backfilled the daily rollups from the facts already stored. Superseded by 0007, which rebuilds every cell (daily and
+monthly) once the tables of every counted source exist: the rebuild counts with the current sources (complaints,
+payment stages, forwarded calls too), which this migration's dependencies do not cover."""
 
 from django.db import migrations
-
-
-def fill(apps, schema_editor):
-    from performance.rollups import rollups_rebuild
-
-    rollups_rebuild(apps=apps)
-
-
-def empty(apps, schema_editor):
-    apps.get_model("performance", "DailyTeamFact").objects.all().delete()
 
 
 class Migration(migrations.Migration):
@@ -22,4 +14,4 @@ class Migration(migrations.Migration):
         ("reception", "0009_add_forward_outcome"),
     ]
 
-    operations = [migrations.RunPython(fill, empty)]
+    operations = []

@@ -129,6 +129,8 @@ def dashboard(request):
         "money": selectors.sees_money(user),
         "fragment_seconds": settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS * 2,
         "team_keys": [k for k in selectors.DASHBOARD_KEYS if not data["teams"] or k in data["teams"][0]["values"]],
+        # The drill-down of each figure, reversed once (the table by team links every figure of every team).
+        "drill_urls": {key: reverse("performance:drill", args=[key]) for key in selectors.DASHBOARD_KEYS},
     }
     return render(request, "performance/dashboard.html", context)
 

@@ -358,7 +358,8 @@ def change_order_approve(*, order: ChangeOrder, by: User) -> ChangeOrder:
         )
     ]
     if stage is not None:
-        PaymentStage.objects.filter(pk=stage.pk).update(amount=F("amount") + order.total)
+        with facts_write(PaymentStage, stage.pk):  # its receivable moves (performance/rollups.py)
+            PaymentStage.objects.filter(pk=stage.pk).update(amount=F("amount") + order.total)
         history.append(
             ContractChange(contract=contract, changed_by=by).set_texts(
                 field=Message("Payment %(name)s: amount", name=stage.name),

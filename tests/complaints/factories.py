@@ -6,10 +6,11 @@ from django.utils import timezone
 from complaints.models import Complaint, ComplaintEvent
 from teams.roles import Role
 from tests.clients.factories import ClientFactory
+from tests.facts import CountedFactory
 from tests.teams.factories import UserFactory
 
 
-class ComplaintFactory(factory.django.DjangoModelFactory):
+class ComplaintFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Complaint
 

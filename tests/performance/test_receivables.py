@@ -20,9 +20,8 @@ def receivable(team, leader, *, days_overdue, amount="10000", received="0"):
     today = timezone.localdate()
     contract = ContractFactory(client=ClientFactory(team=team, consultant=leader), signed_by=leader)
     due = today - dt.timedelta(days=days_overdue)
-    stage = PaymentStage.objects.create(
-        contract=contract, name="中期", amount=Decimal(amount), triggered_on=due - dt.timedelta(days=7), due_date=due
-    )
+    stage = PaymentStage.objects.create(contract=contract, name="中期", amount=Decimal(amount), days_to_pay=7)
+    services.stage_make_due(stage=stage, on=due - dt.timedelta(days=7))  # as its trigger does
     if Decimal(received):
         services.receipt_record(stage=stage, by=leader, amount=Decimal(received), received_on=today, method="bank")
     return stage

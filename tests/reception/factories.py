@@ -3,10 +3,11 @@ from django.utils import timezone
 
 from reception.models import Call, Visit
 from teams.roles import Role
+from tests.facts import CountedFactory
 from tests.teams.factories import UserFactory
 
 
-class CallFactory(factory.django.DjangoModelFactory):
+class CallFactory(CountedFactory, factory.django.DjangoModelFactory):
     class Meta:
         model = Call
 
