@@ -206,7 +206,9 @@ class Complaint(models.Model):
             models.Index(fields=["state", "resolve_due_at", "id"], name="complaint_state_resolve_due"),
             # The dashboards' figures of what is still open at a cut-off (performance/rollups.py, the raw parts):
             # not acknowledged yet, not resolved yet or resolved after the cut-off, closed after it.
-            models.Index(fields=["registered_at"], name="complaint_not_acknowledged", condition=Q(acknowledged_at=None)),
+            models.Index(
+                fields=["registered_at"], name="complaint_not_acknowledged", condition=Q(acknowledged_at=None)
+            ),
             models.Index(fields=["resolved_at"], name="complaint_resolved_at"),
             models.Index(fields=["closed_at"], name="complaint_closed_at"),
             # Caller name and phone are searched by any fragment: pg_trgm GIN indexes in migration 0014
