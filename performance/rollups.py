@@ -337,51 +337,57 @@ METRIC_ROLLUPS = {
 }
 
 
-# The parts of a rolled figure counted from the raw rows, added to its cells (with their sign): metric key ->
-# part -> [(sign, condition)]. A condition is ANDed with the metric's own ``in_period`` unless it is marked
-# ``alone`` (then it says everything). Each reads few rows, on an index: the complaints and forwarded calls not
-# acknowledged yet, the complaints not resolved yet (whether one counts depends on its deadline and "now"), those
-# closed at or after the cut-off (counted closed in the cells, not closed at the cut-off), and what happened on
-# the cut-off's day before the cut-off (nothing, for a period that is over: its cut-off is a midnight).
+@dataclass(frozen=True)
+class Raw:
+    """A part of a rolled figure counted from the raw rows and added to its cells with ``sign``: the rows of
+    ``condition(period, now)``, ANDed with the metric's own ``in_period`` unless ``alone`` (then it says
+    everything). ``running``: it counts nothing once the period is over (its cut-off is then its end, a midnight),
+    so it is not even asked for."""
+
+    sign: int
+    condition: Callable
+    alone: bool = False
+    running: bool = False
+
+
 def _cutoff_day(p, now):
     """``(the local midnight starting the cut-off's day, the cut-off)``: the raw rows' window of a running period."""
     start = timezone.make_aware(dt.datetime.combine(p.cutoff_date(now), dt.time.min), _local())
     return start, p.cutoff(now)
 
 
-def _open_today(p, now, *, due: bool):
-    """The complaints whose latest time counted by ``complaints_open`` (or, ``due``, ``complaints_overdue``) falls on
-    the cut-off's day before the cut-off: registered (past the deadline) and, for the second, resolved."""
+def _open_today(p, now, *, due: bool, resolved: bool) -> Q:
+    """The complaints whose latest time counted by ``complaints_open`` (``due``: ``complaints_overdue``) falls on
+    the cut-off's day before the cut-off: registered (and past the deadline), or (``resolved``) also resolved."""
     start, cutoff = _cutoff_day(p, now)
     fields = ["registered_at", "resolve_due_at"] if due else ["registered_at"]
+    if resolved:
+        fields.append("resolved_at")
     before = Q(merged_into__isnull=True, **{f"{name}__lt": cutoff for name in fields})
-    today = reduce(or_, [Q(**{f"{name}__gte": start}) for name in fields])
-    resolved = Q(resolved_at__lt=cutoff) & (today | Q(resolved_at__gte=start))
-    return before & today, before & resolved
+    return before & reduce(or_, [Q(**{f"{name}__gte": start}) for name in fields])
 
 
-def alone(condition):
-    condition.alone = True
-    return condition
-
-
+# metric key -> part -> the ``Raw`` parts. Each reads few rows, on an index: the complaints and forwarded calls not
+# acknowledged yet, the complaints not resolved yet (whether one counts depends on its deadline and "now"), those
+# closed at or after the cut-off (counted closed in the cells, not closed at the cut-off), and what happened on the
+# running period's cut-off day before the cut-off.
 ROLLUP_RESIDUALS = {
-    "complaints_ack_in_time": {"d": [(1, lambda p, now: Q(acknowledged_at__isnull=True))]},
-    "complaints_resolved_in_time": {"d": [(1, lambda p, now: Q(resolved_at__isnull=True))]},
-    "complaints_closed": {"n": [(-1, lambda p, now: Q(closed_at__gte=p.cutoff(now)))]},
+    "complaints_ack_in_time": {"d": [Raw(1, lambda p, now: Q(acknowledged_at__isnull=True))]},
+    "complaints_resolved_in_time": {"d": [Raw(1, lambda p, now: Q(resolved_at__isnull=True))]},
+    "complaints_closed": {"n": [Raw(-1, lambda p, now: Q(closed_at__gte=p.cutoff(now)))]},
     "complaints_open": {
         "v": [
-            (1, alone(lambda p, now: _open_today(p, now, due=False)[0])),
-            (-1, alone(lambda p, now: _open_today(p, now, due=False)[1])),
+            Raw(1, lambda p, now: _open_today(p, now, due=False, resolved=False), alone=True, running=True),
+            Raw(-1, lambda p, now: _open_today(p, now, due=False, resolved=True), alone=True, running=True),
         ]
     },
     "complaints_overdue": {
         "v": [
-            (1, alone(lambda p, now: _open_today(p, now, due=True)[0])),
-            (-1, alone(lambda p, now: _open_today(p, now, due=True)[1])),
+            Raw(1, lambda p, now: _open_today(p, now, due=True, resolved=False), alone=True, running=True),
+            Raw(-1, lambda p, now: _open_today(p, now, due=True, resolved=True), alone=True, running=True),
         ]
     },
-    "calls_ack_in_time": {"d": [(1, lambda p, now: Q(acknowledged_at__isnull=True))]},
+    "calls_ack_in_time": {"d": [Raw(1, lambda p, now: Q(acknowledged_at__isnull=True))]},
 }
 
 
@@ -682,12 +688,20 @@ def cell_sums(wanted: dict, periods: dict, *, cutoffs: dict, team_ids=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*column_params, *select_params])
         rows = cursor.fetchall()
-    result = {}
+    # Each kind keeps the sums of its own terms only.
+    index = {name: i for i, name in enumerate(names)}
+    needs = defaultdict(list)
+    for tag, terms in wanted.items():
+        for kind, what in terms:
+            needs[kind].append((index[(tag, what)], tag, what, WHATS[what][0] == "count"))
+    result = defaultdict(dict)
     for team, kind, *values in rows:
-        by_tag = result.setdefault(kind, {}).setdefault(team, {tag: {} for tag in wanted})
-        for (tag, what), value in zip(names, values, strict=True):
-            by_tag[tag][what] = (value or 0) if WHATS[what][0] == "count" else _decimal(value)
-    return result
+        by_tag = {tag: {} for tag in wanted}
+        for i, tag, what, is_count in needs[kind]:
+            value = values[i]
+            by_tag[tag][what] = (value or 0) if is_count else _decimal(value)
+        result[kind][team] = by_tag
+    return dict(result)
 
 
 def _sql_spans(column: str, spans) -> tuple[str, list]:
@@ -720,9 +734,10 @@ def metric_row(metric_key: str, tag: str, sums: dict, teams=None) -> dict:
     for part, terms in METRIC_ROLLUPS[metric_key].items():
         total = None
         for kind, what, *sign in terms:
-            for team, by_tag in sums.get(kind, {}).items():
-                value = by_tag.get(tag, {}).get(what)
-                if (teams is None or team in teams) and value is not None:
+            by_team = sums.get(kind, {})
+            for team in by_team if teams is None else teams:
+                value = by_team[team][tag].get(what) if team in by_team else None
+                if value is not None:
                     total = (total or 0) + value * (sign[0] if sign else 1)
         if total is not None and any(term[1] == "us" for term in terms):
             total = dt.timedelta(microseconds=int(total))

@@ -377,22 +377,21 @@ def _residuals(metric: Metric) -> list[tuple[str, int, Metric]]:
     from performance.rollups import ROLLUP_RESIDUALS
 
     found = []
-    for part, terms in ROLLUP_RESIDUALS.get(metric.key, {}).items():
-        for i, (sign, condition) in enumerate(terms):
-            in_period = condition
-            if not getattr(condition, "alone", False):
+    for part, raws in ROLLUP_RESIDUALS.get(metric.key, {}).items():
+        for i, raw in enumerate(raws):
+            in_period = raw.condition
+            if not raw.alone:
                 own = metric.in_period
-                in_period = lambda p, now, own=own, condition=condition: own(p, now) & condition(p, now)  # noqa: E731
-            found.append(
-                (
-                    part,
-                    sign,
-                    replace(
-                        metric, key=f"{metric.key}~{part}{i}", kind="count", in_period=in_period, hit=None, expr=None
-                    ),
-                )
-            )
+                in_period = lambda p, now, own=own, condition=raw.condition: own(p, now) & condition(p, now)  # noqa: E731
+            key = f"{metric.key}~{part}{i}" + ("~running" if raw.running else "")
+            residual = replace(metric, key=key, kind="count", in_period=in_period, hit=None, expr=None)
+            found.append((part, raw.sign, residual))
     return found
+
+
+def _asked(metric: Metric, period: Period, now) -> bool:
+    """Whether a residual is asked for in ``period``: one of a running period only counts nothing once it is over."""
+    return not metric.key.endswith("~running") or period.end_dt > now
 
 
 def _add_residuals(row: dict, metric: Metric, tag: str, residuals, value_of) -> dict:
@@ -442,6 +441,8 @@ def figures(
     parent = {}  # a residual metric's key -> the rolled metric it is part of
 
     def counted(tag, metric):
+        if metric.key in parent and not _asked(metric, periods[tag], now):
+            return False
         metric = parent.get(metric.key, metric)
         return metric.applies_to(scope_of(tag)) and (tag not in only or metric.key in only[tag])
 
@@ -518,6 +519,8 @@ def figures_with_teams(
     parent = {}  # a residual metric's key -> the rolled metric it is part of
 
     def counted(tag, metric):
+        if metric.key in parent and not _asked(metric, periods[tag], now):
+            return False
         key = parent.get(metric.key, metric).key
         return tag not in only or key in only[tag]
 

@@ -175,6 +175,8 @@ def _foreign_words(texts, language, stored):
     return found
 
 
+# Every role's pages in two languages, with the demo company seeded first: far longer than one journey.
+@pytest.mark.timeout(1800)
 def test_every_role_reaches_only_pages_that_fit_and_speak_its_language(browser, live_server):
     call_command("seed_demo", stdout=io.StringIO())
     stored = _stored_text()
