@@ -31,6 +31,7 @@ TRANSFORMS = {
     ("complaints", "0005_copy_resolutions_to_history"),
     ("meetings", "0002_rename_team_life_tables"),
     ("performance", "0005_fill_daily_team_facts"),
+    ("performance", "0007_rebuild_team_facts"),
     ("teams", "0011_job_heartbeat_and_one_active"),
 }
 
