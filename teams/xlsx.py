@@ -427,6 +427,8 @@ class _RowWriter:
                         continue
                     if special(value) is not None:
                         value = clean_text(value)
+                        if not value:
+                            continue
                         text = _text_xml(value)
                     elif len(value) > MAX_STRING:
                         text = value = value[:MAX_STRING]
