@@ -33,3 +33,8 @@ WHITENOISE_AUTOREFRESH = True
 # login form (the browser tests) reach their pages; tests of two-factor sign-in turn it on with the
 # ``settings`` fixture (tests/teams/test_two_factor.py). Whoever has a device is asked for it anyway.
 TWO_FACTOR_ENFORCE = False
+
+# Every test runs on an ordinary working day, far from midnight (config/settings/test_clock.py).
+from config.settings.test_clock import pin  # noqa: E402
+
+TEST_CLOCK_OFFSET = pin()
