@@ -111,14 +111,18 @@ def target_card_ids():
 def client_page_tokens():
     """The client's page (issue 17) of pm1's projects under construction: one link each, issued here by the
     deputy GM with a fixed random part (``bench-<pk>``), so a second run replaces the same links."""
+    from portal.models import PortalLink
     from portal.services import link_issue
+    from portal.tokens import token_hash
     from projects.models import Project
 
     qs = Project.objects.filter(project_manager=_user(PM), phase="construction", contract__isnull=False)
     gm = _user(GM)
     tokens = []
     for project in qs.order_by("-created_at")[:ROTATE]:
-        _, token = link_issue(project=project, by=gm, raw=f"bench-{project.pk}")
+        raw = f"bench-{project.pk}"
+        PortalLink.objects.filter(token_hash=token_hash(raw)).delete()  # the last run's, revoked or not
+        _, token = link_issue(project=project, by=gm, raw=raw)
         tokens.append((token,))
     return tokens
 

@@ -138,10 +138,12 @@ def targets(doc):
             continue
         q = r["queries_max"]
         qs = small.get(key, {}).get("queries_max")
-        constant = qs is None or qs == q
+        # Fewer at scale is a query the small data set needed and this one did not (a section with rows there,
+        # empty here), not a query per row: only growth fails.
+        constant = qs is None or q <= qs
         row(
             f"{r['title']}: ≤ {QUERY_LIMIT} queries, constant with scale",
-            f"{q} queries" + (f" (small scale: {qs})" if qs is not None else ""),
+            f"{q} queries" + (f" (small scale: {qs}{'; fewer here' if qs > q else ''})" if qs is not None else ""),
             q <= QUERY_LIMIT and constant,
             (f"{q - QUERY_LIMIT} over the limit; " if q > QUERY_LIMIT else "")
             + ("" if constant else f"grows with scale ({qs} → {q})"),
