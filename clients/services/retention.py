@@ -93,7 +93,10 @@ def access_log_expired(*, now: dt.datetime):
 
 def retention_sweep(*, now: dt.datetime, dry_run: bool) -> list[Expired]:
     """The clients app's part of the nightly retention sweep."""
-    leads = Expired("lost leads", ANONYMISE, list(lost_leads_expired(now=now).values_list("pk", flat=True)))
+    expired = lost_leads_expired(now=now).values_list("pk", flat=True)
+    if not dry_run:  # the dry run lists everything that has expired; a run takes the oldest ids first
+        expired = expired[: settings.RETENTION_SWEEP_MAX_CLIENTS]
+    leads = Expired("lost leads", ANONYMISE, list(expired))
     log = Expired("access log entries", DELETE, list(access_log_expired(now=now).values_list("pk", flat=True)))
     if not dry_run:
         leads.ids = [pk for pk in leads.ids if client_anonymise(client_id=pk, now=now)]

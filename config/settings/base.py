@@ -174,6 +174,9 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "客服中心")
 RETENTION_LOST_LEAD_MONTHS = env_int("RETENTION_LOST_LEAD_MONTHS", 24)
 RETENTION_CALLER_MONTHS = env_int("RETENTION_CALLER_MONTHS", 12)
 RETENTION_ACCESS_LOG_MONTHS = env_int("RETENTION_ACCESS_LOG_MONTHS", 36)
+# Lost leads anonymised per nightly run (each is a few dozen updates): a backlog — retention switched on over
+# years of data — clears over several nights instead of holding the worker for an hour (bench/jobs.py).
+RETENTION_SWEEP_MAX_CLIENTS = env_int("RETENTION_SWEEP_MAX_CLIENTS", 2000)
 # A finished job's result file (a big export, an import preview: clients' data) is deleted after this many
 # days; the one-time tokens of create forms (double-submit guard) after SUBMISSION_KEEP_DAYS.
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7)
