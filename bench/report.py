@@ -16,7 +16,7 @@ from pathlib import Path
 
 QUERY_LIMIT = 15
 RSS_LIMIT_MB = 200
-BARE_RATIO_MIN = 0.10
+BARE_RATIO_MIN = 0.15
 PLAIN_RATIO_MIN = 0.60  # our bare view ÷ a plain Django view behind Django's default middleware (issue 14)
 
 
