@@ -50,8 +50,10 @@ def findable_clients(user) -> QuerySet:
     return Client.objects.visible_to(user)
 
 
-def pipeline_columns(*, user, team_id=None, limit: int = 50):
-    """The kanban: open leads per stage (newest stage change first), with counts."""
+def pipeline_columns(*, user, team_id=None, limit: int = 20):
+    """The kanban: open leads per stage (newest stage change first), with counts. A column shows its 20 most
+    recently moved cards, a screen or two on a phone, and links to the whole stage in the client list: 50 a
+    column rendered 250 cards, 124 ms p95 at 100,000 clients (bench/results/2026-12-04.md)."""
     qs = Client.objects.visible_to(user).select_related("consultant", "team")
     if team_id:
         qs = qs.filter(team_id=team_id)
