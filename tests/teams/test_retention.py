@@ -183,9 +183,7 @@ def test_job_result_files_and_form_tokens_expire(consultant, settings, tmp_path,
 @pytest.mark.django_db
 def test_a_backlog_of_lost_leads_clears_over_several_nights(consultant, settings):
     settings.RETENTION_SWEEP_MAX_CLIENTS = 2
-    leads = [
-        ClientFactory(team=consultant.team, name=f"丢单{n}", stage="lost", lost_at=ago(25)) for n in range(3)
-    ]
+    leads = [ClientFactory(team=consultant.team, name=f"丢单{n}", stage="lost", lost_at=ago(25)) for n in range(3)]
     dry = {item.label: item.ids for item in retention_sweep(now=NOW, dry_run=True)}
     assert dry["lost leads"] == [c.pk for c in leads]
     nights = [{item.label: item.ids for item in retention_sweep(now=NOW)}["lost leads"] for _ in range(3)]
