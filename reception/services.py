@@ -21,7 +21,7 @@ from teams.facts import facts_save, facts_write
 from teams.messages import Message
 from teams.models import NotificationKind, Team, User
 from teams.models.staff import responsible
-from teams.retention import ANONYMISE, DELETE, Expired, months_before
+from teams.retention import ANONYMISE, DELETE, Expired, chunks, months_before, numbered
 from teams.selectors import deputy_gms
 from teams.services import notify
 
@@ -321,27 +321,28 @@ def retention_sweep(*, now: dt.datetime, dry_run: bool) -> list[Expired]:
     events = Expired("phone-system events", DELETE)
     events.ids = list(CtiEvent.objects.filter(received_at__lt=cutoff).values_list("pk", flat=True))
     if not dry_run:
-        PhoneCall.objects.filter(pk__in=phone_calls.ids).update(from_number="", to_number="")
-        CtiEvent.objects.filter(pk__in=events.ids).delete()
-    if not dry_run:
         with transaction.atomic():
-            for pk in calls.ids:
-                Call.objects.filter(pk=pk, anonymised_at=None).update(
-                    caller_name=_caller_pseudonym(pk), phone="", summary="", anonymised_at=now
+            for ids in chunks(phone_calls.ids):
+                PhoneCall.objects.filter(pk__in=ids).update(from_number="", to_number="")
+            for ids in chunks(events.ids):
+                CtiEvent.objects.filter(pk__in=ids).delete()
+            for ids in chunks(calls.ids):
+                Call.objects.filter(pk__in=ids, anonymised_at=None).update(
+                    caller_name=numbered(_caller_pseudonym), phone="", summary="", anonymised_at=now
                 )
-            for pk in visits.ids:
-                Visit.objects.filter(pk=pk, anonymised_at=None).update(
-                    visitor_name=_visitor_pseudonym(pk), phone="", anonymised_at=now
+            for ids in chunks(visits.ids):
+                Visit.objects.filter(pk__in=ids, anonymised_at=None).update(
+                    visitor_name=numbered(_visitor_pseudonym), phone="", anonymised_at=now
                 )
     return [calls, visits, phone_calls, events]
 
 
-def _caller_pseudonym(pk: int) -> str:
+def _caller_pseudonym(pk) -> str:
     with translation.override(settings.LANGUAGE_CODE):  # stored: in the site's language
         return _("Caller #%(id)s") % {"id": pk}
 
 
-def _visitor_pseudonym(pk: int) -> str:
+def _visitor_pseudonym(pk) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _("Visitor #%(id)s") % {"id": pk}
 

@@ -17,7 +17,7 @@ from clients.search import search_keys
 from clients.selectors import client_records, client_urls
 from teams.messages import Message, to_store
 from teams.registry import run_hooks
-from teams.retention import ANONYMISE, DELETE, Expired, months_before, notifications_scrub, scrub
+from teams.retention import ANONYMISE, DELETE, Expired, chunks, months_before, notifications_scrub, scrub
 
 # What anonymising clears on the client row (name becomes the pseudonym).
 PERSONAL_CLIENT_FIELDS = [
@@ -100,5 +100,6 @@ def retention_sweep(*, now: dt.datetime, dry_run: bool) -> list[Expired]:
     log = Expired("access log entries", DELETE, list(access_log_expired(now=now).values_list("pk", flat=True)))
     if not dry_run:
         leads.ids = [pk for pk in leads.ids if client_anonymise(client_id=pk, now=now)]
-        AccessLog.objects.filter(pk__in=log.ids).delete()
+        for ids in chunks(log.ids):
+            AccessLog.objects.filter(pk__in=ids).delete()
     return [leads, log]

@@ -127,21 +127,29 @@ def test_export_holds_every_record_kind_and_nothing_of_another_client(client, gm
     assert AccessLog.objects.filter(user=gm, action="export", detail__contains=f"client {mine.pk}").count() == 2
 
 
+TEXT_TYPES = {"CharField", "TextField", "JSONField"}
+
+
 def text_columns():
+    """(table, column) of every text column of every table, through Django's introspection, so the search
+    runs on PostgreSQL (CI) and SQLite (the embedded default) alike."""
+    introspection = connection.introspection
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
-            " AND data_type IN ('character varying', 'text', 'jsonb', 'json', 'character')"
-        )
-        return cursor.fetchall()
+        return [
+            (table, column.name)
+            for table in introspection.table_names(cursor)
+            for column in introspection.get_table_description(cursor, table)
+            if introspection.get_field_type(column.type_code, column) in TEXT_TYPES
+        ]
 
 
 def where_found(value: str) -> list[str]:
     """Every table.column of the whole database whose text holds ``value``."""
     found = []
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table, column in text_columns():
-            sql = f'SELECT count(*) FROM "{table}" WHERE "{column}"::text LIKE %s'  # noqa: S608 -- names from the schema
+            sql = f"SELECT count(*) FROM {quote(table)} WHERE CAST({quote(column)} AS TEXT) LIKE %s"  # noqa: S608
             cursor.execute(sql, [f"%{value}%"])
             if cursor.fetchone()[0]:
                 found.append(f"{table}.{column}")

@@ -189,3 +189,16 @@ def test_a_backlog_of_lost_leads_clears_over_several_nights(consultant, settings
     nights = [{item.label: item.ids for item in retention_sweep(now=NOW)}["lost leads"] for _ in range(3)]
     assert nights == [[leads[0].pk, leads[1].pk], [leads[2].pk], []]
     assert Client.objects.filter(pk__in=[c.pk for c in leads], anonymised_at=NOW).count() == 3
+
+
+@pytest.mark.django_db
+def test_many_expired_calls_are_named_in_slices_by_the_database(monkeypatch):
+    """A statement per slice of ids, each row named 来电人#<its id> by the database (teams.retention.numbered)."""
+    from teams import retention
+
+    monkeypatch.setattr(retention.chunks, "__defaults__", (2,))
+    calls = [CallFactory(caller_name=f"陌生人{n}", phone=f"1360000{n:04d}", called_at=ago(13)) for n in range(5)]
+    retention_sweep(now=NOW)
+    assert [(c.caller_name, c.phone) for c in Call.objects.filter(pk__in=[c.pk for c in calls]).order_by("pk")] == [
+        (f"来电人#{c.pk}", "") for c in calls
+    ]
