@@ -29,6 +29,8 @@ fonts:
 # (manage.py fake_robots on DEMO_ROBOTS_URL, http://127.0.0.1:8025) that the demo teams' robots post to.
 # No environment: SQLite + a folder broker. With DATABASE_URL / REDIS_URL: PostgreSQL + Redis.
 # WECOM_DEMO=1 (the default here): a fake WeCom on 127.0.0.1:8700 (README "WeCom"); WECOM_DEMO=0 turns it off.
+# The worker runs in its own session (setsid): Ctrl-C or a closed terminal would otherwise reach it directly, and
+# Celery answers SIGHUP by re-executing itself, orphaned. The trap stops it (warm shutdown) and waits for it.
 WECOM_DEMO ?= 1
 run: messages fonts
 	$(MANAGE) migrate --noinput
@@ -39,8 +41,9 @@ run: messages fonts
 	    echo "Fake WeCom on http://127.0.0.1:8700 (log: var/fake_wecom.log)"; fi; \
 	  $(MANAGE) fake_robots > var/fake_robots.log 2>&1 & \
 	  robots=$$!; \
-	  $(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency 2 > var/celery.log 2>&1 & \
-	  worker=$$!; trap "kill $$worker $$fake $$robots 2>/dev/null" EXIT INT TERM; \
+	  $$(command -v setsid) $(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency 2 \
+	    > var/celery.log 2>&1 & \
+	  worker=$$!; trap "kill $$worker $$fake $$robots 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM HUP; \
 	  echo "Celery worker + beat running (log: var/celery.log); fake group robots (log: var/fake_robots.log)"; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
