@@ -237,6 +237,8 @@ UNREAD_COUNT_CACHE_SECONDS = env_int("UNREAD_COUNT_CACHE_SECONDS", 300) if REDIS
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60) if REDIS_URL else 0
 if REDIS_URL:
     SESSION_ENGINE = "teams.sessions"
+# How long the cached copy of a session lives (teams/sessions.py: a sign-out while Redis is down).
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from teams.roles import Role
 
@@ -121,3 +122,27 @@ def test_a_write_without_save_is_seen_on_the_next_request(client, consultant, us
         consultant.is_active = False
         User.objects.bulk_update([consultant], ["is_active"])
     assert client.get(url).status_code == 302  # to the sign-in page
+
+
+def test_a_sign_out_while_redis_is_down_does_not_come_back_with_redis(client, consultant, settings, time_machine):
+    """The database row goes at once; the cached copy of the session (teams/sessions.py) cannot be deleted with
+    the cache down, and lives only SESSION_CACHE_SECONDS — not the session's two weeks."""
+    from django.core.cache import caches
+
+    settings.SESSION_ENGINE = "teams.sessions"
+    time_machine.move_to(timezone.now(), tick=False)
+    _sign_in(client, consultant)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get(reverse("teams:home")).status_code == 200
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    real_delete = cache.delete
+    cache.delete = lambda *args, **kwargs: False  # Redis down: config/resilience.py swallows the error
+    try:
+        client.post(reverse("logout"))
+    finally:
+        cache.delete = real_delete
+    assert cache.get(f"django.contrib.sessions.cached_db{cookie}") is not None  # the copy is still there
+    time_machine.shift(settings.SESSION_CACHE_SECONDS + 1)
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie  # the old cookie, kept by the browser or a thief
+    response = client.get(reverse("teams:home"))
+    assert response.status_code == 302 and reverse("login") in response.url
