@@ -251,6 +251,12 @@ def signed_url(url: str, secret: str, timestamp_ms: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query_string, ""))
 
 
+def allowed_host(host: str) -> bool:
+    """WeCom's and DingTalk's hosts, those of ``ROBOT_HOSTS`` and, in a demo, the fake's (settings)."""
+    demo = urlsplit(settings.DEMO_ROBOTS_URL).hostname if settings.DEMO_ROBOTS_URL else None
+    return host in HOSTS or host in settings.ROBOT_HOSTS or (demo is not None and host == demo.lower())
+
+
 @sensitive_variables("url", "secret")
 def robot_check(*, kind: str, url: str, secret: str) -> str:
     """The robot's kind for these settings (detected from the address when ``kind`` is empty), or a
@@ -263,6 +269,15 @@ def robot_check(*, kind: str, url: str, secret: str) -> str:
     if parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK_HOSTS):
         raise ValidationError(
             {"webhook_url": _("Use the robot's https:// address as the group shows it.")}, code="scheme"
+        )
+    if not allowed_host(host):
+        raise ValidationError(
+            {
+                "webhook_url": _(
+                    "Only WeCom's and DingTalk's robot addresses can be used (qyapi.weixin.qq.com, oapi.dingtalk.com)."
+                )
+            },
+            code="host",
         )
     known = HOSTS.get(host, "")
     if kind and known and kind != known:
@@ -367,6 +382,8 @@ def post(robot: Robot, *, title: str, text: str) -> Answer:
     """One markdown post to ``robot``; never raises for what the robot or the network answers."""
     if not robot.url.startswith(("https://", "http://")):
         raise RobotRejected("a robot's address must be http(s)")
+    if not allowed_host((urlsplit(robot.url).hostname or "").lower()):  # an address set in the admin, say
+        raise RobotRejected("a robot's address must be WeCom's or DingTalk's (or in ROBOT_HOSTS)")
     if robot.kind not in (WECOM, DINGTALK):
         raise RobotRejected("the team's robot has no kind: choose WeCom or DingTalk in the team's settings")
     url = robot.url

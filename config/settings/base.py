@@ -332,6 +332,11 @@ CTI_EVENTS_PER_MINUTE = env_int("CTI_EVENTS_PER_MINUTE", 1200)
 # listens, and where seed_demo points the demo teams' robots. Empty: the demo teams get no robot. `make run` sets
 # http://127.0.0.1:8025 (config/settings/local.py); a real team's robot is set on its settings page.
 DEMO_ROBOTS_URL = env_str("DEMO_ROBOTS_URL", "").rstrip("/")
+# Where else a team's group robot may post, besides WeCom's and DingTalk's own hosts (teams/robots.py
+# ``allowed_host``): e.g. the company's outbound proxy. The fake's host (DEMO_ROBOTS_URL) is allowed when set.
+# Any other address is refused, when saved and when posting: the server never posts to an address a team
+# leader typed (an intranet service, the metadata endpoint).
+ROBOT_HOSTS = [h.lower() for h in env_list("ROBOT_HOSTS")]
 # Performance app (monthly report to headquarters, dashboards).
 # The consultant may edit a report's narrative until the end of this day of the following month.
 PERFORMANCE_NARRATIVE_DAY = env_int("PERFORMANCE_NARRATIVE_DAY", 4)

@@ -24,6 +24,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 USER_CACHE_SECONDS = 0
 SITE_URL = "http://testserver"
 CTI_TOKEN = "test-cti-token"  # noqa: S105
+# The robot tests post to fakes on loopback ports (tests/teams/test_robots.py).
+ROBOT_HOSTS = ["127.0.0.1", "localhost"]
 
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

@@ -160,7 +160,8 @@ def test_an_empty_address_removes_the_robot(login, team, gm):
     ("data", "field", "message"),
     [
         (form("http://example.com/cgi-bin/webhook/send?key=k"), "webhook_url", "https://"),
-        (form("https://example.com/hook?key=k"), "robot_kind", "无法根据这个地址识别"),
+        # An allowed host (ROBOT_HOSTS: a proxy; here the tests' loopback) whose path names no robot.
+        (form("https://127.0.0.1/hook?key=k"), "robot_kind", "无法根据这个地址识别"),
         (form("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "dingtalk"), "robot_kind", "另一种机器人"),
         (form("https://oapi.dingtalk.com/robot/send"), "webhook_url", "access_token"),
         (form("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "", "SECabc"), "robot_secret", "没有密钥"),
@@ -258,3 +259,29 @@ def test_the_test_by_htmx_answers_with_the_fragment(login, team, consultant, fak
 def test_the_test_without_an_address_asks_for_one(login, team, consultant):
     response = login(consultant).post(robot_test_url(team), form(), HTTP_HX_REQUEST="true")
     assert "请填写机器人地址后再发送测试消息" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://intranet.example.com/cgi-bin/webhook/send?key=k",  # another host on the robot's path
+        "https://169.254.169.254/robot/send?access_token=t",  # the cloud's metadata endpoint
+    ],
+)
+def test_an_address_outside_wecom_and_dingtalk_is_refused_and_never_posted_to(login, team, consultant, url):
+    client = login(consultant)
+    response = client.post(page(team), form(url))
+    assert response.status_code == 200 and "只能使用企业微信或钉钉的机器人地址" in response.content.decode()
+    team.refresh_from_db()
+    assert team.webhook_url == ""
+    box = answer_box(client.post(robot_test_url(team), form(url)).content.decode())
+    assert "机器人没有应答" not in box  # refused before any connection was tried
+    # Set behind the form's back (the admin, a script): the post is refused for good, nothing is sent.
+    with pytest.raises(robots.RobotRejected):
+        robots.post(robots.Robot(kind="wecom", url=url, secret=""), title="t", text="t")
+
+
+def test_the_company_proxy_can_be_allowed(settings):
+    settings.ROBOT_HOSTS = ["robot-proxy.internal"]
+    url = "https://robot-proxy.internal/cgi-bin/webhook/send?key=k"
+    assert robots.robot_check(kind="wecom", url=url, secret="") == "wecom"
