@@ -10,8 +10,8 @@ import datetime as dt
 from calendar import monthrange
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 
 from teams.registry import run_hooks
@@ -33,8 +33,9 @@ class Expired:
 CHUNK = 5000
 
 
-def chunks(ids: list[int], size: int = CHUNK):
-    """``ids`` in slices of at most ``size``."""
+def chunks(ids: list[int], size: int | None = None):
+    """``ids`` in slices of at most ``size`` (``CHUNK``)."""
+    size = size or CHUNK
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
@@ -78,9 +79,6 @@ def scrub(queryset, replacements: dict[str, str], fields=None) -> int:
 
     One UPDATE per queryset (every field, every value, the longest first as ``str.replace`` in turn would):
     the nightly sweep anonymises thousands of clients, each with a dozen record kinds."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Replace
-
     fields = text_fields(queryset.model) if fields is None else fields
     olds = sorted((v for v in replacements if v and len(v) >= 2), key=len, reverse=True)
     if not fields or not olds:

@@ -196,7 +196,7 @@ def test_many_expired_calls_are_named_in_slices_by_the_database(monkeypatch):
     """A statement per slice of ids, each row named 来电人#<its id> by the database (teams.retention.numbered)."""
     from teams import retention
 
-    monkeypatch.setattr(retention.chunks, "__defaults__", (2,))
+    monkeypatch.setattr(retention, "CHUNK", 2)
     calls = [CallFactory(caller_name=f"陌生人{n}", phone=f"1360000{n:04d}", called_at=ago(13)) for n in range(5)]
     retention_sweep(now=NOW)
     assert [(c.caller_name, c.phone) for c in Call.objects.filter(pk__in=[c.pk for c in calls]).order_by("pk")] == [
