@@ -54,20 +54,12 @@ def navigation(user, current: str) -> list[dict]:
 
 
 def shell(request):
-    """Navigation for the user's role, the unread-notification count, and for the deputy GM and
-    superusers whether background work has stopped (a banner)."""
+    """For the deputy GM and superusers whether background work has stopped (a banner), and the role's shell
+    includes. The navigation bar and the bell's count are the ``{% navbar %}`` tag's (teams/templatetags/shell.py)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
     cache = {}
-
-    def unread_count():
-        # Counted at most once per page, only if the page shows it, and from the shared cache when there is
-        # one (teams.services.unread_count: invalidated when a notification is created or read).
-        if "n" not in cache:
-            cache["n"] = services.unread_count(user)
-        return cache["n"]
 
     def background_stopped():
         # One query, only for those who can act on it (teams.services.background_stopped).
@@ -75,9 +67,4 @@ def shell(request):
             cache["stopped"] = services.background_stopped() if user.sees_all else None
         return cache["stopped"]
 
-    return {
-        "nav_items": navigation(user, current),
-        "unread_count": unread_count,
-        "background_stopped": background_stopped,
-        "shell_includes": shell_includes_for(user),
-    }
+    return {"background_stopped": background_stopped, "shell_includes": shell_includes_for(user)}
