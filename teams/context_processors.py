@@ -64,7 +64,7 @@ def shell(request):
     def background_stopped():
         # One query, only for those who can act on it (teams.services.background_stopped).
         if "stopped" not in cache:
-            cache["stopped"] = services.background_stopped() if user.sees_all else None
+            cache["stopped"] = services.background_stopped(cached=True) if user.sees_all else None
         return cache["stopped"]
 
     return {"background_stopped": background_stopped, "shell_includes": shell_includes_for(user)}

@@ -225,3 +225,21 @@ def test_weekly_summaries_missed_by_beat_are_sent_for_every_week(gm):
         assert complaint_tasks.weekly_summary_send() == 0
     sent = WeeklySummary.objects.filter(sent_at__isnull=False).values_list("week_start", flat=True)
     assert sorted(sent) == [dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16)]
+
+
+def test_banner_reads_the_heartbeat_once_a_minute_and_hears_a_new_run_at_once(login, gm):
+    """The deputy GM's every page asks whether background work stopped: from the cache, not one query a page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.heartbeat_record(name=services.DELIVERY_SCAN, now=timezone.now() - dt.timedelta(minutes=6))
+    client = login(gm)
+    assert 'id="background-stopped"' in client.get(reverse("teams:home")).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        assert 'id="background-stopped"' in client.get(reverse("teams:home")).content.decode()
+    assert not [q for q in ctx.captured_queries if "teams_heartbeat" in q["sql"]]
+
+    services.heartbeat_record(name=services.DELIVERY_SCAN)
+    assert 'id="background-stopped"' not in client.get(reverse("teams:home")).content.decode()
+    # /healthz reads the database, never the banner's copy.
+    assert services.background_stopped() is None
