@@ -217,7 +217,11 @@ class AssignForm(Form):
         self.fields["helpers"].queryset = members
         if not self.is_bound:
             # Both controls list the same people: read them once (a form to show, not to validate).
-            choices = [(u.pk, str(u)) for u in members]
+            # Only the names they show: the whole rows (some 25 columns) are read when the form is sent.
+            choices = [
+                (pk, full_name or username)
+                for pk, full_name, username in members.values_list("pk", "full_name", "username")
+            ]
             self.fields["handler"].widget.choices = [("", self.fields["handler"].empty_label), *choices]
             self.fields["helpers"].widget.choices = choices
 
