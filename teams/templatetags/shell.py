@@ -1,7 +1,7 @@
-"""The page shell's tags: the navigation bar rendered once per user, page and language, and static URLs looked up
-once per process. Rendering the bar (about 180 template nodes, ten URL reversals) was the largest part of every
-page's shell (issue 14); only the CSRF token, the bell's count, the page's address and the search text change
-from one request to the next, and those are put into the rendered bar on each request."""
+"""The page shell's tags: the navigation bar rendered once per role, page and language, and the shell's static URLs
+looked up once per process. Rendering the bar (about 180 template nodes, ten URL reversals) was the largest part
+of every page's shell (issue 14); what belongs to the request — the person's name, the CSRF token, the bell's
+count, the page's address and the search text — is put into the rendered bar on each request."""
 
 import re
 from dataclasses import dataclass
