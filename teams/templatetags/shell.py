@@ -6,6 +6,7 @@ count, the page's address and the search text — is put into the rendered bar o
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from teams import services
+from teams.access import safe_url
 from teams.context_processors import navigation
 from teams.registry import NAV
 from teams.roles import Role
@@ -64,6 +66,17 @@ def _badge(count: int, compact: bool) -> str:
     return format_html('<span class="badge rounded-pill bg-danger">{}</span>', count)
 
 
+def _back_to(request) -> str:
+    """Where the language switch returns: this page, or for a form shown again after a refused POST (its address
+    answers only POST: 405) the page the form was sent from, else home."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or safe_url(request, referer, "teams:home") != referer:
+        return "/"
+    return urlsplit(referer)._replace(scheme="", netloc="").geturl() or "/"
+
+
 @register.simple_tag(takes_context=True)
 def navbar(context) -> str:
     request = context.get("request")
@@ -72,7 +85,7 @@ def navbar(context) -> str:
     user = getattr(request, "user", None)
     values = {
         "csrf_token": get_token(request),
-        "next_path": request.get_full_path(),
+        "next_path": _back_to(request),
         "search_q": request.GET.get("q", ""),
     }
     if user is None or not user.is_authenticated:

@@ -72,3 +72,19 @@ def test_the_active_entry_follows_the_page_and_the_language_the_request(consulta
     with translation.override("zh-hans"):
         role = consultant.get_role_display()
     assert role in _nav(clients) and role not in _nav(english)
+
+
+def test_switching_language_on_a_form_shown_again_returns_to_the_page_it_came_from(consultant):
+    """A refused comment re-renders the complaint page at the comment's POST-only address: the switch must not
+    send the person there (405, an empty page)."""
+    from tests.complaints.factories import ComplaintFactory
+
+    complaint = ComplaintFactory(client__team=consultant.team, handler=consultant)
+    page = reverse("complaints:detail", args=[complaint.pk])
+    client = Client()
+    client.force_login(consultant)
+    html = client.post(page + "comment/", {"comment": ""}, HTTP_REFERER="http://testserver" + page).content.decode()
+    assert f'name="next" type="hidden" value="{page}"' in html
+
+    elsewhere = client.post(page + "comment/", {"comment": ""}, HTTP_REFERER="https://evil.example/x").content.decode()
+    assert 'name="next" type="hidden" value="/"' in elsewhere
