@@ -1,9 +1,11 @@
+import functools
 import time
 from urllib.parse import urlencode
 
 import django_otp
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import get_user
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -20,7 +22,18 @@ RENEW_EVERY_SECONDS = 300
 
 class CachedOTPMiddleware(OTPMiddleware):
     """django-otp's middleware (``request.user.is_verified()`` from the session's device) reading the device
-    through the shared cache (teams/auth_cache.py) rather than the database on every request."""
+    through the shared cache (teams/auth_cache.py) rather than the database on every request.
+
+    The user is set up at once, not lazily: every request reads it (IdleSessionMiddleware below), and a
+    plain object spares each of the ~90 reads of ``request.user`` in a request the two lazy proxies Django's
+    and django-otp's middleware wrap it in (tests/teams/test_middleware_user.py)."""
+
+    def _install_lazy_accessors(self, request):
+        if hasattr(request, "user"):
+            request.user = self._verify_user_sync(request, get_user(request))
+        auser = getattr(request, "auser", None)
+        if auser is not None:
+            request.auser = functools.partial(self._verify_user_async_via_auser, request, auser)
 
     def _device_from_persistent_id(self, persistent_id: str):
         return auth_cache.cached_device(persistent_id, super()._device_from_persistent_id)
