@@ -14,6 +14,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from bench.gaps import note as closing_note
+
 QUERY_LIMIT = 15
 RSS_LIMIT_MB = 200
 BARE_RATIO_MIN = 0.15
@@ -129,8 +131,11 @@ def targets(doc):
     inp = (doc["inprocess"] or {}).get("results", {})
     small = (doc["inprocess_small"] or {}).get("results", {})
 
-    def row(target, measured, ok, gap=""):
-        rows.append({"target": target, "measured": measured, "ok": ok, "gap": gap if ok is False else ""})
+    def row(target, measured, ok, gap="", kind="", key=""):
+        entry = {"target": target, "measured": measured, "ok": ok, "gap": gap if ok is False else ""}
+        if ok is False:
+            entry["closes"] = closing_note(kind, key)  # what would close it (bench/gaps.py)
+        rows.append(entry)
 
     for key, r in inp.items():
         if r.get("status") != "measured":
@@ -147,9 +152,11 @@ def targets(doc):
             q <= QUERY_LIMIT and constant,
             (f"{q - QUERY_LIMIT} over the limit; " if q > QUERY_LIMIT else "")
             + ("" if constant else f"grows with scale ({qs} → {q})"),
+            "queries",
+            key,
         )
         if r.get("status_codes") and set(r["status_codes"]) != {"200"}:
-            row(f"{r['title']}: answers 200", str(r["status_codes"]), False, "non-200 responses")
+            row(f"{r['title']}: answers 200", str(r["status_codes"]), False, "non-200 responses", "status", key)
         big = sorted({s["table"] for s in r.get("explain", {}).get("big_seq_scans", [])})
         if "explain" in r:
             row(
@@ -157,6 +164,8 @@ def targets(doc):
                 ", ".join(big) or "none",
                 not big,
                 "seq scan on " + ", ".join(big),
+                "seq_scan",
+                key,
             )
         if r.get("target_p95_ms"):
             row(
@@ -164,6 +173,8 @@ def targets(doc):
                 f"{r['p95_ms']:.1f} ms (median {r['median_ms']:.1f})",
                 r["p95_ms"] <= r["target_p95_ms"],
                 f"+{r['p95_ms'] - r['target_p95_ms']:.0f} ms ({r['p95_ms'] / r['target_p95_ms']:.1f}×)",
+                "p95",
+                key,
             )
     lo = doc["load"]
     peer = doc["peer"]
@@ -175,7 +186,7 @@ def targets(doc):
                 ratio = page.get("ratio_to_bare")
                 title = inp.get(key, {}).get("title", key)
                 if page.get("error"):
-                    row(f"{title} (w{workers}): served under load", page["error"], False, page["error"])
+                    row(f"{title} (w{workers}): served under load", page["error"], False, page["error"], "load", key)
                     continue
                 if key.startswith("plain"):
                     continue
@@ -184,6 +195,8 @@ def targets(doc):
                     f"{fmt_rps(page.get('rps'))} req/s = {fmt_ratio(ratio)} of bare (load avg {load1(page)})",
                     ratio is not None and ratio >= BARE_RATIO_MIN,
                     f"needs {BARE_RATIO_MIN / ratio:.1f}× more" if ratio else "",
+                    "bare",
+                    key,
                 )
                 want = inp.get(key, {}).get("peer_target_ratio") if inp.get(key) else None
                 peer_key = inp.get(key, {}).get("peer")
@@ -198,6 +211,8 @@ def targets(doc):
                         f"(load avg ours {load1(page)}, theirs {their_load})",
                         x is not None and x >= want,
                         f"{x:.1f}× of {want:.0f}×" if x else "",
+                        "peer",
+                        key,
                     )
                 elif want and peer_key:
                     row(f"{title} (w{workers}): ≥ {want:.0f}× django-helpdesk", "peer not run", None)
@@ -212,6 +227,7 @@ def targets(doc):
                 f"{fmt_ratio(plain)} (load avg {loads or 'n/a'})",
                 plain is not None and plain >= PLAIN_RATIO_MIN,
                 f"needs {PLAIN_RATIO_MIN / plain:.2f}× more" if plain else "plain view not measured",
+                "plain",
             )
             rss = block.get("worker_rss_mb_max")
             row(
@@ -219,17 +235,19 @@ def targets(doc):
                 f"{fmt(rss)} MB",
                 rss is not None and rss <= RSS_LIMIT_MB,
                 f"+{(rss or 0) - RSS_LIMIT_MB:.0f} MB",
+                "rss",
             )
     jobs = (doc["jobs"] or {}).get("results", {})
-    for j in jobs.values():
+    for job_key, j in jobs.items():
+        job_key = job_key.removeprefix("beat:")
         if j["status"] != "measured":
-            row(f"{j['title']}: measured", j["status"], False, j["status"])
+            row(f"{j['title']}: measured", j["status"], False, j["status"], "job", job_key)
             continue
         first, second = j["runs"]
         r = first if j.get("first_run_target") else second
         which = "first run" if j.get("first_run_target") else "second run (nothing due)"
         if r.get("status") != "ok":
-            row(f"{j['title']} ({which})", r.get("status"), False, "error")
+            row(f"{j['title']} ({which})", r.get("status"), False, "error", "job", job_key)
             continue
         if j.get("target_row"):
             ok = r["seconds"] <= j["target_s"] and r["peak_rss_mb"] <= j["target_mb"]
@@ -242,6 +260,8 @@ def targets(doc):
                 + (f", {rows_written:,} rows" if rows_written else ""),
                 ok,
                 ", ".join(gaps),
+                "job",
+                job_key,
             )
             continue
         if j.get("target_s"):
@@ -250,6 +270,8 @@ def targets(doc):
                 f"{r['seconds']:.2f} s",
                 r["seconds"] <= j["target_s"],
                 f"+{r['seconds'] - j['target_s']:.1f} s",
+                "job",
+                job_key,
             )
         if j.get("target_mb"):
             row(
@@ -257,12 +279,14 @@ def targets(doc):
                 f"{r['peak_rss_mb']:.0f} MB",
                 r["peak_rss_mb"] <= j["target_mb"],
                 f"+{r['peak_rss_mb'] - j['target_mb']:.0f} MB",
+                "job",
+                job_key,
             )
     seed = doc["seed"]
     if seed and "total" in seed:
         total = seed.get("command_seconds") or seed["total"]["seconds"]
         gap = f"+{total - 300:.0f} s"
-        row("Seeding at scale (seed_scale --scale) < 5 min (brief)", f"{total:.0f} s", total < 300, gap)
+        row("Seeding at scale (seed_scale --scale) < 5 min (brief)", f"{total:.0f} s", total < 300, gap, "seed")
     return rows
 
 
@@ -333,6 +357,13 @@ def markdown(doc, run):
     passed = sum(1 for t in doc["targets"] if t["ok"])
     w(f"{passed} of {len(doc['targets'])} targets met.")
     w("")
+    missed = [t for t in doc["targets"] if t["ok"] is False]
+    if missed:
+        w("## Gaps, and what would close them")
+        w("")
+        for t in missed:
+            w(f"- **{t['target']}** — {t['measured']} ({t['gap']}). {t['closes']}")
+        w("")
     w("## Pages")
     w("")
     workers = sorted(lo["blocks"], key=int) if lo else []

@@ -1,0 +1,62 @@
+"""What would close each gap the bench can report: the report prints, under its targets, every missed target
+with the note of its kind and page (issue 14: "every target met or its gap explained with what would close
+it"). A missed target without a note here is printed as unexplained, so a new gap cannot pass unnoticed.
+
+The notes state causes measured by profiling (bench/README.md, "What the gaps are"), not the run's figures:
+those are printed beside them."""
+
+from __future__ import annotations
+
+PEER_DETAIL = (
+    "In-process ours is 4–5× the peer's (about 15 ms of CPU and 7–8 queries against its ~90 ms and 44 queries); "
+    "under wrk the peer holds up better, because its time is mostly waiting on PostgreSQL, which overlaps "
+    "across workers, while ours is CPU, which on two cores shared with PostgreSQL and wrk does not. A cProfile "
+    "of our page: template rendering ~35 % (the timeline and the forms of the steps the role may take), SQL "
+    "compilation ~20 % (the complaint, four prefetches, the client's other complaints), waiting on "
+    "PostgreSQL ~15 %. What would close it: the timeline and the step forms rendered once per complaint "
+    "version, role and language (a fragment cache the complaint's version invalidates), and the four "
+    "prefetches folded into one query."
+)
+PEER_LIST = (
+    "About 11 ms of CPU in-process, two thirds of it rendering: 25 rows and a ten-field filter form whose "
+    "choice fields deep-copy their choices on every request (~7 %). What would close it: the filter form's "
+    "markup cached per role, team, language and query string, and the rows printed by one Python function "
+    "rather than a template tag per row."
+)
+BARE_SHARE = (
+    "15 % of the bare view is at most ~4 ms of the two cores per request, PostgreSQL's and wrk's share "
+    "included; a Django page that renders a list or a form with the ORM costs 10–20 ms of CPU (the peer's own "
+    "pages are 0.03–2 % of its bare view). What would close it: the page served from a fragment cache keyed "
+    "by the records' versions, so that a request renders only what changed."
+)
+PLAIN = (
+    "Our bare view reads the session, the user, the second-factor device and the unread count from Redis (one "
+    "MGET a request) and runs 16 middleware; the plain view runs 7 and never reads its session (Django's is "
+    "lazy). A py-spy sample under wrk: about 40 % of a worker in gunicorn itself, 23 % in the middleware, "
+    "11 % in the Redis round trip. What would close it: a per-process copy of each session for a second or "
+    "two, dropped at sign-out through Redis pub/sub (no round trip on most requests, sign-out still at once)."
+)
+NOTES: dict[tuple[str, str], str] = {
+    ("peer", "complaint_detail"): PEER_DETAIL,
+    ("peer", "complaint_list"): PEER_LIST,
+    ("bare", "*"): BARE_SHARE,
+    ("plain", "*"): PLAIN,
+    ("p95", "pipeline"): (
+        "The pipeline shows the 20 most recently moved cards of each column (was 50); what is left is "
+        "rendering the cards: a card fragment cached by the lead's version would close it."
+    ),
+    ("job", "performance-recount-rollups"): (
+        "The nightly recount recounts every day of every team from the facts by design: it is what repairs "
+        "drift. What would close a miss: recount only the days whose facts changed since the last recount "
+        "(a changed-day log the writing services append to), with a full recount weekly."
+    ),
+    ("job", "privacy-retention-sweep"): (
+        "The first sweep over years of seeded lost leads anonymises at most RETENTION_SWEEP_MAX_CLIENTS a "
+        "night; a miss on the first run is the backlog, a miss on the second is not expected."
+    ),
+}
+UNEXPLAINED = "No note on record for this gap (bench/gaps.py): profile the page or job and add one."
+
+
+def note(kind: str, key: str) -> str:
+    return NOTES.get((kind, key)) or NOTES.get((kind, "*")) or UNEXPLAINED
