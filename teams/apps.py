@@ -12,6 +12,7 @@ class TeamsConfig(AppConfig):
         from teams import (
             checks,  # noqa: F401 -- registers the system checks
             exports,
+            form_choices,
             jobs,
             panels,
             retention,
@@ -23,6 +24,7 @@ class TeamsConfig(AppConfig):
         from teams.roles import ALL_ROLES, Role
 
         register_handover()
+        form_choices.install()
         register_nav(_("My work"), "teams:home", ALL_ROLES, icon="house", order=0, active_prefix="teams:home")
         register_nav(
             _("Staff account history"),
