@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,8 @@ class TeamAdmin(admin.ModelAdmin):
     # The robot is set (and tested) on the team's settings page; its secret is never shown back, here neither.
     exclude = ["robot_secret"]
     readonly_fields = ["robot_secret_saved"]
+    # A robot's address is https (Team.clean); an address typed without a scheme is completed as one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("group robot secret"))
     def robot_secret_saved(self, obj):

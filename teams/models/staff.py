@@ -60,6 +60,19 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """The group robot's settings hold together wherever they are edited, the admin included: an allowed
+        host, the kind the address belongs to, the robot's key in it, a DingTalk secret only for DingTalk
+        (teams/robots.py robot_check). A robot moved to WeCom leaves its DingTalk secret behind, as on the
+        team's settings page (teams/forms.py TeamRobotForm)."""
+        from teams import robots
+
+        super().clean()
+        self.webhook_url = (self.webhook_url or "").strip()
+        if not self.webhook_url or (self.robot_kind or robots.detect_kind(self.webhook_url)) == robots.WECOM:
+            self.robot_secret = ""
+        self.robot_kind = robots.robot_check(kind=self.robot_kind, url=self.webhook_url, secret=self.robot_secret)
+
     @property
     def robot_secret_hint(self) -> str:
         """The saved secret as it may be shown: its first three and last four characters."""
