@@ -5,8 +5,9 @@ the remembered device and the superuser's reset of a lost device.
   may export client data, checked by ``teams.checks``) must enrol while ``settings.TWO_FACTOR_ENFORCE`` is on.
   Anyone else may enrol; whoever has a confirmed device is always asked for its code.
 - Enrolment keeps the new secret in the session until the first code is right; only then is a confirmed
-  ``TOTPDevice`` written, with ten single-use recovery codes (a ``StaticDevice``; django-otp deletes a
-  static token when it is used).
+  ``TOTPDevice`` written, with ten single-use recovery codes (a ``StaticDevice``; a code is deleted when it is
+  used). A code is shown once and stored only as a keyed hash (``recovery_code_stored``): a copy of the
+  database holds no code that signs anyone in.
 - A verified session may leave a signed cookie that spares this browser the code for
   ``TWO_FACTOR_REMEMBER_DAYS``; it names the device, so a reset (which deletes the devices) voids it.
 - ``two_factor_reset`` deletes a person's devices (lost phone) and writes an admin log entry.
@@ -23,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -117,12 +119,43 @@ def enrolment_confirm(request, *, token: str) -> list[str] | None:
     return codes
 
 
+RECOVERY_SALT = "teams.two_factor.recovery"
+
+
+def recovery_code_stored(code: str, *, secret: str | None = None) -> str:
+    """What the database keeps of a recovery code: 16 hex digits of an HMAC keyed by SECRET_KEY (it fits
+    django-otp's 16-character token column). The code's 40 random bits cannot be tried against it offline
+    without the key."""
+    return salted_hmac(RECOVERY_SALT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
+def _recovery_code_forms(code: str) -> list[str]:
+    # Codes stored under a key being rotated out (SECRET_KEY_FALLBACKS) still work until they are used.
+    return [recovery_code_stored(code, secret=key) for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)]
+
+
 def _recovery_codes_write(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_stored(c)) for c in codes])
     return codes
+
+
+def _recovery_code_use(device: StaticDevice, code: str) -> bool:
+    """django-otp's ``StaticDevice.verify_token`` (throttled, the code used up) over the stored hashes."""
+    allowed, _reason = device.verify_is_allowed()
+    if not allowed:
+        return False
+    match = device.token_set.filter(token__in=_recovery_code_forms(code)).first()
+    if match is None:
+        device.throttle_increment()
+        return False
+    match.delete()
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    return True
 
 
 def recovery_codes_renew(*, user) -> list[str]:
@@ -143,7 +176,11 @@ def verify(request, *, token: str) -> Device | None:
     user = request.user
     with transaction.atomic():
         for device in django_otp.devices_for_user(user, confirmed=True, for_verify=True):
-            if device.verify_token(token):
+            if isinstance(device, StaticDevice):
+                accepted = _recovery_code_use(device, token)
+            else:
+                accepted = device.verify_token(token)
+            if accepted:
                 django_otp.login(request, device)
                 return device
     return None

@@ -220,8 +220,49 @@ def test_new_recovery_codes_void_the_old(client, enforce, gm):
     response = client.post(reverse("teams:two_factor_codes"))
     new = re.findall(r"<code>([a-z2-7]{8})</code>", response.content.decode())
     assert len(new) == 10
-    assert set(StaticToken.objects.filter(device__user=gm).values_list("token", flat=True)) == set(new)
+    stored = set(StaticToken.objects.filter(device__user=gm).values_list("token", flat=True))
+    assert stored == {two_factor.recovery_code_stored(code) for code in new}
     assert not set(old) & set(new)
+
+
+@pytest.mark.django_db
+def test_recovery_codes_are_stored_only_as_keyed_hashes(client, enforce, gm, settings):
+    client.force_login(gm)
+    _, codes = enrol(client)
+    stored = set(StaticToken.objects.filter(device__user=gm).values_list("token", flat=True))
+    assert len(stored) == 10 and not stored & set(codes)
+    # The hash depends on the key: a copy of the database without SECRET_KEY cannot be matched to codes.
+    settings.SECRET_KEY = "another-" + settings.SECRET_KEY
+    assert not stored & {two_factor.recovery_code_stored(code) for code in codes}
+
+
+@pytest.mark.django_db
+def test_a_code_stored_under_the_key_being_rotated_out_still_works(client, enforce, gm, settings):
+    client.force_login(gm)
+    _, codes = enrol(client)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "the-new-" + settings.SECRET_KEY
+    client.logout()
+    client.force_login(gm)
+    assert client.post(reverse("teams:two_factor_verify"), {"token": codes[3]}).status_code == 302
+    assert StaticToken.objects.filter(device__user=gm).count() == 9
+
+
+@pytest.mark.django_db
+def test_the_migration_hashes_codes_stored_in_plain_text(gm):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.create(user=gm, name="recovery", confirmed=True)
+    StaticToken.objects.create(device=device, token="abcd2345")
+    StaticToken.objects.create(device=device, token=two_factor.recovery_code_stored("wxyz6723"))
+    import_module("teams.migrations.0020_hash_recovery_codes").hash_plain_codes(apps, None)
+    assert set(StaticToken.objects.values_list("token", flat=True)) == {
+        two_factor.recovery_code_stored("abcd2345"),
+        two_factor.recovery_code_stored("wxyz6723"),
+    }
 
 
 @pytest.mark.django_db
