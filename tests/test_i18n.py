@@ -35,3 +35,27 @@ def test_list_sorting_choices_are_in_chinese(login, gm):
     assert "（降序）" in html
     assert "(descending)" not in html
     assert "Moved" not in html
+
+
+def test_every_string_of_the_code_is_in_the_catalogue(tmp_path):
+    """``makemessages`` over a copy of the tree (as docs say to run it) finds no string the catalogue lacks: a new
+    gettext call without its Chinese fails here, not in front of a user. The copy keeps the working tree
+    untouched."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(settings.BASE_DIR)
+    copy = tmp_path / "tree"
+    shutil.copytree(
+        root, copy, ignore=shutil.ignore_patterns(".venv", ".git", "var", "__pycache__", "*.mo", "*.sqlite3*")
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--ignore=.venv", "--no-location", "-v0"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+    )
+    fresh = polib.pofile(str(copy / PO.relative_to(root)))
+    missing = [e.msgid for e in fresh if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    assert missing == []
