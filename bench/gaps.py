@@ -8,20 +8,20 @@ those are printed beside them."""
 from __future__ import annotations
 
 PEER_DETAIL = (
-    "In-process ours is 4–5× the peer's (about 15 ms of CPU and 7–8 queries against its ~90 ms and 44 queries); "
-    "under wrk the peer holds up better, because its time is mostly waiting on PostgreSQL, which overlaps "
-    "across workers, while ours is CPU, which on two cores shared with PostgreSQL and wrk does not. A cProfile "
-    "of our page: template rendering ~35 % (the timeline and the forms of the steps the role may take), SQL "
-    "compilation ~20 % (the complaint, four prefetches, the client's other complaints), waiting on "
-    "PostgreSQL ~15 %. What would close it: the timeline and the step forms rendered once per complaint "
-    "version, role and language (a fragment cache the complaint's version invalidates), and the four "
-    "prefetches folded into one query."
+    "Both pages are CPU-bound: in the 2026-12-07 run ours took 21 ms of CPU in-process (7–8 queries), the peer's "
+    "49 ms (44 queries), and under wrk the ratio held (2.1× on two workers, 3.7× on four). 5× needs a page of "
+    "about 10 ms of CPU, half of ours. A cProfile of ours: template rendering ~35 % (the timeline and the forms "
+    "of the steps the role may take), SQL compilation ~20 % (the complaint, four prefetches, the client's other "
+    "complaints), waiting on PostgreSQL ~15 %. What would close it: the step forms printed in Python as the "
+    "filter fields already are (teams/templatetags/ui.py form_field), and the four prefetches folded into the "
+    "complaint's own query (the timeline as a JSON aggregate). Not a cache by record: the race reads the same 30 "
+    "complaints over and over, so it would measure the cache, not the page."
 )
 PEER_LIST = (
-    "About 11 ms of CPU in-process, two thirds of it rendering: 25 rows and a ten-field filter form whose "
-    "choice fields deep-copy their choices on every request (~7 %). What would close it: the filter form's "
-    "markup cached per role, team, language and query string, and the rows printed by one Python function "
-    "rather than a template tag per row."
+    "On four workers the list meets 100× (130× in the 2026-12-07 run); on two it reached 89×. Two thirds of its "
+    "CPU is rendering: 25 rows and a ten-field filter form that django-filter rebuilds on every request (a form "
+    "class, deep copies of its filters, fields and choices). What would close it: the filter form's class built "
+    "once per process and only bound per request, and the rows printed by one Python function."
 )
 BARE_SHARE = (
     "15 % of the bare view is at most ~4 ms of the two cores per request, PostgreSQL's and wrk's share "
@@ -40,6 +40,13 @@ NOTES: dict[tuple[str, str], str] = {
     ("peer", "complaint_detail"): PEER_DETAIL,
     ("peer", "complaint_list"): PEER_LIST,
     ("bare", "*"): BARE_SHARE,
+    ("bare", "dashboard_month"): (
+        "The figures come from a fragment cached with the data (performance/views/dashboards.py); what each "
+        "request still does is the period picker, the team drop-down (the page's one query) and three cache "
+        "reads (the figures, their fragment, the stopped-work banner's heartbeat): about 7 ms of CPU in-process "
+        "against the ~4.7 ms that 15 % of this bare view leaves. What would close it: the teams taken from the "
+        "cached figures instead of a query, and the figures and their fragment read in one round trip."
+    ),
     ("bare", "dashboard_month_computed"): (
         "This row computes the dashboard on every request on purpose (issue 14 bounds it at 300 ms p95 for a "
         "month, and it is raced against the peer's dashboard, which computes too): ten queries over the daily "
