@@ -33,6 +33,7 @@ TRANSFORMS = {
     ("performance", "0005_fill_daily_team_facts"),
     ("performance", "0007_rebuild_team_facts"),
     ("teams", "0011_job_heartbeat_and_one_active"),
+    ("teams", "0020_hash_recovery_codes"),
 }
 
 
