@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -106,26 +107,60 @@ def team_table(data, period) -> list[dict]:
     return rows
 
 
+class Figures:
+    """What the cached fragment of the page shows besides ``data``: the charts, the tiles and the table by team.
+    Built only when the fragment is rendered, not on every view of the cached page (tests/performance)."""
+
+    def __init__(self, data, period):
+        self.data, self.period = data, period
+
+    @cached_property
+    def labels(self) -> dict:
+        return {key: str(metric.label) for key, metric in METRICS.items()}
+
+    @cached_property
+    def trend(self) -> dict:
+        return trend_chart(self.data, self.labels)
+
+    @cached_property
+    def categories(self) -> dict:
+        return category_chart(self.data)
+
+    @cached_property
+    def tiles(self) -> list[dict]:
+        months = self.data["trend"]["months"]
+        return [
+            {**tile, "chart_id": f"spark-{tile['key']}", "chart": sparkline(tile["spark"], months)}
+            for tile in self.data["tiles"]
+        ]
+
+    @cached_property
+    def teams_chart(self) -> dict | None:
+        teams, labels = self.data["teams"], self.labels
+        if not teams:
+            return None
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"data": [labels["signings"], labels["complaints_registered"]]},
+            "xAxis": {"type": "category", "data": [t["name"] for t in teams], "axisLabel": {"interval": 0}},
+            "yAxis": {"type": "value", "minInterval": 1, "name": _("Count")},
+            "series": [
+                {"name": labels[k], "type": "bar", "data": [t["values"].get(k) or 0 for t in teams]}
+                for k in ("signings", "complaints_registered")
+            ],
+        }
+
+    @cached_property
+    def teams_table(self) -> list[dict]:
+        return team_table(self.data, self.period)
+
+
 @role_required(ALL_ROLES)
 def dashboard(request):
     user = request.user
     scope = resolve_scope(user, team_id=request.GET.get("team"), person_id=request.GET.get("person"))
     period, period_error = resolve_period(request.GET)
     data = selectors.dashboard_data(period=period, scope=scope, money=selectors.sees_money(user))
-    labels = {key: str(metric.label) for key, metric in METRICS.items()}
-    context_charts = {"trend_chart": trend_chart(data, labels), "category_chart": category_chart(data)}
-    team_chart = None
-    if data["teams"]:
-        team_chart = {
-            "tooltip": {"trigger": "axis"},
-            "legend": {"data": [labels["signings"], labels["complaints_registered"]]},
-            "xAxis": {"type": "category", "data": [t["name"] for t in data["teams"]], "axisLabel": {"interval": 0}},
-            "yAxis": {"type": "value", "minInterval": 1, "name": _("Count")},
-            "series": [
-                {"name": labels[k], "type": "bar", "data": [t["values"].get(k) or 0 for t in data["teams"]]}
-                for k in ("signings", "complaints_registered")
-            ],
-        }
     today = _today()
     context = {
         "data": data,
@@ -139,18 +174,11 @@ def dashboard(request):
         "next_period": period.next() if period.end <= today else None,
         **period_choices(today),
         "computed_at": parse_datetime(data["computed_at"]),
-        **context_charts,
-        "tiles": [
-            {**tile, "chart_id": f"spark-{tile['key']}", "chart": sparkline(tile["spark"], data["trend"]["months"])}
-            for tile in data["tiles"]
-        ],
-        "team_chart": team_chart,
-        "teams": by_name(Team.objects.filter(is_active=True)) if user.sees_all else [],
+        "figures": Figures(data, period),
+        "teams": by_name(Team.objects.filter(is_active=True).only("pk", "name")) if user.sees_all else [],
         "recount_at": parse_datetime(data["recount"]["ran_at"]) if data.get("recount") else None,
         "money": selectors.sees_money(user),
         "fragment_seconds": settings.PERFORMANCE_DASHBOARD_CACHE_SECONDS * 2,
-        # Rendered only when the figures' fragment is (not from its cache): a callable.
-        "team_table": lambda: team_table(data, period),
     }
     return render(request, "performance/dashboard.html", context)
 

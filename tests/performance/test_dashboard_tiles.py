@@ -232,3 +232,18 @@ def test_target_card_and_monthly_report_mark_a_cohort_not_matured(frozen, login,
     assert not rows["lead_conversion"]["matured"] and rows["signings"]["matured"]
     labels = [row[0] for row in load_workbook(BytesIO(report_xlsx(report))).worksheets[0].iter_rows(values_only=True)]
     assert "90 天内签约率 (未满期)" in labels and "签约合同数" in labels
+
+
+def test_a_view_of_the_cached_page_builds_no_chart(frozen, login, gm, team, consultant):
+    """The charts, tiles and the table by team live in the page's cached fragment: built when it is rendered,
+    not again while it is served from the cache (performance/views/dashboards.py Figures)."""
+    ClientFactory(team=team, created_at=at(2026, 11, 2))
+    client = login(gm)
+    first = client.get(reverse("performance:dashboard"), {"month": "2026-11"})
+    again = client.get(reverse("performance:dashboard"), {"month": "2026-11"})
+    assert {"tiles", "trend", "categories"} <= set(vars(first.context["figures"]))
+    assert not {"tiles", "trend", "categories", "teams_chart", "teams_table"} & set(vars(again.context["figures"]))
+    # The page served from the cache is the page: tiles and charts included.
+    html = again.content.decode()
+    assert 'id="trend-chart"' in html and 'id="spark-leads_new"' in html
+    assert 'data-testid="tile-value-leads_new"' in html
