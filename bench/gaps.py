@@ -18,10 +18,11 @@ PEER_DETAIL = (
     "complaints over and over, so it would measure the cache, not the page."
 )
 PEER_LIST = (
-    "On four workers the list meets 100× (130× in the 2026-12-07 run); on two it reached 89×. Two thirds of its "
-    "CPU is rendering: 25 rows and a ten-field filter form that django-filter rebuilds on every request (a form "
-    "class, deep copies of its filters, fields and choices). What would close it: the filter form's class built "
-    "once per process and only bound per request, and the rows printed by one Python function."
+    "Our list's req/s held from run to run (107–137 in the 2026-12-07 and -08 runs) while the peer's moved "
+    "(1.06–1.86), so the ratio ranged 62–130×. Two thirds of our CPU is rendering: 25 rows and a ten-field "
+    "filter form that django-filter rebuilds on every request (a form class, deep copies of its filters, fields "
+    "and choices). What would close it: the filter form's class built once per process and only bound per "
+    "request, and the rows printed by one Python function."
 )
 BARE_SHARE = (
     "15 % of the bare view is at most ~4 ms of the two cores per request, PostgreSQL's and wrk's share "
@@ -43,8 +44,8 @@ NOTES: dict[tuple[str, str], str] = {
     ("bare", "dashboard_month"): (
         "The figures come from a fragment cached with the data (performance/views/dashboards.py); what each "
         "request still does is the period picker, the team drop-down (the page's one query) and three cache "
-        "reads (the figures, their fragment, the stopped-work banner's heartbeat): about 7 ms of CPU in-process "
-        "against the ~4.7 ms that 15 % of this bare view leaves. What would close it: the teams taken from the "
+        "reads (the figures, their fragment, the stopped-work banner's heartbeat), a few ms of CPU against the "
+        "~4 ms that 15 % of the bare view leaves on two cores. What would close it: the teams taken from the "
         "cached figures instead of a query, and the figures and their fragment read in one round trip."
     ),
     ("bare", "dashboard_month_computed"): (
