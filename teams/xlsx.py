@@ -24,11 +24,12 @@ A cell holds what ``openpyxl`` would make of the value, with the rules ``teams.e
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
+from itertools import chain
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
@@ -52,12 +53,17 @@ TIMEDELTA_FORMAT = "[hh]:mm:ss"
 EPOCH = datetime(1899, 12, 30)
 EPOCH_ORDINAL = EPOCH.toordinal()
 FLUSH_ROWS = 500  # rows joined into one write to the zip entry
+# What one worksheet may hold: Excel's 1,048,576 rows, and XML well under the 2 GiB at which a zip entry needs
+# ZIP64, which Excel reads only in its own strict variant. A longer list goes on into "Title (2)", "Title (3)"…
+MAX_ROWS = 1_048_576
+MAX_PART_BYTES = 1 << 30  # checked at each flush: 500 rows of the widest cells stay below 2 GiB
 # Fast enough and nearly as small as the default 6 on XML this repetitive (300,000 complaints: 4 s less).
 COMPRESS_LEVEL = 1
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_END = object()
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
@@ -170,8 +176,21 @@ class Workbook:
     ) -> int:
         """Write one sheet: the ``top`` rows (values and their font: banners, the header), then ``rows``;
         return the number of ``rows``. The first ``freeze_rows`` rows stay in view when scrolling;
-        ``page_header`` is printed at the top of every page."""
-        self.titles.append(self._title(title))
+        ``page_header`` is printed at the top of every page. Rows beyond what a worksheet holds go on into
+        "Title (2)" and so on, each under the same ``top`` rows: nothing is cut, and Excel opens every part."""
+        rows, written, part = iter(rows), 0, 1
+        while True:
+            suffix = f" ({part})" if part > 1 else ""
+            written += self._part(self._title(title, suffix), rows, top, widths, freeze_rows, page_header)
+            following = next(rows, _END)
+            if following is _END:
+                return written
+            rows, part = chain([following], rows), part + 1
+
+    def _part(self, title, rows, top, widths, freeze_rows: int, page_header: str) -> int:
+        """One worksheet: the ``top`` rows, then ``rows`` until the sheet is full (``MAX_ROWS``,
+        ``MAX_PART_BYTES``); what remains in ``rows`` is left for the next."""
+        self.titles.append(title)
         number = len(self.titles)
         with self.zip.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
             part.write(self._sheet_start(number, widths, freeze_rows).encode())
@@ -189,9 +208,10 @@ class Workbook:
             part.write((end + "</worksheet>").encode())
         return written
 
-    def _title(self, title: str) -> str:
+    def _title(self, title: str, suffix: str = "") -> str:
         # Excel refuses these characters in a sheet's name, and two sheets of the same name (in any case).
-        title = re.sub(r"[\\*?:/\[\]]", "_", clean_text(str(title)))[:31].strip("'") or "Sheet"
+        title = re.sub(r"[\\*?:/\[\]]", "_", clean_text(str(title)))[: 31 - len(suffix)].strip("'") or "Sheet"
+        title += suffix
         taken = {t.lower() for t in self.titles}
         candidate, n = title, 1
         while candidate.lower() in taken:
@@ -406,15 +426,15 @@ class _RowWriter:
             return f"<v>{excel_serial(value):.16g}</v>", "", TIMEDELTA_FORMAT, False
         raise ValueError(f"Cannot convert {value!r} to Excel")
 
-    def rows(self, part, rows: Iterable[Sequence], line: int) -> int:
-        """Write ``rows`` from row ``line + 1`` on; return how many."""
+    def rows(self, part, rows: Iterator[Sequence], line: int) -> int:
+        """Write ``rows`` from row ``line + 1`` on, until they end or the sheet is full; return how many."""
         letters = self._letters(32)
         zone, epoch, fraction = self.zone, EPOCH_ORDINAL, _day_fraction
         quoted, date_style, datetime_style = self.quoted, self.date_style, self.datetime_style
         special, formula_start, cell = _SPECIAL_RE.search, FORMULA_START, self._cell
         out: list[str] = []
         add = out.append
-        first = line
+        first, size, last, most = line, 0, MAX_ROWS, MAX_PART_BYTES
         for values in rows:
             line += 1
             if len(values) > len(letters):
@@ -458,7 +478,11 @@ class _RowWriter:
                     add(cell(f"{letters[i]}{line}", value))
             add("</row>")
             if line % FLUSH_ROWS == 0:
-                part.write("".join(out).encode())
+                size += part.write("".join(out).encode())
                 out.clear()
+                if size >= most:
+                    break
+            if line == last:
+                break
         part.write("".join(out).encode())
         return line - first

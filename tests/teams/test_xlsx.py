@@ -195,6 +195,38 @@ def test_sheet_frame_titles_widths_frozen_header_page_header_author():
     assert workbook["投诉_一览___1"].freeze_panes == "A3" and workbook["投诉_一览___1"].max_row == 2
 
 
+def test_a_list_longer_than_a_sheet_goes_on_into_the_next(monkeypatch):
+    """Excel opens no sheet of more than 1,048,576 rows: the rows beyond go on into "Title (2)", each part under
+    the same watermark and header, and none is lost."""
+    from teams import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 6)  # 2 rows above the data: 4 data rows a sheet
+    buffer = io.BytesIO()
+    rows = ([n, f"第{n}条"] for n in range(1, 11))
+    assert write_workbook(buffer, [Sheet("长" * 40, ["编号", "内容"], rows)], watermark="导出人：A") == 10
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames == ["长" * 31, "长" * 27 + " (2)", "长" * 27 + " (3)"]
+    read = []
+    for sheet in workbook.worksheets:
+        values = list(sheet.values)
+        assert values[:2] == [("导出人：A", None), ("编号", "内容")] and sheet.freeze_panes == "A3"
+        assert len(values) <= 6
+        read += values[2:]
+    assert read == [(n, f"第{n}条") for n in range(1, 11)]
+
+
+def test_a_sheet_goes_on_before_its_xml_needs_zip64(monkeypatch):
+    from teams import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_PART_BYTES", 1)  # full at the first flush
+    buffer = io.BytesIO()
+    count = xlsx.FLUSH_ROWS + 1
+    assert write_workbook(buffer, [Sheet("通话", ["编号"], ([n] for n in range(count)))]) == count
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames == ["通话", "通话 (2)"]
+    assert [len(list(sheet.values)) - 1 for sheet in workbook.worksheets] == [xlsx.FLUSH_ROWS - 1, 2]
+
+
 def test_the_package_is_what_excel_expects():
     """No zip64 extension (Excel refuses it on small files), every part declared, the sheet's parts in
     SpreadsheetML order."""
