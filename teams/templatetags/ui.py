@@ -247,6 +247,23 @@ def form_field(field, compact=False):
 
 
 @register.simple_tag
+def form_fields(form):
+    """A whole form as ``{{ form|crispy }}`` prints it (its non-field errors, then each field), through
+    ``form_field``: for a form on a record's page, printed on every view of the record (the client file, the
+    meeting, the target card). A page that is only a form keeps crispy (tests/teams/test_form_markup.py)."""
+    errors = form.non_field_errors()
+    head = (
+        format_html(
+            '<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>',
+            format_html_join("", "<li>{}</li>", ((e,) for e in errors)),
+        )
+        if errors
+        else ""
+    )
+    return format_html("{}{}", head, format_html_join("", "{}", ((form_field(field),) for field in form)))
+
+
+@register.simple_tag
 def submission_token():
     """The one-time token of a create form written by hand in a template (``teams.forms.SubmitOnce``)."""
     return format_html('<input type="hidden" name="submission_token" value="{}">', uuid.uuid4())
