@@ -65,6 +65,21 @@ NOTES: dict[tuple[str, str], str] = {
         "The pipeline shows the 20 most recently moved cards of each column (was 50); what is left is "
         "rendering the cards: a card fragment cached by the lead's version would close it."
     ),
+    ("p95", "team_board"): (
+        "Under 100 ms in the runs before 2026-12-08 03:40 (84 ms), on a machine then about twice as fast (our bare "
+        "view 2,042 against 1,144 req/s). A cProfile at 5,000 clients: of ~104 ms profiled, the due-today column "
+        "~32 ms (each app's rows: projects ~18, complaints ~9, clients ~5), the templates' includes ~35 ms (a card "
+        "per member and per item), 13 queries. What would close it: each app's due-today rows read with only the "
+        "columns shown, and the member and item cards printed by one Python function each instead of an include "
+        "per card, as complaint_row prints the complaint list's rows."
+    ),
+    ("p95", "meeting_detail"): (
+        "Under 100 ms in the runs before 2026-12-08 03:40 (74 ms), on a machine then about twice as fast. A "
+        "cProfile at 5,000 clients: of ~84 ms profiled, building the page's context ~46 ms (the agenda with its "
+        "carried-over rows ~14, the meeting, its members and who is on leave ~11), rendering ~31 ms, most of it the "
+        "includes of the agenda and attendance rows. What would close it: those rows printed by one Python "
+        "function each, as complaint_row prints the complaint list's rows."
+    ),
     ("job", "performance-recount-rollups"): (
         "The nightly recount recounts every day of every team from the facts by design: it is what repairs "
         "drift. What would close a miss: recount only the days whose facts changed since the last recount "
